@@ -1,0 +1,162 @@
+/**
+ * The contract between the UI and the core: every method's input and output as zod schemas.
+ * Electron IPC, the HTTP bridge and the tests all go through `dispatch`, which parses both sides.
+ */
+import { z } from 'zod';
+import { issueSchema, severitySchema } from '../census/issues';
+import { recordDataSchema, recordPatchSchema, recordRowSchema, sourceSchema } from '../census/schema';
+
+export const levelSchema = z.enum(['county', 'city', 'province']);
+export type Level = z.infer<typeof levelSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+const tableSchema = z.enum(['person', 'unit']);
+
+export const censusSettingsSchema = z.object({
+  areaCode: z.string().regex(/^\d{6}$/),
+  areaName: z.string(),
+  level: levelSchema,
+  refDate: isoDate,
+  officeName: z.string(),
+  operator: z.string(),
+  createdAt: z.string(),
+});
+export type CensusSettings = z.infer<typeof censusSettingsSchema>;
+
+export const divisionSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: z.enum(['province', 'city', 'county', 'township']),
+  parentCode: z.string().nullable(),
+  /** Names from the province down, e.g. 北京市 / 市辖区 / 东城区 */
+  path: z.string(),
+});
+export type DivisionDto = z.infer<typeof divisionSchema>;
+
+const listQuery = z.object({
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(100_000).default(100),
+  /** Matches name, ID number or credit code */
+  search: z.string().max(100).optional(),
+});
+
+const issueWithContext = issueSchema.extend({
+  explanation: z.string().nullable(),
+  source: sourceSchema.nullable(),
+  recordLabel: z.string(),
+});
+
+const countsSchema = z.object({ error: z.number().int(), warning: z.number().int() });
+
+const savedRecord = (table: 'person' | 'unit') =>
+  z.object({ row: recordRowSchema(table), issues: z.array(issueSchema) });
+
+const auditEntrySchema = z.object({
+  id: z.number().int(),
+  table: tableSchema,
+  recordId: z.string(),
+  action: z.enum(['create', 'update', 'delete', 'restore', 'import']),
+  field: z.string().nullable(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+  operator: z.string(),
+  at: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+const recordMethods = <T extends 'person' | 'unit'>(table: T) => ({
+  list: method(listQuery, z.object({ total: z.number().int(), rows: z.array(recordRowSchema(table)) })),
+  get: method(z.object({ id: z.string() }), savedRecord(table)),
+  create: method(z.object({ data: recordPatchSchema[table] }), savedRecord(table)),
+  update: method(z.object({ id: z.string(), patch: recordPatchSchema[table] }), savedRecord(table)),
+  remove: method(z.object({ ids: z.array(z.string()).min(1) }), z.object({ removed: z.number().int() })),
+  /** Live validation of a form's content without saving it */
+  validate: method(z.object({ id: z.string().optional(), data: recordDataSchema[table] }), z.object({ issues: z.array(issueSchema) })),
+});
+
+const person = recordMethods('person');
+const unit = recordMethods('unit');
+
+export const contract = {
+  'app.info': method(
+    z.object({}),
+    z.object({ version: z.string(), dbPath: z.string(), hasCensus: z.boolean(), fingerprint: z.string().nullable() }),
+  ),
+  'divisions.search': method(
+    z.object({ query: z.string().max(50), levels: z.array(divisionSchema.shape.level).optional(), within: z.string().optional(), limit: z.number().int().min(1).max(200).default(20) }),
+    z.array(divisionSchema),
+  ),
+  'divisions.children': method(z.object({ code: z.string() }), z.array(divisionSchema)),
+  'census.get': method(z.object({}), censusSettingsSchema.nullable()),
+  'census.setup': method(
+    z.object({
+      areaCode: z.string().regex(/^\d{6}$/, '行政区划代码应为6位数字'),
+      level: levelSchema,
+      refDate: isoDate,
+      officeName: z.string().trim().min(1, '请填写填报单位').max(100),
+      operator: z.string().trim().min(1, '请填写操作员').max(50),
+    }),
+    censusSettingsSchema,
+  ),
+  'census.setOperator': method(z.object({ operator: z.string().trim().min(1).max(50) }), censusSettingsSchema),
+  'census.summary': method(
+    z.object({}),
+    z.object({ persons: z.number().int(), units: z.number().int(), issues: countsSchema, explained: z.number().int(), unexplainedWarnings: z.number().int() }),
+  ),
+  'persons.list': person.list,
+  'persons.get': person.get,
+  'persons.create': person.create,
+  'persons.update': person.update,
+  'persons.remove': person.remove,
+  'persons.validate': person.validate,
+  'units.list': unit.list,
+  'units.get': unit.get,
+  'units.create': unit.create,
+  'units.update': unit.update,
+  'units.remove': unit.remove,
+  'units.validate': unit.validate,
+  'units.options': method(
+    z.object({ search: z.string().max(100).optional(), limit: z.number().int().min(1).max(1000).default(50) }),
+    z.array(z.object({ id: z.string(), name: z.string(), creditCode: z.string().nullable() })),
+  ),
+  'issues.list': method(
+    z.object({
+      table: tableSchema.optional(),
+      severity: severitySchema.optional(),
+      rule: z.string().optional(),
+      recordId: z.string().optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(10_000).default(200),
+    }),
+    z.object({ total: z.number().int(), counts: countsSchema, byRule: z.record(z.string(), z.number().int()), issues: z.array(issueWithContext) }),
+  ),
+  'issues.explain': method(
+    z.object({ table: tableSchema, recordId: z.string(), field: z.string(), rule: z.string(), text: z.string().trim().max(500) }),
+    z.object({ ok: z.literal(true) }),
+  ),
+  'history.list': method(z.object({ table: tableSchema, recordId: z.string() }), z.array(auditEntrySchema)),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+
+export const methodNames = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Events the core pushes to the UI (progress of long operations). */
+export const eventSchemas = {
+  progress: z.object({ taskId: z.string(), label: z.string(), done: z.number(), total: z.number() }),
+} as const;
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+export const eventNames = Object.keys(eventSchemas) as EventName[];

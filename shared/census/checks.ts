@@ -1,0 +1,111 @@
+/**
+ * Check-digit algorithms of the two national identifiers the census relies on.
+ * GB 11643 (citizen ID number) and GB 32100 (unified social credit code).
+ */
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const ID_CHECK_CHARS = '10X98765432';
+
+/** Province-level prefixes of GB/T 2260 (incl. 71 Taiwan, 81 Hong Kong, 82 Macao). */
+export const PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
+  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43',
+  '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82',
+]);
+
+export function idCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * ID_WEIGHTS[i]!;
+  return ID_CHECK_CHARS[sum % 11]!;
+}
+
+export type IdProblem =
+  | 'excel_number' // arrived as a number in scientific notation: last digits lost
+  | 'length'
+  | 'format'
+  | 'province'
+  | 'birth_date'
+  | 'checksum';
+
+export interface IdInfo {
+  sex: '1' | '2';
+  birthDate: string; // YYYY-MM-DD
+}
+
+/** Matches what Excel shows for a long number: 5.32323196906185E+17, 5.32E17, 532323196906185000 */
+const EXCEL_NUMBER = /^\d(\.\d+)?[eE]\+?\d+$/;
+
+export function looksLikeExcelNumber(raw: string): boolean {
+  const s = raw.trim();
+  if (EXCEL_NUMBER.test(s)) return true;
+  // 18 digits ending in zeros from a float: Excel keeps 15 significant digits, so digits 16-18 are 0.
+  return /^\d{15}000$/.test(s) && !isValidIdChecksum(s);
+}
+
+function isValidIdChecksum(id: string): boolean {
+  return /^\d{17}[\dX]$/.test(id) && idCheckChar(id.slice(0, 17)) === id[17];
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= days[m - 1]!;
+}
+
+/**
+ * Checks an 18-character ID number. The address code is where the person was first registered and
+ * may no longer exist, so only its province prefix is checked.
+ */
+export function checkIdNumber(raw: string): { ok: true; info: IdInfo } | { ok: false; problem: IdProblem } {
+  const id = raw.trim().toUpperCase();
+  if (looksLikeExcelNumber(id)) return { ok: false, problem: 'excel_number' };
+  if (id.length !== 18) return { ok: false, problem: 'length' };
+  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, problem: 'format' };
+  if (!PROVINCE_PREFIXES.has(id.slice(0, 2))) return { ok: false, problem: 'province' };
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (y < 1880 || !isRealDate(y, m, d)) return { ok: false, problem: 'birth_date' };
+  if (idCheckChar(id.slice(0, 17)) !== id[17]) return { ok: false, problem: 'checksum' };
+  return { ok: true, info: idInfoUnchecked(id) };
+}
+
+function idInfoUnchecked(id: string): IdInfo {
+  return {
+    sex: Number(id[16]) % 2 === 1 ? '1' : '2',
+    birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+  };
+}
+
+/** Sex and birth date of a valid ID number, or null when it is not valid. */
+export function idInfo(raw: string): IdInfo | null {
+  const r = checkIdNumber(raw);
+  return r.ok ? r.info : null;
+}
+
+const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
+
+export function creditCheckChar(first17: string): string | null {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const v = CREDIT_ALPHABET.indexOf(first17[i]!);
+    if (v < 0) return null;
+    sum += v * CREDIT_WEIGHTS[i]!;
+  }
+  return CREDIT_ALPHABET[(31 - (sum % 31)) % 31]!;
+}
+
+export type CreditProblem = 'length' | 'format' | 'checksum';
+
+export function checkCreditCode(raw: string): { ok: true } | { ok: false; problem: CreditProblem } {
+  const code = raw.trim().toUpperCase();
+  if (code.length !== 18) return { ok: false, problem: 'length' };
+  for (const ch of code) if (!CREDIT_ALPHABET.includes(ch)) return { ok: false, problem: 'format' };
+  if (creditCheckChar(code.slice(0, 17)) !== code[17]) return { ok: false, problem: 'checksum' };
+  return { ok: true };
+}
+
+/** Mainland mobile numbers: 11 digits starting 13-19, optionally with +86. */
+export function isMobilePhone(raw: string): boolean {
+  return /^(?:\+?86)?1[3-9]\d{9}$/.test(raw.replace(/[\s-]/g, ''));
+}
