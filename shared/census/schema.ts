@@ -1,7 +1,8 @@
 /**
  * zod schemas of the record types, derived from the dictionary. Two strengths:
  * - `recordDataSchema`: the shape any stored record has (types only). Imported rows with wrong codes
- *   must still be storable and flagged, so codes are plain strings here.
+ *   or unreadable numbers must still be storable and flagged, so codes are plain strings and numeric
+ *   and yes/no fields also accept the original text.
  * - `cleanRecordDataSchema`: a record that passes every single-record rule's type and code constraint.
  */
 import { z } from 'zod';
@@ -15,11 +16,12 @@ function shapeOf(f: FieldDef): z.ZodType<FieldValue> {
   switch (f.type) {
     case 'codes':
       return z.array(z.string());
+    // A value an importer could not read ("十二", "是的吧") is kept as text and flagged, never dropped.
     case 'integer':
     case 'year':
-      return z.number().int().nullable();
+      return z.union([z.number(), z.string()]).nullable();
     case 'boolean':
-      return z.boolean().nullable();
+      return z.union([z.boolean(), z.string()]).nullable();
     default:
       return z.string().nullable();
   }

@@ -1,0 +1,202 @@
+/**
+ * Turns what people type or paste (township spreadsheets, TSV from Excel/WPS, the grid) into stored
+ * values. One normaliser for every entry path, so 本科 becomes 大学本科 the same way everywhere.
+ * What cannot be interpreted is kept as text for validation to flag — never dropped or guessed.
+ */
+import { codeLists, type CodeListId } from './codes';
+import type { FieldDef } from './dictionary';
+import type { FieldValue } from './schema';
+
+export interface NormalizeContext {
+  /** Township name or code → 9-digit code inside the census area, or null when unknown */
+  resolveTownship?(text: string): string | null;
+  /** Unit name or credit code → unit id, or null when no such unit */
+  resolveUnit?(text: string): string | null;
+}
+
+/** Full-width ASCII and the ideographic space → half-width; NBSP and zero-width characters removed. */
+export function toHalfWidth(s: string): string {
+  return s
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
+    .replace(/\u00A0/g, ' ')
+    .replace(/[\u200B-\u200D\uFEFF]/g, '');
+}
+
+export function cleanText(raw: unknown): string {
+  if (raw == null) return '';
+  const s = raw instanceof Date ? raw.toISOString() : String(raw);
+  return toHalfWidth(s).replace(/\s+/g, ' ').trim();
+}
+
+const codeMatchers = new Map<CodeListId, Map<string, string>>();
+
+function keyOf(s: string): string {
+  // 社区(居委会) and 社区（居委会） are the same answer; case does not matter for Y/N.
+  return toHalfWidth(s).replace(/\s+/g, '').replace(/[()（）]/g, '').toLowerCase();
+}
+
+function matcher(id: CodeListId): Map<string, string> {
+  let m = codeMatchers.get(id);
+  if (m) return m;
+  m = new Map();
+  const items = codeLists[id];
+  // Labels and aliases win over bare codes only where they collide, so register codes last.
+  for (const it of items) {
+    m.set(keyOf(it.label), it.code);
+    for (const a of it.aliases ?? []) if (!m.has(keyOf(a))) m.set(keyOf(a), it.code);
+  }
+  for (const it of items) {
+    m.set(keyOf(it.code), it.code);
+    // "1" for "01": spreadsheets drop leading zeros of numeric codes.
+    const unpadded = it.code.replace(/^0+(?=\d)/, '');
+    if (!m.has(unpadded)) m.set(unpadded, it.code);
+  }
+  codeMatchers.set(id, m);
+  return m;
+}
+
+/** Code for a label, alias or code text; null when it matches nothing in the list. */
+export function matchCode(id: CodeListId, text: string): string | null {
+  const k = keyOf(text);
+  if (!k) return null;
+  const direct = matcher(id).get(k);
+  if (direct) return direct;
+  // "01 汉族" / "汉族(01)": a code and a label together.
+  const m = /^(\d{1,2})\s*[-.、:：]?\s*(\S+)$/.exec(text.trim());
+  if (m) return matcher(id).get(keyOf(m[1]!)) ?? matcher(id).get(keyOf(m[2]!)) ?? null;
+  return null;
+}
+
+const EXCEL_EPOCH_UTC = Date.UTC(1899, 11, 30);
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+function ymd(y: number, m: number, d: number): string | null {
+  if (y < 1000 || y > 2999 || m < 1 || m > 12 || d < 1) return null;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCMonth() !== m - 1) return null;
+  return `${y}-${pad(m)}-${pad(d)}`;
+}
+
+/** Excel's day serial (1900 system, with its fictitious 1900-02-29) → YYYY-MM-DD. */
+export function excelSerialToDate(serial: number): string | null {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2958465) return null;
+  const ms = EXCEL_EPOCH_UTC + Math.floor(serial) * 86_400_000;
+  const d = new Date(ms);
+  return ymd(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+/**
+ * Dates as they arrive: Date cells, serial numbers, 1985-03-15, 1985/3/15, 1985.03.15, 1985年3月15日,
+ * 19850315, and month precision 1985.03, 1985-3, 198503, 1985年3月 → '1985-03' (completed from the ID
+ * number later when it agrees).
+ */
+export function parseDate(raw: unknown): string | null {
+  if (raw instanceof Date) {
+    return Number.isNaN(raw.getTime()) ? null : ymd(raw.getUTCFullYear(), raw.getUTCMonth() + 1, raw.getUTCDate());
+  }
+  if (typeof raw === 'number') {
+    if (Number.isInteger(raw) && raw >= 19000101 && raw <= 29991231) return parseDate(String(raw));
+    if (Number.isInteger(raw) && raw >= 190001 && raw <= 299912) return parseDate(String(raw));
+    return excelSerialToDate(raw);
+  }
+  const s = cleanText(raw).replace(/\s/g, '');
+  if (!s) return null;
+  let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
+  if (m) return ymd(+m[1]!, +m[2]!, +m[3]!);
+  m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (m) return ymd(+m[1]!, +m[2]!, +m[3]!);
+  m = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(s) ?? /^(\d{4})(\d{2})$/.exec(s);
+  if (m) {
+    const mo = +m[2]!;
+    return mo >= 1 && mo <= 12 ? `${m[1]}-${pad(mo)}` : null;
+  }
+  // ISO timestamps from JSON or Date.toISOString()
+  m = /^(\d{4})-(\d{2})-(\d{2})T/.exec(s);
+  if (m) return ymd(+m[1]!, +m[2]!, +m[3]!);
+  if (/^\d+(\.\d+)?$/.test(s)) return excelSerialToDate(Number(s));
+  return null;
+}
+
+function parseNumber(s: string): number | null {
+  const t = s.replace(/,/g, '').replace(/(人|个|小时|学时|h)$/i, '');
+  if (!/^-?\d+(\.\d+)?$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Normalise one cell for one field. Unreadable input is returned as its cleaned text. */
+export function normalizeValue(f: FieldDef, raw: unknown, ctx: NormalizeContext = {}): FieldValue {
+  if (f.type === 'codes') {
+    const items = Array.isArray(raw) ? raw.map(cleanText) : cleanText(raw).split(/[、,，;；/|\s]+/);
+    const out: string[] = [];
+    for (const t of items) {
+      if (!t) continue;
+      const code = matchCode(f.codeList!, t) ?? t;
+      if (!out.includes(code)) out.push(code);
+    }
+    return out;
+  }
+  if (raw == null || (typeof raw === 'string' && cleanText(raw) === '')) return null;
+  switch (f.type) {
+    case 'date': {
+      const d = parseDate(raw);
+      return d ?? cleanText(raw);
+    }
+    case 'year': {
+      if (raw instanceof Date) return raw.getUTCFullYear();
+      const s = cleanText(raw).replace(/年$/, '');
+      const m = /^(\d{4})(?:[-/.年]\d{1,2}.*)?$/.exec(s);
+      if (m) return Number(m[1]);
+      const n = parseNumber(s);
+      return n != null && Number.isInteger(n) ? n : s;
+    }
+    case 'integer': {
+      if (typeof raw === 'number') return Number.isInteger(raw) ? raw : Math.abs(raw - Math.round(raw)) < 1e-9 ? Math.round(raw) : String(raw);
+      const s = cleanText(raw);
+      const n = parseNumber(s);
+      return n != null && Number.isInteger(n) ? n : s;
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return raw;
+      const s = cleanText(raw);
+      const code = matchCode('yesNo', s);
+      return code === '1' ? true : code === '0' ? false : s;
+    }
+    case 'code': {
+      const s = cleanText(raw);
+      return matchCode(f.codeList!, s) ?? s;
+    }
+    case 'idNumber':
+    case 'creditCode':
+      return cleanText(typeof raw === 'number' ? numberToPlainString(raw) : raw).replace(/\s/g, '').toUpperCase();
+    case 'phone':
+      return cleanText(typeof raw === 'number' ? String(raw) : raw).replace(/[\s-]/g, '');
+    case 'township': {
+      const s = cleanText(typeof raw === 'number' ? String(raw) : raw).replace(/\s/g, '');
+      if (/^\d{9}$/.test(s)) return s;
+      return ctx.resolveTownship?.(s) ?? s;
+    }
+    case 'unitRef': {
+      const s = cleanText(raw);
+      return ctx.resolveUnit?.(s) ?? s;
+    }
+    default: {
+      const s = cleanText(raw);
+      // Chinese names are written without spaces; "张 三" is a typing artefact.
+      return f.key === 'name' && f.table === 'person' && /^[\u4e00-\u9fff ·]+$/.test(s) ? s.replace(/ /g, '') : s;
+    }
+  }
+}
+
+/**
+ * A long number is shown the way Excel shows it (5.32323196906185E+17): its last digits are already
+ * lost, and printing invented digits would hide that from the clerk.
+ */
+function numberToPlainString(n: number): string {
+  if (Number.isFinite(n) && Math.abs(n) >= 1e15) return n.toExponential(14).replace(/\.?0+e/, 'e').toUpperCase();
+  return String(n);
+}
