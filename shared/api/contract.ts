@@ -107,6 +107,11 @@ export const contract = {
     z.object({}),
     z.object({ persons: z.number().int(), units: z.number().int(), issues: countsSchema, explained: z.number().int(), unexplainedWarnings: z.number().int() }),
   ),
+  /** Synthetic, fully valid records for the census's area (demonstrations, training, benchmarks) */
+  'census.demo': method(
+    z.object({ persons: z.number().int().min(0).max(1_000_000), units: z.number().int().min(1).max(100_000), seed: z.union([z.number().int(), z.string()]).default(1) }),
+    z.object({ persons: z.number().int(), units: z.number().int() }),
+  ),
   'persons.list': person.list,
   'persons.get': person.get,
   'persons.create': person.create,
@@ -130,7 +135,7 @@ export const contract = {
       rule: z.string().optional(),
       recordId: z.string().optional(),
       offset: z.number().int().min(0).default(0),
-      limit: z.number().int().min(1).max(10_000).default(200),
+      limit: z.number().int().min(1).max(10_000_000).default(200),
     }),
     z.object({ total: z.number().int(), counts: countsSchema, byRule: z.record(z.string(), z.number().int()), issues: z.array(issueWithContext) }),
   ),

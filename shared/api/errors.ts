@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'invalid_file'
   | 'forbidden'
   | 'cancelled'
-  | 'internal';
+  | 'internal'
+  // Codes relayed from the other side of a transport keep their text.
+  | (string & {});
 
 export class ApiError extends Error {
   constructor(

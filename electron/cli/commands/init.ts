@@ -1,0 +1,49 @@
+import { existsSync, rmSync } from 'node:fs';
+import { levelSchema } from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/errors';
+import { openCoreForFile } from '../../core/app';
+import { parse, requireString, UsageError } from '../args';
+import type { Command } from '../command';
+import { call } from '../open';
+
+const usage = 'init --db FILE --area CODE --level county|city|province --ref-date YYYY-MM-DD [--name TEXT] [--operator TEXT]';
+
+export const initCommand: Command = {
+  usage,
+  summary: '建立统计调查（地区、层级、统计时点、填报单位）',
+  async run(argv, io) {
+    const { values } = parse(argv, {
+      db: { type: 'string' }, area: { type: 'string' }, level: { type: 'string' }, 'ref-date': { type: 'string' },
+      name: { type: 'string' }, operator: { type: 'string' },
+    }, usage);
+    const db = requireString(values.db, 'db', usage);
+    const area = requireString(values.area, 'area', usage);
+    const level = levelSchema.safeParse(requireString(values.level, 'level', usage));
+    if (!level.success) throw new UsageError(`--level 只能是 county、city 或 province\n用法：${usage}`);
+    const refDate = requireString(values['ref-date'], 'ref-date', usage);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(refDate)) throw new UsageError(`--ref-date 应为 YYYY-MM-DD 格式，如 2026-12-31`);
+    if (!/^\d{6}$/.test(area)) throw new UsageError(`--area 应为6位行政区划代码，如 110101`);
+    if (existsSync(db)) {
+      // Never overwrite: an existing Headcount file is refused, a foreign one is refused untouched.
+      const core = openCoreForFile(db);
+      core.close();
+      throw new ApiError('conflict', `数据库文件已存在：${db}。如要重新建立，请换一个文件名`);
+    }
+    const core = openCoreForFile(db, { create: true });
+    let created = false;
+    try {
+      const s = await call(core, 'census.setup', {
+        areaCode: area, level: level.data, refDate,
+        officeName: typeof values.name === 'string' && values.name ? values.name : '未填写',
+        operator: typeof values.operator === 'string' && values.operator ? values.operator : '命令行',
+      });
+      created = true;
+      io.out(`已建立统计调查：${s.areaName}（${s.areaCode}），统计时点 ${s.refDate}，数据库 ${db}\n`);
+      return 0;
+    } finally {
+      core.close();
+      // Setup refused (e.g. unknown area): leave no half-made file behind.
+      if (!created) for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+    }
+  },
+};

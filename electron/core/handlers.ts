@@ -1,0 +1,55 @@
+/** The contract's methods mapped onto the services: one line each, no logic of its own. */
+import type { RecordData } from '../../shared/census/schema';
+import type { Handlers } from './dispatch';
+import { censusSummary, getCensus, setOperator, setupCensus } from './services/census';
+import type { ServiceContext } from './services/context';
+import { loadDemo } from './services/demo';
+import { explainIssue, listIssues } from './services/issues';
+import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } from './services/records';
+
+export interface AppInfo {
+  version: string;
+  dbPath: string;
+}
+
+export function createHandlers(ctx: ServiceContext, info: AppInfo): Handlers {
+  const recordHandlers = <T extends 'person' | 'unit'>(table: T) => {
+    const repo = table === 'person' ? ctx.store.persons : ctx.store.units;
+    return {
+      list: (q: { offset: number; limit: number; search?: string | undefined }) => repo.list(q),
+      get: (q: { id: string }) => getRecord(ctx, table, q.id),
+      create: (q: { data: Partial<RecordData> }) => createRecord(ctx, table, q.data),
+      update: (q: { id: string; patch: Partial<RecordData> }) => updateRecord(ctx, table, q.id, q.patch),
+      remove: (q: { ids: string[] }) => removeRecords(ctx, table, q.ids),
+      validate: (q: { id?: string | undefined; data: RecordData }) => ({ issues: recordIssues(ctx, table, q.id, q.data) }),
+    };
+  };
+  const persons = recordHandlers('person');
+  const units = recordHandlers('unit');
+  return {
+    'app.info': () => ({ version: info.version, dbPath: info.dbPath, hasCensus: getCensus(ctx) != null, fingerprint: null }),
+    'divisions.search': (q) => ctx.divisions.search(q.query, { levels: q.levels, within: q.within, limit: q.limit }),
+    'divisions.children': (q) => ctx.divisions.children(q.code),
+    'census.get': () => getCensus(ctx),
+    'census.setup': (q) => setupCensus(ctx, q),
+    'census.setOperator': (q) => setOperator(ctx, q.operator),
+    'census.summary': () => censusSummary(ctx),
+    'census.demo': (q) => loadDemo(ctx, q),
+    'persons.list': persons.list,
+    'persons.get': persons.get,
+    'persons.create': persons.create,
+    'persons.update': persons.update,
+    'persons.remove': persons.remove,
+    'persons.validate': persons.validate,
+    'units.list': units.list,
+    'units.get': units.get,
+    'units.create': units.create,
+    'units.update': units.update,
+    'units.remove': units.remove,
+    'units.validate': units.validate,
+    'units.options': (q) => ctx.store.units.options(q.search ?? '', q.limit),
+    'issues.list': (q) => listIssues(ctx, q),
+    'issues.explain': (q) => explainIssue(ctx, q),
+    'history.list': (q) => ctx.store.audit.list(q.table, q.recordId),
+  };
+}

@@ -1,0 +1,50 @@
+/** Census settings: the area, level, reference date, office and operator of this database. */
+import type { CensusSettings, Level, MethodOutput, ParsedInput } from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/errors';
+import { codeLabel } from '../../../shared/census/codes';
+import { isoNow, requireSettings, touch, type ServiceContext } from './context';
+import { censusIssues } from './issues';
+
+const divisionLevelOf: Record<Level, 'county' | 'city' | 'province'> = { county: 'county', city: 'city', province: 'province' };
+
+export function getCensus(ctx: ServiceContext): CensusSettings | null {
+  return ctx.store.settings.get();
+}
+
+export function setupCensus(ctx: ServiceContext, input: ParsedInput<'census.setup'>): CensusSettings {
+  if (ctx.store.settings.get()) throw new ApiError('conflict', '本数据库已建立统计调查，不能重复设置');
+  const div = ctx.divisions.get(input.areaCode);
+  if (!div) throw new ApiError('bad_input', `行政区划代码 ${input.areaCode} 不存在，请从列表中选择地区`);
+  if (div.level !== divisionLevelOf[input.level])
+    throw new ApiError('bad_input', `${div.path}（${input.areaCode}）不是${codeLabel('level', input.level)}级地区，请选择与统计层级一致的地区`);
+  const settings: CensusSettings = {
+    areaCode: input.areaCode,
+    areaName: div.path,
+    level: input.level,
+    refDate: input.refDate,
+    officeName: input.officeName,
+    operator: input.operator,
+    createdAt: isoNow(ctx),
+  };
+  ctx.store.settings.save(settings);
+  touch(ctx);
+  return settings;
+}
+
+export function setOperator(ctx: ServiceContext, operator: string): CensusSettings {
+  const s = { ...requireSettings(ctx), operator };
+  ctx.store.settings.save(s);
+  return s;
+}
+
+export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary'> {
+  requireSettings(ctx);
+  const all = censusIssues(ctx);
+  return {
+    persons: ctx.store.persons.count(),
+    units: ctx.store.units.count(),
+    issues: all.counts,
+    explained: all.explainedWarnings,
+    unexplainedWarnings: all.counts.warning - all.explainedWarnings,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * What every service needs: the open store, the division index, the current census settings and a
+ * clock. Services are plain functions over this context so the CLI, the bridge, Electron and tests
+ * share them unchanged.
+ */
+import type { CensusSettings } from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/errors';
+import type { ValidationContext } from '../../../shared/census/validate';
+import type { Divisions } from '../../../shared/divisions';
+import type { Store } from '../db';
+import type { EventBus } from '../events';
+
+export interface ServiceContext {
+  store: Store;
+  divisions: Divisions;
+  events: EventBus;
+  now(): Date;
+  /** Bumped by every write so cached whole-census results know they are stale */
+  generation: { value: number };
+}
+
+export function requireSettings(ctx: ServiceContext): CensusSettings {
+  const s = ctx.store.settings.get();
+  if (!s) throw new ApiError('not_setup', '尚未建立统计调查，请先完成设置向导');
+  return s;
+}
+
+export function validationContext(ctx: ServiceContext, s: CensusSettings): ValidationContext {
+  const area = ctx.divisions.resolve(s.areaCode) ?? s.areaCode;
+  return {
+    refDate: s.refDate,
+    townshipStatus: (code) => {
+      if (ctx.divisions.levelOf(code) !== 'township') return 'unknown';
+      return ctx.divisions.isWithin(code, area) ? 'inside' : 'outside';
+    },
+  };
+}
+
+export function isoNow(ctx: ServiceContext): string {
+  return ctx.now().toISOString();
+}
+
+export function touch(ctx: ServiceContext): void {
+  ctx.generation.value++;
+}
