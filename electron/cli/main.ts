@@ -9,6 +9,9 @@ import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
 import { infoCommand } from './commands/info';
 import { initCommand } from './commands/init';
+import { ioCommands } from './commands/io/index';
+import { packagesCommands } from './commands/packages/index';
+import { reportsCommands } from './commands/reports/index';
 import type { Command, Io } from './command';
 
 const commands: Record<string, Command> = {
@@ -16,6 +19,9 @@ const commands: Record<string, Command> = {
   demo: demoCommand,
   check: checkCommand,
   info: infoCommand,
+  ...ioCommands,
+  ...packagesCommands,
+  ...reportsCommands,
 };
 
 function help(): string {

@@ -9,7 +9,7 @@ import { createStore, maybeBackup, openExistingStore, type Store } from './db';
 import { createDispatch, type Dispatch } from './dispatch';
 import { loadDivisions } from './divisions';
 import { createEventBus, type EventBus } from './events';
-import { createHandlers } from './handlers';
+import { createHandlers } from './handlers/index';
 import type { ServiceContext } from './services/context';
 
 export interface Core {

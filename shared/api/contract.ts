@@ -4,69 +4,18 @@
  */
 import { z } from 'zod';
 import { issueSchema, severitySchema } from '../census/issues';
-import { recordDataSchema, recordPatchSchema, recordRowSchema, sourceSchema } from '../census/schema';
+import { recordDataSchema, recordPatchSchema, recordRowSchema } from '../census/schema';
 
-export const levelSchema = z.enum(['county', 'city', 'province']);
-export type Level = z.infer<typeof levelSchema>;
+import {
+  auditEntrySchema, censusSettingsSchema, countsSchema, divisionSchema, isoDate, issueWithContext, levelSchema, listQuery,
+  method, savedRecord, tableSchema,
+} from './common';
+import { gridMethods } from './methods/grid';
+import { ioMethods } from './methods/io';
+import { packageMethods } from './methods/packages';
+import { reportMethods } from './methods/reports';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
-const tableSchema = z.enum(['person', 'unit']);
-
-export const censusSettingsSchema = z.object({
-  areaCode: z.string().regex(/^\d{6}$/),
-  areaName: z.string(),
-  level: levelSchema,
-  refDate: isoDate,
-  officeName: z.string(),
-  operator: z.string(),
-  createdAt: z.string(),
-});
-export type CensusSettings = z.infer<typeof censusSettingsSchema>;
-
-export const divisionSchema = z.object({
-  code: z.string(),
-  name: z.string(),
-  level: z.enum(['province', 'city', 'county', 'township']),
-  parentCode: z.string().nullable(),
-  /** Names from the province down, e.g. 北京市 / 市辖区 / 东城区 */
-  path: z.string(),
-});
-export type DivisionDto = z.infer<typeof divisionSchema>;
-
-const listQuery = z.object({
-  offset: z.number().int().min(0).default(0),
-  limit: z.number().int().min(1).max(100_000).default(100),
-  /** Matches name, ID number or credit code */
-  search: z.string().max(100).optional(),
-});
-
-const issueWithContext = issueSchema.extend({
-  explanation: z.string().nullable(),
-  source: sourceSchema.nullable(),
-  recordLabel: z.string(),
-});
-
-const countsSchema = z.object({ error: z.number().int(), warning: z.number().int() });
-
-const savedRecord = (table: 'person' | 'unit') =>
-  z.object({ row: recordRowSchema(table), issues: z.array(issueSchema) });
-
-const auditEntrySchema = z.object({
-  id: z.number().int(),
-  table: tableSchema,
-  recordId: z.string(),
-  action: z.enum(['create', 'update', 'delete', 'restore', 'import']),
-  field: z.string().nullable(),
-  oldValue: z.string().nullable(),
-  newValue: z.string().nullable(),
-  operator: z.string(),
-  at: z.string(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
-
-function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
-  return { input, output };
-}
+export * from './common';
 
 const recordMethods = <T extends 'person' | 'unit'>(table: T) => ({
   list: method(listQuery, z.object({ total: z.number().int(), rows: z.array(recordRowSchema(table)) })),
@@ -144,6 +93,11 @@ export const contract = {
     z.object({ ok: z.literal(true) }),
   ),
   'history.list': method(z.object({ table: tableSchema, recordId: z.string() }), z.array(auditEntrySchema)),
+  // Each capability keeps its methods in its own file so they can grow independently.
+  ...gridMethods,
+  ...ioMethods,
+  ...packageMethods,
+  ...reportMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,18 +1,19 @@
-/** The contract's methods mapped onto the services: one line each, no logic of its own. */
-import type { RecordData } from '../../shared/census/schema';
-import type { Handlers } from './dispatch';
-import { censusSummary, getCensus, setOperator, setupCensus } from './services/census';
-import type { ServiceContext } from './services/context';
-import { loadDemo } from './services/demo';
-import { explainIssue, listIssues } from './services/issues';
-import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } from './services/records';
+/** The core contract methods mapped onto the services: one line each, no logic of its own. */
+import type { RecordData } from '../../../shared/census/schema';
+import type { Handlers } from '../dispatch';
+import type { CoreMethod } from './index';
+import { censusSummary, getCensus, setOperator, setupCensus } from '../services/census';
+import type { ServiceContext } from '../services/context';
+import { loadDemo } from '../services/demo';
+import { explainIssue, listIssues } from '../services/issues';
+import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } from '../services/records';
 
 export interface AppInfo {
   version: string;
   dbPath: string;
 }
 
-export function createHandlers(ctx: ServiceContext, info: AppInfo): Handlers {
+export function coreHandlers(ctx: ServiceContext, info: AppInfo): Pick<Handlers, CoreMethod> {
   const recordHandlers = <T extends 'person' | 'unit'>(table: T) => {
     const repo = table === 'person' ? ctx.store.persons : ctx.store.units;
     return {

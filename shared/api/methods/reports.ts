@@ -1,0 +1,2 @@
+/** Summary tables, population figures, targets, dashboard. */
+export const reportMethods = {} as const;
