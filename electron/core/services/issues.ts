@@ -34,16 +34,18 @@ export function censusIssues(ctx: ServiceContext): CensusIssues {
   }
   const settings = requireSettings(ctx);
   const meta = new Map<string, RecordMeta>();
-  const remember = function* (rows: Iterable<RecordRow>, table: TableName): Generator<RecordRow> {
+  // One read of each table: the lookups and the rules both walk the same arrays.
+  const read = (rows: Iterable<RecordRow>, table: TableName): RecordRow[] => {
+    const out: RecordRow[] = [];
     for (const r of rows) {
       meta.set(r.id, { label: recordLabel(table, r.data), source: r.source });
-      yield r;
+      out.push(r);
     }
+    return out;
   };
-  const issues = validateCensus(
-    { persons: () => remember(ctx.store.persons.iterate(), 'person'), units: () => remember(ctx.store.units.iterate(), 'unit') },
-    validationContext(ctx, settings),
-  );
+  const persons = read(ctx.store.persons.iterate(), 'person');
+  const units = read(ctx.store.units.iterate(), 'unit');
+  const issues = validateCensus({ persons: () => persons, units: () => units }, validationContext(ctx, settings));
   const counts = { error: 0, warning: 0 };
   for (const i of issues) counts[i.severity]++;
   const result: CensusIssues = { generation: ctx.generation.value, issues, meta, counts, explainedWarnings: countExplained(issues, explanations) };
