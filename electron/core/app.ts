@@ -49,13 +49,9 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
   let backupTimer: NodeJS.Timeout | undefined;
   if (opts.backupsDir) {
     const dir = opts.backupsDir;
-    const backup = () => {
-      try {
-        maybeBackup(store, dir);
-      } catch (e) {
-        process.stderr.write(`[headcount] backup failed: ${String(e)}\n`);
-      }
-    };
+    // A failed backup (disk full, stick pulled) must never take the app down: report and carry on.
+    const backup = () =>
+      void maybeBackup(store, dir).catch((e: unknown) => process.stderr.write(`[headcount] backup failed: ${String(e)}\n`));
     backup();
     backupTimer = setInterval(backup, 15 * 60_000);
     backupTimer.unref();

@@ -1,0 +1,110 @@
+/**
+ * RecordData ⇄ SQLite columns, driven by the dictionary's `column` and `type`: booleans are 0/1,
+ * `codes` arrays are joined by ',', null is NULL. Numeric and yes/no fields may also hold the clerk's
+ * unreadable text, kept for validation to flag. Any other JS type is a bug in the caller (services
+ * parse input with the zod schemas first), so it throws rather than storing garbage.
+ */
+import { fieldsOf, type FieldDef, type TableName } from '../../../shared/census/dictionary';
+import type { FieldValue, RecordData } from '../../../shared/census/schema';
+
+export type SqlValue = string | number | bigint | null;
+
+export interface ColumnCodec {
+  readonly key: string;
+  readonly column: string;
+  toSql(value: FieldValue | undefined): SqlValue;
+  fromSql(value: unknown): FieldValue;
+}
+
+function mismatch(f: FieldDef, value: unknown): TypeError {
+  return new TypeError(`${f.table}.${f.key} (${f.type}): cannot store ${JSON.stringify(value)}`);
+}
+
+function codecOf(f: FieldDef): ColumnCodec {
+  const base = { key: f.key, column: f.column };
+  switch (f.type) {
+    case 'codes':
+      return {
+        ...base,
+        toSql(v) {
+          if (v === null || v === undefined) return null;
+          if (!Array.isArray(v)) throw mismatch(f, v);
+          for (const code of v) {
+            // ',' is the separator; the importers split "a、b，c" before storing.
+            if (typeof code !== 'string' || code === '' || code.includes(',')) throw mismatch(f, v);
+          }
+          return v.length ? v.join(',') : null;
+        },
+        fromSql: (v) => (typeof v === 'string' && v !== '' ? v.split(',') : []),
+      };
+    case 'boolean':
+      return {
+        ...base,
+        toSql(v) {
+          if (v === null || v === undefined) return null;
+          if (typeof v === 'string') return v;
+          if (typeof v !== 'boolean') throw mismatch(f, v);
+          return v ? 1n : 0n;
+        },
+        fromSql: (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : v === 1),
+      };
+    case 'integer':
+    case 'year':
+      return {
+        ...base,
+        toSql(v) {
+          if (v === null || v === undefined) return null;
+          // A fractional number ("12.5 学时") is not a valid integer either: keep it visible as text.
+          // better-sqlite3 binds a JS number as REAL; an ANY column would keep it REAL, so bind an integer.
+          if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : String(v);
+          if (typeof v !== 'string') throw mismatch(f, v);
+          return v;
+        },
+        fromSql: (v) => (typeof v === 'number' || typeof v === 'string' ? v : typeof v === 'bigint' ? Number(v) : null),
+      };
+    default:
+      return {
+        ...base,
+        toSql(v) {
+          if (v === null || v === undefined) return null;
+          if (typeof v !== 'string') throw mismatch(f, v);
+          return v;
+        },
+        fromSql: (v) => (typeof v === 'string' ? v : null),
+      };
+  }
+}
+
+const codecs: Record<TableName, readonly ColumnCodec[]> = {
+  person: fieldsOf.person.map(codecOf),
+  unit: fieldsOf.unit.map(codecOf),
+};
+const codecByKey: Record<TableName, ReadonlyMap<string, ColumnCodec>> = {
+  person: new Map(codecs.person.map((c) => [c.key, c])),
+  unit: new Map(codecs.unit.map((c) => [c.key, c])),
+};
+
+export function codecsOf(table: TableName): readonly ColumnCodec[] {
+  return codecs[table];
+}
+
+export function codecFor(table: TableName, key: string): ColumnCodec {
+  const c = codecByKey[table].get(key);
+  if (!c) throw new TypeError(`unknown field ${table}.${key}`);
+  return c;
+}
+
+/** Values of every data column in dictionary order; missing keys are NULL, unknown keys throw. */
+export function dataToSql(table: TableName, data: RecordData): SqlValue[] {
+  for (const key of Object.keys(data)) codecFor(table, key);
+  return codecs[table].map((c) => c.toSql(data[c.key]));
+}
+
+/** Reads the data columns of a raw row starting at `offset`. */
+export function dataFromSql(table: TableName, raw: readonly unknown[], offset: number): RecordData {
+  const data: RecordData = {};
+  codecs[table].forEach((c, i) => {
+    data[c.key] = c.fromSql(raw[offset + i]);
+  });
+  return data;
+}

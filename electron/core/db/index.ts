@@ -1,0 +1,23 @@
+/**
+ * The census database: the only place SQL lives. Callers get a `Db` handle with no SQL surface and
+ * work through the repositories (usually bundled as a `Store`).
+ */
+export { Db, transaction } from './handle';
+export {
+  openDatabase,
+  openExistingDatabase,
+  isHeadcountDatabase,
+  assertHeadcountDatabase,
+  inspectDatabaseFile,
+  integrityCheck,
+  schemaVersion,
+  type DatabaseFileKind,
+} from './open';
+export { APPLICATION_ID, SCHEMA_VERSION } from './migrations';
+export { createStore, openExistingStore, storeOf, type Store } from './store';
+export { settingsRepo, type SettingsRepo } from './repos/settings';
+export { recordRepo, type RecordRepo, type PersonRepo, type UnitRepo, type UnitOption, type ListQuery } from './repos/records';
+export { auditRepo, auditValue, type AuditRepo, type NewAuditEntry } from './repos/audit';
+export { explanationsRepo, type ExplanationsRepo, type Explanation, type ExplanationKey } from './repos/explanations';
+export { metaRepo, type MetaRepo, type Json } from './repos/meta';
+export { backupDatabase, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';

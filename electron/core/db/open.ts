@@ -1,0 +1,176 @@
+/**
+ * Opening Headcount database files. A file is recognised by its SQLite header alone (magic string
+ * and application_id), read with plain fs, so a file that is not ours is never handed to SQLite and
+ * can never be written to. New files are built under a temporary name and renamed into place, so a
+ * crash during creation never leaves a half-made database at the user's path.
+ */
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ApiError } from '../../../shared/api/errors';
+import { Db, sqliteOf, type Sqlite } from './handle';
+import { APPLICATION_ID, SCHEMA_VERSION, migrate, newerVersionError, schemaVersionOf } from './migrations';
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+const HEADER_SIZE = 100;
+/** Tables every Headcount schema has had since 001 */
+const CORE_TABLES = ['settings', 'persons', 'units', 'audit_log', 'explanations', 'meta'] as const;
+const BUSY_TIMEOUT_MS = 5000;
+
+export type DatabaseFileKind =
+  | { kind: 'missing' }
+  | { kind: 'directory' }
+  | { kind: 'empty' }
+  | { kind: 'not_sqlite' }
+  | { kind: 'foreign'; applicationId: number }
+  | { kind: 'headcount'; version: number };
+
+/**
+ * What is at `path`, judged from the first 100 bytes only. `version` is the header's user_version,
+ * which can lag behind the real one while commits sit in the WAL; `openExistingDatabase` checks again.
+ */
+export function inspectDatabaseFile(path: string): DatabaseFileKind {
+  let fd: number;
+  try {
+    if (statSync(path).isDirectory()) return { kind: 'directory' };
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw e;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return { kind: 'empty' };
+    if (size < HEADER_SIZE) return { kind: 'not_sqlite' };
+    const header = Buffer.alloc(HEADER_SIZE);
+    readSync(fd, header, 0, HEADER_SIZE, 0);
+    if (!header.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) return { kind: 'not_sqlite' };
+    const applicationId = header.readUInt32BE(68);
+    if (applicationId !== APPLICATION_ID) return { kind: 'foreign', applicationId };
+    return { kind: 'headcount', version: header.readUInt32BE(60) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function isHeadcountDatabase(path: string): boolean {
+  return inspectDatabaseFile(path).kind === 'headcount';
+}
+
+function notOurs(path: string, why: string, reason: string): ApiError {
+  return new ApiError('invalid_file', `不是 Headcount 数据库文件：${path}（${why}）`, { reason });
+}
+
+/** Throws the error a user should see when `path` is not a Headcount database this version can open. */
+export function assertHeadcountDatabase(path: string): void {
+  const info = inspectDatabaseFile(path);
+  switch (info.kind) {
+    case 'missing':
+      throw new ApiError('not_found', `找不到数据库文件：${path}`, { reason: 'missing' });
+    case 'directory':
+      throw notOurs(path, '这是一个文件夹', 'directory');
+    case 'empty':
+      throw notOurs(path, '文件是空的', 'empty');
+    case 'not_sqlite':
+      throw notOurs(path, '文件不是 SQLite 数据库', 'not_sqlite');
+    case 'foreign':
+      throw notOurs(path, '这是其他程序的 SQLite 数据库', 'foreign');
+    case 'headcount':
+      if (info.version > SCHEMA_VERSION) throw newerVersionError(path, info.version);
+  }
+}
+
+function configure(sqlite: Sqlite, journal: 'WAL' | 'DELETE'): void {
+  // busy_timeout first: the other pragmas may need a lock another process holds.
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  sqlite.pragma(`journal_mode = ${journal}`);
+  // FULL: in WAL mode NORMAL may lose the last commits on power loss; an acknowledged census edit must survive.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+}
+
+function fsyncDir(dir: string): void {
+  // Makes the rename itself durable; directories cannot be opened this way on Windows, where NTFS
+  // journals the rename anyway.
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+function createFresh(path: string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomUUID().slice(0, 8)}.creating`);
+  const sqlite = new Database(tmp);
+  try {
+    // DELETE journal while building: the temp file is then one self-contained file to rename.
+    configure(sqlite, 'DELETE');
+    migrate(sqlite);
+    sqlite.close();
+    renameSync(tmp, path);
+    fsyncDir(dir);
+  } catch (e) {
+    if (sqlite.open) sqlite.close();
+    rmSync(tmp, { force: true });
+    rmSync(`${tmp}-journal`, { force: true });
+    throw e;
+  }
+}
+
+function sqliteCode(e: unknown): string | null {
+  return e instanceof Database.SqliteError ? e.code : null;
+}
+
+/** Opens a Headcount database that must already exist (the CLI's way), migrating it if it is older. */
+export function openExistingDatabase(path: string): Db {
+  assertHeadcountDatabase(path);
+  let sqlite: Sqlite | null = null;
+  try {
+    sqlite = new Database(path, { fileMustExist: true });
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // The header's version may be stale (commits still in the WAL): check the real one before any write.
+    const version = schemaVersionOf(sqlite);
+    if (version > SCHEMA_VERSION) throw newerVersionError(path, version);
+    if (version >= 1) {
+      const present = new Set(
+        (sqlite.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[]),
+      );
+      const missing = CORE_TABLES.filter((t) => !present.has(t));
+      if (missing.length) throw notOurs(path, `缺少数据表 ${missing.join('、')}`, 'missing_tables');
+    }
+    configure(sqlite, 'WAL');
+    migrate(sqlite);
+    return Db.wrap(path, sqlite);
+  } catch (e) {
+    if (sqlite?.open) sqlite.close();
+    const code = sqliteCode(e);
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+      throw new ApiError('invalid_file', `数据库文件已损坏，无法打开：${path}。请从备份恢复。`, { reason: 'corrupt' });
+    }
+    throw e;
+  }
+}
+
+/** Opens the Headcount database at `path`, creating it (and its folder) when there is none. */
+export function openDatabase(path: string): Db {
+  const info = inspectDatabaseFile(path);
+  if (info.kind === 'missing' || info.kind === 'empty') createFresh(path);
+  return openExistingDatabase(path);
+}
+
+export function schemaVersion(db: Db): number {
+  return schemaVersionOf(sqliteOf(db));
+}
+
+/** `PRAGMA integrity_check`: `['ok']` for a sound file, otherwise SQLite's list of problems. */
+export function integrityCheck(db: Db): string[] {
+  return sqliteOf(db).prepare('PRAGMA integrity_check').pluck().all() as string[];
+}

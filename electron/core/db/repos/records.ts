@@ -1,0 +1,233 @@
+/**
+ * Persons and units. Both tables share one shape (id, area code, dictionary columns, provenance,
+ * timestamps), so one generic repository serves both; the few lookups that only make sense for one
+ * table are added on top.
+ */
+import type { TableName } from '../../../../shared/census/dictionary';
+import type { RecordData, RecordRow } from '../../../../shared/census/schema';
+import { codecFor, codecsOf, dataFromSql, dataToSql, type SqlValue } from '../columns';
+import { sqliteOf, type Db } from '../handle';
+import type Database from 'better-sqlite3';
+
+export interface ListQuery {
+  offset?: number;
+  limit?: number;
+  /** Matches a name containing it, or an ID number / credit code starting with it */
+  search?: string;
+}
+
+export interface RecordRepo {
+  readonly table: TableName;
+  count(): number;
+  list(query?: ListQuery): { total: number; rows: RecordRow[] };
+  get(id: string): RecordRow | null;
+  /** The rows that exist, in the order of `ids` */
+  getMany(ids: readonly string[]): RecordRow[];
+  /**
+   * Every row, ordered like `list`, streamed. The connection is busy meanwhile: reads may run, but a
+   * write before the iteration finishes throws ("connection is busy"); collect changes and write after.
+   */
+  iterate(): Generator<RecordRow, void, undefined>;
+  insert(row: RecordRow): void;
+  /** Many rows in one transaction (joins the caller's transaction if there is one) */
+  insertMany(rows: Iterable<RecordRow>): number;
+  /** Sets the fields present in `data`; false when there is no such record */
+  update(id: string, data: RecordData, updatedAt: string): boolean;
+  /** Deletes and returns how many existed */
+  remove(ids: readonly string[]): number;
+}
+
+export interface PersonRepo extends RecordRepo {
+  readonly table: 'person';
+  findByIdNumber(idNumber: string): RecordRow[];
+  /** How many persons name this unit as theirs */
+  countByUnit(unitId: string): number;
+}
+
+export interface UnitOption {
+  id: string;
+  name: string;
+  creditCode: string | null;
+}
+
+export interface UnitRepo extends RecordRepo {
+  readonly table: 'unit';
+  findByName(name: string): RecordRow[];
+  findByCreditCode(code: string): RecordRow[];
+  options(search?: string, limit?: number): UnitOption[];
+}
+
+const tableOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
+/** The column an ID-like search matches by prefix */
+const codeColumnOf: Record<TableName, string> = { person: 'id_number', unit: 'credit_code' };
+
+const HEAD = ['id', 'area_code'];
+const TAIL = ['source_file', 'source_sheet', 'source_row', 'created_by', 'created_at', 'updated_at'];
+
+/** LIKE pattern text with its wildcards escaped (ESCAPE '\') */
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+class Statements {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(private readonly sqlite: Database.Database) {}
+  get(sql: string, raw = false): Database.Statement {
+    const key = (raw ? 'raw:' : '') + sql;
+    let stmt = this.cache.get(key);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      if (raw) stmt.raw(true);
+      this.cache.set(key, stmt);
+    }
+    return stmt;
+  }
+}
+
+function baseRepo(db: Db, table: TableName) {
+  const sqlite = sqliteOf(db);
+  const st = new Statements(sqlite);
+  const name = tableOf[table];
+  const dataColumns = codecsOf(table).map((c) => c.column);
+  const allColumns = [...HEAD, ...dataColumns, ...TAIL];
+  const dataOffset = HEAD.length;
+  const tailOffset = HEAD.length + dataColumns.length;
+  const select = `SELECT ${allColumns.join(', ')} FROM ${name}`;
+  const order = 'ORDER BY created_at, rowid';
+  const searchWhere = `WHERE name LIKE '%' || :s || '%' ESCAPE '\\' OR ${codeColumnOf[table]} LIKE :s || '%' ESCAPE '\\'`;
+  const insertStmt = st.get(
+    `INSERT INTO ${name} (${allColumns.join(', ')}) VALUES (${allColumns.map(() => '?').join(', ')})`,
+  );
+
+  function fromRaw(raw: unknown[]): RecordRow {
+    const t = tailOffset;
+    const file = raw[t] as string | null;
+    const sheet = raw[t + 1] as string | null;
+    return {
+      id: raw[0] as string,
+      areaCode: raw[1] as string,
+      data: dataFromSql(table, raw, dataOffset),
+      source: file === null ? null : { file, ...(sheet === null ? {} : { sheet }), row: raw[t + 2] as number },
+      createdBy: raw[t + 3] as string,
+      createdAt: raw[t + 4] as string,
+      updatedAt: raw[t + 5] as string,
+    };
+  }
+
+  function toRaw(row: RecordRow): SqlValue[] {
+    return [
+      row.id,
+      row.areaCode,
+      ...dataToSql(table, row.data),
+      row.source?.file ?? null,
+      row.source?.sheet ?? null,
+      row.source?.row ?? null,
+      row.createdBy,
+      row.createdAt,
+      row.updatedAt,
+    ];
+  }
+
+  function rowsWhere(where: string, ...params: unknown[]): RecordRow[] {
+    return (st.get(`${select} ${where} ${order}`, true).all(...params) as unknown[][]).map(fromRaw);
+  }
+
+  const repo: RecordRepo = {
+    table,
+    count: () => st.get(`SELECT count(*) FROM ${name}`).pluck().get() as number,
+    list({ offset = 0, limit = 100, search } = {}) {
+      const s = search?.trim();
+      if (!s) {
+        return {
+          total: repo.count(),
+          rows: (st.get(`${select} ${order} LIMIT ? OFFSET ?`, true).all(limit, offset) as unknown[][]).map(fromRaw),
+        };
+      }
+      const params = { s: likeEscape(s), limit, offset };
+      return {
+        total: st.get(`SELECT count(*) FROM ${name} ${searchWhere}`).pluck().get({ s: params.s }) as number,
+        rows: (st.get(`${select} ${searchWhere} ${order} LIMIT :limit OFFSET :offset`, true).all(params) as unknown[][]).map(fromRaw),
+      };
+    },
+    get(id) {
+      const raw = st.get(`${select} WHERE id = ?`, true).get(id) as unknown[] | undefined;
+      return raw ? fromRaw(raw) : null;
+    },
+    getMany(ids) {
+      if (!ids.length) return [];
+      const found = new Map(
+        (st.get(`${select} WHERE id IN (SELECT value FROM json_each(?))`, true).all(JSON.stringify(ids)) as unknown[][])
+          .map(fromRaw)
+          .map((r) => [r.id, r]),
+      );
+      const out: RecordRow[] = [];
+      for (const id of new Set(ids)) {
+        const r = found.get(id);
+        if (r) out.push(r);
+      }
+      return out;
+    },
+    *iterate() {
+      for (const raw of st.get(`${select} ${order}`, true).iterate() as IterableIterator<unknown[]>) yield fromRaw(raw);
+    },
+    insert(row) {
+      insertStmt.run(toRaw(row));
+    },
+    insertMany(rows) {
+      return sqlite.transaction(() => {
+        let n = 0;
+        for (const row of rows) {
+          insertStmt.run(toRaw(row));
+          n++;
+        }
+        return n;
+      }).immediate();
+    },
+    update(id, data, updatedAt) {
+      const keys = Object.keys(data);
+      const codecs = keys.map((k) => codecFor(table, k));
+      const sets = [...codecs.map((c) => `${c.column} = ?`), 'updated_at = ?'].join(', ');
+      const values = codecs.map((c) => c.toSql(data[c.key]));
+      return st.get(`UPDATE ${name} SET ${sets} WHERE id = ?`).run(...values, updatedAt, id).changes > 0;
+    },
+    remove(ids) {
+      if (!ids.length) return 0;
+      return st.get(`DELETE FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids)).changes;
+    },
+  };
+  return { repo, rowsWhere, st };
+}
+
+export function recordRepo(db: Db, table: 'person'): PersonRepo;
+export function recordRepo(db: Db, table: 'unit'): UnitRepo;
+export function recordRepo(db: Db, table: TableName): PersonRepo | UnitRepo;
+export function recordRepo(db: Db, table: TableName): PersonRepo | UnitRepo {
+  const { repo, rowsWhere, st } = baseRepo(db, table);
+  if (table === 'person') {
+    return {
+      ...repo,
+      table,
+      findByIdNumber: (idNumber) => rowsWhere('WHERE id_number = ?', idNumber),
+      countByUnit: (unitId) => st.get('SELECT count(*) FROM persons WHERE unit_id = ?').pluck().get(unitId) as number,
+    };
+  }
+  return {
+    ...repo,
+    table,
+    findByName: (name) => rowsWhere('WHERE name = ?', name),
+    findByCreditCode: (code) => rowsWhere('WHERE credit_code = ?', code),
+    options(search, limit = 50) {
+      const s = search?.trim();
+      const rows = s
+        ? st
+            .get(
+              `SELECT id, coalesce(name, '') AS name, credit_code AS creditCode FROM units
+               WHERE name LIKE '%' || ? || '%' ESCAPE '\\' OR credit_code LIKE ? || '%' ESCAPE '\\'
+               ORDER BY name, rowid LIMIT ?`,
+            )
+            .all(likeEscape(s), likeEscape(s), limit)
+        : st.get(`SELECT id, coalesce(name, '') AS name, credit_code AS creditCode FROM units ORDER BY name, rowid LIMIT ?`).all(limit);
+      return rows as UnitOption[];
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { TableName } from '../../../shared/census/dictionary';
+import { transaction, type Db } from './handle';
+import { openDatabase, openExistingDatabase } from './open';
+import { auditRepo, type AuditRepo } from './repos/audit';
+import { explanationsRepo, type ExplanationsRepo } from './repos/explanations';
+import { metaRepo, type MetaRepo } from './repos/meta';
+import { recordRepo, type PersonRepo, type UnitRepo } from './repos/records';
+import { settingsRepo, type SettingsRepo } from './repos/settings';
+
+/** One open census database with all its repositories. */
+export interface Store {
+  readonly db: Db;
+  readonly path: string;
+  readonly settings: SettingsRepo;
+  readonly persons: PersonRepo;
+  readonly units: UnitRepo;
+  /** persons / units by table name, for code that serves both */
+  readonly records: { readonly person: PersonRepo; readonly unit: UnitRepo };
+  readonly audit: AuditRepo;
+  readonly explanations: ExplanationsRepo;
+  readonly meta: MetaRepo;
+  /** Runs `fn` as one transaction; nested calls become savepoints */
+  tx<T>(fn: () => T): T;
+  close(): void;
+}
+
+export function storeOf(db: Db): Store {
+  const persons = recordRepo(db, 'person');
+  const units = recordRepo(db, 'unit');
+  return {
+    db,
+    path: db.path,
+    settings: settingsRepo(db),
+    persons,
+    units,
+    records: { person: persons, unit: units } satisfies Record<TableName, PersonRepo | UnitRepo>,
+    audit: auditRepo(db),
+    explanations: explanationsRepo(db),
+    meta: metaRepo(db),
+    tx: (fn) => transaction(db, fn),
+    close: () => db.close(),
+  };
+}
+
+/** Opens (creating if needed) the database at `path`. */
+export function createStore(path: string): Store {
+  return storeOf(openDatabase(path));
+}
+
+/** Opens a database that must already exist, e.g. one named on the command line. */
+export function openExistingStore(path: string): Store {
+  return storeOf(openExistingDatabase(path));
+}
