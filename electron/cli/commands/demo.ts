@@ -10,7 +10,7 @@ export const demoCommand: Command = {
   async run(argv, io) {
     const { values } = parse(argv, { db: { type: 'string' }, persons: { type: 'string' }, units: { type: 'string' }, seed: { type: 'string' } }, usage);
     const db = requireString(values.db, 'db', usage);
-    const persons = intOption(values.persons, 'persons', 1000, 0, 1_000_000);
+    const persons = intOption(values.persons, 'persons', 1000, 1, 1_000_000);
     const units = intOption(values.units, 'units', Math.max(1, Math.ceil(persons / 30)), 1, 100_000);
     const seed = typeof values.seed === 'string' ? (/^\d+$/.test(values.seed) ? Number(values.seed) : values.seed) : 1;
     return withCore(db, async (core) => {

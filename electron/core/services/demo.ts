@@ -10,7 +10,12 @@ export function loadDemo(ctx: ServiceContext, input: ParsedInput<'census.demo'>)
   if (ctx.store.persons.count() > 0 || ctx.store.units.count() > 0)
     throw new ApiError('conflict', '数据库中已有记录，演示数据只能生成到空的统计调查中');
   const area = ctx.divisions.resolve(s.areaCode) ?? s.areaCode;
-  const townships = townshipsWithin(ctx, area).map((t) => ({ code: t.code, name: t.name, countyCode: t.code.slice(0, 6) }));
+  const townships = townshipsWithin(ctx, area).map((t) => ({
+    code: t.code, name: t.name, countyCode: t.code.slice(0, 6),
+    // Two 城关镇 in one city: unit names then carry their county
+    countyName: ctx.divisions.get(t.code.slice(0, 6))?.name,
+  }));
+  if (input.persons < input.units) throw new ApiError('bad_input', `人员数（${input.persons}）不能少于单位数（${input.units}）：每个单位至少要有一名人员`);
   if (townships.length === 0) throw new ApiError('bad_input', `${s.areaName} 下没有乡镇（街道）数据，无法生成演示数据`);
   const demo = generateDemo({ areaCode: s.areaCode, townships, persons: input.persons, units: input.units, seed: input.seed, refDate: s.refDate });
   const now = isoNow(ctx);
