@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CensusSettings } from '../../shared/api/contract';
+import { call, ClientError, errorMessage, type TransportState } from './api/client';
+import { navRoutes, TopBar } from './components/TopBar';
+import { formatRoute, parseHash, type Route } from './lib/route';
+import { AccessDenied } from './pages/AccessDenied';
+import { Home } from './pages/Home';
+import { IssuesList } from './pages/IssuesList';
+import { RecordForm } from './pages/RecordForm';
+import { RecordList } from './pages/RecordList';
+import { SetupWizard } from './pages/SetupWizard';
+
+type Boot =
+  | { state: 'loading' }
+  | { state: 'denied'; reason: 'missing' | 'invalid' }
+  | { state: 'failed'; message: string }
+  | { state: 'ready'; settings: CensusSettings | null };
+
+export function App({ transport }: { transport: TransportState }) {
+  const [boot, setBoot] = useState<Boot>(transport.kind === 'no_token' ? { state: 'denied', reason: 'missing' } : { state: 'loading' });
+  const [route, setRoute] = useState<Route>(() => parseHash(window.location.hash));
+
+  const load = useCallback(() => {
+    setBoot({ state: 'loading' });
+    call('census.get', {})
+      .then((settings) => setBoot({ state: 'ready', settings }))
+      .catch((e: unknown) => {
+        if (e instanceof ClientError && e.code === 'forbidden') setBoot({ state: 'denied', reason: 'invalid' });
+        else setBoot({ state: 'failed', message: errorMessage(e) });
+      });
+  }, []);
+
+  useEffect(() => {
+    if (transport.kind !== 'no_token') load();
+  }, [transport.kind, load]);
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const navigate = useCallback((r: Route, opts?: { replace?: boolean }) => {
+    const hash = formatRoute(r);
+    if (opts?.replace) window.history.replaceState(null, '', hash);
+    else if (window.location.hash !== hash) window.location.hash = hash;
+    setRoute(r);
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number(e.key);
+      const target = Number.isInteger(n) ? navRoutes[n - 1] : undefined;
+      if (target) {
+        e.preventDefault();
+        navigate(target);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
+
+  const setSettings = useCallback((settings: CensusSettings) => setBoot({ state: 'ready', settings }), []);
+
+  switch (boot.state) {
+    case 'denied':
+      return <AccessDenied reason={boot.reason} />;
+    case 'loading':
+      return <p className="loading boot">正在连接…</p>;
+    case 'failed':
+      return (
+        <div className="boot-failed" role="alert" data-testid="boot-failed">
+          <h1>无法读取统计调查数据</h1>
+          <p>{boot.message}</p>
+          <button type="button" onClick={load}>
+            重试
+          </button>
+        </div>
+      );
+    case 'ready':
+      break;
+  }
+  const settings = boot.settings;
+  if (!settings) {
+    return (
+      <main className="setup-shell">
+        <SetupWizard
+          onDone={(s) => {
+            setSettings(s);
+            navigate({ page: 'home' });
+          }}
+        />
+      </main>
+    );
+  }
+
+  let page;
+  switch (route.page) {
+    case 'home':
+      page = <Home settings={settings} onSettings={setSettings} navigate={navigate} />;
+      break;
+    case 'list':
+      page = <RecordList key={`list-${route.table}`} table={route.table} areaCode={settings.areaCode} navigate={navigate} />;
+      break;
+    case 'form':
+      page = <RecordForm key={`form-${route.table}`} table={route.table} id={route.id} areaCode={settings.areaCode} navigate={navigate} />;
+      break;
+    case 'issues':
+      page = <IssuesList navigate={navigate} />;
+      break;
+  }
+  return (
+    <>
+      <TopBar route={route} settings={settings} />
+      <main className="content">{page}</main>
+    </>
+  );
+}

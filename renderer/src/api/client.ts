@@ -1,0 +1,133 @@
+/**
+ * The renderer's only way to the core. Electron: the preload's `window.headcount`. Browser: the HTTP
+ * bridge on 127.0.0.1 with the token from the start-up address. Both speak the same Reply shape.
+ */
+import { eventSchemas, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput } from '../../../shared/api/contract';
+import { replySchema, type Reply } from '../../../shared/api/errors';
+import type { HeadcountBridge } from '../env';
+import { takeToken } from '../lib/token';
+
+export class ClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+export type Transport = HeadcountBridge;
+
+export const FORBIDDEN_MESSAGE = '访问令牌缺失或已失效。请打开程序启动时显示的完整地址（包含 ?token= 部分）。';
+
+export interface HttpTransportOptions {
+  /** '' for the page's own origin */
+  baseUrl: string;
+  token: string;
+  fetchImpl?: typeof fetch;
+  openEventSource?: (url: string) => EventSource;
+}
+
+async function readReply(res: Response): Promise<Reply> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const parsed = replySchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  if (res.status === 401 || res.status === 403) return { ok: false, error: { code: 'forbidden', message: FORBIDDEN_MESSAGE } };
+  return { ok: false, error: { code: 'bad_reply', message: `本机服务返回了无法识别的应答（HTTP ${res.status}）` } };
+}
+
+export function createHttpTransport(opts: HttpTransportOptions): Transport {
+  const fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
+  let source: EventSource | null = null;
+  return {
+    async invoke(method, payload) {
+      let res: Response;
+      try {
+        res = await fetchImpl(`${opts.baseUrl}/api/call`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${opts.token}` },
+          body: JSON.stringify({ method, payload }),
+        });
+      } catch {
+        return { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
+      }
+      const reply = await readReply(res);
+      // A bridge that answers 403 with a well-formed reply still means "no access" to the UI.
+      if (res.status === 403 && reply.ok) return { ok: false, error: { code: 'forbidden', message: FORBIDDEN_MESSAGE } };
+      return reply;
+    },
+    on(event, cb) {
+      if (!source) {
+        const url = `${opts.baseUrl}/api/events?token=${encodeURIComponent(opts.token)}`;
+        source = opts.openEventSource ? opts.openEventSource(url) : new EventSource(url);
+      }
+      const listener = (e: Event) => {
+        if (!(e instanceof MessageEvent) || typeof e.data !== 'string') return;
+        try {
+          cb(JSON.parse(e.data));
+        } catch {
+          // A malformed event is dropped: progress display is best-effort.
+        }
+      };
+      const es = source;
+      es.addEventListener(event, listener);
+      return () => es.removeEventListener(event, listener);
+    },
+  };
+}
+
+let transport: Transport | null = null;
+
+export type TransportState = { kind: 'electron' } | { kind: 'browser' } | { kind: 'no_token' };
+
+/** Picks the transport once at start. */
+export function initTransport(): TransportState {
+  if (window.headcount) {
+    transport = window.headcount;
+    return { kind: 'electron' };
+  }
+  const token = takeToken({ location: window.location, history: window.history, storage: window.sessionStorage });
+  if (!token) return { kind: 'no_token' };
+  transport = createHttpTransport({ baseUrl: '', token });
+  return { kind: 'browser' };
+}
+
+/** For tests and for embedding: use a given transport. */
+export function setTransport(t: Transport): void {
+  transport = t;
+}
+
+export async function callWith<M extends MethodName>(t: Transport, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const reply = await t.invoke(method, input);
+  if (!reply.ok) throw new ClientError(reply.error.code, reply.error.message, reply.error.details);
+  // dispatch has already parsed the result against the method's output schema
+  return reply.result as MethodOutput<M>;
+}
+
+export function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  if (!transport) return Promise.reject(new ClientError('forbidden', FORBIDDEN_MESSAGE));
+  return callWith(transport, method, input);
+}
+
+export function onEvent<E extends EventName>(name: E, cb: (payload: EventPayload<E>) => void): () => void {
+  if (!transport) return () => {};
+  const schema = eventSchemas[name];
+  return transport.on(name, (p) => {
+    const parsed = schema.safeParse(p);
+    if (parsed.success) cb(parsed.data as EventPayload<E>);
+  });
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof ClientError) return e.message;
+  if (e instanceof Error) return `程序错误：${e.message}`;
+  return '程序错误';
+}

@@ -1,0 +1,16 @@
+/**
+ * Globals the renderer relies on. In Electron the preload script exposes `window.headcount`
+ * (method allowlist enforced there); in the browser face it is absent and the HTTP bridge is used.
+ */
+import type { Reply } from '../../shared/api/errors';
+
+export interface HeadcountBridge {
+  invoke(method: string, payload: unknown): Promise<Reply>;
+  on(event: string, cb: (payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    headcount?: HeadcountBridge;
+  }
+}

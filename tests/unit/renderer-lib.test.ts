@@ -1,0 +1,162 @@
+/** The renderer's pure rules: routes, the token hand-off, list formatting, form values, setup checks. */
+import { describe, expect, it } from 'vitest';
+import { idCheckChar } from '../../shared/census/checks';
+import { field, personFields, unitFields } from '../../shared/census/dictionary';
+import { completeRecord, countIssues, fieldGroups, integerValue, issuesByField, setField, textValue } from '../../renderer/src/lib/form';
+import { displayValue, maskIdNumber } from '../../renderer/src/lib/format';
+import { formatRoute, parseHash, type Route } from '../../renderer/src/lib/route';
+import { validateSetup } from '../../renderer/src/lib/setup';
+import { extractToken, takeToken, TOKEN_STORAGE_KEY } from '../../renderer/src/lib/token';
+
+describe('hash routes', () => {
+  it('round-trips every route, including ids that need escaping', () => {
+    const routes: Route[] = [
+      { page: 'home' },
+      { page: 'issues' },
+      { page: 'list', table: 'person' },
+      { page: 'list', table: 'unit' },
+      { page: 'form', table: 'person', id: null },
+      { page: 'form', table: 'unit', id: '2b9c/1 x' },
+    ];
+    for (const r of routes) expect(parseHash(formatRoute(r))).toEqual(r);
+  });
+
+  it('sends unknown addresses to the home page', () => {
+    expect(parseHash('')).toEqual({ page: 'home' });
+    expect(parseHash('#/nothing/here')).toEqual({ page: 'home' });
+  });
+});
+
+describe('token hand-off', () => {
+  it('splits the token off and keeps other parameters', () => {
+    expect(extractToken('?token=abc&lang=zh')).toEqual({ token: 'abc', rest: '?lang=zh' });
+    expect(extractToken('?token=')).toEqual({ token: null, rest: '' });
+    expect(extractToken('')).toEqual({ token: null, rest: '' });
+  });
+
+  function env(search: string, stored: string | null) {
+    const store = new Map<string, string>(stored ? [[TOKEN_STORAGE_KEY, stored]] : []);
+    const urls: string[] = [];
+    return {
+      urls,
+      store,
+      env: {
+        location: { search, pathname: '/', hash: '#/persons' },
+        history: { replaceState: (_d: unknown, _t: string, url?: string | URL | null) => void urls.push(String(url)) },
+        storage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) },
+      },
+    };
+  }
+
+  it('stores a token from the address and removes it from the address bar', () => {
+    const e = env('?token=t1', null);
+    expect(takeToken(e.env)).toBe('t1');
+    expect(e.store.get(TOKEN_STORAGE_KEY)).toBe('t1');
+    expect(e.urls).toEqual(['/#/persons']);
+  });
+
+  it('prefers a new token in the address over a stored one, and falls back to the stored one on reload', () => {
+    const fresh = env('?token=new', 'old');
+    expect(takeToken(fresh.env)).toBe('new');
+    expect(fresh.store.get(TOKEN_STORAGE_KEY)).toBe('new');
+    const reload = env('', 'old');
+    expect(takeToken(reload.env)).toBe('old');
+    expect(reload.urls).toEqual([]);
+    expect(takeToken(env('', null).env)).toBeNull();
+  });
+});
+
+describe('list formatting', () => {
+  it('masks the middle of an ID number', () => {
+    expect(maskIdNumber('11010519491231002X')).toBe('110105********002X');
+    expect(maskIdNumber('')).toBe('');
+    expect(maskIdNumber('12345')).toBe('12*45');
+  });
+
+  it('shows codes, booleans, domains, units and townships by their names', () => {
+    expect(displayValue(field('person', 'sex'), '2')).toBe('女');
+    expect(displayValue(field('person', 'qualLevel'), '2')).toBe('社会工作师');
+    expect(displayValue(field('person', 'qualLevel'), '7')).toBe('7');
+    expect(displayValue(field('person', 'domains'), ['01', '10'])).toBe('社区治理、社会救助');
+    expect(displayValue(field('person', 'swPost'), true)).toBe('是');
+    expect(displayValue(field('person', 'swPost'), null)).toBe('');
+    expect(displayValue(field('person', 'unitId'), 'u1', { units: new Map([['u1', '阳光社工']]) })).toBe('阳光社工');
+    expect(displayValue(field('person', 'unitId'), 'u2', { units: new Map() })).toBe('（未知单位）');
+    expect(displayValue(field('unit', 'township'), '110101001', { townships: new Map([['110101001', '东华门街道']]) })).toBe('东华门街道');
+  });
+});
+
+describe('form values', () => {
+  it('groups every field of both tables exactly once, in the dictionary groups', () => {
+    for (const [table, fields] of [['person', personFields], ['unit', unitFields]] as const) {
+      const keys = fieldGroups(table).flatMap((g) => g.fields.map((f) => f.key));
+      expect(keys.sort()).toEqual(fields.map((f) => f.key).sort());
+    }
+    expect(fieldGroups('person').map((g) => g.group)).toEqual(['基本信息', '学历与资格', '单位与岗位', '服务与培训']);
+  });
+
+  it('fills sex and birth date from a valid ID number only', () => {
+    const first17 = '11010119900307001';
+    const good = first17 + idCheckChar(first17);
+    const empty = completeRecord('person', null);
+    const r = setField('person', empty, 'idNumber', good);
+    expect(r.data.sex).toBe('1');
+    expect(r.data.birthDate).toBe('1990-03-07');
+    expect(r.derived.sort()).toEqual(['birthDate', 'sex']);
+
+    const bad = first17 + (idCheckChar(first17) === '0' ? '1' : '0');
+    const r2 = setField('person', empty, 'idNumber', bad);
+    expect(r2.data.sex).toBeNull();
+    expect(r2.derived).toEqual([]);
+    expect(empty.idNumber).toBeNull();
+  });
+
+  it('keeps a loaded record complete and typed', () => {
+    const r = completeRecord('unit', { name: '甲单位', staffCount: 3 });
+    expect(Object.keys(r).sort()).toEqual(unitFields.map((f) => f.key).sort());
+    expect(r.staffCount).toBe(3);
+    expect(r.township).toBeNull();
+  });
+
+  it('reads text and number inputs', () => {
+    expect(textValue(field('person', 'idNumber'), ' 11010519491231002x ')).toBe('11010519491231002X');
+    expect(textValue(field('person', 'name'), '   ')).toBeNull();
+    expect(integerValue('')).toBeNull();
+    expect(integerValue(' 2015 ')).toBe(2015);
+    expect(integerValue('20.5')).toBeUndefined();
+    expect(integerValue('abc')).toBeUndefined();
+  });
+
+  it('puts errors before warnings beside a field and counts both', () => {
+    const base = { table: 'person' as const, recordId: 'r', field: 'phone', rule: 'x' };
+    const list = [
+      { ...base, severity: 'warning' as const, message: 'w' },
+      { ...base, rule: 'y', severity: 'error' as const, message: 'e' },
+    ];
+    expect(issuesByField(list).get('phone')?.map((i) => i.message)).toEqual(['e', 'w']);
+    expect(countIssues(list)).toEqual({ error: 1, warning: 1 });
+  });
+});
+
+describe('setup checks', () => {
+  const area = { code: '110101', name: '东城区', level: 'county' as const, parentCode: '110100', path: '北京市 / 东城区' };
+
+  it('names every missing item in Chinese', () => {
+    expect(validateSetup({ area: null, level: 'county', refDate: '', officeName: ' ', operator: '' })).toEqual({
+      area: '请选择统计地区：输入名称或代码后，从列表中选择',
+      refDate: '请填写统计时点',
+      officeName: '请填写填报单位',
+      operator: '请填写操作员',
+    });
+  });
+
+  it('rejects an impossible date and an area of the wrong level', () => {
+    const e = validateSetup({ area, level: 'city', refDate: '2026-02-30', officeName: '民政局', operator: '李明' });
+    expect(e.area).toBe('所选地区与统计层级不一致，请重新选择');
+    expect(e.refDate).toContain('不是有效日期');
+  });
+
+  it('accepts a complete form', () => {
+    expect(validateSetup({ area, level: 'county', refDate: '2026-12-31', officeName: '民政局', operator: '李明' })).toEqual({});
+  });
+});
