@@ -1,14 +1,20 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { CensusSettings } from '../../shared/api/contract';
 import { call, ClientError, errorMessage, type TransportState } from './api/client';
 import { navRoutes, TopBar } from './components/TopBar';
 import { formatRoute, parseHash, type Route } from './lib/route';
 import { AccessDenied } from './pages/AccessDenied';
+import { GridPage } from './pages/GridPage';
 import { Home } from './pages/Home';
 import { IssuesList } from './pages/IssuesList';
+import { IoPage } from './pages/io/IoPage';
+import { PackagesPage } from './pages/packages/PackagesPage';
 import { RecordForm } from './pages/RecordForm';
 import { RecordList } from './pages/RecordList';
 import { SetupWizard } from './pages/SetupWizard';
+
+// Charts (ECharts) load only when the reports pages are opened.
+const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 
 type Boot =
   | { state: 'loading' }
@@ -101,6 +107,9 @@ export function App({ transport }: { transport: TransportState }) {
       page = <Home settings={settings} onSettings={setSettings} navigate={navigate} />;
       break;
     case 'list':
+      page = <GridPage key={`grid-${route.table}`} table={route.table} navigate={navigate} />;
+      break;
+    case 'records':
       page = <RecordList key={`list-${route.table}`} table={route.table} areaCode={settings.areaCode} navigate={navigate} />;
       break;
     case 'form':
@@ -108,6 +117,19 @@ export function App({ transport }: { transport: TransportState }) {
       break;
     case 'issues':
       page = <IssuesList navigate={navigate} />;
+      break;
+    case 'io':
+      page = <IoPage settings={settings} />;
+      break;
+    case 'packages':
+      page = <PackagesPage settings={settings} />;
+      break;
+    case 'reports':
+      page = (
+        <Suspense fallback={<p className="loading">正在加载汇总看板…</p>}>
+          <ReportsPage path={route.path} settings={settings} navigate={navigate} />
+        </Suspense>
+      );
       break;
   }
   return (

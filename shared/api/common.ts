@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { issueSchema } from '../census/issues';
 import { recordRowSchema, sourceSchema } from '../census/schema';
+import { recordFilterSchema } from '../reports/filter';
 
 export const levelSchema = z.enum(['county', 'city', 'province']);
 export type Level = z.infer<typeof levelSchema>;
@@ -35,6 +36,8 @@ export const listQuery = z.object({
   limit: z.number().int().min(1).max(100_000).default(100),
   /** Matches name, ID number or credit code */
   search: z.string().max(100).optional(),
+  /** Field conditions that must all hold, e.g. from a summary table's cell (shared/reports/filter.ts) */
+  filter: recordFilterSchema.optional(),
 });
 
 export const issueWithContext = issueSchema.extend({

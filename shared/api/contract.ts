@@ -54,7 +54,7 @@ export const contract = {
   'census.setOperator': method(z.object({ operator: z.string().trim().min(1).max(50) }), censusSettingsSchema),
   'census.summary': method(
     z.object({}),
-    z.object({ persons: z.number().int(), units: z.number().int(), issues: countsSchema, explained: z.number().int(), unexplainedWarnings: z.number().int() }),
+    z.object({ persons: z.number().int(), units: z.number().int(), issues: countsSchema, explained: z.number().int(), unexplainedWarnings: z.number().int(), pendingDuplicates: z.number().int().optional(), countedPersons: z.number().int().optional() }),
   ),
   /** Synthetic, fully valid records for the census's area (demonstrations, training, benchmarks) */
   'census.demo': method(

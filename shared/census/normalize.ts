@@ -16,6 +16,8 @@ export interface NormalizeContext {
 
 /** Full-width ASCII and the ideographic space → half-width; NBSP and zero-width characters removed. */
 export function toHalfWidth(s: string): string {
+  // Most cells are plain: skip the four replacements (the importers call this for every cell).
+  if (!/[\uFF01-\uFF5E\u3000\u00A0\u200B-\u200D\uFEFF]/.test(s)) return s;
   return s
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')
@@ -99,6 +101,8 @@ export function parseDate(raw: unknown): string | null {
     return Number.isNaN(raw.getTime()) ? null : ymd(raw.getUTCFullYear(), raw.getUTCMonth() + 1, raw.getUTCDate());
   }
   if (typeof raw === 'number') {
+    // 1985 in a 出生年月 column is a year, not day 1985 of Excel's calendar (1905-06-07): not a date.
+    if (isBareYear(raw)) return null;
     if (Number.isInteger(raw) && raw >= 19000101 && raw <= 29991231) return parseDate(String(raw));
     if (Number.isInteger(raw) && raw >= 190001 && raw <= 299912) return parseDate(String(raw));
     return excelSerialToDate(raw);
@@ -117,8 +121,12 @@ export function parseDate(raw: unknown): string | null {
   // ISO timestamps from JSON or Date.toISOString()
   m = /^(\d{4})-(\d{2})-(\d{2})T/.exec(s);
   if (m) return ymd(+m[1]!, +m[2]!, +m[3]!);
-  if (/^\d+(\.\d+)?$/.test(s)) return excelSerialToDate(Number(s));
+  if (/^\d+(\.\d+)?$/.test(s)) return isBareYear(Number(s)) ? null : excelSerialToDate(Number(s));
   return null;
+}
+
+function isBareYear(n: number): boolean {
+  return Number.isInteger(n) && n >= 1900 && n <= 2100;
 }
 
 function parseNumber(s: string): number | null {

@@ -19,8 +19,12 @@ export interface ValidationContext {
 
 /** Cross-record facts; each is optional so live entry can check what it knows. */
 export interface CrossLookups {
-  /** How many persons in the census carry this ID number (including the record itself if stored) */
-  personsWithIdNumber?(idNumber: string): number;
+  /**
+   * How many persons carry this ID number (including the record itself if stored). With `areaCode`
+   * (merged censuses): only those entered in that area, since a person reported by two areas is
+   * held for a decision in the duplicates view rather than flagged as `duplicate_id`.
+   */
+  personsWithIdNumber?(idNumber: string, areaCode?: string): number;
   unitExists?(unitId: string): boolean;
   /** Persons linked to a unit */
   personsInUnit?(unitId: string): number;
@@ -30,6 +34,8 @@ export interface CrossLookups {
 export interface RecordInput {
   id: string;
   data: RecordData;
+  /** The area the record was entered in; set in merged censuses so ID numbers are counted per area */
+  areaCode?: string;
 }
 
 const MIN_CERT_YEAR = 2008;
@@ -119,7 +125,7 @@ const ID_MESSAGES = {
   birth_date: '证件号码第7–14位不是有效的出生日期',
 } as const;
 
-function checkPerson(c: Collector, d: RecordData, ctx: ValidationContext, lookups: CrossLookups): void {
+function checkPerson(c: Collector, d: RecordData, ctx: ValidationContext, lookups: CrossLookups, areaCode?: string): void {
   const refYear = Number(ctx.refDate.slice(0, 4));
   const idType = str(d.idType);
   const idNumber = str(d.idNumber);
@@ -146,7 +152,7 @@ function checkPerson(c: Collector, d: RecordData, ctx: ValidationContext, lookup
     } else {
       c.add('idNumber', 'id_format', ID_MESSAGES[r.problem]);
     }
-    if (lookups.personsWithIdNumber && lookups.personsWithIdNumber(idNumber.toUpperCase()) > 1)
+    if (lookups.personsWithIdNumber && lookups.personsWithIdNumber(idNumber.toUpperCase(), areaCode) > 1)
       c.add('idNumber', 'duplicate_id', `证件号码 ${idNumber} 在本地区出现了不止一次，同一人只能登记一条`);
   }
   const birth = idBirth ?? (str(d.birthDate) && isRealIsoDate(str(d.birthDate)!) ? str(d.birthDate) : null);
@@ -219,6 +225,8 @@ export function validateRecord(
   data: RecordData,
   ctx: ValidationContext,
   lookups: CrossLookups = {},
+  /** The record's area in a merged census (see RecordInput.areaCode) */
+  areaCode?: string,
 ): Issue[] {
   const c = new Collector(table, recordId);
   const refYear = Number(ctx.refDate.slice(0, 4));
@@ -231,7 +239,7 @@ export function validateRecord(
     if (status === 'unknown') c.add(f.key, 'township_unknown', `「${t}」不是有效的乡镇（街道）名称或代码`);
     else if (status === 'outside') c.add(f.key, 'township_outside', `乡镇（街道）${t} 不在本次统计的地区内`);
   }
-  if (table === 'person') checkPerson(c, data, ctx, lookups);
+  if (table === 'person') checkPerson(c, data, ctx, lookups, areaCode);
   else checkUnit(c, recordId, data, lookups);
   return c.issues;
 }
@@ -244,12 +252,19 @@ export interface CensusRecords {
 /** Counts that the cross-record rules need, from one pass over the records. */
 export function buildLookups(records: CensusRecords): CrossLookups {
   const idCounts = new Map<string, number>();
+  const idCountsByArea = new Map<string, number>();
   const unitMembers = new Map<string, number>();
   const unitIds = new Set<string>();
   const creditCounts = new Map<string, number>();
   for (const p of records.persons()) {
     const id = str(p.data.idNumber);
-    if (id) idCounts.set(id.toUpperCase(), (idCounts.get(id.toUpperCase()) ?? 0) + 1);
+    if (id) {
+      idCounts.set(id.toUpperCase(), (idCounts.get(id.toUpperCase()) ?? 0) + 1);
+      if (p.areaCode !== undefined) {
+        const k = `${p.areaCode}|${id.toUpperCase()}`;
+        idCountsByArea.set(k, (idCountsByArea.get(k) ?? 0) + 1);
+      }
+    }
     const u = str(p.data.unitId);
     if (u) unitMembers.set(u, (unitMembers.get(u) ?? 0) + 1);
   }
@@ -259,7 +274,7 @@ export function buildLookups(records: CensusRecords): CrossLookups {
     if (code) creditCounts.set(code.toUpperCase(), (creditCounts.get(code.toUpperCase()) ?? 0) + 1);
   }
   return {
-    personsWithIdNumber: (x) => idCounts.get(x) ?? 0,
+    personsWithIdNumber: (x, area) => (area === undefined ? idCounts.get(x) : idCountsByArea.get(`${area}|${x}`)) ?? 0,
     unitExists: (x) => unitIds.has(x),
     personsInUnit: (x) => unitMembers.get(x) ?? 0,
     unitsWithCreditCode: (x) => creditCounts.get(x) ?? 0,
@@ -270,7 +285,7 @@ export function buildLookups(records: CensusRecords): CrossLookups {
 export function validateCensus(records: CensusRecords, ctx: ValidationContext, lookups: CrossLookups = buildLookups(records)): Issue[] {
   const out: Issue[] = [];
   for (const u of records.units()) for (const i of validateRecord('unit', u.id, u.data, ctx, lookups)) out.push(i);
-  for (const p of records.persons()) for (const i of validateRecord('person', p.id, p.data, ctx, lookups)) out.push(i);
+  for (const p of records.persons()) for (const i of validateRecord('person', p.id, p.data, ctx, lookups, p.areaCode)) out.push(i);
   return out;
 }
 

@@ -89,9 +89,8 @@ describe('first screens in the browser face', () => {
     expect(await shell.operator.innerText()).toContain('李明');
 
     // A unit first: persons must reference one.
-    await shell.go('units');
     const units = new RecordListPage(page, 'unit');
-    await units.waitForVisible();
+    await units.show();
     await units.add();
     const unitForm = new RecordFormPage(page, 'unit');
     await unitForm.waitForVisible();
@@ -104,14 +103,13 @@ describe('first screens in the browser face', () => {
     await unitForm.save();
     await expect.poll(() => unitForm.status.innerText()).toContain('已保存');
     await unitForm.back();
-    await units.waitForVisible();
+    await units.show();
     await units.row(UNIT_NAME).waitFor();
     await expect.poll(() => units.cell(units.row(UNIT_NAME), 'township').innerText()).toBe(township);
 
     // A person with a wrong check digit: the server's Chinese message appears beside the field.
-    await shell.go('persons');
     const persons = new RecordListPage(page, 'person');
-    await persons.waitForVisible();
+    await persons.show();
     await persons.add();
     const form = new RecordFormPage(page, 'person');
     await form.waitForVisible();
@@ -146,7 +144,7 @@ describe('first screens in the browser face', () => {
     expect(await form.summary.innerText()).toContain('未发现问题');
 
     await form.back();
-    await persons.waitForVisible();
+    await persons.show();
     const row = persons.row('张晓红');
     await row.waitFor();
     expect(await persons.cell(row, 'idNumber').innerText()).toBe(`${GOOD_ID.slice(0, 6)}********${GOOD_ID.slice(-4)}`);
@@ -164,8 +162,7 @@ describe('first screens in the browser face', () => {
     await expect.poll(() => home.value('persons').innerText()).toBe('1');
     expect(await home.value('units').innerText()).toBe('1');
 
-    await shell.go('persons');
-    await persons.waitForVisible();
+    await persons.show();
     await persons.search('张晓');
     await persons.row('张晓红').waitFor();
     await persons.open('张晓红');
@@ -236,7 +233,7 @@ describe('first screens in the browser face', () => {
     // Delete: cancelling keeps the person, confirming removes them.
     await form.back();
     const persons = new RecordListPage(page, 'person');
-    await persons.waitForVisible();
+    await persons.show();
     await persons.row('王老师').getByTestId('list-row-delete').click();
     await page.getByTestId('confirm-cancel').click();
     expect(await page.getByTestId('confirm-dialog').count()).toBe(0);

@@ -47,6 +47,10 @@ describe('normalising what people type', () => {
     expect(excelSerialToDate(1)).toBe('1899-12-31');
     expect(parseDate(new Date(Date.UTC(1985, 2, 15)))).toBe('1985-03-15');
     expect(parseDate('1985-02-30')).toBeNull();
+    // a bare year is not a day serial (1985 would be 1905-06-07): kept as text and flagged
+    expect(parseDate('1985')).toBeNull();
+    expect(parseDate(1985)).toBeNull();
+    expect(normalizeValue(p('birthDate'), 1985)).toBe('1985');
     expect(normalizeValue(p('birthDate'), '不详')).toBe('不详');
   });
   it('shows an ID number that Excel turned into a number the way Excel shows it, never guessed', () => {

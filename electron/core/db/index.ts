@@ -20,4 +20,10 @@ export { recordRepo, type RecordRepo, type PersonRepo, type UnitRepo, type UnitO
 export { auditRepo, auditValue, type AuditRepo, type NewAuditEntry } from './repos/audit';
 export { explanationsRepo, type ExplanationsRepo, type Explanation, type ExplanationKey } from './repos/explanations';
 export { metaRepo, type MetaRepo, type Json } from './repos/meta';
+export { populationRepo, type PopulationRepo, type PopulationEntry } from './repos/population';
+export { targetsRepo, type TargetsRepo } from './repos/targets';
+export { packagesRepo, recordColumns, type SqlValue, type PackagesRepo, type PackageRow, type ReceivedAuditRow, type PackageDecisionRow, type ExportRow } from './repos/packages';
+export { duplicatesRepo, type DuplicatesRepo, type CrossAreaPerson, type DuplicateDecisionRow } from './repos/duplicates';
+export { keysRepo, type KeysRepo, type OfficeKeyRow, type TrustedKeyRow } from './repos/keys';
+export { importRepo, type ImportRepo } from './repos/imports';
 export { backupDatabase, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';

@@ -2,10 +2,16 @@ import type { TableName } from '../../../shared/census/dictionary';
 import { transaction, type Db } from './handle';
 import { openDatabase, openExistingDatabase } from './open';
 import { auditRepo, type AuditRepo } from './repos/audit';
+import { duplicatesRepo, type DuplicatesRepo } from './repos/duplicates';
 import { explanationsRepo, type ExplanationsRepo } from './repos/explanations';
+import { keysRepo, type KeysRepo } from './repos/keys';
+import { importRepo, type ImportRepo } from './repos/imports';
 import { metaRepo, type MetaRepo } from './repos/meta';
+import { populationRepo, type PopulationRepo } from './repos/population';
+import { packagesRepo, type PackagesRepo } from './repos/packages';
 import { recordRepo, type PersonRepo, type UnitRepo } from './repos/records';
 import { settingsRepo, type SettingsRepo } from './repos/settings';
+import { targetsRepo, type TargetsRepo } from './repos/targets';
 
 /** One open census database with all its repositories. */
 export interface Store {
@@ -19,6 +25,15 @@ export interface Store {
   readonly audit: AuditRepo;
   readonly explanations: ExplanationsRepo;
   readonly meta: MetaRepo;
+  /** Registered population per area and the area's targets (表5, dashboard) */
+  readonly population: PopulationRepo;
+  readonly targets: TargetsRepo;
+  /** Return packages: received packages, record origins, exports */
+  readonly packages: PackagesRepo;
+  readonly duplicates: DuplicatesRepo;
+  readonly keys: KeysRepo;
+  /** Bulk lookups and provenance-aware updates for the spreadsheet importer */
+  readonly imports: ImportRepo;
   /** Runs `fn` as one transaction; nested calls become savepoints */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -37,6 +52,12 @@ export function storeOf(db: Db): Store {
     audit: auditRepo(db),
     explanations: explanationsRepo(db),
     meta: metaRepo(db),
+    population: populationRepo(db),
+    targets: targetsRepo(db),
+    packages: packagesRepo(db),
+    duplicates: duplicatesRepo(db),
+    keys: keysRepo(db),
+    imports: importRepo(db),
     tx: (fn) => transaction(db, fn),
     close: () => db.close(),
   };

@@ -1,8 +1,18 @@
+/** The spreadsheet grid's contract methods mapped onto services/grid: one line each. */
 import type { gridMethods } from '../../../shared/api/methods/grid';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { applyChanges, restoreValue } from '../services/grid/apply';
+import { getLayout, gridIssues, gridRefs, gridRows, setLayout } from '../services/grid/read';
 
 export function gridHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof gridMethods> {
-  void ctx;
-  return {};
+  return {
+    'grid.rows': (q) => gridRows(ctx, q),
+    'grid.issues': (q) => gridIssues(ctx, q.table),
+    'grid.refs': () => gridRefs(ctx),
+    'grid.apply': (q) => applyChanges(ctx, q),
+    'grid.restore': (q) => restoreValue(ctx, q),
+    'grid.layout.get': (q) => getLayout(ctx, q.table),
+    'grid.layout.set': (q) => setLayout(ctx, q.table, q.layout),
+  };
 }

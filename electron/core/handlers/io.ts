@@ -1,8 +1,37 @@
+/** Excel and CSV methods mapped onto the io services. */
 import type { ioMethods } from '../../../shared/api/methods/io';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { buildInTemp } from '../services/io/output';
+import { errorReportFileName, writeErrorReport } from '../services/io/error-report';
+import { exportData, exportFileName } from '../services/io/export';
+import { commitImport, discardImport, previewImport, REMEMBERED_KEY } from '../services/io/import';
+import { cancelTask, runTask } from '../services/io/tasks';
+import { buildTemplate } from '../services/io/template';
 
 export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioMethods> {
-  void ctx;
-  return {};
+  return {
+    'io.template': async (q) => {
+      const t = await buildTemplate(ctx, q.township);
+      return { fileName: t.fileName, dataBase64: t.data.toString('base64') };
+    },
+    'io.import.preview': (q) => previewImport(ctx, q),
+    'io.import.commit': (q) => commitImport(ctx, q.importId, q.taskId),
+    'io.import.discard': (q) => discardImport(ctx, q.importId),
+    'io.cancel': (q) => cancelTask(ctx, q.taskId),
+    'io.mappings.reset': () => {
+      ctx.store.meta.delete(REMEMBERED_KEY);
+      return { ok: true as const };
+    },
+    'io.errorReport': async (q) => {
+      const fileName = errorReportFileName(q);
+      const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => writeErrorReport(ctx, q, file, task)));
+      return { fileName, dataBase64: data.toString('base64'), rows: result.rows };
+    },
+    'io.export': async (q) => {
+      const fileName = exportFileName(ctx, q);
+      const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => exportData(ctx, q, file, task)));
+      return { fileName, dataBase64: data.toString('base64'), rows: result.rows };
+    },
+  };
 }

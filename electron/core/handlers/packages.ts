@@ -1,8 +1,29 @@
+/** Return-package methods mapped onto services/packages: one line each. */
 import type { packageMethods } from '../../../shared/api/methods/packages';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import {
+  completenessBoard, decideDuplicate, ensureOfficeKey, exportCheck, exportForDownload, listDuplicates, listKeys, mergePackages,
+  packageHistory, previewPackages, verifyPackages, type PackageFile,
+} from '../services/packages';
+
+const filesOf = (files: { name: string; dataBase64: string; passphrase?: string | undefined }[]): PackageFile[] =>
+  files.map((f) => ({ name: f.name, data: Buffer.from(f.dataBase64, 'base64'), passphrase: f.passphrase }));
 
 export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof packageMethods> {
-  void ctx;
-  return {};
+  return {
+    'packages.keys': (q) => {
+      if (q.create) ensureOfficeKey(ctx);
+      return listKeys(ctx);
+    },
+    'packages.exportCheck': () => exportCheck(ctx),
+    'packages.export': (q) => exportForDownload(ctx, q),
+    'packages.verify': async (q) => ({ results: await verifyPackages(ctx.store.settings.get() ? ctx : null, filesOf(q.files)) }),
+    'packages.preview': async (q) => ({ results: await previewPackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys }) }),
+    'packages.merge': (q) => mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, taskId: q.taskId }),
+    'packages.board': () => completenessBoard(ctx),
+    'packages.history': () => packageHistory(ctx),
+    'packages.duplicates': (q) => listDuplicates(ctx, q),
+    'packages.decideDuplicate': (q) => decideDuplicate(ctx, q),
+  };
 }

@@ -1,8 +1,20 @@
 import type { reportMethods } from '../../../shared/api/methods/reports';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { importPopulation, reportInputs, setPopulation, setTargets } from '../services/reports/inputs';
+import { exportReports, reportCell, reportTables } from '../services/reports/tables';
 
 export function reportsHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof reportMethods> {
-  void ctx;
-  return {};
+  return {
+    'reports.tables': () => reportTables(ctx),
+    'reports.cell': (q) => reportCell(ctx, q),
+    'reports.export': async (q) => {
+      const { fileName, data } = await exportReports(ctx, q);
+      return { fileName, dataBase64: data.toString('base64') };
+    },
+    'reports.inputs': () => reportInputs(ctx),
+    'reports.population.set': (q) => setPopulation(ctx, q.entries),
+    'reports.population.import': (q) => importPopulation(ctx, { name: q.name, data: Buffer.from(q.dataBase64, 'base64') }),
+    'reports.targets.set': (q) => setTargets(ctx, q.code, q.targets),
+  };
 }

@@ -3,6 +3,7 @@ import type { CensusSettings, Level, MethodOutput, ParsedInput } from '../../../
 import { ApiError } from '../../../shared/api/errors';
 import { codeLabel } from '../../../shared/census/codes';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
+import { countingRule } from './counting';
 import { censusIssues } from './issues';
 
 const divisionLevelOf: Record<Level, 'county' | 'city' | 'province'> = { county: 'county', city: 'city', province: 'province' };
@@ -40,11 +41,16 @@ export function setOperator(ctx: ServiceContext, operator: string): CensusSettin
 export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary'> {
   requireSettings(ctx);
   const all = censusIssues(ctx);
+  const persons = ctx.store.persons.count();
+  // Persons reported by two areas are counted once; pending cases are shown (merged censuses only).
+  const rule = countingRule(ctx);
   return {
-    persons: ctx.store.persons.count(),
+    persons,
     units: ctx.store.units.count(),
     issues: all.counts,
     explained: all.explainedWarnings,
     unexplainedWarnings: all.counts.warning - all.explainedWarnings,
+    pendingDuplicates: rule.pendingDuplicates,
+    countedPersons: persons - rule.excludedPersonIds.size,
   };
 }

@@ -8,7 +8,8 @@ import { fieldsOf, tableLabels, type TableName } from '../../../shared/census/di
 import type { Issue } from '../../../shared/census/issues';
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../shared/census/schema';
 import { completeFromIdNumber, validateRecord, type CrossLookups } from '../../../shared/census/validate';
-import { isoNow, requireSettings, touch, validationContext, type ServiceContext } from './context';
+import { isoNow, requireSettings, validationContext, type ServiceContext } from './context';
+import { recordsChanged } from './issues';
 
 function repo(ctx: ServiceContext, table: TableName) {
   return table === 'person' ? ctx.store.persons : ctx.store.units;
@@ -18,8 +19,9 @@ function repo(ctx: ServiceContext, table: TableName) {
 function storeLookups(ctx: ServiceContext, table: TableName, selfId: string | undefined, data: RecordData): CrossLookups {
   if (table === 'person') {
     return {
-      personsWithIdNumber: (idNumber) => {
-        const others = ctx.store.persons.findByIdNumber(idNumber).filter((r) => r.id !== selfId).length;
+      // Per area: a person also reported by another area is a duplicates-view case, not an error.
+      personsWithIdNumber: (idNumber, area) => {
+        const others = ctx.store.persons.findByIdNumber(idNumber).filter((r) => r.id !== selfId && (area === undefined || r.areaCode === area)).length;
         return others + (data.idNumber ? 1 : 0);
       },
       unitExists: (unitId) => ctx.store.units.get(unitId) != null,
@@ -33,7 +35,8 @@ function storeLookups(ctx: ServiceContext, table: TableName, selfId: string | un
 
 export function recordIssues(ctx: ServiceContext, table: TableName, id: string | undefined, data: RecordData): Issue[] {
   const settings = requireSettings(ctx);
-  return validateRecord(table, id ?? 'new', data, validationContext(ctx, settings), storeLookups(ctx, table, id, data));
+  const area = (id !== undefined && table === 'person' ? ctx.store.persons.get(id)?.areaCode : undefined) ?? settings.areaCode;
+  return validateRecord(table, id ?? 'new', data, validationContext(ctx, settings), storeLookups(ctx, table, id, data), area);
 }
 
 function normalizeData(table: TableName, data: RecordData): RecordData {
@@ -78,7 +81,7 @@ export function createRecord(ctx: ServiceContext, table: TableName, patch: Parti
       { table, recordId: row.id, action: 'create', field: null, oldValue: null, newValue: JSON.stringify(data), operator: settings.operator, at: now },
     ]);
   });
-  touch(ctx);
+  recordsChanged(ctx, [{ table, id: row.id }]);
   return { row, issues: recordIssues(ctx, table, row.id, data) };
 }
 
@@ -106,7 +109,7 @@ export function updateRecord(ctx: ServiceContext, table: TableName, id: string, 
     );
     return { ...before, data, updatedAt: now };
   });
-  touch(ctx);
+  recordsChanged(ctx, [{ table, id }]);
   return { row: result, issues: recordIssues(ctx, table, id, result.data) };
 }
 
@@ -124,8 +127,8 @@ export function removeRecords(ctx: ServiceContext, table: TableName, ids: string
     ctx.store.audit.append(
       rows.map((r) => ({ table, recordId: r.id, action: 'delete' as const, field: null, oldValue: JSON.stringify(r.data), newValue: null, operator: settings.operator, at: now })),
     );
-    return rows.length;
+    return rows;
   });
-  touch(ctx);
-  return { removed };
+  recordsChanged(ctx, removed.map((r) => ({ table, id: r.id })));
+  return { removed: removed.length };
 }

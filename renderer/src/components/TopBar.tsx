@@ -7,15 +7,18 @@ const items: { label: string; route: Route; testid: string; active: (r: Route) =
     label: '人员',
     route: { page: 'list', table: 'person' },
     testid: 'nav-persons',
-    active: (r) => (r.page === 'list' || r.page === 'form') && r.table === 'person',
+    active: (r) => (r.page === 'list' || r.page === 'records' || r.page === 'form') && r.table === 'person',
   },
   {
     label: '单位',
     route: { page: 'list', table: 'unit' },
     testid: 'nav-units',
-    active: (r) => (r.page === 'list' || r.page === 'form') && r.table === 'unit',
+    active: (r) => (r.page === 'list' || r.page === 'records' || r.page === 'form') && r.table === 'unit',
   },
   { label: '问题清单', route: { page: 'issues' }, testid: 'nav-issues', active: (r) => r.page === 'issues' },
+  { label: '汇总看板', route: { page: 'reports', path: [] }, testid: 'nav-reports', active: (r) => r.page === 'reports' },
+  { label: '导入导出', route: { page: 'io' }, testid: 'nav-io', active: (r) => r.page === 'io' },
+  { label: '上报与汇总', route: { page: 'packages' }, testid: 'nav-packages', active: (r) => r.page === 'packages' },
 ];
 
 export const navRoutes = items.map((i) => i.route);

@@ -3,9 +3,18 @@ import type { TableName } from '../../../shared/census/dictionary';
 
 export type Route =
   | { page: 'home' }
+  /** The spreadsheet grid (renderer/src/pages/GridPage.tsx) */
   | { page: 'list'; table: TableName }
+  /** The plain paged list, reachable from the grid's toolbar */
+  | { page: 'records'; table: TableName }
   | { page: 'form'; table: TableName; id: string | null }
-  | { page: 'issues' };
+  | { page: 'issues' }
+  /** Import / export of spreadsheets (renderer/src/pages/io) */
+  | { page: 'io' }
+  /** Summary tables and dashboard; the reports pages route `path` themselves (renderer/src/pages/reports) */
+  | { page: 'reports'; path: string[] }
+  /** Return packages: export, merge workspace (renderer/src/pages/packages) */
+  | { page: 'packages' };
 
 const segmentOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
 
@@ -18,9 +27,13 @@ function tableOf(segment: string | undefined): TableName | null {
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
   if (parts[0] === 'issues') return { page: 'issues' };
+  if (parts[0] === 'io') return { page: 'io' };
+  if (parts[0] === 'packages') return { page: 'packages' };
+  if (parts[0] === 'reports') return { page: 'reports', path: parts.slice(1) };
   const table = tableOf(parts[0]);
   if (!table) return { page: 'home' };
   if (parts.length === 1) return { page: 'list', table };
+  if (parts.length === 2 && parts[1] === 'list') return { page: 'records', table };
   return { page: 'form', table, id: parts[1] === 'new' ? null : parts[1]! };
 }
 
@@ -30,8 +43,16 @@ export function formatRoute(route: Route): string {
       return '#/';
     case 'issues':
       return '#/issues';
+    case 'io':
+      return '#/io';
+    case 'packages':
+      return '#/packages';
+    case 'reports':
+      return `#/reports${route.path.map((p) => '/' + encodeURIComponent(p)).join('')}`;
     case 'list':
       return `#/${segmentOf[route.table]}`;
+    case 'records':
+      return `#/${segmentOf[route.table]}/list`;
     case 'form':
       return `#/${segmentOf[route.table]}/${route.id === null ? 'new' : encodeURIComponent(route.id)}`;
   }

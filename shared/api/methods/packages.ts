@@ -1,2 +1,272 @@
 /** Return packages: export, verify, merge, keys, completeness, duplicates. */
-export const packageMethods = {} as const;
+import { z } from 'zod';
+import { recordDataSchema } from '../../census/schema';
+import { method } from '../common';
+
+const level = z.enum(['county', 'city', 'province']);
+const int = z.number().int();
+
+/** A package file travelling through the contract (browser uploads; the CLI reads files directly) */
+export const packageFileInput = z.object({
+  name: z.string().min(1).max(255),
+  dataBase64: z.string(),
+  passphrase: z.string().max(1000).optional(),
+});
+
+export const trustApproval = z.object({
+  areaCode: z.string().regex(/^\d{6}$/),
+  /** Full SHA-256 hex of the signer's public key, as `fingerprintHex` in a preview result */
+  fingerprint: z.string().regex(/^[0-9a-fA-F]{64}$/),
+});
+
+const counts3 = z.object({ added: int, replaced: int, removed: int });
+
+export const mergeResultSchema = z.object({
+  file: z.string(),
+  area: z.string().nullable(),
+  areaName: z.string().nullable(),
+  level: level.nullable(),
+  sequence: int.nullable(),
+  packageId: z.string().nullable(),
+  officeName: z.string().nullable(),
+  /** preview: ready | unchanged | refused; merge: merged | unchanged | refused */
+  status: z.enum(['ready', 'merged', 'unchanged', 'refused']),
+  /** Machine-readable cause of a refusal (untrusted_key, key_changed, older_sequence, …) */
+  reason: z.string().nullable(),
+  /** Persons added / replaced / removed */
+  added: int,
+  replaced: int,
+  removed: int,
+  units: counts3,
+  duplicatesHeld: int,
+  message: z.string(),
+  encrypted: z.boolean(),
+  trust: z.enum(['trusted', 'new', 'changed']).nullable(),
+  /** Signer fingerprint as read over the phone (8 groups of 4 hex digits) */
+  fingerprint: z.string().nullable(),
+  fingerprintHex: z.string().nullable(),
+  knownFingerprint: z.string().nullable(),
+});
+export type MergeResult = z.infer<typeof mergeResultSchema>;
+
+export const verifyResultSchema = z.object({
+  file: z.string(),
+  ok: z.boolean(),
+  problems: z.array(z.string()),
+  encrypted: z.boolean(),
+  package: z
+    .object({
+      packageId: z.string(),
+      areaCode: z.string(),
+      areaName: z.string(),
+      level,
+      refDate: z.string(),
+      officeName: z.string(),
+      sequence: int,
+      createdAt: z.string(),
+      appVersion: z.string(),
+      persons: int,
+      units: int,
+      explanations: int,
+      sources: int,
+    })
+    .nullable(),
+  fingerprint: z.string().nullable(),
+  fingerprintHex: z.string().nullable(),
+  /** null when verified without a census to compare with */
+  trust: z.enum(['trusted', 'new', 'changed']).nullable(),
+});
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
+
+const packageInfo = z.object({
+  packageId: z.string(),
+  areaCode: z.string(),
+  areaName: z.string(),
+  level,
+  sequence: int,
+  officeName: z.string(),
+  createdAt: z.string(),
+  receivedAt: z.string(),
+  fingerprint: z.string(),
+  persons: int,
+  units: int,
+  errors: int,
+  warnings: int,
+  unexplainedWarnings: int,
+});
+
+export const boardRowSchema = z.object({
+  areaCode: z.string(),
+  areaName: z.string(),
+  level,
+  /** partial: only some areas below it have sent packages straight to this level */
+  status: z.enum(['received', 'zero', 'missing', 'partial']),
+  packages: z.array(packageInfo),
+  persons: int,
+  units: int,
+  errors: int,
+  warnings: int,
+  unexplainedWarnings: int,
+});
+
+const unexplainedItem = z.object({
+  table: z.enum(['person', 'unit']),
+  recordId: z.string(),
+  field: z.string(),
+  rule: z.string(),
+  message: z.string(),
+  recordLabel: z.string(),
+});
+
+const decisionSchema = z.object({
+  chosenArea: z.string(),
+  chosenAreaName: z.string().nullable(),
+  reason: z.string(),
+  operator: z.string(),
+  at: z.string(),
+  decidedBy: z.string(),
+  source: z.enum(['own', 'package']),
+});
+
+export const packageMethods = {
+  /** Own fingerprint (the key pair is created on first use) and the register of trusted sub-area keys */
+  'packages.keys': method(
+    z.object({ create: z.boolean().default(true) }),
+    z.object({
+      own: z.object({ fingerprint: z.string(), createdAt: z.string() }).nullable(),
+      trusted: z.array(
+        z.object({
+          areaCode: z.string(),
+          areaName: z.string(),
+          fingerprint: z.string(),
+          officeName: z.string(),
+          trustedAt: z.string(),
+          trustedBy: z.string(),
+          current: z.boolean(),
+          replacedAt: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  /** What an export would do now: refused for errors, confirmation for unexplained warnings */
+  'packages.exportCheck': method(
+    z.object({}),
+    z.object({
+      canExport: z.boolean(),
+      errors: int,
+      warnings: int,
+      unexplainedWarnings: int,
+      /** The first unexplained warnings, for the confirmation list */
+      unexplained: z.array(unexplainedItem),
+      pendingDuplicates: int,
+      persons: int,
+      units: int,
+      nextSequence: int,
+      fingerprint: z.string().nullable(),
+      sources: int,
+    }),
+  ),
+  'packages.export': method(
+    z.object({
+      passphrase: z.string().min(8, '口令至少8个字符').max(1000).optional(),
+      confirmUnexplained: z.boolean().default(false),
+      taskId: z.string().max(100).optional(),
+    }),
+    z.object({
+      fileName: z.string(),
+      dataBase64: z.string(),
+      packageId: z.string(),
+      sequence: int,
+      persons: int,
+      units: int,
+      bytes: int,
+      encrypted: z.boolean(),
+      fingerprint: z.string(),
+    }),
+  ),
+  'packages.verify': method(
+    z.object({ files: z.array(packageFileInput).min(1).max(500) }),
+    z.object({ results: z.array(verifyResultSchema) }),
+  ),
+  /** What merging these files would add, replace and remove; nothing is written */
+  'packages.preview': method(
+    z.object({ files: z.array(packageFileInput).min(1).max(500), trustKeys: z.array(trustApproval).default([]) }),
+    z.object({ results: z.array(mergeResultSchema) }),
+  ),
+  /** Each file all-or-nothing, in order of area and sequence */
+  'packages.merge': method(
+    z.object({
+      files: z.array(packageFileInput).min(1).max(500),
+      trustKeys: z.array(trustApproval).default([]),
+      taskId: z.string().max(100).optional(),
+    }),
+    z.object({ results: z.array(mergeResultSchema), pendingDuplicates: int }),
+  ),
+  /** 报送情况: the expected sub-areas and what has arrived */
+  'packages.board': method(
+    z.object({}),
+    z.object({
+      areaCode: z.string(),
+      areaName: z.string(),
+      level,
+      canMerge: z.boolean(),
+      rows: z.array(boardRowSchema),
+      totals: z.object({ expected: int, received: int, zero: int, partial: int, missing: int }),
+      persons: int,
+      countedPersons: int,
+      units: int,
+      pendingDuplicates: int,
+    }),
+  ),
+  'packages.history': method(
+    z.object({}),
+    z.object({
+      received: z.array(packageInfo.omit({ errors: true, warnings: true, unexplainedWarnings: true }).extend({ status: z.enum(['current', 'superseded']), fileName: z.string() })),
+      exports: z.array(z.object({ sequence: int, packageId: z.string(), fileName: z.string(), persons: int, units: int, encrypted: z.boolean(), operator: z.string(), startedAt: z.string(), finishedAt: z.string().nullable() })),
+    }),
+  ),
+  'packages.duplicates': method(
+    z.object({
+      status: z.enum(['pending', 'decided']).optional(),
+      offset: int.min(0).default(0),
+      limit: int.min(1).max(1000).default(50),
+    }),
+    z.object({
+      total: int,
+      pending: int,
+      decided: int,
+      items: z.array(
+        z.object({
+          idNumber: z.string(),
+          status: z.enum(['pending', 'decided']),
+          areas: z.array(z.object({ code: z.string(), name: z.string() })),
+          records: z.array(
+            z.object({
+              id: z.string(),
+              areaCode: z.string(),
+              areaName: z.string(),
+              originArea: z.string().nullable(),
+              originAreaName: z.string().nullable(),
+              data: recordDataSchema.person.partial(),
+              unitName: z.string().nullable(),
+              townshipName: z.string().nullable(),
+              /** null while pending */
+              counted: z.boolean().nullable(),
+            }),
+          ),
+          decision: decisionSchema.nullable(),
+          staleDecision: decisionSchema.nullable(),
+        }),
+      ),
+    }),
+  ),
+  'packages.decideDuplicate': method(
+    z.object({
+      idNumber: z.string().min(1).max(30),
+      /** The area code whose record counts, or 'error' (not the same person: every record counts) */
+      chosenArea: z.string().regex(/^(\d{6}|error)$/, '请选择计入的地区'),
+      reason: z.string().trim().min(1, '请填写理由').max(500),
+    }),
+    z.object({ ok: z.literal(true), pending: int }),
+  ),
+} as const;

@@ -31,6 +31,13 @@ export class RecordListPage {
     await this.root.waitFor();
   }
 
+  /** 人员/单位 open the spreadsheet grid; the plain list is one click further (列表视图). */
+  async show(): Promise<void> {
+    await this.page.getByTestId(`nav-${this.table === 'person' ? 'persons' : 'units'}`).click();
+    await this.page.getByTestId('grid-list-view').click();
+    await this.root.waitFor();
+  }
+
   async add(): Promise<void> {
     await this.root.getByTestId('list-add').click();
   }

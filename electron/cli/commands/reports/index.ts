@@ -1,3 +1,6 @@
 import type { Command } from '../../command';
+import { reportCommand } from './report';
 
-export const reportsCommands: Record<string, Command> = {};
+export const reportsCommands: Record<string, Command> = {
+  report: reportCommand,
+};

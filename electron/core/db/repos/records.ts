@@ -5,15 +5,19 @@
  */
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, RecordRow } from '../../../../shared/census/schema';
+import type { RecordFilter } from '../../../../shared/reports/filter';
 import { codecFor, codecsOf, dataFromSql, dataToSql, type SqlValue } from '../columns';
 import { sqliteOf, type Db } from '../handle';
 import type Database from 'better-sqlite3';
+import { filterSql } from './records-filter';
 
 export interface ListQuery {
   offset?: number;
   limit?: number;
   /** Matches a name containing it, or an ID number / credit code starting with it */
   search?: string;
+  /** Field conditions that must all hold (shared/reports/filter.ts), evaluated in SQL */
+  filter?: RecordFilter;
 }
 
 export interface RecordRepo {
@@ -35,6 +39,13 @@ export interface RecordRepo {
   update(id: string, data: RecordData, updatedAt: string): boolean;
   /** Deletes and returns how many existed */
   remove(ids: readonly string[]): number;
+  /**
+   * A page of rows in `list` order as compact arrays: the id, then every data column in dictionary
+   * order (the spreadsheet grid loads 100k rows this way, without building RecordRow objects).
+   */
+  page(offset: number, limit: number): { id: string; values: RecordData[string][] }[];
+  /** Ids of the records whose dictionary field `key` holds one of `values` (exact match, indexed columns stay fast) */
+  idsWhereIn(key: string, values: readonly string[]): string[];
 }
 
 export interface PersonRepo extends RecordRepo {
@@ -135,8 +146,17 @@ function baseRepo(db: Db, table: TableName) {
   const repo: RecordRepo = {
     table,
     count: () => st.get(`SELECT count(*) FROM ${name}`).pluck().get() as number,
-    list({ offset = 0, limit = 100, search } = {}) {
+    list({ offset = 0, limit = 100, search, filter } = {}) {
       const s = search?.trim();
+      if (filter?.length) {
+        const f = filterSql(table, filter);
+        const where = s ? `WHERE (${searchWhere.slice(6)}) AND ${f.sql}` : `WHERE ${f.sql}`;
+        const params = s ? [{ s: likeEscape(s) }, ...f.params] : f.params;
+        return {
+          total: sqlite.prepare(`SELECT count(*) FROM ${name} ${where}`).pluck().get(...params) as number,
+          rows: (sqlite.prepare(`${select} ${where} ${order} LIMIT ? OFFSET ?`).raw(true).all(...params, limit, offset) as unknown[][]).map(fromRaw),
+        };
+      }
       if (!s) {
         return {
           total: repo.count(),
@@ -193,6 +213,16 @@ function baseRepo(db: Db, table: TableName) {
     remove(ids) {
       if (!ids.length) return 0;
       return st.get(`DELETE FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids)).changes;
+    },
+    page(offset, limit) {
+      const codecs = codecsOf(table);
+      const raws = st.get(`SELECT id, ${dataColumns.join(', ')} FROM ${name} ${order} LIMIT ? OFFSET ?`, true).all(limit, offset) as unknown[][];
+      return raws.map((raw) => ({ id: raw[0] as string, values: codecs.map((c, i) => c.fromSql(raw[i + 1])) }));
+    },
+    idsWhereIn(key, values) {
+      if (!values.length) return [];
+      const column = codecFor(table, key).column;
+      return st.get(`SELECT id FROM ${name} WHERE ${column} IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(values)) as string[];
     },
   };
   return { repo, rowsWhere, st };

@@ -1,0 +1,146 @@
+/**
+ * The persons grid at census scale, driven through Chromium against the real browser-mode server:
+ * builds a 100k-person demo census (census.demo), opens the grid, scrolls it sampling every frame for
+ * rows without data, and edits ~50 cells measuring keypress → saved state inside the page.
+ * Baseline in the same run: fetching the same rows through the bridge from Node (no browser, no grid).
+ * Last line: `grid open_ms=N edit_p95_ms=N blank_frames=N`.
+ */
+import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir } from '../tests/e2e/support/app';
+
+const PERSONS = Number(process.env.BENCH_PERSONS ?? 100_000);
+const UNITS = Math.max(1, Math.round(PERSONS / 33));
+const EDITS = 50;
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
+}
+
+function row(label: string, value: string): void {
+  console.log(`${label.padEnd(36)} ${value}`);
+}
+
+ensureBuilt();
+const dir = tempDataDir();
+const app = await startApp(dir);
+const browser = await launchBrowser();
+try {
+  await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '基准测试', operator: '基准' });
+  let t = performance.now();
+  await apiCall(app, 'census.demo', { persons: PERSONS, units: UNITS, seed: 1 });
+  row(`demo census (${PERSONS} persons)`, `${((performance.now() - t) / 1000).toFixed(2)} s`);
+
+  // Baseline: the same rows through the bridge from Node, in the grid's chunk sizes.
+  t = performance.now();
+  for (let offset = 0; offset < PERSONS; offset += 25_000) await apiCall(app, 'grid.rows', { table: 'person', offset, limit: 25_000 });
+  const fetchMs = performance.now() - t;
+  row('baseline: fetch all rows from Node', `${fetchMs.toFixed(0)} ms`);
+  t = performance.now();
+  await apiCall(app, 'grid.issues', { table: 'person' });
+  row('baseline: first whole-census validation', `${(performance.now() - t).toFixed(0)} ms`);
+
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  // tsx names inner functions with a __name helper that the page does not have.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  const page = await context.newPage();
+  await page.goto(app.url);
+  await page.getByTestId('nav-persons').waitFor();
+
+  // Open: from navigation to the first rows on screen, and to every row loaded (status bar).
+  const opened = await page.evaluate(
+    () =>
+      new Promise<{ first: number }>((resolve) => {
+        const t0 = performance.now();
+        window.location.hash = '#/persons';
+        const check = () => {
+          const cell = document.querySelector('[data-testid="grid-person"] .ag-row[row-index="0"] .ag-cell[col-id="name"]');
+          if (cell && cell.textContent) resolve({ first: performance.now() - t0 });
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+  );
+  await page.getByTestId('grid-rows').filter({ hasText: /^共/ }).waitFor({ timeout: 120_000 });
+  const loadedMs = await page.evaluate(() => (window as unknown as { __gridLoadedMs?: number }).__gridLoadedMs ?? -1);
+  row('open: first rows on screen', `${opened.first.toFixed(0)} ms`);
+  row('open: all rows + issues loaded', `${loadedMs.toFixed(0)} ms`);
+  row('status bar', await page.getByTestId('grid-rows').innerText());
+
+  // Scroll: move the body viewport every frame; a frame is blank when a row in view has no data cell.
+  const scroll = await page.evaluate(async (total) => {
+    const grid = document.querySelector('[data-testid="grid-person"]')!;
+    // The element that scrolls the rows vertically (found, not named: AG Grid's class names change between versions)
+    const vp = [...grid.querySelectorAll<HTMLElement>('*')].find((el) => el.scrollHeight > el.clientHeight * 20 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowY))!;
+    const rowHeight = grid.querySelector<HTMLElement>('.ag-row[row-index]')!.getBoundingClientRect().height;
+    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+    const blankNow = (): boolean => {
+      const first = Math.floor(vp.scrollTop / rowHeight);
+      const last = Math.min(first + Math.floor(vp.clientHeight / rowHeight), total - 1);
+      for (let i = first; i <= last; i++) {
+        const cell = grid.querySelector(`.ag-row[row-index="${i}"] .ag-cell[col-id="education"]`);
+        if (!cell || !cell.textContent) return true;
+      }
+      return false;
+    };
+    let frames = 0;
+    let blank = 0;
+    const passes: [number, number][] = [
+      [150, 300], // wheel-speed scrolling
+      [-vp.clientHeight, 60], // page up, one screen per frame
+      [2_000, 120], // dragging the scroll bar
+    ];
+    const perPass: number[] = [];
+    for (const [step, n] of passes) {
+      let b = 0;
+      for (let k = 0; k < n; k++) {
+        vp.scrollTop = Math.max(0, vp.scrollTop + step);
+        await frame();
+        frames++;
+        if (blankNow()) b++;
+      }
+      perPass.push(b);
+      blank += b;
+    }
+    return { frames, blank, rowHeight, perPass };
+  }, PERSONS);
+  row('scroll: frames sampled', String(scroll.frames));
+  row('scroll: blank frames', `${scroll.blank} (wheel ${scroll.perPass[0]}, page up ${scroll.perPass[1]}, scroll bar ${scroll.perPass[2]})`);
+
+  // Edits: type into 专业名称 of successive rows, Enter; keydown → saves counter moves.
+  await page.evaluate(() => {
+    for (const el of document.querySelectorAll<HTMLElement>('[data-testid="grid-person"] *')) if (el.scrollTop > 0) el.scrollTop = 0;
+  });
+  await page.waitForTimeout(300);
+  await page.locator('[data-testid="grid-person"] .ag-row[row-index="0"] .ag-cell[col-id="majorName"]').click();
+  await page.evaluate(() => {
+    const w = window as unknown as { __edit: { t0: number; lat: number[] } };
+    w.__edit = { t0: 0, lat: [] };
+    document.addEventListener('keydown', (e) => e.key === 'Enter' && (w.__edit.t0 = performance.now()), true);
+    const save = document.querySelector('[data-testid="grid-save"]')!;
+    new MutationObserver(() => {
+      if (w.__edit.t0) {
+        w.__edit.lat.push(performance.now() - w.__edit.t0);
+        w.__edit.t0 = 0;
+      }
+    }).observe(save, { attributes: true, attributeFilter: ['data-saves'] });
+  });
+  for (let i = 0; i < EDITS; i++) {
+    const before = await page.getByTestId('grid-save').getAttribute('data-saves');
+    await page.keyboard.type(`bench${i}`);
+    await page.keyboard.press('Enter'); // saves and moves down, as in Excel
+    await page.waitForFunction((b) => document.querySelector('[data-testid="grid-save"]')?.getAttribute('data-saves') !== b, before);
+  }
+  const lat = await page.evaluate(() => (window as unknown as { __edit: { lat: number[] } }).__edit.lat);
+  row('edit: saves measured', String(lat.length));
+  row('edit: p50 keypress → saved', `${pct(lat, 50).toFixed(1)} ms`);
+  row('edit: p95 keypress → saved', `${pct(lat, 95).toFixed(1)} ms`);
+  const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+  row('browser JS heap', `${Math.round(heap / 1048576)} MB`);
+  row('ratio: full load / Node fetch baseline', (loadedMs / fetchMs).toFixed(2));
+  await context.close();
+  console.log(`grid open_ms=${Math.round(opened.first)} edit_p95_ms=${Math.round(pct(lat, 95))} blank_frames=${scroll.blank}`);
+} finally {
+  await browser.close();
+  await app.stop();
+  removeDir(dir);
+}

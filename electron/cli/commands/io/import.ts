@@ -1,0 +1,52 @@
+import { fieldLabel } from '../../../../shared/census/dictionary';
+import type { ImportResult } from '../../../../shared/api/methods/io';
+import { importFiles } from '../../../core/services/io/import';
+import { parse, requireString, UsageError } from '../../args';
+import type { Command } from '../../command';
+import { withCore } from '../../open';
+
+const usage = 'import --db FILE PATH... [--json]';
+
+function where(sheet: string | null, row: number, toRow?: number): string {
+  return `${sheet ? `「${sheet}」` : ''}第${row}${toRow ? `–${toRow}` : ''}行`;
+}
+
+function text(r: ImportResult): string {
+  const lines: string[] = [];
+  for (const f of r.files) {
+    lines.push(`${f.file}：读取 ${f.rowsRead} 行，新增 ${f.added}，更新 ${f.updated}，未变 ${f.unchanged}，跳过 ${f.skippedTotal} 行；错误 ${f.issueCounts.error} 个，警告 ${f.issueCounts.warning} 个`);
+    for (const s of f.skipped) lines.push(`  跳过 ${where(s.sheet, s.row, s.toRow)}：${s.reason}`);
+    for (const i of f.issues)
+      lines.push(`  ${i.severity === 'error' ? '错误' : '警告'} ${where(i.sheet, i.row)} ${i.recordLabel} ${i.field ? `${fieldLabel(i.table, i.field)}：` : ''}${i.message}`);
+    if (f.issues.length < f.issueCounts.error + f.issueCounts.warning) lines.push(`  ……另有 ${f.issueCounts.error + f.issueCounts.warning - f.issues.length} 个问题未列出，请用 check 命令查看全部`);
+  }
+  lines.push(`合计新增 ${r.added}，更新 ${r.updated}`);
+  return lines.join('\n') + '\n';
+}
+
+export const importCommand: Command = {
+  usage,
+  summary: '导入乡镇报来的 Excel（.xlsx）或 CSV 表格：全部成功或全部不导入',
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, usage);
+    const db = requireString(values.db, 'db', usage);
+    if (positionals.length === 0) throw new UsageError(`请指定要导入的表格文件\n用法：${usage}`);
+    return withCore(db, async (core) => {
+      const result = await importFiles(core.ctx, positionals);
+      if (values.json) {
+        const files = result.files.map((f) => ({
+          file: f.file,
+          rowsRead: f.rowsRead,
+          added: f.added,
+          updated: f.updated,
+          unchanged: f.unchanged,
+          skipped: f.skipped.map(({ sheet, row, toRow, reason }) => ({ sheet, row, ...(toRow ? { toRow } : {}), reason })),
+          issues: f.issues.map(({ sheet, row, table, field, rule, severity, message }) => ({ sheet, row, table, field, rule, severity, message })),
+          issueCounts: f.issueCounts,
+        }));
+        io.out(JSON.stringify({ files, added: result.added, updated: result.updated }) + '\n');
+      } else io.out(text(result));
+      return 0;
+    });
+  },
+};

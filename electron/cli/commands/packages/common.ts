@@ -1,0 +1,51 @@
+/** Shared bits of the package commands: reading package and passphrase files with Chinese errors. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ApiError } from '../../../../shared/api/errors';
+import { UsageError } from '../../args';
+import type { PackageFile } from '../../../core/services/packages';
+
+/** The passphrase is the file's content without one trailing line break. */
+export function readPassphrase(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`无法读取口令文件：${path}`);
+  }
+  const p = text.replace(/\r?\n$/, '');
+  if (!p) throw new UsageError(`口令文件是空的：${path}`);
+  return p;
+}
+
+export function readPackageFile(path: string, passphrase: string | undefined): PackageFile {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new ApiError('not_found', `找不到上报包文件：${path}`);
+  }
+  if (st.isDirectory()) throw new ApiError('invalid_file', `这是一个文件夹，不是上报包：${path}`);
+  return { name: basename(path), data: readFileSync(path), passphrase };
+}
+
+/** Package paths from the command line: a folder stands for the .hcpkg files directly inside it. */
+export function expandPackagePaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new ApiError('not_found', `找不到上报包文件：${p}`);
+    }
+    if (!st.isDirectory()) out.push(p);
+    else {
+      const found = readdirSync(p).filter((f) => f.toLowerCase().endsWith('.hcpkg')).sort().map((f) => join(p, f));
+      if (!found.length) throw new ApiError('not_found', `文件夹中没有 .hcpkg 上报包：${p}`);
+      out.push(...found);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,289 @@
+/**
+ * Received return packages and what came with them: the package register, the received audit log
+ * and duplicate decisions, and this census's own export log. A package's records are the persons and
+ * units whose area code is one of the package's `areaCodes` (see migration 002). The merge writes
+ * through `removePackageData` and `insert*` inside one transaction the caller opens.
+ */
+import type { TableName } from '../../../../shared/census/dictionary';
+import { codecsOf, type SqlValue } from '../columns';
+
+export type { SqlValue };
+import { sqliteOf, type Db } from '../handle';
+
+export type PackageStatus = 'current' | 'superseded';
+
+export interface PackageRow {
+  id: string;
+  areaCode: string;
+  areaName: string;
+  level: 'county' | 'city' | 'province';
+  refDate: string;
+  sequence: number;
+  officeName: string;
+  operator: string;
+  createdAt: string;
+  appVersion: string;
+  divisionsVersion: string;
+  schemaVersion: number;
+  persons: number;
+  units: number;
+  explanations: number;
+  declaredErrors: number;
+  declaredWarnings: number;
+  declaredUnexplained: number;
+  declaredPending: number;
+  /** JSON array of SourcePackage */
+  sources: string;
+  /** JSON array of the area codes of its records */
+  areaCodes: string;
+  /** JSON object: area code → id of the package that first carried those records upward */
+  firstPackages: string;
+  signerFingerprint: string;
+  manifestSha256: string;
+  fileName: string;
+  receivedAt: string;
+  receivedBy: string;
+  status: PackageStatus;
+  supersededBy: string | null;
+}
+
+export interface ReceivedAuditRow {
+  table: TableName;
+  recordId: string;
+  action: string;
+  field: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  operator: string;
+  at: string;
+}
+
+export interface PackageDecisionRow {
+  idNumber: string;
+  areas: string;
+  chosenArea: string;
+  reason: string;
+  operator: string;
+  at: string;
+  decidedBy: string;
+}
+
+export interface ExportRow {
+  sequence: number;
+  packageId: string;
+  fileName: string;
+  persons: number;
+  units: number;
+  encrypted: boolean;
+  operator: string;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** Columns of persons/units in the order `insertRecords` expects its rows */
+export function recordColumns(table: TableName): string[] {
+  return ['id', 'area_code', ...codecsOf(table).map((c) => c.column), 'source_file', 'source_sheet', 'source_row', 'created_by', 'created_at', 'updated_at'];
+}
+
+const tableOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
+
+export interface PackagesRepo {
+  get(id: string): PackageRow | null;
+  /** The package in force for an area (6-digit code), if any */
+  currentFor(areaCode: string): PackageRow | null;
+  current(): PackageRow[];
+  /** Every package ever received, newest first */
+  all(): PackageRow[];
+  insertPackage(row: PackageRow): void;
+  supersede(oldId: string, newId: string): void;
+  /** Ids of the records whose area code is one of `areaCodes` (the records a package brought) */
+  recordIds(table: TableName, areaCodes: readonly string[]): string[];
+  /** Of `ids`, those stored here under an area code not in `areaCodes` (own records or another package's) */
+  idsNotFrom(table: TableName, ids: readonly string[], areaCodes: readonly string[]): string[];
+  /** Persons carrying one of `idNumbers` under an area code not in `areaCodes` */
+  personsWithIdNumbersNotFrom(idNumbers: readonly string[], areaCodes: readonly string[]): { idNumber: string; id: string; areaCode: string }[];
+  /**
+   * Removes everything a package brought: the records under its area codes with their
+   * explanations, its received audit rows and decisions. The package row stays (as history).
+   */
+  removePackageData(packageId: string, areaCodes: readonly string[]): { persons: number; units: number };
+  insertRecords(table: TableName, rows: Iterable<readonly SqlValue[]>): number;
+  insertExplanations(rows: Iterable<readonly [table: string, recordId: string, field: string, rule: string, text: string, operator: string, at: string]>): void;
+  insertAudit(packageId: string, rows: Iterable<ReceivedAuditRow>): void;
+  insertDecisions(packageId: string, rows: Iterable<PackageDecisionRow>): void;
+  /** Area codes of the given records */
+  areaCodesOf(table: TableName, ids: readonly string[]): Map<string, string>;
+  /** Records per area code */
+  countsByArea(table: TableName): Map<string, number>;
+  /** This level's own audit log, oldest first (for the package's audit resource) */
+  iterateOwnAudit(): Generator<ReceivedAuditRow, void, undefined>;
+  /** Received audit rows of the current packages, in package then file order */
+  iterateReceivedAudit(): Generator<ReceivedAuditRow, void, undefined>;
+  currentDecisions(): (PackageDecisionRow & { packageId: string })[];
+  /** The next export sequence, reserved by inserting its row */
+  beginExport(row: Omit<ExportRow, 'sequence' | 'finishedAt' | 'fileName'>): number;
+  finishExport(sequence: number, fileName: string, at: string): void;
+  exports(): ExportRow[];
+  /**
+   * Raises this connection's page cache to at least `mb` MiB for the rest of its life. Merging into
+   * a large census inserts into indexes all over the file; with SQLite's default 2 MB cache every
+   * package re-reads and re-writes the same index pages.
+   */
+  ensureCache(mb: number): void;
+}
+
+export function packagesRepo(db: Db): PackagesRepo {
+  const sqlite = sqliteOf(db);
+  const cols = `id, area_code AS areaCode, area_name AS areaName, level, ref_date AS refDate, sequence, office_name AS officeName,
+    operator, created_at AS createdAt, app_version AS appVersion, divisions_version AS divisionsVersion,
+    schema_version AS schemaVersion, persons, units, explanations, declared_errors AS declaredErrors,
+    declared_warnings AS declaredWarnings, declared_unexplained AS declaredUnexplained, declared_pending AS declaredPending,
+    sources, area_codes AS areaCodes, first_packages AS firstPackages, signer_fingerprint AS signerFingerprint, manifest_sha256 AS manifestSha256, file_name AS fileName,
+    received_at AS receivedAt, received_by AS receivedBy, status, superseded_by AS supersededBy`;
+  const getStmt = sqlite.prepare(`SELECT ${cols} FROM packages WHERE id = ?`);
+  const currentForStmt = sqlite.prepare(`SELECT ${cols} FROM packages WHERE area_code = ? AND status = 'current'`);
+  const currentStmt = sqlite.prepare(`SELECT ${cols} FROM packages WHERE status = 'current' ORDER BY area_code`);
+  const allStmt = sqlite.prepare(`SELECT ${cols} FROM packages ORDER BY received_at DESC, rowid DESC`);
+  const insertStmt = sqlite.prepare(`INSERT INTO packages (id, area_code, area_name, level, ref_date, sequence, office_name, operator,
+    created_at, app_version, divisions_version, schema_version, persons, units, explanations, declared_errors, declared_warnings,
+    declared_unexplained, declared_pending, sources, area_codes, first_packages, signer_fingerprint, manifest_sha256, file_name, received_at, received_by, status, superseded_by)
+    VALUES (:id, :areaCode, :areaName, :level, :refDate, :sequence, :officeName, :operator, :createdAt, :appVersion, :divisionsVersion,
+    :schemaVersion, :persons, :units, :explanations, :declaredErrors, :declaredWarnings, :declaredUnexplained, :declaredPending, :sources,
+    :areaCodes, :firstPackages, :signerFingerprint, :manifestSha256, :fileName, :receivedAt, :receivedBy, :status, :supersededBy)`);
+  const supersedeStmt = sqlite.prepare(`UPDATE packages SET status = 'superseded', superseded_by = ? WHERE id = ?`);
+  const perTable = <T>(make: (table: TableName, name: string) => T): Record<TableName, T> =>
+    ({ person: make('person', 'persons'), unit: make('unit', 'units') });
+  const recordIdsStmt = perTable((_t, name) => sqlite.prepare(`SELECT id FROM ${name} WHERE area_code IN (SELECT value FROM json_each(?))`).pluck());
+  const notFromStmt = perTable((_t, name) =>
+    sqlite.prepare(
+      `SELECT id FROM ${name} WHERE id IN (SELECT value FROM json_each(:ids)) AND area_code NOT IN (SELECT value FROM json_each(:areas))`,
+    ).pluck());
+  const idNumbersStmt = sqlite.prepare(
+    `SELECT id_number AS idNumber, id, area_code AS areaCode FROM persons
+     WHERE id_number IN (SELECT value FROM json_each(:ids)) AND area_code NOT IN (SELECT value FROM json_each(:areas))`,
+  );
+  const deleteExplanations = perTable((table, name) =>
+    sqlite.prepare(
+      `DELETE FROM explanations WHERE table_name = '${table}'
+       AND record_id IN (SELECT id FROM ${name} WHERE area_code IN (SELECT value FROM json_each(?)))`,
+    ));
+  const deleteStmt = perTable((_t, name) => sqlite.prepare(`DELETE FROM ${name} WHERE area_code IN (SELECT value FROM json_each(?))`));
+  const deleteAudit = sqlite.prepare(`DELETE FROM received_audit WHERE package_id = ?`);
+  const deleteDecisions = sqlite.prepare(`DELETE FROM package_decisions WHERE package_id = ?`);
+  const insertRecordStmt = (table: TableName) => {
+    const c = recordColumns(table);
+    return sqlite.prepare(`INSERT INTO ${tableOf[table]} (${c.join(', ')}) VALUES (${c.map(() => '?').join(', ')})`);
+  };
+  const insertRecord = { person: insertRecordStmt('person'), unit: insertRecordStmt('unit') };
+  const insertExplanation = sqlite.prepare(
+    `INSERT INTO explanations (table_name, record_id, field, rule, text, operator, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (table_name, record_id, field, rule) DO UPDATE SET text = excluded.text, operator = excluded.operator, at = excluded.at`,
+  );
+  const insertAuditStmt = sqlite.prepare(
+    `INSERT INTO received_audit (package_id, seq, table_name, record_id, action, field, old_value, new_value, operator, at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertDecisionStmt = sqlite.prepare(
+    `INSERT INTO package_decisions (package_id, id_number, areas, chosen_area, reason, operator, at, decided_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const areaCodesStmt = perTable((_t, name) =>
+    sqlite.prepare(`SELECT id, area_code FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).raw(true));
+  const countsByAreaStmt = perTable((_t, name) => sqlite.prepare(`SELECT area_code, count(*) FROM ${name} GROUP BY area_code`).raw(true));
+  const receivedAuditStmt = sqlite.prepare(
+    `SELECT a.table_name AS "table", a.record_id AS recordId, a.action, a.field, a.old_value AS oldValue, a.new_value AS newValue, a.operator, a.at
+     FROM received_audit a JOIN packages p ON p.id = a.package_id AND p.status = 'current'
+     ORDER BY p.area_code, a.seq`,
+  );
+  const ownAuditStmt = sqlite.prepare(
+    `SELECT table_name AS "table", record_id AS recordId, action, field, old_value AS oldValue, new_value AS newValue, operator, at
+     FROM audit_log ORDER BY id`,
+  );
+  const currentDecisionsStmt = sqlite.prepare(
+    `SELECT d.package_id AS packageId, d.id_number AS idNumber, d.areas, d.chosen_area AS chosenArea, d.reason, d.operator, d.at, d.decided_by AS decidedBy
+     FROM package_decisions d JOIN packages p ON p.id = d.package_id AND p.status = 'current' ORDER BY d.id_number`,
+  );
+  const nextSeqStmt = sqlite.prepare(`SELECT coalesce(max(sequence), 0) + 1 FROM exports`).pluck();
+  const beginExportStmt = sqlite.prepare(
+    `INSERT INTO exports (sequence, package_id, file_name, persons, units, encrypted, operator, started_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const finishExportStmt = sqlite.prepare(`UPDATE exports SET file_name = ?, finished_at = ? WHERE sequence = ?`);
+  const exportsStmt = sqlite.prepare(
+    `SELECT sequence, package_id AS packageId, file_name AS fileName, persons, units, encrypted, operator,
+            started_at AS startedAt, finished_at AS finishedAt FROM exports ORDER BY sequence DESC`,
+  );
+
+  return {
+    get: (id) => (getStmt.get(id) as PackageRow | undefined) ?? null,
+    currentFor: (areaCode) => (currentForStmt.get(areaCode) as PackageRow | undefined) ?? null,
+    current: () => currentStmt.all() as PackageRow[],
+    all: () => allStmt.all() as PackageRow[],
+    insertPackage: (row) => void insertStmt.run(row),
+    supersede: (oldId, newId) => void supersedeStmt.run(newId, oldId),
+    recordIds: (table, areaCodes) => recordIdsStmt[table].all(JSON.stringify(areaCodes)) as string[],
+    idsNotFrom(table, ids, areaCodes) {
+      if (!ids.length) return [];
+      return notFromStmt[table].all({ ids: JSON.stringify(ids), areas: JSON.stringify(areaCodes) }) as string[];
+    },
+    personsWithIdNumbersNotFrom(idNumbers, areaCodes) {
+      if (!idNumbers.length) return [];
+      return idNumbersStmt.all({ ids: JSON.stringify(idNumbers), areas: JSON.stringify(areaCodes) }) as { idNumber: string; id: string; areaCode: string }[];
+    },
+    removePackageData(packageId, areaCodes) {
+      const areas = JSON.stringify(areaCodes);
+      deleteExplanations.person.run(areas);
+      deleteExplanations.unit.run(areas);
+      const persons = deleteStmt.person.run(areas).changes;
+      const units = deleteStmt.unit.run(areas).changes;
+      deleteAudit.run(packageId);
+      deleteDecisions.run(packageId);
+      return { persons, units };
+    },
+    insertRecords(table, rows) {
+      const stmt = insertRecord[table];
+      let n = 0;
+      for (const r of rows) {
+        stmt.run(r);
+        n++;
+      }
+      return n;
+    },
+    insertExplanations(rows) {
+      for (const r of rows) insertExplanation.run(r);
+    },
+    insertAudit(packageId, rows) {
+      let seq = 0;
+      for (const r of rows) insertAuditStmt.run(packageId, ++seq, r.table, r.recordId, r.action, r.field, r.oldValue, r.newValue, r.operator, r.at);
+    },
+    insertDecisions(packageId, rows) {
+      for (const d of rows) insertDecisionStmt.run(packageId, d.idNumber, d.areas, d.chosenArea, d.reason, d.operator, d.at, d.decidedBy);
+    },
+    areaCodesOf(table, ids) {
+      if (!ids.length) return new Map();
+      return new Map(areaCodesStmt[table].all(JSON.stringify(ids)) as [string, string][]);
+    },
+    countsByArea: (table) => new Map(countsByAreaStmt[table].all() as [string, number][]),
+    *iterateOwnAudit() {
+      yield* ownAuditStmt.iterate() as IterableIterator<ReceivedAuditRow>;
+    },
+    *iterateReceivedAudit() {
+      yield* receivedAuditStmt.iterate() as IterableIterator<ReceivedAuditRow>;
+    },
+    currentDecisions: () => currentDecisionsStmt.all() as (PackageDecisionRow & { packageId: string })[],
+    beginExport(row) {
+      return sqlite.transaction(() => {
+        const seq = nextSeqStmt.get() as number;
+        beginExportStmt.run(seq, row.packageId, '', row.persons, row.units, row.encrypted ? 1 : 0, row.operator, row.startedAt);
+        return seq;
+      }).immediate();
+    },
+    finishExport: (sequence, fileName, at) => void finishExportStmt.run(fileName, at, sequence),
+    ensureCache(mb) {
+      const cur = sqlite.pragma('cache_size', { simple: true }) as number;
+      const bytes = cur < 0 ? -cur * 1024 : cur * (sqlite.pragma('page_size', { simple: true }) as number);
+      if (bytes < mb * 1024 * 1024) sqlite.pragma(`cache_size = -${Math.round(mb * 1024)}`);
+    },
+    exports: () => (exportsStmt.all() as (Omit<ExportRow, 'encrypted'> & { encrypted: number })[]).map((r) => ({ ...r, encrypted: r.encrypted === 1 })),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The error report sent back to a township: the records with unresolved issues, laid out exactly
+ * like the template (title row, same headers, labels not codes) so the corrected file re-imports
+ * and updates the same people. Offending cells are filled (red for errors, yellow for warnings) and
+ * carry the messages as a comment; every message is also listed in the last column, 问题说明.
+ * Explained warnings are settled and left out.
+ */
+import { fieldLabel, tableLabels, type TableName } from '../../../../shared/census/dictionary';
+import { issueKey, type Issue } from '../../../../shared/census/issues';
+import type { RecordRow } from '../../../../shared/census/schema';
+import { cellValue, escapeFormula, PROBLEM_COLUMN, SHEET_NAMES, type CellContext } from '../../../../shared/io';
+import { requireSettings, type ServiceContext } from '../context';
+import { censusIssues } from '../issues';
+import { COLORS, columnLetter, FIRST_DATA_ROW, HEADER_ROW, templateColumns, TITLE_ROW } from './layout';
+import { streamingWorkbook, writeAtomically } from './output';
+import { townshipsOf } from './places';
+import type { Task } from './tasks';
+
+export interface ErrorReportOptions {
+  /** Only records imported from this file (their source file name) */
+  file?: string;
+}
+
+function severityWord(i: Issue): string {
+  return i.severity === 'error' ? '错误' : '警告';
+}
+
+export function errorReportFileName(opts: ErrorReportOptions): string {
+  const base = opts.file ? opts.file.replace(/\.(xlsx|xlsm|csv|txt)$/i, '') : '社会工作专业人才统计表';
+  return `${base}_退回修改.xlsx`;
+}
+
+/** Writes the report to `target` and returns how many records it lists. */
+export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOptions, target: string, task: Task): Promise<{ rows: number }> {
+  const settings = requireSettings(ctx);
+  const all = censusIssues(ctx);
+  const explained = ctx.store.explanations.all();
+  const byRecord = new Map<string, Issue[]>();
+  for (const i of all.issues) {
+    if (i.severity === 'warning' && explained.has(issueKey(i))) continue;
+    const meta = all.meta.get(i.recordId);
+    if (opts.file !== undefined && meta?.source?.file !== opts.file) continue;
+    const list = byRecord.get(i.recordId);
+    if (list) list.push(i);
+    else byRecord.set(i.recordId, [i]);
+  }
+  const towns = townshipsOf(ctx);
+  const units = ctx.store.imports.unitNames();
+  const cells: CellContext = { townshipName: (code) => towns.nameOf(code), unitName: (id) => units.get(id) ?? null };
+  const records = new Map<TableName, RecordRow[]>();
+  for (const table of ['person', 'unit'] as const) {
+    const ids = [...byRecord.keys()].filter((id) => byRecord.get(id)![0]!.table === table);
+    const rows: RecordRow[] = [];
+    for (let i = 0; i < ids.length; i += 5000) rows.push(...ctx.store.records[table].getMany(ids.slice(i, i + 5000)));
+    // In the order of the township's own sheet
+    rows.sort((a, b) => (a.source?.file ?? '').localeCompare(b.source?.file ?? '') || (a.source?.row ?? 0) - (b.source?.row ?? 0));
+    records.set(table, rows);
+  }
+  const total = byRecord.size;
+  let done = 0;
+  await writeAtomically(target, async (tmp) => {
+    const wb = streamingWorkbook(tmp, { styles: true });
+    for (const table of ['person', 'unit'] as const) {
+      const rows = records.get(table)!;
+      // Only sheets with rows; an empty report still has the persons sheet.
+      if (rows.length === 0 && !(table === 'person' && records.get('unit')!.length === 0)) continue;
+      const fields = templateColumns(table);
+      const ws = wb.addWorksheet(SHEET_NAMES[table], { views: [{ state: 'frozen', xSplit: 1, ySplit: HEADER_ROW }] });
+      ws.columns = [...fields.map((f) => ({ width: f.excel.width + 2, ...(f.excel.text ? { style: { numFmt: '@' } } : {}) })), { width: 60 }];
+      const title = ws.getRow(TITLE_ROW);
+      title.getCell(1).value = `${settings.areaName.split(' / ').pop() ?? ''} 社会工作专业人才统计表（${tableLabels[table]}）— 退回修改：请按标色单元格的批注改正后重新报送${opts.file ? `（原文件：${opts.file}）` : ''}`;
+      title.getCell(1).font = { bold: true, size: 13 };
+      title.commit();
+      const header = ws.getRow(HEADER_ROW);
+      [...fields.map((f) => f.label), PROBLEM_COLUMN].forEach((label, i) => {
+        const c = header.getCell(i + 1);
+        c.value = label;
+        c.font = { bold: true, color: { argb: i < fields.length && fields[i]!.required ? COLORS.required : 'FF000000' } };
+        c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: COLORS.header } };
+      });
+      header.commit();
+      let r = FIRST_DATA_ROW;
+      for (const rec of rows) {
+        const issues = byRecord.get(rec.id) ?? [];
+        const row = ws.getRow(r++);
+        fields.forEach((f, i) => {
+          const c = row.getCell(i + 1);
+          c.value = cellValue(f, rec.data[f.key], 'labels', cells);
+          if (f.excel.text) c.numFmt = '@';
+          const mine = issues.filter((x) => x.field === f.key);
+          if (mine.length) {
+            const worst = mine.some((x) => x.severity === 'error') ? COLORS.error : COLORS.warning;
+            c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: worst } };
+            c.note = mine.map((x) => `【${severityWord(x)}】${x.message}`).join('\n');
+          }
+        });
+        const where = rec.source ? `（原表${rec.source.sheet ? `「${rec.source.sheet}」` : ''}第${rec.source.row}行）` : '';
+        const text = issues.map((x) => `【${severityWord(x)}】${x.field ? `${fieldLabel(table, x.field)}：` : ''}${x.message}`).join('\n');
+        const last = row.getCell(fields.length + 1);
+        last.value = escapeFormula(`${text}${where ? `\n${where}` : ''}`);
+        last.alignment = { wrapText: true, vertical: 'top' };
+        row.commit();
+        done++;
+        if ((done & 255) === 0) {
+          task.progress('正在生成问题表', done, total);
+          await task.breathe();
+        }
+      }
+      ws.autoFilter = `A${HEADER_ROW}:${columnLetter(fields.length + 1)}${HEADER_ROW}`;
+      ws.commit();
+    }
+    await wb.commit();
+  });
+  return { rows: total };
+}

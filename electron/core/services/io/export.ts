@@ -1,0 +1,119 @@
+/**
+ * Microdata export: every record with labels (大学本科) or codes (20), as .xlsx (both tables, exceljs
+ * streaming writer) or .csv (one table, UTF-8 with BOM so Excel reads the Chinese, CRLF). Text that
+ * a spreadsheet would run as a formula is escaped (shared/io/escape.ts).
+ */
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import Papa from 'papaparse';
+import { fieldsOf, tableLabels, type TableName } from '../../../../shared/census/dictionary';
+import type { RecordRow } from '../../../../shared/census/schema';
+import { cellValue, escapeFormula, SHEET_NAMES, type CellContext, type OutCell } from '../../../../shared/io';
+import { requireSettings, type ServiceContext } from '../context';
+import { townshipsOf } from './places';
+import { streamingWorkbook, writeAtomically } from './output';
+import type { Task } from './tasks';
+
+export interface ExportOptions {
+  format: 'xlsx' | 'csv';
+  codes: boolean;
+  /** CSV holds one table */
+  table: TableName;
+}
+
+const PAGE = 2000;
+const LEAD = ['记录编号', '行政区划代码'];
+const TAIL = ['来源文件', '来源工作表', '来源行号'];
+
+function headers(table: TableName): string[] {
+  return [...LEAD, ...fieldsOf[table].map((f) => f.label), ...TAIL];
+}
+
+function rowCells(table: TableName, r: RecordRow, mode: 'labels' | 'codes', ctx: CellContext): OutCell[] {
+  return [
+    r.id,
+    r.areaCode,
+    ...fieldsOf[table].map((f) => cellValue(f, r.data[f.key], mode, ctx)),
+    r.source ? escapeFormula(r.source.file) : null,
+    r.source?.sheet ? escapeFormula(r.source.sheet) : null,
+    r.source?.row ?? null,
+  ];
+}
+
+export function exportFileName(ctx: ServiceContext, opts: ExportOptions): string {
+  const s = requireSettings(ctx);
+  const area = s.areaName.split(' / ').pop() ?? s.areaCode;
+  const what = opts.format === 'csv' ? `_${tableLabels[opts.table]}` : '';
+  return `社会工作专业人才_${area}${what}${opts.codes ? '_代码' : ''}.${opts.format}`;
+}
+
+function cellContext(ctx: ServiceContext): CellContext {
+  const towns = townshipsOf(ctx);
+  const units = ctx.store.imports.unitNames();
+  return { townshipName: (code) => towns.nameOf(code), unitName: (id) => units.get(id) ?? null };
+}
+
+/** Writes the export to `target` (atomically) and returns how many records it holds. */
+export async function exportData(ctx: ServiceContext, opts: ExportOptions, target: string, task: Task): Promise<{ rows: number }> {
+  requireSettings(ctx);
+  const mode = opts.codes ? 'codes' : 'labels';
+  const cells = cellContext(ctx);
+  const tables: TableName[] = opts.format === 'csv' ? [opts.table] : ['person', 'unit'];
+  const total = tables.reduce((n, t) => n + ctx.store.records[t].count(), 0);
+  let done = 0;
+  const label = '正在导出';
+  task.progress(label, 0, total);
+  const tick = async () => {
+    done++;
+    if ((done & 1023) === 0) {
+      task.progress(label, done, total);
+      await task.breathe();
+    }
+  };
+  // Pages of rows, read between writes: iterate() would hold the connection across the awaits
+  // (another request's write would then fail with "connection is busy"), and a snapshot of every
+  // row would cost hundreds of megabytes at census scale.
+  async function* pages(table: TableName): AsyncGenerator<OutCell[][]> {
+    const repo = ctx.store.records[table];
+    for (let offset = 0; ; offset += PAGE) {
+      const { rows } = repo.list({ offset, limit: PAGE });
+      if (rows.length === 0) return;
+      yield rows.map((r) => rowCells(table, r, mode, cells));
+      if (rows.length < PAGE) return;
+    }
+  }
+  await writeAtomically(target, async (tmp) => {
+    if (opts.format === 'xlsx') {
+      const wb = streamingWorkbook(tmp, { styles: false });
+      for (const table of tables) {
+        const ws = wb.addWorksheet(SHEET_NAMES[table], { views: [{ state: 'frozen', ySplit: 1 }] });
+        ws.columns = headers(table).map((h) => ({ header: h, width: Math.max(10, h.length * 2 + 2) }));
+        ws.getRow(1).commit();
+        for await (const page of pages(table)) {
+          for (const cellsOfRow of page) {
+            ws.addRow(cellsOfRow).commit();
+            // Yielding lets the zip stream drain to disk instead of piling up in memory.
+            await tick();
+          }
+        }
+        ws.commit();
+      }
+      await wb.commit();
+    } else {
+      const header = headers(opts.table);
+      await pipeline(
+        Readable.from((async function* () {
+          yield '\uFEFF' + Papa.unparse([header], { newline: '\r\n' }) + '\r\n';
+          for await (const page of pages(opts.table)) {
+            yield Papa.unparse(page, { newline: '\r\n' }) + '\r\n';
+            for (let k = 0; k < page.length; k++) await tick();
+          }
+        })()),
+        createWriteStream(tmp),
+      );
+    }
+  });
+  task.progress(label, total, total);
+  return { rows: total };
+}

@@ -1,0 +1,175 @@
+/**
+ * Reading stage of an import: every sheet of every file → header row, column mapping, skipped rows
+ * and normalised row data. Nothing here touches the database; the result can be re-planned against
+ * the current database as often as needed (preview, then commit).
+ */
+import type { SheetChoice } from '../../../../shared/api/methods/io';
+import { ApiError } from '../../../../shared/api/errors';
+import type { TableName } from '../../../../shared/census/dictionary';
+import type { NormalizeContext } from '../../../../shared/census/normalize';
+import type { RecordData } from '../../../../shared/census/schema';
+import {
+  classifyRow, findHeaderRow, HEADER_SEARCH_ROWS, mapHeaders, normalizeRow, SHEET_NAMES,
+  type Cell, type ColumnMapping, type RememberedMappings, type SkipKind,
+} from '../../../../shared/io';
+import { readCsv, readXlsx, sniffFormat, type FileFormat, type InputFile, type SheetRow, type SheetStream, type TextEncoding } from './read';
+import type { Task } from './tasks';
+
+export interface StagedRow {
+  table: TableName;
+  sheet: string | null;
+  row: number;
+  data: RecordData;
+  unitRef: { name: string | null; creditCode: string | null } | null;
+}
+
+export interface SkippedRange {
+  sheet: string | null;
+  row: number;
+  toRow?: number;
+  kind: SkipKind;
+  reason: string;
+}
+
+export interface StagedSheet {
+  name: string | null;
+  hidden: boolean;
+  table: TableName | null;
+  headerRow: number | null;
+  columns: ColumnMapping[];
+  rows: StagedRow[];
+  skipped: SkippedRange[];
+  skippedTotal: number;
+  rowsRead: number;
+  note: string | null;
+}
+
+export interface StagedFile {
+  name: string;
+  format: FileFormat;
+  encoding: TextEncoding | null;
+  sheets: StagedSheet[];
+}
+
+export interface ParseOptions {
+  remembered: RememberedMappings;
+  choices: readonly SheetChoice[];
+  normalize: NormalizeContext;
+  task: Task;
+  /** Bytes of all files before this one, and of all files together, for one progress bar */
+  bytesBefore: number;
+  bytesTotal: number;
+}
+
+const SKIP_LIST_CAP = 1000;
+
+function choiceFor(choices: readonly SheetChoice[], file: string, sheet: string | null): SheetChoice | undefined {
+  return choices.find((c) => c.file === file && (c.sheet ?? null) === sheet);
+}
+
+function columnOverrides(choice: SheetChoice | undefined): Record<number, string | null> | undefined {
+  if (!choice?.columns) return undefined;
+  const out: Record<number, string | null> = {};
+  for (const [k, v] of Object.entries(choice.columns)) out[Number(k)] = v;
+  return out;
+}
+
+/** Consecutive skipped rows of one kind become one range, so 3,000 trailing blank rows are one line. */
+function addSkip(sheet: StagedSheet, row: number, kind: SkipKind, reason: string): void {
+  sheet.skippedTotal++;
+  const last = sheet.skipped[sheet.skipped.length - 1];
+  if (last && last.kind === kind && last.reason === reason && (last.toRow ?? last.row) === row - 1) {
+    last.toRow = row;
+    return;
+  }
+  if (sheet.skipped.length < SKIP_LIST_CAP) sheet.skipped.push({ sheet: sheet.name, row, kind, reason });
+}
+
+async function parseSheet(file: string, stream: SheetStream, opts: ParseOptions, onRow: () => Promise<void> | undefined): Promise<StagedSheet> {
+  const sheet: StagedSheet = {
+    name: stream.name, hidden: stream.hidden, table: null, headerRow: null, columns: [],
+    rows: [], skipped: [], skippedTotal: 0, rowsRead: 0, note: null,
+  };
+  const choice = choiceFor(opts.choices, file, stream.name);
+  const iterator = stream.rows[Symbol.asyncIterator]();
+  const head: SheetRow[] = [];
+  if (choice?.table === null) sheet.note = '已选择不导入此工作表';
+  else if (!choice?.table && stream.hidden) sheet.note = '隐藏的工作表，未导入';
+  else if (!choice?.table && (stream.name === SHEET_NAMES.instructions || stream.name === SHEET_NAMES.codes)) sheet.note = '模板的说明或代码表，未导入';
+  if (sheet.note) {
+    // Drain without keeping anything: the streaming reader needs each sheet consumed in turn.
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) await onRow();
+    return sheet;
+  }
+  while (head.length < HEADER_SEARCH_ROWS) {
+    const r = await iterator.next();
+    if (r.done) break;
+    head.push(r.value);
+    await onRow();
+  }
+  // The header is searched among the first rows as they are, blank rows included.
+  const found = findHeaderRow(head.map((r) => r.cells), { table: choice?.table ?? undefined, sheetName: stream.name ?? '', remembered: opts.remembered });
+  if (!found) {
+    sheet.note = '没有找到表头行（应包含“姓名”“证件号码”或“单位名称”等列名）';
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) await onRow();
+    return sheet;
+  }
+  const headerRow = head[found.index]!;
+  sheet.table = found.table;
+  sheet.headerRow = headerRow.number;
+  sheet.columns = mapHeaders(found.table, headerRow.cells, { remembered: opts.remembered, overrides: columnOverrides(choice) });
+  const table = found.table;
+  const columns = sheet.columns;
+  const mapping = columns.filter((c) => c.field);
+  const take = (row: SheetRow) => {
+    sheet.rowsRead++;
+    const cls = classifyRow(row.cells, columns);
+    if (cls.kind !== 'data') {
+      addSkip(sheet, row.number, cls.kind, cls.reason);
+      return;
+    }
+    const n = normalizeRow(table, row.cells as Cell[], mapping, opts.normalize);
+    sheet.rows.push({ table, sheet: stream.name, row: row.number, data: n.data, unitRef: n.unitRef });
+  };
+  for (const row of head.slice(found.index + 1)) take(row);
+  for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+    take(r.value);
+    await onRow();
+  }
+  return sheet;
+}
+
+/** Reads one file completely; throws 'invalid_file' for anything that is not a readable spreadsheet. */
+export async function parseFile(input: InputFile, opts: ParseOptions): Promise<StagedFile> {
+  const format = sniffFormat(input);
+  const { task } = opts;
+  let bytes = 0;
+  let rows = 0;
+  const label = `正在读取「${input.name}」`;
+  const onBytes = (n: number) => {
+    bytes = n;
+  };
+  // Called for every row: only every 256th costs a promise.
+  const onRow = (): Promise<void> | undefined => {
+    rows++;
+    if ((rows & 255) !== 0) return undefined;
+    task.progress(`${label}（已读 ${rows} 行）`, opts.bytesBefore + bytes, opts.bytesTotal);
+    return task.breathe();
+  };
+  task.progress(label, opts.bytesBefore, opts.bytesTotal);
+  const staged: StagedFile = { name: input.name, format, encoding: null, sheets: [] };
+  if (format === 'csv') {
+    const { encoding, sheet } = readCsv(input, onBytes);
+    staged.encoding = encoding;
+    staged.sheets.push(await parseSheet(input.name, sheet, opts, onRow));
+  } else {
+    for await (const sheet of readXlsx(input, onBytes)) staged.sheets.push(await parseSheet(input.name, sheet, opts, onRow));
+  }
+  task.progress(label, opts.bytesBefore + input.data.length, opts.bytesTotal);
+  const excluded = opts.choices.some((c) => c.file === input.name && c.table === null);
+  if (!staged.sheets.some((s) => s.table) && !excluded) {
+    const why = staged.sheets.length === 1 ? staged.sheets[0]!.note : staged.sheets.map((s) => `「${s.name}」${s.note ?? ''}`).join('；');
+    throw new ApiError('invalid_file', `无法导入「${input.name}」：没有找到可导入的人员或单位表格。${why ?? ''}`, { file: input.name, reason: 'no_table' });
+  }
+  return staged;
+}

@@ -1,0 +1,242 @@
+/**
+ * Planning stage of an import: staged rows against the database as it is now. Units are matched by
+ * credit code (else by a unique name), persons by ID number; a matched record is updated with the
+ * columns the file supplies, everything else is added. Persons' units resolve to units of the same
+ * file first, then of the other files, then of the database. The plan also carries each row's
+ * issues as they will be once written, so the preview shows what the import will look like.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FileResult } from '../../../../shared/api/methods/io';
+import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
+import type { Issue } from '../../../../shared/census/issues';
+import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';
+import { completeFromIdNumber, recordLabel, validateRecord, type CrossLookups } from '../../../../shared/census/validate';
+import { resolveUnitRef, valueText, type CellContext } from '../../../../shared/io';
+import { requireSettings, validationContext, type ServiceContext } from '../context';
+import type { StagedFile, StagedRow } from './parse';
+import type { Task } from './tasks';
+
+export interface FieldChange {
+  field: string;
+  label: string;
+  from: string;
+  to: string;
+}
+
+export interface PlannedRow {
+  file: string;
+  staged: StagedRow;
+  table: TableName;
+  recordId: string;
+  action: 'add' | 'update' | 'unchanged';
+  /** The whole record as it will be stored */
+  data: RecordData;
+  before: RecordRow | null;
+  changes: readonly FieldChange[];
+}
+
+export interface Plan {
+  /** Units first, so persons' units exist when they are written */
+  rows: PlannedRow[];
+  unitNames: Map<string, string>;
+}
+
+function encode(v: FieldValue | undefined): string | null {
+  return v == null || (Array.isArray(v) && v.length === 0) || v === '' ? null : JSON.stringify(v);
+}
+
+function upper(v: FieldValue | undefined): string | null {
+  return typeof v === 'string' && v !== '' ? v.toUpperCase() : null;
+}
+
+/** ID numbers match only in a form that identifies one person; 5.32323196906185E+17 identifies nobody. */
+function idKey(v: FieldValue | undefined): string | null {
+  const s = upper(v);
+  return s && /^[0-9A-Z]+$/.test(s) ? s : null;
+}
+
+function only<T>(list: T[] | undefined): T | null {
+  return list && list.length === 1 ? list[0]! : null;
+}
+
+/**
+ * `release`: the staged rows are not needed again (the CLI's one-shot import), so each row's data is
+ * let go once planned — at census scale that is tens of megabytes.
+ */
+export async function planImport(ctx: ServiceContext, files: readonly StagedFile[], task: Task, release = false): Promise<Plan> {
+  requireSettings(ctx);
+  const repo = ctx.store.imports;
+  const unitIndex = repo.unitKeyIndex();
+  const personIndex = repo.personIdIndex();
+  const unitNames = repo.unitNames();
+  const coded = new Set([...unitIndex.byCode.values()].flat());
+  const rows: PlannedRow[] = [];
+  const claimed = new Set<string>();
+  const staged = (table: TableName) => files.flatMap((f) => f.sheets.flatMap((s) => s.rows.filter((r) => r.table === table).map((r) => ({ file: f.name, r }))));
+  const total = files.reduce((n, f) => n + f.sheets.reduce((m, s) => m + s.rows.length, 0), 0);
+  let done = 0;
+  const step = async () => {
+    done++;
+    if ((done & 1023) === 0) {
+      task.progress('正在比对已有记录', done, total);
+      await task.breathe();
+    }
+  };
+
+  // Units of the batch, per file and overall, for persons' references
+  const fileUnits = new Map<string, { byCode: Map<string, string>; byName: Map<string, string> }>();
+  const batchUnits = { byCode: new Map<string, string>(), byName: new Map<string, string>() };
+  const matches: { file: string; r: StagedRow; existingId: string | null }[] = [];
+  for (const { file, r } of staged('unit')) {
+    const code = upper(r.data.creditCode);
+    const name = typeof r.data.name === 'string' ? r.data.name : null;
+    let existingId = (code ? unitIndex.byCode.get(code)?.[0] : undefined) ?? null;
+    if (!existingId && name) {
+      // By name only when one unit has it and that unit has no other credit code.
+      const candidate = only(unitIndex.byName.get(name));
+      if (candidate && (!code || !coded.has(candidate))) existingId = candidate;
+    }
+    if (existingId && claimed.has(existingId)) existingId = null;
+    if (existingId) claimed.add(existingId);
+    matches.push({ file, r, existingId });
+  }
+  const unitBefore = new Map(ctx.store.units.getMany(matches.flatMap((m) => (m.existingId ? [m.existingId] : []))).map((u) => [u.id, u]));
+  for (const m of matches) {
+    const before = m.existingId ? (unitBefore.get(m.existingId) ?? null) : null;
+    const planned = planRow(m.file, m.r, 'unit', before);
+    if (release) m.r.data = RELEASED;
+    rows.push(planned);
+    let idx = fileUnits.get(m.file);
+    if (!idx) fileUnits.set(m.file, (idx = { byCode: new Map(), byName: new Map() }));
+    const code = upper(planned.data.creditCode);
+    const name = typeof planned.data.name === 'string' ? planned.data.name : null;
+    for (const target of [idx, batchUnits]) {
+      if (code && !target.byCode.has(code)) target.byCode.set(code, planned.recordId);
+      if (name && !target.byName.has(name)) target.byName.set(name, planned.recordId);
+    }
+    if (name) unitNames.set(planned.recordId, name);
+    await step();
+  }
+
+  const personMatches: { file: string; r: StagedRow; existingId: string | null }[] = [];
+  for (const { file, r } of staged('person')) {
+    if (r.unitRef) {
+      const local = fileUnits.get(file);
+      const lookup = (text: string): string | null => {
+        const key = text.toUpperCase();
+        return local?.byCode.get(key) ?? local?.byName.get(text) ?? batchUnits.byCode.get(key) ?? batchUnits.byName.get(text)
+          ?? unitIndex.byCode.get(key)?.[0] ?? only(unitIndex.byName.get(text));
+      };
+      r.data.unitId = resolveUnitRef(r.unitRef, { resolveUnit: lookup });
+    }
+    const id = idKey(r.data.idNumber);
+    let existingId = (id ? personIndex.get(id)?.[0] : undefined) ?? null;
+    if (existingId && claimed.has(existingId)) existingId = null;
+    if (existingId) claimed.add(existingId);
+    personMatches.push({ file, r, existingId });
+  }
+  const personBefore = new Map<string, RecordRow>();
+  const ids = personMatches.flatMap((m) => (m.existingId ? [m.existingId] : []));
+  for (let i = 0; i < ids.length; i += 5000) for (const p of ctx.store.persons.getMany(ids.slice(i, i + 5000))) personBefore.set(p.id, p);
+  for (const m of personMatches) {
+    rows.push(planRow(m.file, m.r, 'person', m.existingId ? (personBefore.get(m.existingId) ?? null) : null));
+    if (release) m.r.data = RELEASED;
+    await step();
+  }
+  const cells: CellContext = { unitName: (id) => unitNames.get(id) ?? null };
+  for (const p of rows) if (p.before) p.changes = diff(p, cells);
+  return { rows, unitNames };
+}
+
+const RELEASED: RecordData = Object.freeze({}) as RecordData;
+const NO_CHANGES: readonly FieldChange[] = Object.freeze([]);
+
+function planRow(file: string, r: StagedRow, table: TableName, before: RecordRow | null): PlannedRow {
+  // Text the reader could not interpret (十二 in a number column) is stored as the clerk wrote it
+  // and flagged by validation, like every other wrong value: nothing in the file is dropped.
+  if (!before) {
+    const data = { ...emptyRecord(table), ...r.data };
+    return {
+      file, staged: r, table, recordId: randomUUID(), action: 'add', data: table === 'person' ? completeFromIdNumber(data) : data,
+      before: null, changes: NO_CHANGES,
+    };
+  }
+  let data: RecordData = { ...before.data, ...r.data };
+  // A re-import's month-precise 出生年月 must not overwrite the full date the record already has.
+  if (table === 'person') data = completeFromIdNumber(data);
+  const changed = fieldsOf[table].some((f) => encode(before.data[f.key]) !== encode(data[f.key]));
+  return { file, staged: r, table, recordId: before.id, action: changed ? 'update' : 'unchanged', data, before, changes: NO_CHANGES };
+}
+
+function diff(p: PlannedRow, ctx: CellContext): readonly FieldChange[] {
+  if (!p.before) return NO_CHANGES;
+  const out: FieldChange[] = [];
+  for (const f of fieldsOf[p.table]) {
+    const a = p.before.data[f.key];
+    const b = p.data[f.key];
+    if (encode(a) !== encode(b)) out.push({ field: f.key, label: f.label, from: valueText(f, a, ctx), to: valueText(f, b, ctx) });
+  }
+  return out;
+}
+
+/**
+ * Each planned row's issues once the plan is written: single-record rules plus the cross-record
+ * counts (duplicate IDs and credit codes, missing units, units' reported headcounts) as they will be.
+ */
+export function planIssues(ctx: ServiceContext, plan: Plan): Map<PlannedRow, Issue[]> {
+  const settings = requireSettings(ctx);
+  const vctx = validationContext(ctx, settings);
+  const repo = ctx.store.imports;
+  const idCounts = new Map<string, number>();
+  for (const [id, list] of repo.personIdIndex()) idCounts.set(id, list.length);
+  const codeCounts = new Map<string, number>();
+  const unitIds = new Set<string>(repo.unitNames().keys());
+  for (const [code, list] of repo.unitKeyIndex().byCode) codeCounts.set(code, list.length);
+  const members = repo.personCountsByUnit();
+  const bump = (m: Map<string, number>, k: string | null, by: number) => {
+    if (k) m.set(k, (m.get(k) ?? 0) + by);
+  };
+  for (const p of plan.rows) {
+    if (p.table === 'unit') {
+      unitIds.add(p.recordId);
+      bump(codeCounts, upper(p.before?.data.creditCode), -1);
+      bump(codeCounts, upper(p.data.creditCode), 1);
+    } else {
+      bump(idCounts, upper(p.before?.data.idNumber), -1);
+      bump(idCounts, upper(p.data.idNumber), 1);
+      bump(members, typeof p.before?.data.unitId === 'string' ? p.before.data.unitId : null, -1);
+      bump(members, typeof p.data.unitId === 'string' ? p.data.unitId : null, 1);
+    }
+  }
+  const lookups: CrossLookups = {
+    personsWithIdNumber: (x) => idCounts.get(x.toUpperCase()) ?? 0,
+    unitExists: (x) => unitIds.has(x),
+    personsInUnit: (x) => members.get(x) ?? 0,
+    unitsWithCreditCode: (x) => codeCounts.get(x.toUpperCase()) ?? 0,
+  };
+  const out = new Map<PlannedRow, Issue[]>();
+  for (const p of plan.rows) {
+    const found = validateRecord(p.table, p.recordId, p.data, vctx, lookups);
+    // Most rows are clean: keep only the ones with something to say.
+    if (found.length) out.set(p, found);
+  }
+  return out;
+}
+
+export function rowLabel(p: PlannedRow): string {
+  return recordLabel(p.table, p.data);
+}
+
+/** Counts of one file's plan, by action */
+export function fileCounts(plan: Plan, file: string): Pick<FileResult, 'added' | 'updated' | 'unchanged'> {
+  let added = 0;
+  let updated = 0;
+  let unchanged = 0;
+  for (const p of plan.rows) {
+    if (p.file !== file) continue;
+    if (p.action === 'add') added++;
+    else if (p.action === 'update') updated++;
+    else unchanged++;
+  }
+  return { added, updated, unchanged };
+}

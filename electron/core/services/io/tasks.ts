@@ -1,0 +1,75 @@
+/**
+ * Long import/export steps as cancellable tasks: the UI names a task id, listens to `progress`
+ * events with that id, and may ask `io.cancel` to stop it. Work checks `throwIfCancelled` between
+ * rows and yields to the event loop often enough for the cancel call to get through.
+ */
+import { ApiError } from '../../../../shared/api/errors';
+import type { ServiceContext } from '../context';
+
+export interface Task {
+  readonly id: string | null;
+  progress(label: string, done: number, total: number): void;
+  throwIfCancelled(): void;
+  /** Yields to the event loop (so progress events flush and cancel requests arrive) every few ms */
+  breathe(): Promise<void>;
+}
+
+const running = new WeakMap<ServiceContext, Map<string, { cancelled: boolean }>>();
+
+function registry(ctx: ServiceContext): Map<string, { cancelled: boolean }> {
+  let m = running.get(ctx);
+  if (!m) {
+    m = new Map();
+    running.set(ctx, m);
+  }
+  return m;
+}
+
+export const CANCELLED_MESSAGE = '已取消，数据库没有任何改动';
+
+const PROGRESS_EVERY_MS = 100;
+const BREATHE_EVERY_MS = 30;
+
+/** Runs `fn` as task `id` (when given); the task is forgotten when `fn` settles. */
+export async function runTask<T>(ctx: ServiceContext, id: string | undefined, fn: (task: Task) => Promise<T>): Promise<T> {
+  const reg = registry(ctx);
+  const state = { cancelled: false };
+  if (id) {
+    if (reg.has(id)) throw new ApiError('conflict', '同名任务正在进行中，请稍候');
+    reg.set(id, state);
+  }
+  let lastEmit = 0;
+  let lastBreath = Date.now();
+  const task: Task = {
+    id: id ?? null,
+    progress(label, done, total) {
+      if (!id) return;
+      const now = Date.now();
+      // The first, the last, and at most ten a second in between.
+      if (done !== 0 && done < total && now - lastEmit < PROGRESS_EVERY_MS) return;
+      lastEmit = now;
+      ctx.events.emit('progress', { taskId: id, label, done, total });
+    },
+    throwIfCancelled() {
+      if (state.cancelled) throw new ApiError('cancelled', CANCELLED_MESSAGE);
+    },
+    async breathe() {
+      if (Date.now() - lastBreath < BREATHE_EVERY_MS) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastBreath = Date.now();
+      if (state.cancelled) throw new ApiError('cancelled', CANCELLED_MESSAGE);
+    },
+  };
+  try {
+    return await fn(task);
+  } finally {
+    if (id) reg.delete(id);
+  }
+}
+
+export function cancelTask(ctx: ServiceContext, id: string): { cancelled: boolean } {
+  const state = registry(ctx).get(id);
+  if (!state) return { cancelled: false };
+  state.cancelled = true;
+  return { cancelled: true };
+}

@@ -1,0 +1,180 @@
+/**
+ * Exporting this census as a return package: refused while errors remain, unexplained warnings
+ * confirmed first, the sequence raised by one per export. A merged census (city, province) exports
+ * the same way, with the ids of the packages it was built from.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
+import { ApiError } from '../../../../shared/api/errors';
+import { issueKey } from '../../../../shared/census/issues';
+import { formatFingerprint, packageFileName, type SourcePackage } from '../../../../shared/package';
+import { appVersion } from '../../app';
+import { isoNow, requireSettings, type ServiceContext } from '../context';
+import { censusIssues } from '../issues';
+import { decisionsForExport, duplicateGroups } from './duplicates';
+import { ensureOfficeKey, ownFingerprint } from './keys';
+import { packageIndex } from './origins';
+import { writePackage, type PackageContent } from './write';
+
+const UNEXPLAINED_LISTED = 200;
+
+function unexplainedWarnings(ctx: ServiceContext) {
+  const all = censusIssues(ctx);
+  const explanations = ctx.store.explanations.all();
+  const list = all.issues.filter((i) => i.severity === 'warning' && !explanations.has(issueKey(i)));
+  return { all, list };
+}
+
+export function exportCheck(ctx: ServiceContext): MethodOutput<'packages.exportCheck'> {
+  requireSettings(ctx);
+  const { all, list } = unexplainedWarnings(ctx);
+  const last = ctx.store.packages.exports()[0];
+  return {
+    canExport: all.counts.error === 0,
+    errors: all.counts.error,
+    warnings: all.counts.warning,
+    unexplainedWarnings: list.length,
+    unexplained: list.slice(0, UNEXPLAINED_LISTED).map((i) => ({
+      table: i.table, recordId: i.recordId, field: i.field, rule: i.rule, message: i.message, recordLabel: all.meta.get(i.recordId)?.label ?? '',
+    })),
+    pendingDuplicates: duplicateGroups(ctx).filter((g) => !g.decision).length,
+    persons: ctx.store.persons.count(),
+    units: ctx.store.units.count(),
+    nextSequence: (last?.sequence ?? 0) + 1,
+    fingerprint: ownFingerprint(ctx),
+    sources: ctx.store.packages.current().length,
+  };
+}
+
+export interface ExportOptions {
+  outPath: string;
+  passphrase?: string | undefined;
+  confirmUnexplained?: boolean;
+  taskId?: string | undefined;
+}
+
+export interface ExportResult {
+  packageId: string;
+  sequence: number;
+  path: string;
+  fileName: string;
+  bytes: number;
+  persons: number;
+  units: number;
+  encrypted: boolean;
+  fingerprint: string;
+}
+
+/** The name a package of this census would get for the given sequence */
+export function suggestedFileName(ctx: ServiceContext, sequence: number): string {
+  const s = requireSettings(ctx);
+  return packageFileName(s.areaCode, s.areaName, s.refDate, sequence);
+}
+
+export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): Promise<ExportResult> {
+  const settings = requireSettings(ctx);
+  const { all, list } = unexplainedWarnings(ctx);
+  if (all.counts.error > 0)
+    throw new ApiError('conflict', `还有 ${all.counts.error} 个错误未修正，不能导出上报包。请先在“问题清单”中修正全部错误。`, {
+      reason: 'errors', errors: all.counts.error, page: 'issues',
+    });
+  if (list.length > 0 && !opts.confirmUnexplained)
+    throw new ApiError('conflict', `有 ${list.length} 个警告还没有填写核实说明。请补填说明，或确认后再导出。`, {
+      reason: 'unexplained', unexplainedWarnings: list.length,
+    });
+  const pending = duplicateGroups(ctx).filter((g) => !g.decision).length;
+  const key = ensureOfficeKey(ctx);
+  const packageId = randomUUID();
+  const createdAt = isoNow(ctx);
+  const persons = ctx.store.persons.count();
+  const units = ctx.store.units.count();
+  const sequence = ctx.store.packages.beginExport({
+    packageId, persons, units, encrypted: Boolean(opts.passphrase), operator: settings.operator, startedAt: createdAt,
+  });
+  const current = ctx.store.packages.current();
+  const sources: SourcePackage[] = current.map((p) => ({
+    packageId: p.id, areaCode: p.areaCode, areaName: p.areaName, level: p.level, sequence: p.sequence,
+    officeName: p.officeName, createdAt: p.createdAt, signer: formatFingerprint(p.signerFingerprint),
+  }));
+  const index = packageIndex(ctx);
+  const content: PackageContent = {
+    units: () => ctx.store.units.iterate(),
+    persons: () => ctx.store.persons.iterate(),
+    firstPackage: (_table, row) => index.firstPackageOf(row.areaCode),
+    explanations: () => ctx.store.explanations.list(),
+    audit: function* () {
+      yield* ctx.store.packages.iterateOwnAudit();
+      yield* ctx.store.packages.iterateReceivedAudit();
+    },
+    decisions: () => decisionsForExport(ctx),
+    total: persons + units,
+  };
+  const taskId = opts.taskId ?? `export-${packageId}`;
+  const result = await writePackage(
+    content,
+    {
+      packageId,
+      areaCode: settings.areaCode,
+      areaName: settings.areaName,
+      level: settings.level,
+      refDate: settings.refDate,
+      officeName: settings.officeName,
+      operator: settings.operator,
+      sequence,
+      createdAt,
+      appVersion: appVersion(),
+      divisionsVersion: ctx.divisions.version,
+      counts: { errors: 0, warnings: all.counts.warning, unexplainedWarnings: list.length, pendingDuplicates: pending },
+      sources,
+    },
+    {
+      outPath: opts.outPath,
+      passphrase: opts.passphrase,
+      key,
+      onProgress: (label, done, total) => ctx.events.emit('progress', { taskId, label, done, total }),
+    },
+  );
+  const fileName = opts.outPath.split(/[\\/]/).pop() ?? opts.outPath;
+  ctx.store.packages.finishExport(sequence, fileName, isoNow(ctx));
+  return {
+    packageId,
+    sequence,
+    path: opts.outPath,
+    fileName,
+    bytes: result.bytes,
+    persons: result.counts.persons,
+    units: result.counts.units,
+    encrypted: Boolean(opts.passphrase),
+    fingerprint: formatFingerprint(key.fingerprint),
+  };
+}
+
+/** For the UI: the package as base64, under its suggested name (the renderer saves it). */
+export async function exportForDownload(ctx: ServiceContext, input: ParsedInput<'packages.export'>): Promise<MethodOutput<'packages.export'>> {
+  const dir = mkdtempSync(join(tmpdir(), 'headcount-export-'));
+  try {
+    const next = exportCheck(ctx).nextSequence;
+    const name = suggestedFileName(ctx, next);
+    const r = await exportPackage(ctx, {
+      outPath: join(dir, name), passphrase: input.passphrase, confirmUnexplained: input.confirmUnexplained, taskId: input.taskId,
+    });
+    // The sequence was reserved inside exportPackage; a concurrent export would have taken `next`.
+    const fileName = r.sequence === next ? name : suggestedFileName(ctx, r.sequence);
+    return {
+      fileName,
+      dataBase64: readFileSync(r.path).toString('base64'),
+      packageId: r.packageId,
+      sequence: r.sequence,
+      persons: r.persons,
+      units: r.units,
+      bytes: r.bytes,
+      encrypted: r.encrypted,
+      fingerprint: r.fingerprint,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

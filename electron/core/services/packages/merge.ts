@@ -1,0 +1,338 @@
+/**
+ * Merging sub-area packages into a city or province census. Each package is read and checked in
+ * full first (readPackage), then judged against this census (area, reference date, sequence, key
+ * trust, overlapping areas, record id clashes), and only then written in one transaction that
+ * replaces exactly the records that area's earlier package brought. The same package again changes
+ * nothing; an older sequence is refused.
+ */
+import type { MethodOutput } from '../../../../shared/api/contract';
+import type { MergeResult, VerifyResult } from '../../../../shared/api/methods/packages';
+import { ApiError } from '../../../../shared/api/errors';
+import { formatFingerprint } from '../../../../shared/package';
+import type { PackageRow } from '../../db';
+import { isoNow, requireSettings, touch, type ServiceContext } from '../context';
+import { duplicateGroups, duplicateGroupsFor } from './duplicates';
+import { trustKey, trustStatus, type TrustStatus } from './keys';
+import { isEnvelope } from './crypto';
+import { areaCodesOfPackage } from './origins';
+import { readPackage, type ParsedPackage } from './read';
+
+export interface PackageFile {
+  name: string;
+  data: Buffer;
+  passphrase?: string | undefined;
+}
+
+export interface MergeOptions {
+  trustKeys?: readonly { areaCode: string; fingerprint: string }[];
+  /** CLI --trust-new-keys: trust the key of an area that has none registered (never a changed key) */
+  trustNewKeys?: boolean;
+  taskId?: string | undefined;
+  /** Count the pending duplicate cases of the whole census afterwards (a full scan; the CLI skips it) */
+  countPending?: boolean;
+}
+
+type Judged =
+  | { kind: 'final'; result: MergeResult }
+  | { kind: 'ready'; result: MergeResult; pkg: ParsedPackage; old: PackageRow | null; trust: TrustStatus; approved: boolean };
+
+function emptyResult(file: string): MergeResult {
+  return {
+    file, area: null, areaName: null, level: null, sequence: null, packageId: null, officeName: null,
+    status: 'refused', reason: null, added: 0, replaced: 0, removed: 0, units: { added: 0, replaced: 0, removed: 0 },
+    duplicatesHeld: 0, message: '', encrypted: false, trust: null, fingerprint: null, fingerprintHex: null, knownFingerprint: null,
+  };
+}
+
+function refusedFrom(e: unknown, result: MergeResult): MergeResult {
+  if (e instanceof ApiError) {
+    const reason = (e.details as { reason?: unknown } | undefined)?.reason;
+    return { ...result, status: 'refused', reason: typeof reason === 'string' ? reason : e.code, message: e.message };
+  }
+  throw e;
+}
+
+/** Page cache while merging: keeps a province's index pages in memory between packages */
+export const MERGE_CACHE_MB = 64;
+
+const levelName = { county: '区县', city: '市州', province: '省' } as const;
+
+function diff(oldIds: readonly string[], newIds: readonly string[]) {
+  const old = new Set(oldIds);
+  let replaced = 0;
+  for (const id of newIds) if (old.has(id)) replaced++;
+  return { added: newIds.length - replaced, replaced, removed: old.size - replaced };
+}
+
+/** Reads one file and judges it against the census; writes nothing. */
+async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions, preview: boolean): Promise<Judged> {
+  const settings = requireSettings(ctx);
+  let result = emptyResult(file.name);
+  let pkg: ParsedPackage;
+  try {
+    pkg = await readPackage(file.data, { fileName: file.name, passphrase: file.passphrase });
+  } catch (e) {
+    return { kind: 'final', result: refusedFrom(e, result) };
+  }
+  const h = pkg.head;
+  result = {
+    ...result,
+    area: h.areaCode, areaName: h.areaName, level: h.level, sequence: h.sequence, packageId: h.packageId, officeName: h.officeName,
+    encrypted: pkg.encrypted, fingerprint: formatFingerprint(pkg.signer.fingerprint), fingerprintHex: pkg.signer.fingerprint,
+  };
+  const refuse = (reason: string, message: string): Judged => ({ kind: 'final', result: { ...result, status: 'refused', reason, message } });
+
+  if (settings.level === 'county')
+    return refuse('not_upper_level', '区县级统计调查不能合并上报包；请在市州或省级统计调查中合并');
+  if (h.refDate !== settings.refDate)
+    return refuse('ref_date', `上报包的统计时点为 ${h.refDate}，与本次统计调查的 ${settings.refDate} 不同，已拒绝`);
+  const here = ctx.divisions.resolve(settings.areaCode) ?? settings.areaCode;
+  const there = ctx.divisions.resolve(h.areaCode);
+  if (!there || there === here || !ctx.divisions.isWithin(there, here))
+    return refuse('outside_area', `上报包来自 ${h.areaName}（${h.areaCode}），不属于本级（${settings.areaName}）的下级地区，已拒绝`);
+  for (const code of new Set([...pkg.persons.areaCodes, ...pkg.units.areaCodes])) {
+    if (!ctx.divisions.isWithin(code, there))
+      return refuse('record_outside', `上报包中有地区代码为 ${code} 的记录，不属于 ${h.areaName}，已拒绝`);
+  }
+
+  const old = ctx.store.packages.currentFor(h.areaCode);
+  if (old?.id === h.packageId)
+    return { kind: 'final', result: { ...result, status: 'unchanged', reason: 'same_package', message: `该上报包（${h.areaName} 第 ${h.sequence} 次）已经合并过，未作任何改动` } };
+  const seen = ctx.store.packages.get(h.packageId);
+  if (seen && seen.status === 'superseded')
+    return refuse('older_sequence', `该上报包（第 ${seen.sequence} 次）已被 ${h.areaName} 后来的上报包取代，不能再合并`);
+  if (old && h.sequence < old.sequence)
+    return refuse('older_sequence', `这是 ${h.areaName} 的第 ${h.sequence} 次上报，本级已合并第 ${old.sequence} 次；较旧的上报包不能覆盖较新的，已拒绝`);
+  if (old && h.sequence === old.sequence)
+    return refuse('same_sequence', `${h.areaName} 的第 ${h.sequence} 次上报已合并过，但这个文件内容不同（上报包编号不同）。请该地区重新导出后再报送`);
+  for (const p of ctx.store.packages.current()) {
+    if (p.areaCode === h.areaCode) continue;
+    const pc = ctx.divisions.resolve(p.areaCode) ?? p.areaCode;
+    if (ctx.divisions.isWithin(pc, there) || ctx.divisions.isWithin(there, pc))
+      return refuse('overlap', `本级已合并 ${p.areaName} 的上报包，与 ${h.areaName} 的上报包地区重叠，不能同时合并`);
+  }
+
+  const { status: trust, knownFingerprint } = trustStatus(ctx, h.areaCode, pkg.signer.fingerprint);
+  const approved = (opts.trustKeys ?? []).some((k) => k.areaCode === h.areaCode && k.fingerprint.toLowerCase() === pkg.signer.fingerprint);
+  result = { ...result, trust, knownFingerprint: knownFingerprint ? formatFingerprint(knownFingerprint) : null };
+
+  const oldAreas = old ? areaCodesOfPackage(old) : [];
+  // A merge finds clashes through the primary key inside its transaction; the preview asks first.
+  if (preview) {
+    const clashes = [
+      ...ctx.store.packages.idsNotFrom('person', pkg.persons.ids, oldAreas),
+      ...ctx.store.packages.idsNotFrom('unit', pkg.units.ids, oldAreas),
+    ];
+    if (clashes.length) return refuse('id_conflict', clashMessage(clashes.length));
+  }
+
+  const persons = diff(old ? ctx.store.packages.recordIds('person', oldAreas) : [], pkg.persons.ids);
+  const units = diff(old ? ctx.store.packages.recordIds('unit', oldAreas) : [], pkg.units.ids);
+  result = { ...result, ...persons, units, duplicatesHeld: preview ? estimateDuplicates(ctx, pkg, old) : 0 };
+
+  let reason: string | null = null;
+  let message = old
+    ? `将以第 ${h.sequence} 次上报替换第 ${old.sequence} 次：新增 ${persons.added} 人，替换 ${persons.replaced} 人，删除 ${persons.removed} 人`
+    : `将新增 ${h.areaName} 的 ${persons.added} 人、${units.added} 个单位`;
+  if (trust === 'new' && !approved && !opts.trustNewKeys) {
+    reason = 'untrusted_key';
+    message = `首次收到 ${h.areaName}（${h.officeName}）的上报包。请与对方电话核对密钥指纹 ${result.fingerprint}，确认无误后信任该密钥再合并`;
+  } else if (trust === 'changed' && !approved) {
+    reason = 'key_changed';
+    message = `${h.areaName} 的上报包签名密钥与此前登记的不同（登记的指纹：${result.knownFingerprint}；本包：${result.fingerprint}）。如对方确实更换了电脑或密钥，请电话核实后重新确认信任，否则不要合并`;
+  }
+  return {
+    kind: 'ready',
+    result: { ...result, status: 'ready', reason, message },
+    pkg,
+    old,
+    trust,
+    approved: approved || (trust === 'new' && Boolean(opts.trustNewKeys)),
+  };
+}
+
+function clashMessage(n: number | null): string {
+  return `上报包中有${n === null ? '' : ` ${n} 条`}记录的编号与本库中其他来源的记录相同（可能是同一份数据被重复报送），已拒绝`;
+}
+
+/** Cases the package would create: its ID numbers also carried by another area's records. */
+function estimateDuplicates(ctx: ServiceContext, pkg: ParsedPackage, old: PackageRow | null): number {
+  const areaOf = new Map<string, Set<string>>();
+  const areaCol = 1;
+  pkg.persons.idNumbers.forEach((n, i) => {
+    if (!n) return;
+    const s = areaOf.get(n) ?? new Set<string>();
+    s.add(pkg.persons.rows[i]![areaCol] as string);
+    areaOf.set(n, s);
+  });
+  const cases = new Set<string>();
+  const list = [...areaOf.keys()];
+  for (let i = 0; i < list.length; i += 5000) {
+    for (const other of ctx.store.packages.personsWithIdNumbersNotFrom(list.slice(i, i + 5000), old ? areaCodesOfPackage(old) : [])) {
+      const mine = areaOf.get(other.idNumber);
+      if (mine && (mine.size > 1 || !mine.has(other.areaCode))) cases.add(other.idNumber);
+    }
+  }
+  for (const [n, s] of areaOf) if (s.size > 1) cases.add(n);
+  return cases.size;
+}
+
+/** Area code → the package that first carried its records upward (this one for the sender's own records) */
+function firstPackagesOf(pkg: ParsedPackage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of [pkg.units, pkg.persons]) for (const [area, first] of t.firstPackages) out[area] = first || pkg.head.packageId;
+  return out;
+}
+
+/** Writes one judged package in a single transaction. */
+function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>): MergeResult {
+  const settings = requireSettings(ctx);
+  const { pkg, old } = j;
+  const h = pkg.head;
+  const now = isoNow(ctx);
+  ctx.store.tx(() => {
+    if (j.trust !== 'trusted')
+      trustKey(ctx, { areaCode: h.areaCode, fingerprint: pkg.signer.fingerprint, publicKey: pkg.signer.publicKey, officeName: h.officeName }, settings.operator);
+    if (old) {
+      ctx.store.packages.removePackageData(old.id, areaCodesOfPackage(old));
+      ctx.store.packages.supersede(old.id, h.packageId);
+    }
+    ctx.store.packages.insertPackage({
+      id: h.packageId, areaCode: h.areaCode, areaName: h.areaName, level: h.level, refDate: h.refDate, sequence: h.sequence,
+      officeName: h.officeName, operator: h.operator, createdAt: h.createdAt, appVersion: h.appVersion, divisionsVersion: h.divisionsVersion,
+      schemaVersion: h.schemaVersion, persons: h.counts.persons, units: h.counts.units, explanations: h.counts.explanations,
+      declaredErrors: h.counts.errors, declaredWarnings: h.counts.warnings, declaredUnexplained: h.counts.unexplainedWarnings,
+      declaredPending: h.counts.pendingDuplicates, sources: JSON.stringify(h.sources),
+      areaCodes: JSON.stringify([...new Set([...pkg.persons.areaCodes, ...pkg.units.areaCodes])].sort()),
+      firstPackages: JSON.stringify(firstPackagesOf(pkg)), signerFingerprint: pkg.signer.fingerprint,
+      manifestSha256: pkg.manifestSha256, fileName: pkg.fileName, receivedAt: now, receivedBy: settings.operator, status: 'current',
+      supersededBy: null,
+    });
+    ctx.store.packages.insertRecords('unit', pkg.units.rows);
+    ctx.store.packages.insertRecords('person', pkg.persons.rows);
+    ctx.store.packages.insertExplanations(pkg.explanations);
+    ctx.store.packages.insertAudit(h.packageId, pkg.audit);
+    ctx.store.packages.insertDecisions(h.packageId, pkg.decisions);
+    ctx.store.audit.append([{
+      table: 'person', recordId: '*', action: 'import', field: null, oldValue: old ? JSON.stringify({ package: old.id, sequence: old.sequence }) : null,
+      newValue: JSON.stringify({ package: h.packageId, area: h.areaCode, sequence: h.sequence, file: pkg.fileName, persons: h.counts.persons, units: h.counts.units }),
+      operator: settings.operator, at: now,
+    }]);
+  });
+  touch(ctx);
+  const idNumbers = [...new Set(pkg.persons.idNumbers.filter((n): n is string => Boolean(n)))];
+  let held = 0;
+  for (let i = 0; i < idNumbers.length; i += 5000) held += duplicateGroupsFor(ctx, idNumbers.slice(i, i + 5000)).filter((g) => !g.decision).length;
+  const r = j.result;
+  return {
+    ...r,
+    status: 'merged',
+    reason: null,
+    duplicatesHeld: held,
+    message: `${h.areaName} 第 ${h.sequence} 次上报已合并：新增 ${r.added} 人，替换 ${r.replaced} 人，删除 ${r.removed} 人${held ? `；${held} 人同时由其他地区报送，已列入重复人员待处理` : ''}`,
+  };
+}
+
+function requireUpperLevel(ctx: ServiceContext): void {
+  const s = requireSettings(ctx);
+  if (s.level === 'county') throw new ApiError('conflict', `本统计调查是${levelName[s.level]}级，不能合并上报包；请在市州或省级统计调查中合并`);
+}
+
+export async function previewPackages(ctx: ServiceContext, files: readonly PackageFile[], opts: MergeOptions = {}): Promise<MergeResult[]> {
+  requireUpperLevel(ctx);
+  const out: MergeResult[] = [];
+  for (const f of files) out.push((await judge(ctx, f, opts, true)).result);
+  return out;
+}
+
+/** Each file on its own, all-or-nothing, in the order given; one failure never stops the rest. */
+export async function mergePackages(ctx: ServiceContext, files: readonly PackageFile[], opts: MergeOptions = {}): Promise<MethodOutput<'packages.merge'>> {
+  requireUpperLevel(ctx);
+  ctx.store.packages.ensureCache(MERGE_CACHE_MB);
+  const results: MergeResult[] = [];
+  const taskId = opts.taskId ?? 'merge';
+  for (const [i, f] of files.entries()) {
+    ctx.events.emit('progress', { taskId, label: `正在合并 ${f.name}`, done: i, total: files.length });
+    const j = await judge(ctx, f, opts, false);
+    if (j.kind === 'final') {
+      results.push(j.result);
+      continue;
+    }
+    if (j.result.reason === 'untrusted_key' || j.result.reason === 'key_changed') {
+      results.push({ ...j.result, status: 'refused' });
+      continue;
+    }
+    try {
+      results.push(commit(ctx, j));
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        results.push({ ...j.result, status: 'refused', reason: 'id_conflict', message: clashMessage(null) });
+      else results.push(refusedFrom(e, j.result));
+    }
+  }
+  ctx.events.emit('progress', { taskId, label: '合并完成', done: files.length, total: files.length });
+  return { results, pendingDuplicates: opts.countPending === false ? 0 : duplicateGroups(ctx).filter((g) => !g.decision).length };
+}
+
+/** Verification without importing; `ctx` (a census) adds the key-trust verdict. */
+export async function verifyPackages(ctx: ServiceContext | null, files: readonly PackageFile[]): Promise<VerifyResult[]> {
+  const out: VerifyResult[] = [];
+  for (const f of files) {
+    try {
+      const pkg = await readPackage(f.data, { fileName: f.name, passphrase: f.passphrase });
+      const h = pkg.head;
+      const settings = ctx?.store.settings.get() ?? null;
+      const problems: string[] = [];
+      if (settings && settings.level !== 'county') {
+        if (h.refDate !== settings.refDate) problems.push(`统计时点为 ${h.refDate}，与本次统计调查的 ${settings.refDate} 不同`);
+        const here = ctx!.divisions.resolve(settings.areaCode) ?? settings.areaCode;
+        const there = ctx!.divisions.resolve(h.areaCode);
+        if (!there || there === here || !ctx!.divisions.isWithin(there, here)) problems.push(`来自 ${h.areaName}，不属于本级的下级地区`);
+      }
+      const trust = ctx && settings ? trustStatus(ctx, h.areaCode, pkg.signer.fingerprint).status : null;
+      if (trust === 'changed') problems.push('签名密钥与此前登记的该地区密钥不同');
+      out.push({
+        file: f.name,
+        ok: problems.length === 0,
+        problems,
+        encrypted: pkg.encrypted,
+        package: {
+          packageId: h.packageId, areaCode: h.areaCode, areaName: h.areaName, level: h.level, refDate: h.refDate, officeName: h.officeName,
+          sequence: h.sequence, createdAt: h.createdAt, appVersion: h.appVersion, persons: h.counts.persons, units: h.counts.units,
+          explanations: h.counts.explanations, sources: h.sources.length,
+        },
+        fingerprint: formatFingerprint(pkg.signer.fingerprint),
+        fingerprintHex: pkg.signer.fingerprint,
+        trust,
+      });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      const details = e.details as { problems?: unknown } | undefined;
+      const problems = Array.isArray(details?.problems) ? (details.problems as string[]) : [e.message];
+      out.push({ file: f.name, ok: false, problems, encrypted: isEnvelope(f.data), package: null, fingerprint: null, fingerprintHex: null, trust: null });
+    }
+  }
+  return out;
+}
+
+/** Explicitly (re-)trusts the key that signed a package, for the package's area. */
+export async function trustSigner(ctx: ServiceContext, file: PackageFile) {
+  const settings = requireSettings(ctx);
+  requireUpperLevel(ctx);
+  const pkg = await readPackage(file.data, { fileName: file.name, passphrase: file.passphrase });
+  const h = pkg.head;
+  const here = ctx.divisions.resolve(settings.areaCode) ?? settings.areaCode;
+  const there = ctx.divisions.resolve(h.areaCode);
+  if (!there || there === here || !ctx.divisions.isWithin(there, here))
+    throw new ApiError('bad_input', `上报包来自 ${h.areaName}（${h.areaCode}），不属于本级的下级地区，不能登记其密钥`);
+  const before = trustStatus(ctx, h.areaCode, pkg.signer.fingerprint);
+  trustKey(ctx, { areaCode: h.areaCode, fingerprint: pkg.signer.fingerprint, publicKey: pkg.signer.publicKey, officeName: h.officeName }, settings.operator);
+  return {
+    areaCode: h.areaCode,
+    areaName: h.areaName,
+    officeName: h.officeName,
+    fingerprint: formatFingerprint(pkg.signer.fingerprint),
+    previous: before.knownFingerprint && before.status === 'changed' ? formatFingerprint(before.knownFingerprint) : null,
+    already: before.status === 'trusted',
+  };
+}

@@ -1,0 +1,264 @@
+/**
+ * Writing a package file from any source of rows (the census database, or generated data in the
+ * benchmark). CSV resources are first written to a private temp folder in one synchronous pass, so
+ * the snapshot is consistent and memory stays flat; then they are zipped (yazl), optionally wrapped
+ * in the passphrase envelope, written under a temporary name, synced, and renamed into place.
+ */
+import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import yazl from 'yazl';
+import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
+import type { RecordRow } from '../../../../shared/census/schema';
+import {
+  columnsOf, CSV_DIALECT, csvLine, encodeCell, formatFingerprint, MANIFEST_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, RESOURCES,
+  SIGNATURE_FILE, tableSchemaOf, type HeadcountSection, type ResourceManifestEntry, type ResourceName, type SignatureFile,
+} from '../../../../shared/package';
+import type { ReceivedAuditRow } from '../../db';
+import { signBytes, startEncryption } from './crypto';
+
+export interface ExplanationOut {
+  table: string;
+  recordId: string;
+  field: string;
+  rule: string;
+  text: string;
+  operator: string;
+  at: string;
+}
+
+export interface DecisionOut {
+  idNumber: string;
+  areas: string;
+  chosenArea: string;
+  reason: string;
+  operator: string;
+  at: string;
+  decidedBy: string;
+}
+
+export interface PackageContent {
+  units(): Iterable<RecordRow>;
+  persons(): Iterable<RecordRow>;
+  /** The package that first carried a record upward, '' for records entered at the sending level */
+  firstPackage(table: TableName, row: RecordRow): string;
+  explanations(): Iterable<ExplanationOut>;
+  audit(): Iterable<ReceivedAuditRow>;
+  decisions(): Iterable<DecisionOut>;
+  /** Rows expected, for progress only */
+  total: number;
+}
+
+export type HeadInput = Omit<HeadcountSection, 'format' | 'schemaVersion' | 'counts'> & {
+  counts: Pick<HeadcountSection['counts'], 'pendingDuplicates' | 'errors' | 'warnings' | 'unexplainedWarnings'>;
+};
+
+export interface WriteOptions {
+  outPath: string;
+  passphrase?: string | undefined;
+  key: { publicKey: string; privateKey: string; fingerprint: string };
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+export interface WriteResult {
+  bytes: number;
+  counts: HeadcountSection['counts'];
+  manifestSha256: string;
+}
+
+/** One CSV resource being written: buffered, hashed and counted on the way to its temp file. */
+class CsvFile {
+  readonly path: string;
+  private readonly fd: number;
+  private readonly hash: Hash = createHash('sha256');
+  private buf = '';
+  bytes = 0;
+  rows = 0;
+
+  constructor(dir: string, readonly resource: ResourceName) {
+    this.path = join(dir, RESOURCES.find((r) => r.name === resource)!.path);
+    this.fd = openSync(this.path, 'wx');
+    this.write(csvLine(columnsOf(resource)));
+  }
+
+  row(values: readonly string[]): void {
+    this.rows++;
+    this.write(csvLine(values));
+  }
+
+  private write(s: string): void {
+    this.buf += s;
+    if (this.buf.length > 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.buf) return;
+    const b = Buffer.from(this.buf, 'utf8');
+    this.buf = '';
+    this.hash.update(b);
+    this.bytes += b.length;
+    let off = 0;
+    while (off < b.length) off += writeSync(this.fd, b, off);
+  }
+
+  close(): { hash: string; bytes: number; rows: number } {
+    this.flush();
+    closeSync(this.fd);
+    return { hash: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes, rows: this.rows };
+  }
+}
+
+function recordLine(table: TableName, r: RecordRow): string[] {
+  const out = [r.id, r.areaCode];
+  for (const f of fieldsOf[table]) out.push(encodeCell(r.data[f.key]));
+  return out;
+}
+
+/** Writes the CSV resources synchronously; returns their manifest entries. */
+function writeResources(dir: string, content: PackageContent, onProgress?: WriteOptions['onProgress']): ResourceManifestEntry[] {
+  const files = Object.fromEntries(RESOURCES.map((r) => [r.name, new CsvFile(dir, r.name)])) as Record<ResourceName, CsvFile>;
+  let done = 0;
+  const tick = () => {
+    if (++done % 5000 === 0) onProgress?.('正在写出记录', done, content.total);
+  };
+  for (const table of ['unit', 'person'] as const) {
+    const target = table === 'person' ? files.persons : files.units;
+    for (const r of table === 'person' ? content.persons() : content.units()) {
+      target.row(recordLine(table, r));
+      files.provenance.row([
+        table, r.id, content.firstPackage(table, r), r.source?.file ?? '', r.source?.sheet ?? '',
+        r.source ? String(r.source.row) : '', r.createdBy, r.createdAt, r.updatedAt,
+      ]);
+      tick();
+    }
+  }
+  onProgress?.('正在写出记录', content.total, content.total);
+  for (const e of content.explanations()) files.explanations.row([e.table, e.recordId, e.field, e.rule, e.text, e.operator, e.at]);
+  for (const a of content.audit())
+    files.audit.row([a.table, a.recordId, a.action, a.field ?? '', a.oldValue ?? '', a.newValue ?? '', a.operator, a.at]);
+  for (const d of content.decisions()) files.duplicate_decisions.row([d.idNumber, d.areas, d.chosenArea, d.reason, d.operator, d.at, d.decidedBy]);
+  return RESOURCES.map((r) => {
+    const { hash, bytes, rows } = files[r.name].close();
+    return {
+      name: r.name,
+      path: r.path,
+      title: r.title,
+      profile: 'tabular-data-resource',
+      format: 'csv',
+      mediatype: 'text/csv',
+      encoding: 'utf-8',
+      hash,
+      bytes,
+      rows,
+      dialect: { ...CSV_DIALECT },
+      schema: tableSchemaOf(r.name),
+    };
+  });
+}
+
+function fsyncPath(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Directories cannot be opened for sync on Windows; NTFS journals the rename anyway.
+  }
+}
+
+/** Builds, signs and writes one package; `outPath` appears only when the file is complete. */
+export async function writePackage(content: PackageContent, head: HeadInput, opts: WriteOptions): Promise<WriteResult> {
+  const stage = mkdtempSync(join(tmpdir(), 'headcount-pkg-'));
+  const outDir = dirname(opts.outPath);
+  const partial = join(outDir, `.${basename(opts.outPath)}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    const resources = writeResources(stage, content, opts.onProgress);
+    const rowsOf = (n: ResourceName) => resources.find((r) => r.name === n)!.rows;
+    const counts: HeadcountSection['counts'] = {
+      persons: rowsOf('persons'),
+      units: rowsOf('units'),
+      explanations: rowsOf('explanations'),
+      audit: rowsOf('audit'),
+      decisions: rowsOf('duplicate_decisions'),
+      ...head.counts,
+    };
+    const section: HeadcountSection = { format: PACKAGE_FORMAT, schemaVersion: PACKAGE_SCHEMA_VERSION, ...head, counts };
+    const manifest = {
+      profile: 'tabular-data-package',
+      name: `headcount-${head.areaCode}-${head.refDate}-${head.sequence}`,
+      title: `${head.areaName} 社会工作专业人才统计调查上报包（第${head.sequence}次）`,
+      created: head.createdAt,
+      resources,
+      headcount: section,
+    };
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+    const signature: SignatureFile = {
+      algorithm: 'Ed25519',
+      signedFile: MANIFEST_FILE,
+      publicKey: opts.key.publicKey,
+      fingerprint: formatFingerprint(opts.key.fingerprint),
+      signature: signBytes(opts.key.privateKey, manifestBytes).toString('base64'),
+    };
+
+    const zip = new yazl.ZipFile();
+    // yazl reports read errors on the ZipFile, not its stream: hand them to the pipeline.
+    zip.on('error', (e: Error) => (zip.outputStream as Readable).destroy(e));
+    const mtime = new Date(head.createdAt);
+    zip.addBuffer(manifestBytes, MANIFEST_FILE, { mtime, compress: true });
+    zip.addBuffer(Buffer.from(JSON.stringify(signature, null, 2) + '\n', 'utf8'), SIGNATURE_FILE, { mtime, compress: true });
+    for (const r of resources) zip.addFile(join(stage, r.path), r.path, { mtime, compress: true });
+    zip.end();
+
+    const total = resources.reduce((s, r) => s + r.bytes, 0);
+    let written = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        written += chunk.length;
+        try {
+          opts.onProgress?.('正在压缩', Math.min(written, total), total);
+        } catch (e) {
+          cb(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        cb(null, chunk);
+      },
+    });
+    const stages: NodeJS.ReadWriteStream[] = [counter];
+    if (opts.passphrase) {
+      const { head: envHead, cipher } = startEncryption(opts.passphrase);
+      let started = false;
+      stages.push(
+        new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            const out = cipher.update(chunk);
+            if (!started) {
+              started = true;
+              cb(null, Buffer.concat([envHead, out]));
+            } else cb(null, out);
+          },
+          flush(cb) {
+            const last = cipher.final();
+            cb(null, Buffer.concat([started ? Buffer.alloc(0) : envHead, last, cipher.getAuthTag()]));
+          },
+        }),
+      );
+    }
+    const out = createWriteStream(partial, { flags: 'wx' });
+    await pipeline([zip.outputStream, ...stages, out]);
+    fsyncPath(partial);
+    renameSync(partial, opts.outPath);
+    fsyncPath(outDir);
+    return { bytes: statSync(opts.outPath).size, counts, manifestSha256: createHash('sha256').update(manifestBytes).digest('hex') };
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw e;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}

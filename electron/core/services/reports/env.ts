@@ -1,0 +1,75 @@
+/**
+ * The environment the pure aggregation needs, built from the open census: the area and its
+ * sub-areas (a county's townships, a city's counties, a province's cities — each with every
+ * township inside it, so a record's sub-area follows from its township), the reference date, the
+ * duplicates rule, population figures and targets.
+ */
+import type { DivisionDto } from '../../../../shared/api/contract';
+import type { Divisions } from '../../../../shared/divisions';
+import type { ReportEnv, SubArea } from '../../../../shared/reports/aggregate';
+import { countingRule } from '../counting';
+import { requireSettings, type ServiceContext } from '../context';
+
+export interface CensusArea {
+  /** Canonical division code (340100 → 3401) */
+  code: string;
+  name: string;
+  level: 'county' | 'city' | 'province';
+  subAreas: SubArea[];
+}
+
+function townshipsUnder(divisions: Divisions, code: string): string[] {
+  const out: string[] = [];
+  const walk = (c: string) => {
+    for (const child of divisions.children(c)) {
+      if (child.level === 'township') out.push(child.code);
+      else walk(child.code);
+    }
+  };
+  walk(code);
+  return out;
+}
+
+/** An area and its sub-areas, from the division index alone (tests build censuses with it too). */
+export function areaWithSubAreas(divisions: Divisions, areaCode: string, level: 'county' | 'city' | 'province', fallbackName = areaCode): CensusArea {
+  const code = divisions.resolve(areaCode) ?? areaCode;
+  const subs: DivisionDto[] = level === 'county' ? divisions.townshipsOf(code) : divisions.subAreasOf(code);
+  return {
+    code,
+    name: divisions.get(code)?.name ?? fallbackName,
+    level,
+    subAreas: subs.map((d) => ({
+      code: d.code,
+      name: d.name,
+      townships: d.level === 'township' ? [d.code] : townshipsUnder(divisions, d.code),
+    })),
+  };
+}
+
+const cache = new WeakMap<Divisions, Map<string, CensusArea>>();
+
+/** The census area with its sub-areas; sub-areas with no records are included, so the board is complete. */
+export function censusArea(ctx: ServiceContext): CensusArea {
+  const s = requireSettings(ctx);
+  let byCode = cache.get(ctx.divisions);
+  if (!byCode) cache.set(ctx.divisions, (byCode = new Map()));
+  const key = `${s.level}|${s.areaCode}`;
+  let area = byCode.get(key);
+  if (!area) byCode.set(key, (area = areaWithSubAreas(ctx.divisions, s.areaCode, s.level, s.areaName)));
+  return area;
+}
+
+export function reportEnv(ctx: ServiceContext): ReportEnv {
+  const s = requireSettings(ctx);
+  const area = censusArea(ctx);
+  const rule = countingRule(ctx);
+  return {
+    area: { code: area.code, name: area.name, level: area.level },
+    refDate: s.refDate,
+    subAreas: area.subAreas,
+    excludedPersonIds: rule.excludedPersonIds,
+    pendingDuplicates: rule.pendingDuplicates,
+    population: ctx.store.population.all(),
+    targets: ctx.store.targets.all(),
+  };
+}

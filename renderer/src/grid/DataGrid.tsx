@@ -1,0 +1,411 @@
+/**
+ * The persons or units spreadsheet: AG Grid Community (client-side row model) with the range,
+ * clipboard, fill-down, delete and undo that Excel users expect, built here on Community features
+ * (cell focus, cell class rules, keyboard and clipboard events) — no Enterprise module.
+ */
+import {
+  AllCommunityModule, ModuleRegistry, themeQuartz,
+  type CellDoubleClickedEvent, type CellEditRequestEvent, type CellMouseDownEvent, type CellMouseOverEvent, type ColDef, type ColGroupDef,
+  type GridReadyEvent, type ICellRendererParams, type IRowNode, type ValueFormatterParams,
+} from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import type { GridLayout } from '../../../shared/api/methods/grid';
+import type { FieldDef } from '../../../shared/census/dictionary';
+import type { FieldValue } from '../../../shared/census/schema';
+import { cellText } from '../../../shared/grid';
+import { call } from '../api/client';
+import type { GridController } from './controller';
+import { PickerEditor } from './editors';
+import { cellIssues, errorsOf, GROUPS, ROW_NUMBER_COL, STATUS_COL, usesPicker, type GridRow } from './model';
+
+// Community modules only: the range, clipboard and fill handle below are our own.
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+const theme = themeQuartz.withParams({
+  rowHeight: 30,
+  headerHeight: 32,
+  fontSize: 13,
+  spacing: 4,
+  cellHorizontalPadding: 6,
+  wrapperBorderRadius: 0,
+  rangeSelectionBorderColor: '#2563eb',
+});
+
+function StatusCell(p: ICellRendererParams<GridRow>) {
+  if (!p.data) return null;
+  const { error, warning } = errorsOf(p.data);
+  if (!error && !warning) return <span className="hc-status-ok" aria-label="无问题">✓</span>;
+  return (
+    <span className="hc-status" data-testid="grid-status-cell">
+      {error > 0 && <span className="hc-status-err" title={`${error} 个错误`}>✕{error}</span>}
+      {warning > 0 && <span className="hc-status-warn" title={`${warning} 个警告`}>⚠{warning}</span>}
+    </span>
+  );
+}
+
+function hasSeverity(row: GridRow | undefined, key: string, severity: 'error' | 'warning'): boolean {
+  if (!row?.iss) return false;
+  const list = cellIssues(row, key);
+  if (severity === 'warning') return list.length > 0 && list.every((i) => i.severity === 'warning');
+  return list.some((i) => i.severity === 'error');
+}
+
+function columnFor(ctrl: GridController, f: FieldDef): ColDef<GridRow> {
+  const key = f.key;
+  const picker = usesPicker(f);
+  const byText = f.type === 'unitRef' || f.type === 'township' || f.type === 'code' || f.type === 'codes';
+  return {
+    colId: key,
+    headerName: f.label,
+    headerTooltip: `${f.label}：${f.hint}`,
+    width: f.grid.width,
+    ...(f.grid.pinned ? { pinned: 'left' as const } : {}),
+    valueGetter: (p) => (p.data ? ctrl.value(p.data, key) : null),
+    valueFormatter: (p: ValueFormatterParams<GridRow, FieldValue>) => cellText(f, p.value, ctrl.lookups),
+    // Sorting follows what the clerk reads (labels, unit names), not the stored codes.
+    ...(byText ? { comparator: (a: FieldValue, b: FieldValue) => cellText(f, a, ctrl.lookups).localeCompare(cellText(f, b, ctrl.lookups), 'zh-CN') } : {}),
+    editable: true,
+    cellEditor: picker ? PickerEditor : 'agTextCellEditor',
+    cellEditorPopup: picker,
+    ...(picker ? { cellEditorPopupPosition: 'under' as const } : {}),
+    // The text editor gets the stored value as text (numbers included).
+    ...(picker ? {} : { cellEditorParams: { maxLength: 10_000 } }),
+    cellClassRules: {
+      'hc-error': (p) => hasSeverity(p.data, key, 'error'),
+      'hc-warning': (p) => hasSeverity(p.data, key, 'warning'),
+      'hc-range': (p) => ctrl.inRange(p.node.rowIndex, key),
+    },
+    tooltipValueGetter: (p) => {
+      const list = p.data ? cellIssues(p.data, key) : [];
+      return list.length ? list.map((i) => `${i.severity === 'error' ? '错误' : '警告'}：${i.message}`).join('\n') : null;
+    },
+  };
+}
+
+export function buildColumns(ctrl: GridController): (ColDef<GridRow> | ColGroupDef<GridRow>)[] {
+  const fixed: ColDef<GridRow>[] = [
+    {
+      colId: ROW_NUMBER_COL,
+      headerName: '行号',
+      headerTooltip: '双击行号打开完整表单',
+      pinned: 'left',
+      width: 70,
+      sortable: false,
+      editable: false,
+      suppressMovable: true,
+      lockPosition: 'left',
+      valueGetter: (p) => (p.node?.rowIndex ?? 0) + 1,
+      cellClass: 'hc-rownum',
+      cellClassRules: { 'hc-range': (p) => ctrl.inRange(p.node.rowIndex, ROW_NUMBER_COL) },
+    },
+    {
+      colId: STATUS_COL,
+      headerName: '状态',
+      headerTooltip: '本行的错误数和警告数',
+      pinned: 'left',
+      width: 76,
+      editable: false,
+      suppressMovable: true,
+      lockPosition: 'left',
+      valueGetter: (p) => {
+        const c = p.data ? errorsOf(p.data) : { error: 0, warning: 0 };
+        return c.error * 100_000 + c.warning;
+      },
+      cellRenderer: StatusCell,
+    },
+  ];
+  const groups: ColGroupDef<GridRow>[] = GROUPS.map((g) => ({
+    headerName: g,
+    groupId: g,
+    children: ctrl.fields.filter((f) => f.group === g).map((f) => columnFor(ctrl, f)),
+  })).filter((g) => g.children.length > 0);
+  return [...fixed, ...groups];
+}
+
+export function layoutOf(ctrl: GridController): GridLayout | null {
+  const api = ctrl.api;
+  if (!api) return null;
+  const state = api.getColumnState().filter((c) => ctrl.fieldIndex.has(c.colId));
+  return {
+    columns: state.map((c) => ({ key: c.colId, ...(c.width ? { width: Math.round(c.width) } : {}), ...(c.hide ? { hidden: true } : {}) })),
+    sort: state
+      .filter((c) => c.sort)
+      .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+      .map((c) => ({ key: c.colId, dir: c.sort as 'asc' | 'desc' })),
+  };
+}
+
+export function applyLayout(ctrl: GridController, layout: GridLayout): void {
+  const api = ctrl.api;
+  if (!api) return;
+  const known = layout.columns.filter((c) => ctrl.fieldIndex.has(c.key));
+  api.applyColumnState({
+    state: known.map((c) => {
+      const s = layout.sort.findIndex((x) => x.key === c.key);
+      return {
+        colId: c.key,
+        ...(c.width ? { width: c.width } : {}),
+        hide: c.hidden ?? false,
+        sort: s >= 0 ? layout.sort[s]!.dir : null,
+        sortIndex: s >= 0 ? s : null,
+      };
+    }),
+  });
+}
+
+interface Props {
+  ctrl: GridController;
+  onOpenForm(id: string): void;
+  onDeleteRows(ids: string[]): void;
+  onFind(): void;
+  onReady(): void;
+  onLayoutChange(): void;
+}
+
+const ARROWS: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLayoutChange }: Props) {
+  const columnDefs = useMemo(() => buildColumns(ctrl), [ctrl]);
+  const drag = useRef<{ row: number; col: number } | null>(null);
+  const keepRange = useRef(false);
+
+  useEffect(() => {
+    const up = () => (drag.current = null);
+    window.addEventListener('mouseup', up);
+    return () => window.removeEventListener('mouseup', up);
+  }, []);
+
+  const editing = () => (ctrl.api?.getEditingCells().length ?? 0) > 0;
+
+  const onKeyDownCapture = useCallback(
+    (e: React.KeyboardEvent<HTMLDivElement>) => {
+      const api = ctrl.api;
+      keepRange.current = false;
+      if (!api) return;
+      if (editing()) {
+        // Keys typed while a picker is still opening would be lost: keep them for it.
+        const t = e.target as HTMLElement;
+        const cell = api.getEditingCells()[0];
+        const col = cell?.column?.getColId();
+        const f = col ? ctrl.fields[ctrl.fieldIndex.get(col) ?? -1] : undefined;
+        if (f && usesPicker(f) && t.tagName !== 'INPUT' && t.tagName !== 'TEXTAREA' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          if (e.key.length === 1) {
+            e.preventDefault();
+            e.stopPropagation();
+            ctrl.pendingKeys += e.key;
+          } else if (e.key === 'Enter' || e.key === 'Tab') {
+            e.preventDefault();
+            e.stopPropagation();
+            ctrl.pendingCommit = e.key === 'Tab' ? (e.shiftKey ? 'ShiftTab' : 'Tab') : 'Enter';
+          }
+        }
+        return;
+      }
+      const target = e.target as HTMLElement;
+      // Keys typed in the header's inputs or other controls are theirs.
+      if (!target.closest('.ag-cell, .ag-body, .ag-center-cols-viewport') && target.tagName === 'INPUT') return;
+      const ctrlKey = e.ctrlKey || e.metaKey;
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      const stop = () => {
+        e.preventDefault();
+        e.stopPropagation();
+      };
+      if (ctrlKey && key === 'z' && !e.shiftKey) {
+        stop();
+        void ctrl.undoLast();
+      } else if (ctrlKey && (key === 'y' || (key === 'z' && e.shiftKey))) {
+        stop();
+        void ctrl.redoLast();
+      } else if (ctrlKey && key === 'd') {
+        stop();
+        void ctrl.fillDown();
+      } else if (ctrlKey && key === 'f') {
+        stop();
+        onFind();
+      } else if (key === 'Delete' || key === 'Backspace') {
+        stop();
+        void ctrl.clear();
+      } else if (key === 'Insert' || (ctrlKey && (key === '+' || key === '=') )) {
+        stop();
+        void ctrl.addRow().then((id) => {
+          const node = api.getRowNode(id);
+          const first = api.getAllDisplayedColumns().findIndex((c) => ctrl.fieldIndex.has(c.getColId()));
+          if (node?.rowIndex != null) ctrl.focusCell({ row: node.rowIndex, col: first });
+        });
+      } else if (ctrlKey && key === '-') {
+        stop();
+        const ids = ctrl.selectedRowIds();
+        if (ids.length) onDeleteRows(ids);
+      } else if (e.shiftKey && ARROWS[key]) {
+        stop();
+        const [dr, dc] = ARROWS[key]!;
+        ctrl.extendRange(dr, dc);
+      } else if (ctrlKey && key === 'a') {
+        stop();
+        ctrl.setRange({ anchor: { row: 0, col: 0 }, focus: { row: api.getDisplayedRowCount() - 1, col: api.getAllDisplayedColumns().length - 1 } });
+      } else if (ctrlKey && key === 'Enter') {
+        stop();
+        if (ctrl.status.focusedId) onOpenForm(ctrl.status.focusedId);
+      }
+    },
+    [ctrl, onFind, onDeleteRows, onOpenForm],
+  );
+
+  const onPaste = useCallback(
+    (e: React.ClipboardEvent<HTMLDivElement>) => {
+      if (editing()) return;
+      const text = e.clipboardData.getData('text/plain');
+      if (!text) return;
+      e.preventDefault();
+      void ctrl.paste(text);
+    },
+    [ctrl],
+  );
+
+  const onCopy = useCallback(
+    (e: React.ClipboardEvent<HTMLDivElement>, cut: boolean) => {
+      if (editing() || (window.getSelection()?.toString() ?? '') !== '') return;
+      const text = ctrl.copyText();
+      if (text === null) return;
+      e.preventDefault();
+      e.clipboardData.setData('text/plain', text);
+      if (cut) void ctrl.clear();
+    },
+    [ctrl],
+  );
+
+  const onGridReady = useCallback(
+    (e: GridReadyEvent<GridRow>) => {
+      ctrl.api = e.api;
+      ctrl.columnsChanged();
+      onReady();
+    },
+    [ctrl, onReady],
+  );
+
+  const onCellEditRequest = useCallback(
+    (e: CellEditRequestEvent<GridRow, FieldValue>) => {
+      const key = e.column.getColId();
+      const f = ctrl.fields[ctrl.fieldIndex.get(key) ?? -1];
+      if (!f || !e.data) return;
+      const v = e.newValue ?? null;
+      void ctrl.setCell(e.data.id, key, usesPicker(f) ? { value: v } : { text: v == null ? '' : String(v) });
+    },
+    [ctrl],
+  );
+
+  const onCellMouseDown = useCallback(
+    (e: CellMouseDownEvent<GridRow>) => {
+      const row = e.rowIndex;
+      if (row == null) return;
+      const col = ctrl.colPos(e.column.getColId());
+      const me = e.event as MouseEvent | null;
+      // Shift+click was handled before the grid moved the focus (onPointerDownCapture).
+      if (me?.shiftKey) return;
+      drag.current = { row, col };
+      ctrl.setRange(null);
+    },
+    [ctrl],
+  );
+
+  const onCellMouseOver = useCallback(
+    (e: CellMouseOverEvent<GridRow>) => {
+      const start = drag.current;
+      const me = e.event as MouseEvent | null;
+      if (!start || e.rowIndex == null || !me || (me.buttons & 1) === 0) return;
+      ctrl.setRange({ anchor: start, focus: { row: e.rowIndex, col: ctrl.colPos(e.column.getColId()) } });
+    },
+    [ctrl],
+  );
+
+  /** Shift+click extends from the current anchor; it must run before the grid focuses the clicked cell. */
+  const onPointerDownCapture = useCallback(
+    (e: React.PointerEvent<HTMLDivElement>) => {
+      keepRange.current = e.shiftKey;
+      if (!e.shiftKey || editing()) return;
+      const cell = (e.target as HTMLElement).closest('.ag-cell');
+      const rowEl = cell?.closest('.ag-row');
+      const colId = cell?.getAttribute('col-id');
+      const rowIndex = Number(rowEl?.getAttribute('row-index'));
+      if (!cell || !colId || !Number.isInteger(rowIndex)) return;
+      const r = ctrl.activeRange();
+      if (!r) return;
+      ctrl.setRange({ anchor: r.anchor, focus: { row: rowIndex, col: ctrl.colPos(colId) } });
+    },
+    [ctrl],
+  );
+
+  // A focus change from a plain click or key collapses the range; one from Shift+click keeps it.
+  const onCellFocused = useCallback(() => {
+    if (!keepRange.current && !drag.current) ctrl.setRange(null);
+    ctrl.focusedChanged();
+  }, [ctrl]);
+
+  const onCellDoubleClicked = useCallback(
+    (e: CellDoubleClickedEvent<GridRow>) => {
+      if (e.column.getColId() === ROW_NUMBER_COL && e.data) onOpenForm(e.data.id);
+    },
+    [onOpenForm],
+  );
+
+  const onColumnsChanged = useCallback(() => {
+    ctrl.columnsChanged();
+    onLayoutChange();
+  }, [ctrl, onLayoutChange]);
+
+  return (
+    <div
+      className="hc-grid"
+      data-testid={`grid-${ctrl.table}`}
+      onKeyDownCapture={onKeyDownCapture}
+      onPointerDownCapture={onPointerDownCapture}
+      onPaste={onPaste}
+      onCopy={(e) => onCopy(e, false)}
+      onCut={(e) => onCopy(e, true)}
+    >
+      <AgGridReact<GridRow>
+        theme={theme}
+        columnDefs={columnDefs}
+        defaultColDef={{ resizable: true, sortable: true, suppressHeaderMenuButton: true }}
+        context={ctrl.context}
+        getRowId={(p) => p.data.id}
+        readOnlyEdit
+        onCellEditRequest={onCellEditRequest}
+        enterNavigatesVertically
+        enterNavigatesVerticallyAfterEdit
+        stopEditingWhenCellsLoseFocus
+        tooltipShowDelay={300}
+        tooltipHideDelay={30_000}
+        animateRows={false}
+        suppressDragLeaveHidesColumns
+        rowBuffer={20}
+        suppressColumnVirtualisation
+        suppressAnimationFrame
+        isExternalFilterPresent={() => ctrl.filters.size > 0}
+        doesExternalFilterPass={(node: IRowNode<GridRow>) => (node.data ? ctrl.passesFilters(node.data) : true)}
+        onGridReady={onGridReady}
+        onCellMouseDown={onCellMouseDown}
+        onCellMouseOver={onCellMouseOver}
+        onCellFocused={onCellFocused}
+        onCellEditingStopped={() => {
+          ctrl.pendingKeys = '';
+          ctrl.pendingCommit = null;
+        }}
+        onCellDoubleClicked={onCellDoubleClicked}
+        onDisplayedColumnsChanged={onColumnsChanged}
+        onColumnResized={(e) => e.finished && onLayoutChange()}
+        onSortChanged={onLayoutChange}
+        onColumnMoved={(e) => e.finished && onLayoutChange()}
+        onFilterChanged={() => ctrl.notice(null)}
+        overlayNoRowsTemplate="<span>还没有记录。按 Insert 键新增一行，或从 Excel 复制后粘贴。</span>"
+      />
+    </div>
+  );
+}
+
+/** Loads and saves the column layout through the core (it survives reinstalling the browser profile). */
+export async function loadLayout(ctrl: GridController): Promise<void> {
+  const layout = await call('grid.layout.get', { table: ctrl.table });
+  if (layout) applyLayout(ctrl, layout);
+}

@@ -1,0 +1,171 @@
+/** Find, filters and column visibility for the grid: small popovers of our own. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { GridController } from './controller';
+
+export function FindBox({ ctrl, focusSignal }: { ctrl: GridController; focusSignal: number }) {
+  const [q, setQ] = useState('');
+  const [miss, setMiss] = useState(false);
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (focusSignal) {
+      ref.current?.focus();
+      ref.current?.select();
+    }
+  }, [focusSignal]);
+  return (
+    <label className="hc-find">
+      <input
+        ref={ref}
+        data-testid="grid-find"
+        value={q}
+        placeholder="查找（Ctrl+F，回车找下一个）"
+        onChange={(e) => {
+          setQ(e.target.value);
+          setMiss(false);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            setMiss(!ctrl.find(q));
+          } else if (e.key === 'Escape') {
+            const f = ctrl.focused();
+            if (f) ctrl.focusCell(f);
+          }
+        }}
+      />
+      {miss && <span className="hc-err-text" data-testid="grid-find-miss">没有找到</span>}
+    </label>
+  );
+}
+
+function usePopover(): [boolean, (v: boolean) => void, React.RefObject<HTMLDivElement | null>] {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
+    };
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, [open]);
+  return [open, setOpen, ref];
+}
+
+export function ColumnsMenu({ ctrl, onChange }: { ctrl: GridController; onChange(): void }) {
+  const [open, setOpen, ref] = usePopover();
+  const [, force] = useState(0);
+  const api = ctrl.api;
+  return (
+    <div className="hc-pop" ref={ref}>
+      <button type="button" data-testid="grid-columns" onClick={() => setOpen(!open)}>
+        显示列
+      </button>
+      {open && api && (
+        <div className="hc-pop-body" data-testid="grid-columns-menu">
+          {ctrl.fields.map((f) => {
+            const col = api.getColumn(f.key);
+            return (
+              <label key={f.key}>
+                <input
+                  type="checkbox"
+                  data-testid={`grid-column-toggle-${f.key}`}
+                  checked={col?.isVisible() ?? true}
+                  onChange={(e) => {
+                    api.setColumnsVisible([f.key], e.target.checked);
+                    force((n) => n + 1);
+                    onChange();
+                  }}
+                />
+                {f.label}
+              </label>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A text filter for any column, and a checklist of distinct values for coded ones */
+export function FilterMenu({ ctrl }: { ctrl: GridController }) {
+  const [open, setOpen, ref] = usePopover();
+  const [key, setKey] = useState(ctrl.fields[0]?.key ?? '');
+  const [, force] = useState(0);
+  const f = ctrl.fields.find((x) => x.key === key);
+  const coded = f && (f.type === 'code' || f.type === 'codes' || f.type === 'boolean' || f.type === 'township' || f.type === 'unitRef');
+  const current = ctrl.filters.get(key);
+  const distinct = useMemo(() => (open && coded ? ctrl.distinct(key) : []), [open, coded, key, ctrl]);
+  const active = [...ctrl.filters.keys()];
+  const update = (next: Parameters<GridController['setFilter']>[1]) => {
+    ctrl.setFilter(key, next);
+    force((n) => n + 1);
+  };
+  return (
+    <div className="hc-pop" ref={ref}>
+      <button type="button" data-testid="grid-filter" className={active.length ? 'hc-active' : undefined} onClick={() => setOpen(!open)}>
+        筛选{active.length ? `（${active.length}）` : ''}
+      </button>
+      {open && (
+        <div className="hc-pop-body hc-filter" data-testid="grid-filter-menu">
+          <label>
+            列
+            <select data-testid="grid-filter-column" value={key} onChange={(e) => setKey(e.target.value)}>
+              {ctrl.fields.map((x) => (
+                <option key={x.key} value={x.key}>
+                  {x.label}
+                  {ctrl.filters.has(x.key) ? ' ●' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <input
+            data-testid="grid-filter-text"
+            placeholder="包含文字"
+            value={current?.text ?? ''}
+            onChange={(e) => update({ ...current, text: e.target.value })}
+          />
+          {coded && (
+            <div className="hc-checklist" data-testid="grid-filter-values">
+              {distinct.map((d) => {
+                const checked = current?.values ? current.values.has(d.text) : true;
+                return (
+                  <label key={d.text}>
+                    <input
+                      type="checkbox"
+                      data-testid="grid-filter-value"
+                      data-value={d.text}
+                      checked={checked}
+                      onChange={() => {
+                        const all = new Set(current?.values ?? distinct.map((x) => x.text));
+                        if (checked) all.delete(d.text);
+                        else all.add(d.text);
+                        update({ ...current, values: all.size === distinct.length ? undefined : all });
+                      }}
+                    />
+                    {d.text || '（空）'} <small>{d.count}</small>
+                  </label>
+                );
+              })}
+            </div>
+          )}
+          <div className="hc-pop-actions">
+            <button type="button" onClick={() => update(null)}>
+              清除本列筛选
+            </button>
+            <button
+              type="button"
+              data-testid="grid-filter-clear-all"
+              onClick={() => {
+                for (const k of [...ctrl.filters.keys()]) ctrl.setFilter(k, null);
+                force((n) => n + 1);
+              }}
+            >
+              全部清除
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

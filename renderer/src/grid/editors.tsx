@@ -1,0 +1,135 @@
+/**
+ * The grid's pickers: one searchable list for coded fields, yes/no, townships and units (Chinese
+ * text, codes and pinyin initials all match), and a multi-select for service domains. Keyboard:
+ * type to search, ↑/↓ to move, Enter or Tab to take the highlighted item, Space to tick (multi), Esc.
+ */
+import type { CustomCellEditorProps } from 'ag-grid-react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { FieldValue } from '../../../shared/census/schema';
+import type { GridContext } from './controller';
+import type { GridRow } from './model';
+import type { PickOption } from './search';
+
+type Props = CustomCellEditorProps<GridRow, FieldValue, GridContext>;
+
+export function PickerEditor(props: Props) {
+  const ctx = props.context;
+  const key = props.colDef.colId ?? '';
+  const f = ctx.field(key);
+  const index = ctx.optionsFor(f);
+  const multi = f.type === 'codes';
+  const first = props.eventKey && props.eventKey.length === 1 ? props.eventKey : '';
+  const [query, setQuery] = useState(first);
+  const [active, setActive] = useState(0);
+  const [picked, setPicked] = useState<string[]>(() => (Array.isArray(props.initialValue) ? props.initialValue : []));
+  const matches = useMemo(() => index.search(query, 200), [index, query]);
+  const listRef = useRef<HTMLUListElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    inputRef.current?.focus();
+    const typed = first + ctx.takePendingKeys();
+    if (typed !== first) setQuery(typed);
+    // A picker opened by typing takes the best match at once, so Enter or Tab straight away commits it.
+    const best = typed ? index.search(typed, 1)[0] : undefined;
+    if (!multi && best) props.onValueChange(best.value as FieldValue);
+    const commit = ctx.takePendingCommit();
+    if (commit) {
+      const api = props.api;
+      const row = props.node.rowIndex;
+      setTimeout(() => {
+        api.stopEditing();
+        if (commit === 'Tab') api.tabToNextCell();
+        else if (commit === 'ShiftTab') api.tabToPreviousCell();
+        else if (row != null && row + 1 < api.getDisplayedRowCount()) api.setFocusedCell(row + 1, props.column);
+      }, 0);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    listRef.current?.querySelector('[data-active="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [active, matches]);
+
+  const choose = (list: PickOption<FieldValue>[], n: number) => {
+    setActive(n);
+    const o = list[n];
+    if (!multi && o) props.onValueChange(o.value);
+  };
+
+  const toggle = (o: PickOption<FieldValue> | undefined) => {
+    if (!o || typeof o.value !== 'string') return;
+    const v = o.value;
+    const next = picked.includes(v) ? picked.filter((x) => x !== v) : [...picked, v];
+    setPicked(next);
+    props.onValueChange(next);
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      e.stopPropagation();
+      const n = Math.max(0, Math.min(matches.length - 1, active + (e.key === 'ArrowDown' ? 1 : -1)));
+      choose(matches as PickOption<FieldValue>[], n);
+    } else if (multi && e.key === ' ') {
+      e.preventDefault();
+      e.stopPropagation();
+      toggle(matches[active] as PickOption<FieldValue> | undefined);
+    }
+  };
+
+  return (
+    <div className="hc-picker" data-testid="grid-picker" data-field={key}>
+      <input
+        ref={inputRef}
+        className="hc-picker-search"
+        data-testid="grid-picker-search"
+        value={query}
+        placeholder={multi ? '输入筛选，空格勾选，回车确定' : '输入文字、代码或拼音首字母'}
+        onChange={(e) => {
+          const q = e.target.value;
+          setQuery(q);
+          const list = index.search(q, 200) as PickOption<FieldValue>[];
+          choose(list, 0);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <ul ref={listRef} className="hc-picker-list" role="listbox" aria-multiselectable={multi}>
+        {matches.length === 0 && <li className="hc-picker-empty">没有匹配的选项</li>}
+        {matches.map((o, n) => {
+          const checked = multi && typeof o.value === 'string' && picked.includes(o.value);
+          return (
+            <li
+              key={String(o.value)}
+              role="option"
+              aria-selected={multi ? checked : n === active}
+              data-active={n === active}
+              data-testid="grid-picker-option"
+              className={n === active ? 'active' : undefined}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                if (multi) {
+                  setActive(n);
+                  toggle(o as PickOption<FieldValue>);
+                } else {
+                  props.onValueChange(o.value as FieldValue);
+                  // Let the value land before the grid reads it.
+                  setTimeout(() => props.stopEditing(), 0);
+                }
+              }}
+            >
+              {multi && <input type="checkbox" readOnly tabIndex={-1} checked={checked} />}
+              <span>{o.label}</span>
+              {o.hint && <small>{o.hint}</small>}
+            </li>
+          );
+        })}
+      </ul>
+      {multi && picked.length > 0 && (
+        <div className="hc-picker-picked" data-testid="grid-picker-picked">
+          已选：{picked.map((c) => ctx.codeText(f, c)).join('、')}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Option search for the grid's pickers: Chinese text, codes, aliases and pinyin initials, so typing
+ * `shgz` finds 社会工作 and `20` finds 大学本科. Pinyin is computed once per option and cached.
+ */
+import { pinyin } from 'pinyin-pro';
+import { codeLists, type CodeListId } from '../../../shared/census/codes';
+
+export interface PickOption<V = string> {
+  value: V;
+  label: string;
+  /** Shown dimmed beside the label: a code or a credit code */
+  hint?: string;
+  /** Extra texts that match: aliases, credit code */
+  also?: readonly string[];
+}
+
+interface Indexed<V> {
+  option: PickOption<V>;
+  texts: string[];
+  /** Pinyin initials and full pinyin of the label and of each alias */
+  pinyins: { initials: string; full: string }[];
+}
+
+const initialsCache = new Map<string, { initials: string; full: string }>();
+
+function pinyinOf(text: string): { initials: string; full: string } {
+  let hit = initialsCache.get(text);
+  if (!hit) {
+    const han = text.replace(/[^\u4e00-\u9fff]/g, '');
+    hit = han
+      ? {
+          initials: pinyin(han, { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase(),
+          full: pinyin(han, { toneType: 'none', type: 'array' }).join('').toLowerCase(),
+        }
+      : { initials: '', full: '' };
+    initialsCache.set(text, hit);
+  }
+  return hit;
+}
+
+export class OptionIndex<V = string> {
+  private readonly items: Indexed<V>[];
+  constructor(options: readonly PickOption<V>[]) {
+    this.items = options.map((option) => {
+      return {
+        option,
+        texts: [option.label, option.hint ?? '', ...(option.also ?? [])].map((t) => t.toLowerCase()),
+        pinyins: [option.label, ...(option.also ?? [])].map(pinyinOf).filter((p) => p.initials !== ''),
+      };
+    });
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Options matching `query`, best first: exact, prefix, then contained; at most `limit` */
+  search(query: string, limit = 200): PickOption<V>[] {
+    const q = query.trim().toLowerCase().replace(/\s+/g, '');
+    if (!q) return this.items.slice(0, limit).map((i) => i.option);
+    const scored: { o: PickOption<V>; s: number; n: number }[] = [];
+    this.items.forEach((it, n) => {
+      let s = 0;
+      for (const t of it.texts) {
+        if (!t) continue;
+        if (t === q) s = Math.max(s, 100);
+        else if (t.startsWith(q)) s = Math.max(s, 60);
+        else if (t.includes(q)) s = Math.max(s, 40);
+      }
+      if (/^[a-z]+$/.test(q)) {
+        it.pinyins.forEach((p, k) => {
+          // The label's own pinyin ranks above an alias's.
+          const bonus = k === 0 ? 2 : 0;
+          if (p.initials === q) s = Math.max(s, 58 + bonus);
+          else if (p.initials.startsWith(q)) s = Math.max(s, 53 + bonus);
+          else if (p.initials.includes(q)) s = Math.max(s, 33 + bonus);
+          if (p.full.startsWith(q)) s = Math.max(s, 50 + bonus);
+        });
+      }
+      if (s > 0) scored.push({ o: it.option, s, n });
+    });
+    scored.sort((a, b) => b.s - a.s || a.n - b.n);
+    return scored.slice(0, limit).map((x) => x.o);
+  }
+}
+
+const codeIndexes = new Map<CodeListId, OptionIndex>();
+
+/** The searchable options of a code list, built on first use */
+export function codeIndex(id: CodeListId): OptionIndex {
+  let idx = codeIndexes.get(id);
+  if (!idx) {
+    idx = new OptionIndex(codeLists[id].map((it) => ({ value: it.code, label: it.label, hint: it.code, also: it.aliases ?? [] })));
+    codeIndexes.set(id, idx);
+  }
+  return idx;
+}

@@ -1,0 +1,187 @@
+/**
+ * 人员 / 单位: the spreadsheet page. Toolbar, grid, status bar, and a side panel with the table's
+ * issues or the focused record's history. The full form stays one double-click (row number) away.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { TableName } from '../../../shared/census/dictionary';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { GridController } from '../grid/controller';
+import { DataGrid, layoutOf, loadLayout } from '../grid/DataGrid';
+import { HistoryPanel } from '../grid/HistoryPanel';
+import { IssuesPanel } from '../grid/IssuesPanel';
+import { ColumnsMenu, FilterMenu, FindBox } from '../grid/Toolbar';
+import { useGridStatus } from '../grid/useGridStatus';
+import '../grid/grid.css';
+import { call, errorMessage } from '../api/client';
+import type { Route } from '../lib/route';
+
+type Side = 'issues' | 'history' | null;
+
+function StatusBar({ ctrl }: { ctrl: GridController }) {
+  const s = useGridStatus(ctrl);
+  const save =
+    s.save.kind === 'saving' ? '正在保存…' : s.save.kind === 'saved' ? `已保存（${s.save.label}）` : s.save.kind === 'error' ? `保存失败：${s.save.message}` : '';
+  return (
+    <footer className="hc-statusbar" data-testid="grid-statusbar">
+      <span data-testid="grid-rows">
+        {s.loading ? `正在读取 ${s.loaded.toLocaleString('zh-CN')} / ${s.total.toLocaleString('zh-CN')} 行…` : `共 ${s.total.toLocaleString('zh-CN')} 行`}
+        {s.shown !== s.total && !s.loading ? `，筛选后 ${s.shown.toLocaleString('zh-CN')} 行` : ''}
+      </span>
+      <span className="count-error" data-testid="grid-errors">错误 {s.counts.error}</span>
+      <span className="count-warning" data-testid="grid-warnings">警告 {s.counts.warning}</span>
+      <span data-testid="grid-save" data-state={s.save.kind} data-saves={s.saves} className={s.save.kind === 'error' ? 'hc-err-text' : undefined}>
+        {save}
+      </span>
+      {s.notice && <span className="hc-notice" data-testid="grid-notice">{s.notice}</span>}
+      <span className="hc-keys">Ctrl+C/V 复制粘贴 · Ctrl+D 向下填充 · Delete 清除 · Ctrl+Z/Y 撤销重做 · Insert 新增行 · Ctrl+- 删除行</span>
+    </footer>
+  );
+}
+
+function UndoButtons({ ctrl }: { ctrl: GridController }) {
+  const s = useGridStatus(ctrl);
+  return (
+    <>
+      <button type="button" data-testid="grid-undo" disabled={!s.canUndo} title={s.undoLabel ? `撤销：${s.undoLabel}（Ctrl+Z）` : '撤销（Ctrl+Z）'} onClick={() => void ctrl.undoLast()}>
+        撤销
+      </button>
+      <button type="button" data-testid="grid-redo" disabled={!s.canRedo} title={s.redoLabel ? `重做：${s.redoLabel}（Ctrl+Y）` : '重做（Ctrl+Y）'} onClick={() => void ctrl.redoLast()}>
+        重做
+      </button>
+    </>
+  );
+}
+
+export function GridPage({ table, navigate }: { table: TableName; navigate: (r: Route) => void }) {
+  const ctrl = useMemo(() => new GridController(table), [table]);
+  const [side, setSide] = useState<Side>('issues');
+  const [confirm, setConfirm] = useState<string[] | null>(null);
+  const [findSignal, setFindSignal] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const layoutTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const ready = useRef(false);
+
+  const onReady = useCallback(() => {
+    const api = ctrl.api!;
+    const started = performance.now();
+    void loadLayout(ctrl)
+      .catch(() => undefined)
+      .then(() => ctrl.load((rows) => api.setGridOption('rowData', rows)))
+      .then(() => {
+        ready.current = true;
+        // For the benchmark: when the whole table is in the grid.
+        (window as unknown as { __gridLoadedMs?: number }).__gridLoadedMs = performance.now() - started;
+      })
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, [ctrl]);
+
+  const onLayoutChange = useCallback(() => {
+    if (!ready.current) return;
+    if (layoutTimer.current) clearTimeout(layoutTimer.current);
+    layoutTimer.current = setTimeout(() => {
+      const layout = layoutOf(ctrl);
+      if (layout) void call('grid.layout.set', { table, layout }).catch(() => undefined);
+    }, 400);
+  }, [ctrl, table]);
+
+  useEffect(() => () => {
+    if (layoutTimer.current) clearTimeout(layoutTimer.current);
+  }, []);
+
+  const openForm = useCallback((id: string) => navigate({ page: 'form', table, id }), [navigate, table]);
+  const onFind = useCallback(() => setFindSignal((n) => n + 1), []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        onFind();
+      } else if (e.key === 'Insert' && !(e.target instanceof HTMLElement && e.target.closest('.hc-grid, input, select, textarea'))) {
+        // Insert works before the grid has focus (an empty table has no cell to focus).
+        e.preventDefault();
+        addRowRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onFind]);
+
+  const addRow = () =>
+    void ctrl.addRow().then((id) => {
+      const api = ctrl.api;
+      const node = api?.getRowNode(id);
+      const first = api?.getAllDisplayedColumns().findIndex((c) => ctrl.fieldIndex.has(c.getColId())) ?? 0;
+      if (node?.rowIndex != null) ctrl.focusCell({ row: node.rowIndex, col: first });
+    });
+  const addRowRef = useRef(addRow);
+  addRowRef.current = addRow;
+
+  const focusedForm = () => {
+    const id = ctrl.status.focusedId;
+    if (id) openForm(id);
+  };
+
+  return (
+    <div className="hc-grid-page" data-testid={`grid-page-${table}`}>
+      <div className="hc-toolbar">
+        <h1>{table === 'person' ? '人员' : '单位'}</h1>
+        <button type="button" data-testid="grid-add-row" title="新增一行（Insert）" onClick={addRow}>
+          新增行
+        </button>
+        <button
+          type="button"
+          data-testid="grid-delete-rows"
+          title="删除选中的行（Ctrl+-）"
+          onClick={() => {
+            const ids = ctrl.selectedRowIds();
+            if (ids.length) setConfirm(ids);
+          }}
+        >
+          删除行
+        </button>
+        <UndoButtons ctrl={ctrl} />
+        <FindBox ctrl={ctrl} focusSignal={findSignal} />
+        <FilterMenu ctrl={ctrl} />
+        <ColumnsMenu ctrl={ctrl} onChange={onLayoutChange} />
+        <button type="button" data-testid="grid-open-form" title="在完整表单中打开当前行（Ctrl+Enter，或双击行号）" onClick={focusedForm}>
+          打开表单
+        </button>
+        <a href={table === 'person' ? '#/persons/list' : '#/units/list'} data-testid="grid-list-view">
+          列表视图
+        </a>
+        <span className="hc-spacer" />
+        <button type="button" data-testid="grid-toggle-issues" className={side === 'issues' ? 'hc-active' : undefined} onClick={() => setSide(side === 'issues' ? null : 'issues')}>
+          问题
+        </button>
+        <button type="button" data-testid="grid-toggle-history" className={side === 'history' ? 'hc-active' : undefined} onClick={() => setSide(side === 'history' ? null : 'history')}>
+          修改历史
+        </button>
+      </div>
+      {error && (
+        <div className="banner banner-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="hc-body">
+        <DataGrid ctrl={ctrl} onOpenForm={openForm} onDeleteRows={setConfirm} onFind={onFind} onReady={onReady} onLayoutChange={onLayoutChange} />
+        {side === 'issues' && <IssuesPanel ctrl={ctrl} />}
+        {side === 'history' && <HistoryPanel ctrl={ctrl} />}
+      </div>
+      <StatusBar ctrl={ctrl} />
+      {confirm && (
+        <ConfirmDialog
+          title="删除行"
+          message={`确定删除选中的 ${confirm.length} 行${table === 'person' ? '人员' : '单位'}记录吗？删除后可用“撤销”恢复。`}
+          confirmLabel="删除"
+          danger
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            const ids = confirm;
+            setConfirm(null);
+            void ctrl.removeRows(ids);
+          }}
+        />
+      )}
+    </div>
+  );
+}

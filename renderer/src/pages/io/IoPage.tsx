@@ -1,0 +1,147 @@
+/** 导入导出: township returns in, templates and error reports out, microdata export. */
+import { useEffect, useState } from 'react';
+import type { CensusSettings, DivisionDto } from '../../../../shared/api/contract';
+import { call, errorMessage } from '../../api/client';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { saveDownload } from './files';
+import { ImportPanel } from './ImportPanel';
+import './io.css';
+
+export function IoPage({ settings }: { settings: CensusSettings }) {
+  return (
+    <div className="page io-page" data-testid="io-page">
+      <div className="page-head">
+        <h1>导入导出</h1>
+      </div>
+      <ImportPanel />
+      <TemplatePanel settings={settings} />
+      <ExportPanel />
+    </div>
+  );
+}
+
+function TemplatePanel({ settings }: { settings: CensusSettings }) {
+  const [townships, setTownships] = useState<DivisionDto[]>([]);
+  const [township, setTownship] = useState('');
+  const [busy, setBusy] = useState<'template' | 'report' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    // A county lists its townships; a city or province types a name or code instead.
+    if (settings.level === 'county')
+      call('divisions.children', { code: settings.areaCode })
+        .then((list) => live && setTownships(list.filter((d) => d.level === 'township')))
+        .catch((e: unknown) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, [settings.areaCode, settings.level]);
+
+  async function download(kind: 'template' | 'report') {
+    setBusy(kind);
+    setError(null);
+    setNote(null);
+    try {
+      if (kind === 'template') saveDownload(await call('io.template', township ? { township } : {}));
+      else {
+        const r = await call('io.errorReport', {});
+        if (r.rows === 0) setNote('目前没有需要退回修改的记录。');
+        else saveDownload(r);
+      }
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section data-testid="template-panel">
+      <h2>填报模板与问题表</h2>
+      <p className="hint">模板含人员、单位两张表和填表说明，代码列带下拉选项，证件号码等列已设为文本格式。可预填一个乡镇（街道），发给该乡镇填写。</p>
+      <ErrorBanner message={error} onClose={() => setError(null)} />
+      <div className="io-row">
+        <label>
+          预填乡镇（街道）{' '}
+          {settings.level === 'county' ? (
+            <select value={township} onChange={(e) => setTownship(e.target.value)} data-testid="template-township">
+              <option value="">（不预填）</option>
+              {townships.map((t) => (
+                <option key={t.code} value={t.code}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input type="text" value={township} onChange={(e) => setTownship(e.target.value)} placeholder="名称或9位代码" data-testid="template-township" />
+          )}
+        </label>
+        <button type="button" className="primary" onClick={() => void download('template')} disabled={busy !== null} data-testid="download-template">
+          {busy === 'template' ? '正在生成…' : '下载填报模板'}
+        </button>
+        <button type="button" onClick={() => void download('report')} disabled={busy !== null} data-testid="download-all-errors">
+          {busy === 'report' ? '正在生成…' : '下载全部问题表'}
+        </button>
+      </div>
+      {note && <p className="hint" data-testid="template-note">{note}</p>}
+    </section>
+  );
+}
+
+function ExportPanel() {
+  const [format, setFormat] = useState<'xlsx' | 'csv'>('xlsx');
+  const [codes, setCodes] = useState(false);
+  const [table, setTable] = useState<'person' | 'unit'>('person');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      saveDownload(await call('io.export', { format, codes, table }));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section data-testid="export-panel">
+      <h2>导出微观数据</h2>
+      <p className="hint">Excel 文件含人员、单位两张表；CSV 一次导出一张表，采用 UTF-8（带 BOM），Excel 可直接打开。以 = + - @ 开头的文字前加英文单引号，打开时不会被当作公式执行。</p>
+      <ErrorBanner message={error} onClose={() => setError(null)} />
+      <div className="io-row">
+        <label>
+          格式{' '}
+          <select value={format} onChange={(e) => setFormat(e.target.value as 'xlsx' | 'csv')} data-testid="export-format">
+            <option value="xlsx">Excel（.xlsx）</option>
+            <option value="csv">CSV</option>
+          </select>
+        </label>
+        {format === 'csv' && (
+          <label>
+            表{' '}
+            <select value={table} onChange={(e) => setTable(e.target.value as 'person' | 'unit')} data-testid="export-table">
+              <option value="person">人员</option>
+              <option value="unit">单位</option>
+            </select>
+          </label>
+        )}
+        <label>
+          取值{' '}
+          <select value={codes ? 'codes' : 'labels'} onChange={(e) => setCodes(e.target.value === 'codes')} data-testid="export-codes">
+            <option value="labels">名称（如 大学本科）</option>
+            <option value="codes">代码（如 20）</option>
+          </select>
+        </label>
+        <button type="button" className="primary" onClick={() => void run()} disabled={busy} data-testid="export-download">
+          {busy ? '正在导出…' : '导出'}
+        </button>
+      </div>
+    </section>
+  );
+}

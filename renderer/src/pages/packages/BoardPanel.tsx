@@ -1,0 +1,67 @@
+/** 报送情况: every expected sub-area, what it has sent, and the state of its records here. */
+import type { MethodOutput } from '../../../../shared/api/contract';
+import { formatDateTime } from './format';
+
+type Board = MethodOutput<'packages.board'>;
+
+const statusText = { received: '已报送', zero: '零报告', partial: '部分报送', missing: '未报送' } as const;
+
+export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates: () => void }) {
+  const t = board.totals;
+  return (
+    <section data-testid="pkg-board">
+      <h2>报送情况</h2>
+      <div className="pkg-totals">
+        <span>应报 <b>{t.expected}</b></span>
+        <span>已报 <b data-testid="board-received">{t.received}</b></span>
+        <span>零报告 <b>{t.zero}</b></span>
+        {t.partial > 0 && <span>部分报送 <b>{t.partial}</b></span>}
+        <span className={t.missing ? 'count-warning' : ''}>未报 <b data-testid="board-missing">{t.missing}</b></span>
+        <span>人员 <b data-testid="board-persons">{board.persons}</b>（计入 {board.countedPersons}）</span>
+        <span>单位 <b>{board.units}</b></span>
+      </div>
+      {board.pendingDuplicates > 0 && (
+        <div className="banner banner-warn" data-testid="board-pending">
+          有 {board.pendingDuplicates} 名人员同时由两个地区报送，待决定。汇总时每人只计一次。{' '}
+          <button type="button" className="link" onClick={onDuplicates}>
+            去处理
+          </button>
+        </div>
+      )}
+      <div className="io-list pkg-board-table">
+        <table>
+          <thead>
+            <tr>
+              <th>地区</th>
+              <th>状态</th>
+              <th>序号</th>
+              <th>人员</th>
+              <th>单位</th>
+              <th>错误</th>
+              <th>警告（未说明）</th>
+              <th>报送单位</th>
+              <th>收到时间</th>
+            </tr>
+          </thead>
+          <tbody>
+            {board.rows.map((r) => (
+              <tr key={r.areaCode} data-testid="board-row" data-area={r.areaCode} data-status={r.status}>
+                <td>{r.areaName.split(' / ').pop()}</td>
+                <td>
+                  <span className={`pkg-status pkg-${r.status}`}>{statusText[r.status]}</span>
+                </td>
+                <td>{r.packages.map((p) => (r.packages.length > 1 ? `${p.areaName.split(' / ').pop()} 第${p.sequence}次` : `第${p.sequence}次`)).join('；') || '—'}</td>
+                <td>{r.status === 'missing' ? '—' : r.persons}</td>
+                <td>{r.status === 'missing' ? '—' : r.units}</td>
+                <td className={r.errors ? 'error' : ''}>{r.status === 'missing' ? '—' : r.errors}</td>
+                <td className={r.unexplainedWarnings ? 'warning' : ''}>{r.status === 'missing' ? '—' : `${r.warnings}（${r.unexplainedWarnings}）`}</td>
+                <td>{r.packages.map((p) => p.officeName).join('；')}</td>
+                <td>{r.packages.map((p) => formatDateTime(p.receivedAt)).join('；')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

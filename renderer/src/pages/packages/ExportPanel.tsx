@@ -1,0 +1,138 @@
+/** 导出上报包: refused while errors remain (with a link to the issues page), unexplained warnings confirmed first. */
+import { useCallback, useEffect, useState } from 'react';
+import type { MethodOutput } from '../../../../shared/api/contract';
+import { call, errorMessage, onEvent } from '../../api/client';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { fieldLabel } from '../../../../shared/census/dictionary';
+import { newTaskId, saveDownload, type Progress } from '../io/files';
+import { ProgressBar } from '../io/ProgressBar';
+
+type Check = MethodOutput<'packages.exportCheck'>;
+type Done = MethodOutput<'packages.export'>;
+
+export function ExportPanel({ onExported }: { onExported?: () => void }) {
+  const [check, setCheck] = useState<Check | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const [encrypt, setEncrypt] = useState(false);
+  const [pass, setPass] = useState('');
+  const [pass2, setPass2] = useState('');
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
+
+  const load = useCallback(() => {
+    call('packages.exportCheck', {})
+      .then(setCheck)
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, []);
+  useEffect(load, [load]);
+
+  useEffect(() => {
+    if (!taskId) return;
+    return onEvent('progress', (p) => {
+      if (p.taskId === taskId) setProgress(p);
+    });
+  }, [taskId]);
+
+  const passProblem = encrypt ? (pass.length < 8 ? '口令至少8个字符' : pass !== pass2 ? '两次输入的口令不一致' : null) : null;
+  const needsConfirm = (check?.unexplainedWarnings ?? 0) > 0;
+  const canRun = check?.canExport && (!needsConfirm || confirmed) && !passProblem && !taskId;
+
+  async function run() {
+    const id = newTaskId('export');
+    setTaskId(id);
+    setProgress(null);
+    setError(null);
+    setDone(null);
+    try {
+      const r = await call('packages.export', { taskId: id, confirmUnexplained: confirmed, ...(encrypt ? { passphrase: pass } : {}) });
+      saveDownload(r);
+      setDone(r);
+      setConfirmed(false);
+      onExported?.();
+      load();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setTaskId(null);
+    }
+  }
+
+  if (!check) return <section><ErrorBanner message={error} />{!error && <p className="loading">正在检查…</p>}</section>;
+  return (
+    <section data-testid="export-panel">
+      <h2>导出上报包</h2>
+      <p className="hint">
+        上报包是一个 .hcpkg 文件，含全部人员、单位、核实说明和修改记录，并以本单位密钥签名。每导出一次序号加一，上级以序号最大的为准。
+      </p>
+      <ErrorBanner message={error} onClose={() => setError(null)} />
+      <div className="pkg-totals">
+        <span>人员 <b>{check.persons}</b></span>
+        <span>单位 <b>{check.units}</b></span>
+        <span className={check.errors ? 'count-error' : ''}>错误 <b>{check.errors}</b></span>
+        <span className={check.unexplainedWarnings ? 'count-warning' : ''}>未说明的警告 <b>{check.unexplainedWarnings}</b> / {check.warnings}</span>
+        {check.sources > 0 && <span>下级上报包 <b>{check.sources}</b></span>}
+        <span>本次为第 <b data-testid="export-sequence">{check.nextSequence}</b> 次上报</span>
+      </div>
+      {!check.canExport && (
+        <div className="banner banner-error" role="alert" data-testid="export-refused">
+          还有 {check.errors} 个错误未修正，不能导出上报包。{' '}
+          <a href="#/issues" data-testid="export-issues-link">
+            打开问题清单修正
+          </a>
+        </div>
+      )}
+      {check.pendingDuplicates > 0 && (
+        <div className="banner banner-warn">有 {check.pendingDuplicates} 名人员同时由两个地区报送，尚待决定；上报包中将标为待处理，由上级决定。</div>
+      )}
+      {check.canExport && needsConfirm && (
+        <div className="pkg-confirm" data-testid="export-unexplained">
+          <p>以下警告还没有填写核实说明（上级会看到）：</p>
+          <div className="io-list">
+            <table>
+              <tbody>
+                {check.unexplained.map((i) => (
+                  <tr key={`${i.recordId}|${i.field}|${i.rule}`}>
+                    <td>{i.recordLabel}</td>
+                    <td>{fieldLabel(i.table, i.field)}</td>
+                    <td className="warning">{i.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {check.unexplainedWarnings > check.unexplained.length && <p className="io-more">另有 {check.unexplainedWarnings - check.unexplained.length} 个未列出。</p>}
+          <label>
+            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="export-confirm" /> 我已核实，确认不填写说明直接导出
+          </label>
+        </div>
+      )}
+      {check.canExport && (
+        <div className="io-row">
+          <label>
+            <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} data-testid="export-encrypt" /> 用口令加密
+          </label>
+          {encrypt && (
+            <>
+              <input type="password" placeholder="口令（至少8个字符）" value={pass} onChange={(e) => setPass(e.target.value)} data-testid="export-pass" />
+              <input type="password" placeholder="再输入一次" value={pass2} onChange={(e) => setPass2(e.target.value)} data-testid="export-pass2" />
+              {passProblem && <span className="count-warning">{passProblem}</span>}
+            </>
+          )}
+        </div>
+      )}
+      <div className="io-row">
+        <button type="button" className="primary" disabled={!canRun} onClick={() => void run()} data-testid="export-run">
+          导出上报包（第 {check.nextSequence} 次）
+        </button>
+      </div>
+      {taskId && <ProgressBar progress={progress} />}
+      {done && (
+        <div className="banner banner-ok" data-testid="export-done">
+          已导出「{done.fileName}」：第 {done.sequence} 次上报，人员 {done.persons} 人，单位 {done.units} 个{done.encrypted ? '，已加密（请另行告知口令）' : ''}。签名密钥指纹：{done.fingerprint}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,200 @@
+/**
+ * 导入上报包: pick several .hcpkg files, see what each would add, replace and remove, confirm the
+ * keys of areas sending for the first time (or with a changed key) after checking the fingerprint by
+ * phone, then merge — each package all-or-nothing.
+ */
+import { useEffect, useState } from 'react';
+import type { MergeResult } from '../../../../shared/api/methods/packages';
+import { call, errorMessage, onEvent } from '../../api/client';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { newTaskId, readUpload, type Progress } from '../io/files';
+import { ProgressBar } from '../io/ProgressBar';
+
+type Upload = { name: string; dataBase64: string; passphrase?: string };
+
+const statusText: Record<MergeResult['status'], string> = { ready: '可以合并', merged: '已合并', unchanged: '无变化', refused: '已拒绝' };
+
+export function ImportPanel({ onMerged }: { onMerged: () => void }) {
+  const [files, setFiles] = useState<Upload[]>([]);
+  const [pass, setPass] = useState('');
+  const [preview, setPreview] = useState<MergeResult[] | null>(null);
+  const [trusted, setTrusted] = useState<Record<string, boolean>>({});
+  const [results, setResults] = useState<MergeResult[] | null>(null);
+  const [busy, setBusy] = useState<'reading' | 'merging' | null>(null);
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!taskId) return;
+    return onEvent('progress', (p) => {
+      if (p.taskId === taskId) setProgress(p);
+    });
+  }, [taskId]);
+
+  const withPass = (list: Upload[]) => list.map((f) => (pass ? { ...f, passphrase: pass } : { name: f.name, dataBase64: f.dataBase64 }));
+
+  async function pick(picked: FileList | null) {
+    // A folder brings every file in it: keep the packages.
+    const list = [...(picked ?? [])].filter((f) => f.name.toLowerCase().endsWith('.hcpkg'));
+    if (list.length === 0) {
+      if (picked && picked.length > 0) setError('所选文件中没有 .hcpkg 上报包');
+      return;
+    }
+    setBusy('reading');
+    setError(null);
+    setResults(null);
+    try {
+      const uploads = await Promise.all(list.map(readUpload));
+      setFiles(uploads);
+      setTrusted({});
+      setPreview((await call('packages.preview', { files: withPass(uploads) })).results);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function recheck() {
+    setBusy('reading');
+    try {
+      setPreview((await call('packages.preview', { files: withPass(files) })).results);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const trustKey = (r: MergeResult) => `${r.area}|${r.fingerprintHex}`;
+  const needsTrust = (r: MergeResult) => r.reason === 'untrusted_key' || r.reason === 'key_changed';
+  const mergeable = (preview ?? []).filter((r) => r.status === 'ready' && (!needsTrust(r) || trusted[trustKey(r)]));
+
+  async function merge() {
+    if (!preview) return;
+    const id = newTaskId('merge');
+    setTaskId(id);
+    setBusy('merging');
+    setError(null);
+    try {
+      const chosen = files.filter((_, i) => mergeable.includes(preview[i]!));
+      const trustKeys = mergeable.filter(needsTrust).map((r) => ({ areaCode: r.area!, fingerprint: r.fingerprintHex! }));
+      const r = await call('packages.merge', { files: withPass(chosen), trustKeys, taskId: id });
+      setResults(r.results);
+      setPreview(null);
+      setFiles([]);
+      onMerged();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+      setTaskId(null);
+    }
+  }
+
+  return (
+    <section data-testid="pkg-import">
+      <h2>导入上报包</h2>
+      <p className="hint">可一次选择多个 .hcpkg 文件。合并前先预览；每个上报包要么全部合并，要么不作任何改动。同一地区的新序号上报包会替换该地区原有的全部记录。</p>
+      <ErrorBanner message={error} onClose={() => setError(null)} />
+      <div className="io-row">
+        <input type="file" multiple accept=".hcpkg" onChange={(e) => void pick(e.target.files)} disabled={busy !== null} data-testid="pkg-files" />
+        <label>
+          或选择文件夹{' '}
+          <input
+            type="file"
+            ref={(el) => el?.setAttribute('webkitdirectory', '')}
+            onChange={(e) => void pick(e.target.files)}
+            disabled={busy !== null}
+            data-testid="pkg-folder"
+          />
+        </label>
+        <label>
+          口令（加密的上报包）{' '}
+          <input type="password" value={pass} onChange={(e) => setPass(e.target.value)} data-testid="pkg-pass" />
+        </label>
+        {files.length > 0 && (
+          <button type="button" onClick={() => void recheck()} disabled={busy !== null}>
+            重新检查
+          </button>
+        )}
+      </div>
+      {busy === 'reading' && <p className="loading">正在校验上报包…</p>}
+      {preview && (
+        <div data-testid="pkg-preview">
+          <ResultTable rows={preview} trusted={trusted} onTrust={(r, v) => setTrusted((t) => ({ ...t, [trustKey(r)]: v }))} needsTrust={needsTrust} />
+          <div className="io-row">
+            <button type="button" className="primary" disabled={mergeable.length === 0 || busy !== null} onClick={() => void merge()} data-testid="pkg-merge">
+              合并 {mergeable.length} 个上报包
+            </button>
+          </div>
+        </div>
+      )}
+      {taskId && <ProgressBar progress={progress} />}
+      {results && (
+        <div data-testid="pkg-results">
+          <h3>合并结果</h3>
+          <ResultTable rows={results} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ResultTable({ rows, trusted, onTrust, needsTrust }: {
+  rows: MergeResult[];
+  trusted?: Record<string, boolean>;
+  onTrust?: (r: MergeResult, v: boolean) => void;
+  needsTrust?: (r: MergeResult) => boolean;
+}) {
+  return (
+    <div className="io-list pkg-results">
+      <table>
+        <thead>
+          <tr>
+            <th>文件</th>
+            <th>地区</th>
+            <th>序号</th>
+            <th>状态</th>
+            <th>新增</th>
+            <th>替换</th>
+            <th>删除</th>
+            <th>重复人员</th>
+            <th>说明</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={`${r.file}-${i}`} data-testid="pkg-row" data-area={r.area ?? ''} data-status={r.status}>
+              <td>{r.file}</td>
+              <td>{r.areaName ?? '—'}</td>
+              <td>{r.sequence ?? '—'}</td>
+              <td className={r.status === 'refused' ? 'error' : ''}>
+                {r.status === 'ready' && needsTrust?.(r) && !trusted?.[`${r.area}|${r.fingerprintHex}`] ? '待确认密钥' : statusText[r.status]}
+              </td>
+              <td>{r.added}</td>
+              <td>{r.replaced}</td>
+              <td>{r.removed}</td>
+              <td className={r.duplicatesHeld ? 'warning' : ''}>{r.duplicatesHeld}</td>
+              <td>
+                {r.message}
+                {onTrust && needsTrust?.(r) && r.status === 'ready' && (
+                  <label className="pkg-trust">
+                    <input
+                      type="checkbox"
+                      checked={Boolean(trusted?.[`${r.area}|${r.fingerprintHex}`])}
+                      onChange={(e) => onTrust(r, e.target.checked)}
+                      data-testid={`pkg-trust-${r.area}`}
+                    />{' '}
+                    已电话核对指纹 <code>{r.fingerprint}</code>，{r.reason === 'key_changed' ? '确认更换并信任新密钥' : '信任该密钥'}
+                  </label>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * 上报与汇总: a county exports its return package; a city or province also gets the merge
+ * workspace — the completeness board, importing packages, the duplicates view and the key register.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { CensusSettings, MethodOutput } from '../../../../shared/api/contract';
+import { call, errorMessage } from '../../api/client';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { BoardPanel } from './BoardPanel';
+import { DuplicatesPanel } from './DuplicatesPanel';
+import { ExportPanel } from './ExportPanel';
+import { ImportPanel } from './ImportPanel';
+import { KeysPanel } from './KeysPanel';
+import './packages.css';
+
+type Tab = 'board' | 'duplicates' | 'export' | 'keys';
+const tabs: { id: Tab; label: string }[] = [
+  { id: 'board', label: '报送情况与导入' },
+  { id: 'duplicates', label: '重复人员' },
+  { id: 'export', label: '向上级上报' },
+  { id: 'keys', label: '签名密钥' },
+];
+
+export function PackagesPage({ settings }: { settings: CensusSettings }) {
+  const merging = settings.level !== 'county';
+  const [tab, setTab] = useState<Tab>(merging ? 'board' : 'export');
+  const [board, setBoard] = useState<MethodOutput<'packages.board'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  useEffect(() => {
+    if (!merging) return;
+    call('packages.board', {})
+      .then(setBoard)
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, [merging, version]);
+
+  return (
+    <div className="page pkg-page" data-testid="packages-page">
+      <div className="page-head">
+        <h1>{merging ? '上报与汇总' : '上报'}</h1>
+      </div>
+      <ErrorBanner message={error} onClose={() => setError(null)} />
+      {merging && (
+        <div className="pkg-tabs" role="tablist">
+          {tabs.map((t) => (
+            <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)} data-testid={`pkg-tab-${t.id}`}>
+              {t.label}
+              {t.id === 'duplicates' && board && board.pendingDuplicates > 0 && <span className="badge error">{board.pendingDuplicates}</span>}
+            </button>
+          ))}
+        </div>
+      )}
+      {merging && tab === 'board' && (
+        <>
+          {board && <BoardPanel board={board} onDuplicates={() => setTab('duplicates')} />}
+          <ImportPanel onMerged={refresh} />
+        </>
+      )}
+      {merging && tab === 'duplicates' && <DuplicatesPanel onDecided={refresh} />}
+      {tab === 'export' && <ExportPanel onExported={refresh} />}
+      {(tab === 'keys' || !merging) && <KeysPanel refresh={version} showTrusted={merging} />}
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+/** Headline figures against targets, and bar charts by level, domain, unit type, age band and sub-area. */
+import { useMemo } from 'react';
+import type { ValueFormat } from '../../../../shared/reports/definitions';
+import { formatValue } from '../../../../shared/reports/format';
+import { certLevelIndicators } from '../../../../shared/reports/indicators';
+import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
+import { parseHash, type Route } from '../../lib/route';
+import { BarChart, type Bar } from './BarChart';
+import { cell, personsHref, tableOf } from './data';
+
+interface Headline {
+  key: string;
+  label: string;
+  value: number | null;
+  target: number | null;
+  gap: number | null;
+  format: ValueFormat;
+  href?: string;
+  missing?: string;
+}
+
+function headlines(set: ReportSet): Headline[] {
+  const t5 = tableOf(set, 'T5');
+  const v = (k: string) => cell(t5, 'total', k);
+  const population = v('population');
+  return [
+    { key: 'persons', label: '社会工作人才总数', value: v('persons'), target: v('targetPersons'), gap: v('gapPersons'), format: 'integer', href: personsHref('T5', 'total', 'persons') },
+    { key: 'holders', label: '持证人数', value: v('holders'), target: v('targetHolders'), gap: v('gapHolders'), format: 'integer', href: personsHref('T5', 'total', 'holders') },
+    { key: 'certRate', label: '持证率', value: v('certRate'), target: v('targetCertRate'), gap: v('gapCertRate'), format: 'percent' },
+    {
+      key: 'perMille', label: '占户籍人口比例（‰）', value: v('perMille'), target: v('targetPerMille'), gap: v('gapPerMille'), format: 'permille',
+      ...(population === null ? { missing: '未填户籍人口' } : {}),
+    },
+    { key: 'trainingRate', label: '160学时培训达标率', value: v('trainingRate'), target: v('targetTrainingRate'), gap: v('gapTrainingRate'), format: 'percent', href: personsHref('T5', 'total', 'trained') },
+  ];
+}
+
+function HeadlineCard({ h }: { h: Headline }) {
+  const progress = h.value !== null && h.target !== null && h.target > 0 ? Math.min(1, h.value / h.target) : null;
+  const reached = h.gap !== null && h.gap <= 0;
+  const body = (
+    <>
+      <span className="tile-label">{h.label}</span>
+      <span className="tile-value" data-testid={`headline-${h.key}`}>
+        {h.value === null ? '—' : formatValue(h.value, h.format)}
+      </span>
+      {h.missing ? (
+        <span className="tile-note">
+          {h.missing}，<a href="#/reports/inputs">去填写</a>
+        </span>
+      ) : h.target === null ? (
+        <span className="tile-note">未设目标</span>
+      ) : (
+        <span className={`tile-note ${reached ? 'ok' : ''}`} data-testid={`headline-${h.key}-target`}>
+          目标 {formatValue(h.target, h.format)}，{reached ? '已达成' : `尚差 ${formatValue(h.gap, h.format)}`}
+        </span>
+      )}
+      {progress !== null && (
+        <span className="progress" aria-hidden="true">
+          <span style={{ width: `${Math.round(progress * 100)}%` }} className={reached ? 'done' : undefined} />
+        </span>
+      )}
+    </>
+  );
+  return h.href ? (
+    <a className="tile headline" href={h.href} title="查看人员">
+      {body}
+    </a>
+  ) : (
+    <div className="tile headline">{body}</div>
+  );
+}
+
+function barsOf(t: ReportTable, rows: (r: ReportTable['rows'][number]) => boolean, colKey: string, note?: (r: ReportTable['rows'][number]) => string): Bar[] {
+  const i = t.columns.findIndex((c) => c.key === colKey);
+  return t.rows.filter(rows).map((r) => ({
+    label: r.label,
+    value: r.values[i] ?? 0,
+    href: personsHref(t.id, r.key, colKey),
+    ...(note ? { note: note(r) } : {}),
+  }));
+}
+
+export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Route) => void }) {
+  const charts = useMemo(() => {
+    const t1 = tableOf(set, 'T1');
+    const certIdx = t1.columns.findIndex((c) => c.key === 'certRate');
+    const certNote = (r: ReportTable['rows'][number]) => `持证率 ${formatValue(r.values[certIdx] ?? null, 'percent')}`;
+    const level: Bar[] = certLevelIndicators.map((ind) => ({
+      label: ind.label,
+      value: cell(t1, 'total', ind.key) ?? 0,
+      href: personsHref('T1', 'total', ind.key),
+    }));
+    const t4 = tableOf(set, 'T4');
+    return {
+      level,
+      age: barsOf(t4, (r) => r.section === '年龄', 'persons'),
+      unitType: barsOf(tableOf(set, 'T3'), (r) => r.kind !== 'total', 'persons'),
+      domain: barsOf(tableOf(set, 'T2'), (r) => r.kind !== 'total', 'persons'),
+      subArea: barsOf(t1, (r) => r.kind !== 'total', 'persons', certNote),
+    };
+  }, [set]);
+  const go = (bar: Bar) => {
+    if (bar.href) navigate(parseHash(bar.href));
+  };
+  const subLabel = set.area.level === 'county' ? '乡镇（街道）' : set.area.level === 'city' ? '区县' : '市州';
+  return (
+    <div data-testid="dashboard">
+      <div className="headlines" data-testid="headlines">
+        {headlines(set).map((h) => (
+          <HeadlineCard key={h.key} h={h} />
+        ))}
+      </div>
+      <div className="charts">
+        <BarChart title="持证人数（按职业资格等级）" testid="chart-level" bars={charts.level} onBar={go} />
+        <BarChart title="人员（按年龄段，统计时点周岁）" testid="chart-age" bars={charts.age} onBar={go} />
+        <BarChart title="人员（按单位类型）" testid="chart-unit-type" bars={charts.unitType} onBar={go} />
+        <BarChart title="人员（按主要服务领域）" testid="chart-domain" bars={charts.domain} horizontal height={460} onBar={go} />
+        <BarChart
+          title={`人员（按${subLabel}）`}
+          testid="chart-sub-area"
+          bars={charts.subArea}
+          horizontal
+          height={Math.max(280, 26 * charts.subArea.length + 40)}
+          onBar={go}
+        />
+      </div>
+    </div>
+  );
+}

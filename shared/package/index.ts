@@ -1,0 +1,5 @@
+/** The return-package format: layout, limits, manifest and table schemas (pure, shared by core and UI). */
+export * from './csv';
+export * from './layout';
+export * from './manifest';
+export * from './tables';

@@ -1,0 +1,31 @@
+/**
+ * How table values read on screen and in the CLI. Rates round half away from zero on the decimal
+ * value (as Excel displays `0.0%`), so 0.4525 shows as 45.3% everywhere, not 45.2% from binary noise.
+ */
+import type { ValueFormat } from './definitions';
+
+function roundHalfAway(x: number, decimals: number): number {
+  const f = 10 ** decimals;
+  // toPrecision(12) removes the binary tail (45.24999999999 → 45.25) before rounding.
+  const scaled = Number((Math.abs(x) * f).toPrecision(12));
+  return (Math.sign(x) * Math.round(scaled)) / f;
+}
+
+export function formatValue(v: number | null, format: ValueFormat): string {
+  if (v === null || !Number.isFinite(v)) return '';
+  switch (format) {
+    case 'integer':
+      return String(Math.round(v));
+    case 'percent':
+      return `${roundHalfAway(v * 100, 1).toFixed(1)}%`;
+    case 'permille':
+      return roundHalfAway(v, 2).toFixed(2);
+  }
+}
+
+/** Excel number formats for the same three kinds */
+export const excelFormat: Record<ValueFormat, string> = {
+  integer: '#,##0;-#,##0;0',
+  percent: '0.0%',
+  permille: '0.00',
+};

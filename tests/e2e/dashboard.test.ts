@@ -1,0 +1,141 @@
+/**
+ * 汇总看板 in Chromium against the real browser-mode server: headline figures against targets, a
+ * click on a chart bar lands on exactly the persons the bar counts (count and names), and a click
+ * on a summary-table cell does the same.
+ * With HEADCOUNT_DOCS_SCREENSHOTS=1 it also saves docs/dashboard.png.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { RecordFilter } from '../../shared/reports/filter';
+import { populationFile } from '../fixtures/reports';
+import { DashboardPage } from './pages/dashboard';
+import { apiCall, ensureBuilt, launchBrowser, removeDir, repoRoot, startApp, tempDataDir, type RunningApp } from './support/app';
+
+let browser: Browser;
+let app: RunningApp;
+let dataDir: string;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  ensureBuilt();
+  browser = await launchBrowser();
+  dataDir = tempDataDir();
+  app = await startApp(dataDir);
+  await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
+  await apiCall(app, 'census.demo', { persons: 600, units: 40, seed: 11 });
+  await apiCall(app, 'reports.population.set', { entries: [{ code: '110101', population: 708_829 }] });
+  await apiCall(app, 'reports.targets.set', { targets: { totalTalents: 800, certified: 300, certRate: 0.5, perMille: 1, trainingRate: 0.6 } });
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (dataDir) removeDir(dataDir);
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const log: string[] = [];
+  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
+  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}\nserver output:\n${app.output()}`));
+  await page.goto(app.url);
+  return page;
+}
+
+/** The names of the persons matching a filter, straight from the records (not via the tables). */
+async function expectedNames(filter: RecordFilter): Promise<{ total: number; names: string[] }> {
+  const r = await apiCall(app, 'persons.list', { filter, limit: 50 });
+  return { total: r.total, names: r.rows.map((p) => String(p.data.name)) };
+}
+
+describe('the dashboard', () => {
+  it('shows headline figures against the targets', async () => {
+    const page = await newPage();
+    const board = new DashboardPage(page);
+    await board.open();
+    expect(await board.headline('persons').innerText()).toBe('600');
+    expect(await board.headline('persons-target').innerText()).toBe('目标 800，尚差 200');
+    const holders = await expectedNames([{ field: 'qualLevel', op: 'in', values: ['1', '2', '3'] }]);
+    expect(await board.headline('holders').innerText()).toBe(String(holders.total));
+    expect(await board.headline('certRate').innerText()).toBe(`${((holders.total / 600) * 100).toFixed(1)}%`);
+    expect(await board.headline('perMille').innerText()).toBe(((600 / 708_829) * 1000).toFixed(2));
+    expect(await board.headline('perMille-target').innerText()).toContain('目标 1.00');
+    if (process.env.HEADCOUNT_DOCS_SCREENSHOTS) {
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(repoRoot, 'docs', 'dashboard.png'), fullPage: true });
+    }
+  });
+
+  it('opens the persons behind a chart bar: 高级社会工作师', async () => {
+    const page = await newPage();
+    const board = new DashboardPage(page);
+    await board.open();
+    const expected = await expectedNames([{ field: 'qualLevel', op: 'eq', value: '3' }]);
+    expect(expected.total).toBeGreaterThan(0);
+    expect(expected.total).toBeLessThanOrEqual(50);
+    const bar = await board.clickBar('chart-level', '高级社会工作师');
+    expect(bar.value).toBe(expected.total);
+    await board.cellTitle.filter({ hasText: '高级社会工作师' }).waitFor();
+    expect(page.url()).toContain('#/reports/persons/T1/total/qual3');
+    expect(await board.cellTitle.innerText()).toBe('东城区 · 持证人数·高级社会工作师');
+    await expect.poll(() => board.cellTotal.innerText()).toBe(String(expected.total));
+    await expect.poll(() => board.personNames()).toEqual(expected.names);
+  });
+
+  it('opens the persons behind a bar of the age chart: 56岁及以上 at the reference date', async () => {
+    const page = await newPage();
+    const board = new DashboardPage(page);
+    await board.open();
+    const expected = await expectedNames([{ field: 'birthDate', op: 'lte', value: '1970-12-31' }]);
+    const bar = await board.clickBar('chart-age', '56岁及以上');
+    expect(bar.value).toBe(expected.total);
+    await expect.poll(() => board.cellTotal.innerText()).toBe(String(expected.total));
+    expect(await board.cellTitle.innerText()).toBe('年龄·56岁及以上 · 人数');
+    await expect.poll(() => board.personNames()).toEqual(expected.names.slice(0, 50));
+  });
+
+  it('opens the persons behind a summary-table cell and comes back', async () => {
+    const page = await newPage();
+    const board = new DashboardPage(page);
+    await board.open();
+    await board.tab('tables');
+    const cell = board.tableCell('T1', '110101001', 'women');
+    await cell.waitFor();
+    const expected = await expectedNames([{ field: 'township', op: 'eq', value: '110101001' }, { field: 'sex', op: 'eq', value: '2' }]);
+    expect(await cell.innerText()).toBe(String(expected.total));
+    await cell.getByRole('link').click();
+    await expect.poll(() => board.cellTitle.innerText()).toBe('东华门街道 · 性别·女');
+    await expect.poll(() => board.cellTotal.innerText()).toBe(String(expected.total));
+    await expect.poll(() => board.personNames()).toEqual(expected.names);
+    await page.getByRole('button', { name: '返回' }).click();
+    await page.getByTestId('report-tables').waitFor();
+  });
+
+  it('takes targets typed in and population imported from a sheet, and the headlines follow', async () => {
+    const page = await newPage();
+    const board = new DashboardPage(page);
+    await board.open();
+    await board.tab('inputs');
+    await board.setTarget('totalTalents', '1200');
+    await board.setTarget('certRate', '60');
+    await board.saveTargets();
+    await expect.poll(() => board.notice.innerText()).toContain('目标已保存');
+    const sheet = await populationFile([['地区', '户籍人口'], ['东城区', '60万'], ['东华门街道', 30_000]], 'xlsx');
+    await board.importPopulation({ name: '户籍人口.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: sheet });
+    await expect.poll(() => board.notice.innerText()).toContain('已导入 2 个地区的户籍人口');
+    expect(await board.population('110101').inputValue()).toBe('600000');
+    expect(await board.population('110101001').inputValue()).toBe('30000');
+    await board.tab('dashboard');
+    await expect.poll(() => board.headline('persons-target').innerText()).toBe('目标 1200，尚差 600');
+    expect(await board.headline('perMille').innerText()).toBe('1.00');
+    expect(await board.headline('certRate-target').innerText()).toContain('目标 60.0%');
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Importing township returns through the UI in Chromium against the real browser-mode server:
+ * files picked with the file chooser, preview with skipped rows, issues and a corrected column,
+ * the import itself, a corrected re-import that updates instead of duplicating, the error report,
+ * the template and the export downloads, a cancelled read and a rejected file.
+ */
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { PROBLEM_COLUMN } from '../../shared/io';
+import {
+  correctedWorkbookSheets, csvRows, MESSY_ROWS, messyWorkbookSheets, PEOPLE, writeBadFiles, writeCsv, writeXlsx,
+} from '../fixtures/township-returns';
+import { ImportExportPage } from './pages/import-export';
+import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+
+let browser: Browser;
+let app: RunningApp;
+let dataDir: string;
+let filesDir: string;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  ensureBuilt();
+  browser = await launchBrowser();
+  dataDir = tempDataDir();
+  filesDir = tempDataDir();
+  app = await startApp(dataDir);
+  await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (dataDir) removeDir(dataDir);
+  if (filesDir) removeDir(filesDir);
+});
+
+async function openIo(): Promise<{ page: Page; io: ImportExportPage }> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const log: string[] = [];
+  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
+  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}\nserver output:\n${app.output()}`));
+  await page.goto(app.url);
+  const io = new ImportExportPage(page);
+  await io.open();
+  return { page, io };
+}
+
+async function workbook(data: Buffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+  return wb;
+}
+
+describe('import through the UI', () => {
+  it('refuses an unreadable file with a clear message and writes nothing', async () => {
+    const { io } = await openIo();
+    const bad = await writeBadFiles(filesDir);
+    await io.chooseFiles([bad.truncated]);
+    await expect.poll(() => io.error.innerText()).toContain('文件不完整或已损坏');
+    expect((await apiCall(app, 'persons.list', {})).total).toBe(0);
+    expect((await apiCall(app, 'units.list', {})).total).toBe(0);
+  });
+
+  it('stops reading when cancelled and writes nothing', async () => {
+    const rows: (string | number)[][] = [['姓名', '证件号码', '学历']];
+    for (let i = 0; i < 80_000; i++) rows.push([`人员${i}`, `110101198503150${String(i % 1000).padStart(3, '0')}`, '本科']);
+    const big = writeCsv(path.join(filesDir, '大表.csv'), rows, 'utf-8');
+    const { io } = await openIo();
+    await io.chooseFiles([big]);
+    await io.cancelButton.click();
+    await expect.poll(() => io.error.innerText()).toContain('已取消');
+    expect((await apiCall(app, 'persons.list', {})).total).toBe(0);
+  });
+
+  it('previews, lets the clerk correct a column, imports, and re-imports a corrected return as updates', async () => {
+    const xlsx = await writeXlsx(path.join(filesDir, '东华门街道.xlsx'), messyWorkbookSheets());
+    const csv = writeCsv(path.join(filesDir, '景山街道.csv'), csvRows(), 'gbk');
+    const { io } = await openIo();
+    await io.chooseFiles([xlsx, csv]);
+    await io.preview.waitFor();
+    expect(await io.totals()).toMatch(/读取\s*16[\s\S]*新增\s*10[\s\S]*跳过\s*6[\s\S]*错误\s*2/);
+
+    const persons = io.sheet('东华门街道.xlsx', '人员');
+    expect(await persons.getByTestId('import-skipped').innerText()).toMatch(new RegExp(`第${MESSY_ROWS.subtotal}行\\s*合计行（小计）[\\s\\S]*第${MESSY_ROWS.total}行\\s*合计行（合计）`));
+    expect(await persons.getByTestId('column-map-details').locator('summary').innerText()).toContain('21 列导入，2 列不导入');
+    await io.showColumns(persons);
+    expect(await io.columnRow(persons, '身份证号码').innerText()).toContain('同义列名');
+    // 所在乡镇 is only a guess: that sheet's columns are open for confirmation
+    expect(await io.sheet('东华门街道.xlsx', '单位').getByTestId('column-map-details').locator('summary').innerText()).toContain('1 列为推测，请确认');
+    expect(await io.columnRow(io.sheet('东华门街道.xlsx', '单位'), '所在乡镇').innerText()).toContain('推测，请确认');
+    const issues = io.file('东华门街道.xlsx').getByTestId('import-issues');
+    expect(await issues.innerText()).toContain(`人员 第${MESSY_ROWS.li}行`);
+    expect(await issues.innerText()).toContain('5.32323196906185E+17');
+    expect(await io.file('景山街道.csv').innerText()).toContain('GBK/GB18030');
+
+    // The CSV's 联系电话 is an office number, not the person's mobile: leave it out
+    const csvSheet = io.sheet('景山街道.csv', '');
+    await io.mapColumn(csvSheet, '联系电话', '（不导入）');
+    await io.applyMapping();
+    await io.showColumns(io.sheet('景山街道.csv', ''));
+    expect(await io.columnRow(io.sheet('景山街道.csv', ''), '联系电话').innerText()).toContain('已修改');
+
+    await io.commit();
+    expect(await io.result.innerText()).toContain('新增 10 条');
+    const zhou = (await apiCall(app, 'persons.list', { search: PEOPLE.zhou.id })).rows[0]!;
+    expect(zhou.data.phone).toBeNull();
+    const li = (await apiCall(app, 'persons.list', { search: '李四' })).rows[0]!;
+    expect(li.source).toEqual({ file: '东华门街道.xlsx', sheet: '人员', row: MESSY_ROWS.li });
+    const listed = await apiCall(app, 'issues.list', { recordId: li.id });
+    expect(listed.issues[0]).toMatchObject({ rule: 'id_excel_number', source: { file: '东华门街道.xlsx', row: MESSY_ROWS.li } });
+
+    // The error report for the township: marked cells, comments, 问题说明
+    const report = await io.download(io.result.getByTestId('download-error-report').first());
+    expect(report.name).toBe('东华门街道_退回修改.xlsx');
+    const ws = (await workbook(report.data)).getWorksheet('人员')!;
+    const header = (ws.getRow(2).values as unknown[]).slice(1);
+    expect(header.at(-1)).toBe(PROBLEM_COLUMN);
+    expect(ws.getRow(3).getCell(1).value).toBe('李四');
+    const idCell = ws.getRow(3).getCell(header.indexOf('证件号码') + 1);
+    expect(JSON.stringify(idCell.note)).toContain('Excel 当作数字');
+    expect(idCell.fill).toMatchObject({ fgColor: { argb: 'FFFFC7CE' } });
+
+    // The township sends the return again with 张三's phone and hours corrected
+    const corrected = await writeXlsx(path.join(filesDir, '东华门街道（更正）.xlsx'), correctedWorkbookSheets());
+    await io.chooseFiles([corrected]);
+    await io.preview.waitFor();
+    const updates = io.file('东华门街道（更正）.xlsx').getByTestId('import-updates');
+    expect(await updates.innerText()).toMatch(/张三[\s\S]*手机：13812345678 → 13811112222[\s\S]*统计期培训学时：40 → 80/);
+    await io.commit();
+    expect(await io.result.innerText()).toMatch(/更新 1 条/);
+    const zhang = await apiCall(app, 'persons.list', { search: '张三' });
+    expect(zhang.total).toBe(1);
+    expect(zhang.rows[0]!.data).toMatchObject({ phone: '13811112222', trainingHours: 80 });
+  });
+
+  it('downloads a prefilled template and a CSV export with a BOM', async () => {
+    const { io } = await openIo();
+    const tpl = await io.downloadTemplate('景山街道');
+    const wb = await workbook(tpl.data);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['填表说明', '人员', '单位', '代码表']);
+    expect(String(wb.getWorksheet('人员')!.getCell('A1').value)).toContain('景山街道');
+    const csv = await io.exportData('CSV', '代码（如 20）');
+    expect(csv.name).toMatch(/\.csv$/);
+    expect([...csv.data.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.data.toString('utf8')).toContain('记录编号');
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * Return packages through the UI in Chromium against the real browser-mode server: a city merges
+ * county packages (made by the real exporter in the test's setup) after confirming their keys, sees
+ * the completeness board and a person reported by two counties, and decides; a county's export is
+ * refused while an error remains, then downloads a package that verifies.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { verifyPackages } from '../../electron/core/services/packages';
+import { copyPersonInto, countyCensus, exportTo, HEFEI, LUYANG, SHUSHAN, YAOHAI } from '../fixtures/packages';
+import { PackagesPage } from './pages/packages';
+import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+
+let browser: Browser;
+const apps: RunningApp[] = [];
+const dirs: string[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+let files: { yaohai: string; luyang: string; shushan: string };
+let dupId: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  browser = await launchBrowser();
+  const yaohai = await countyCensus(YAOHAI, 120, 1);
+  const luyang = await countyCensus(LUYANG, 80, 2);
+  const shushan = await countyCensus(SHUSHAN, 0);
+  dupId = (await copyPersonInto(yaohai, luyang, 2)).idNumber;
+  files = {
+    yaohai: (await exportTo(yaohai, '瑶海区-第1次.hcpkg')).file,
+    luyang: (await exportTo(luyang, '庐阳区-第1次.hcpkg')).file,
+    shushan: (await exportTo(shushan, '蜀山区-零报告.hcpkg')).file,
+  };
+  dirs.push(yaohai.dir, luyang.dir, shushan.dir);
+  for (const t of [yaohai, luyang, shushan]) t.close();
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const a of apps) await a.stop();
+  for (const d of dirs) removeDir(d);
+});
+
+async function start(setup: Parameters<typeof apiCall<'census.setup'>>[2]): Promise<RunningApp> {
+  const dir = tempDataDir();
+  dirs.push(dir);
+  const app = await startApp(dir);
+  apps.push(app);
+  await apiCall(app, 'census.setup', setup);
+  return app;
+}
+
+async function open(app: RunningApp): Promise<{ page: Page; pkgs: PackagesPage }> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const log: string[] = [];
+  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
+  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}\nserver output:\n${app.output()}`));
+  await page.goto(app.url);
+  const pkgs = new PackagesPage(page);
+  await pkgs.open();
+  return { page, pkgs };
+}
+
+describe('the merge workspace of a city', () => {
+  it('previews, asks to trust first keys, merges, shows the board and holds a duplicate for a decision', async () => {
+    const app = await start({ areaCode: HEFEI, level: 'city', refDate: '2026-12-31', officeName: '合肥市民政局', operator: '汇总员' });
+    const { pkgs } = await open(app);
+    await expect.poll(() => pkgs.boardRow(YAOHAI).getAttribute('data-status')).toBe('missing');
+    await expect.poll(() => pkgs.ownFingerprint.count()).toBe(0);
+
+    await pkgs.chooseFiles([files.yaohai, files.luyang, files.shushan]);
+    await expect.poll(() => pkgs.previewRow(YAOHAI).innerText()).toContain('电话核对密钥指纹');
+    expect(await pkgs.previewRow(YAOHAI).innerText()).toContain('120');
+    // Nothing is merged before the keys are confirmed.
+    await expect.poll(() => pkgs.mergeButton.innerText()).toContain('合并 0 个上报包');
+    expect(await pkgs.mergeButton.isDisabled()).toBe(true);
+    for (const a of [YAOHAI, LUYANG, SHUSHAN]) await pkgs.trust(a);
+    await expect.poll(() => pkgs.mergeButton.innerText()).toContain('合并 3 个上报包');
+    await pkgs.mergeButton.click();
+
+    await expect.poll(() => pkgs.resultRow(LUYANG).getAttribute('data-status')).toBe('merged');
+    expect(await pkgs.resultRow(LUYANG).innerText()).toContain('重复人员');
+    await expect.poll(() => pkgs.boardRow(YAOHAI).getAttribute('data-status')).toBe('received');
+    expect(await pkgs.boardRow(SHUSHAN).getAttribute('data-status')).toBe('zero');
+    expect(await pkgs.boardRow('340111').getAttribute('data-status')).toBe('missing');
+    expect(await pkgs.boardRow(YAOHAI).innerText()).toContain('120');
+    await expect.poll(() => pkgs.pendingBanner.innerText()).toContain('1 名人员');
+
+    await pkgs.tab('duplicates');
+    const c = pkgs.duplicateCase(dupId);
+    await c.waitFor();
+    const cards = c.getByTestId('dup-record');
+    expect(await cards.count()).toBe(2);
+    const names = await cards.evaluateAll((els) => els.map((e) => e.querySelector('dd[data-field="name"]')?.textContent ?? ''));
+    expect(names[0]).not.toBe('');
+    expect(names[0]).toBe(names[1]);
+    await pkgs.decide(dupId, LUYANG, '已电话核实，本人现在庐阳区工作');
+    await expect.poll(() => pkgs.root.getByTestId('dup-pending').innerText()).toBe('0');
+    const summary = await apiCall(app, 'census.summary', {});
+    expect(summary).toMatchObject({ persons: 201, countedPersons: 200, pendingDuplicates: 0 });
+
+    await pkgs.tab('keys');
+    await expect.poll(() => pkgs.ownFingerprint.innerText()).toMatch(/^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
+    expect(await pkgs.root.getByTestId('trusted-key').count()).toBe(3);
+  });
+});
+
+describe('exporting from a county', () => {
+  it('is refused while an error remains, links to the issues, then downloads a package that verifies', async () => {
+    const app = await start({ areaCode: YAOHAI, level: 'county', refDate: '2026-12-31', officeName: '瑶海区民政局', operator: '县级操作员' });
+    await apiCall(app, 'census.demo', { persons: 30, units: 2, seed: 5 });
+    const first = (await apiCall(app, 'persons.list', { offset: 0, limit: 1 })).rows[0]!;
+    await apiCall(app, 'persons.update', { id: first.id, patch: { certNumber: '12' } });
+
+    const { page, pkgs } = await open(app);
+    const refused = pkgs.exportPanel.getByTestId('export-refused');
+    await expect.poll(() => refused.innerText()).toContain('还有 1 个错误未修正');
+    expect(await pkgs.exportPanel.getByTestId('export-run').isDisabled()).toBe(true);
+    await refused.getByTestId('export-issues-link').click();
+    await expect.poll(() => page.url()).toContain('#/issues');
+
+    await apiCall(app, 'persons.update', { id: first.id, patch: { certNumber: first.data.certNumber } });
+    await pkgs.open();
+    const run = pkgs.exportPanel.getByTestId('export-run');
+    await expect.poll(() => run.isDisabled()).toBe(false);
+    const [download] = await Promise.all([page.waitForEvent('download'), run.click()]);
+    expect(download.suggestedFilename()).toMatch(/^340102瑶海区-20261231-第1次\.hcpkg$/);
+    const saved = path.join(app.dataDir, 'downloaded.hcpkg');
+    await download.saveAs(saved);
+    await expect.poll(() => pkgs.exportPanel.getByTestId('export-done').innerText()).toContain('第 1 次上报');
+    const [v] = await verifyPackages(null, [{ name: 'downloaded.hcpkg', data: readFileSync(saved) }]);
+    expect(v).toMatchObject({ ok: true, package: { areaCode: YAOHAI, sequence: 1, persons: 30 } });
+    await expect.poll(() => pkgs.exportPanel.getByTestId('export-sequence').innerText()).toBe('2');
+  });
+});

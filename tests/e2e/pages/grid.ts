@@ -1,0 +1,123 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** The persons or units spreadsheet (AG Grid): cells by displayed row index and field key. */
+export class GridPage {
+  constructor(
+    readonly page: Page,
+    readonly table: 'person' | 'unit',
+  ) {}
+
+  get root(): Locator {
+    return this.page.getByTestId(`grid-page-${this.table}`);
+  }
+
+  get grid(): Locator {
+    return this.page.getByTestId(`grid-${this.table}`);
+  }
+
+  cell(row: number, key: string): Locator {
+    return this.grid.locator(`.ag-row[row-index="${row}"] .ag-cell[col-id="${key}"]`);
+  }
+
+  async text(row: number, key: string): Promise<string> {
+    return (await this.cell(row, key).innerText()).trim();
+  }
+
+  /** How many data rows the grid shows */
+  rowCount(): Promise<number> {
+    return this.page.evaluate(
+      (sel) => new Set([...document.querySelectorAll(`${sel} .ag-row[row-index]`)].map((r) => r.getAttribute('row-index'))).size,
+      `[data-testid="grid-${this.table}"]`,
+    );
+  }
+
+  async waitLoaded(): Promise<void> {
+    await this.root.waitFor();
+    await this.page.getByTestId('grid-rows').filter({ hasText: /^共/ }).waitFor();
+  }
+
+  get status(): Locator {
+    return this.page.getByTestId('grid-statusbar');
+  }
+
+  async errors(): Promise<string> {
+    return (await this.page.getByTestId('grid-errors').innerText()).trim();
+  }
+
+  async warnings(): Promise<string> {
+    return (await this.page.getByTestId('grid-warnings').innerText()).trim();
+  }
+
+  /** Completed saves so far (moves after each action is stored) */
+  async saves(): Promise<number> {
+    return Number(await this.page.getByTestId('grid-save').getAttribute('data-saves'));
+  }
+
+  /** Runs `action` and waits until `n` more saves have completed */
+  async saved(action: () => Promise<void>, n = 1): Promise<void> {
+    const before = await this.saves();
+    await action();
+    await this.page.waitForFunction(
+      ([b, k]) => Number(document.querySelector('[data-testid="grid-save"]')?.getAttribute('data-saves')) >= b + k,
+      [before, n] as const,
+    );
+  }
+
+  async click(row: number, key: string, opts: { shift?: boolean } = {}): Promise<void> {
+    await this.cell(row, key).click(opts.shift ? { modifiers: ['Shift'] } : {});
+  }
+
+  isFocused(row: number, key: string): Promise<boolean> {
+    return this.cell(row, key).evaluate((el) => el.classList.contains('ag-cell-focus'));
+  }
+
+  severity(row: number, key: string): Promise<'error' | 'warning' | null> {
+    return this.cell(row, key).evaluate((el) => (el.classList.contains('hc-error') ? 'error' : el.classList.contains('hc-warning') ? 'warning' : null));
+  }
+
+  /** Hovers a cell and returns the tooltip text */
+  async tooltip(row: number, key: string): Promise<string> {
+    await this.cell(row, key).hover();
+    const tip = this.page.locator('.ag-tooltip');
+    await tip.waitFor();
+    return tip.innerText();
+  }
+
+  /** Puts text on the clipboard and pastes it into the focused cell with Ctrl+V */
+  async paste(text: string): Promise<void> {
+    await this.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await this.page.keyboard.press('Control+V');
+  }
+
+  async copy(): Promise<string> {
+    await this.page.keyboard.press('Control+C');
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  get picker(): Locator {
+    return this.page.getByTestId('grid-picker');
+  }
+
+  // Issues panel
+  get issues(): Locator {
+    return this.page.getByTestId('grid-issue');
+  }
+
+  issue(text: string): Locator {
+    return this.issues.filter({ hasText: text });
+  }
+
+  async filterIssues(severity: '错误' | '警告' | '全部'): Promise<void> {
+    await this.page.getByTestId('grid-issues-severity').selectOption({ label: severity });
+  }
+
+  // History panel
+  async openHistory(): Promise<void> {
+    await this.page.getByTestId('grid-toggle-history').click();
+    await this.page.getByTestId('grid-history-panel').waitFor();
+  }
+
+  historyEntry(fieldKey: string): Locator {
+    return this.page.locator(`[data-testid="grid-history-entry"][data-field="${fieldKey}"]`);
+  }
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import type { Download, Locator, Page } from 'playwright-core';
+
+/** The 导入导出 screen: import with preview, template and error report downloads, export. */
+export class ImportExportPage {
+  constructor(private readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('nav-io').click();
+    await this.root.waitFor();
+  }
+
+  get root(): Locator {
+    return this.page.getByTestId('io-page');
+  }
+
+  get importPanel(): Locator {
+    return this.root.getByTestId('import-panel');
+  }
+
+  /** Picks files through the browser's file chooser, as a user does. */
+  async chooseFiles(paths: string[]): Promise<void> {
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.importPanel.getByTestId('import-files').click()]);
+    await chooser.setFiles(paths);
+  }
+
+  get preview(): Locator {
+    return this.importPanel.getByTestId('import-preview');
+  }
+
+  get progress(): Locator {
+    return this.importPanel.getByTestId('io-progress');
+  }
+
+  get cancelButton(): Locator {
+    return this.importPanel.getByTestId('io-cancel');
+  }
+
+  get error(): Locator {
+    return this.importPanel.getByTestId('error-banner');
+  }
+
+  totals(): Promise<string> {
+    return this.preview.getByTestId('import-totals').innerText();
+  }
+
+  file(name: string): Locator {
+    return this.preview.getByTestId('import-file').filter({ hasText: name });
+  }
+
+  sheet(file: string, sheet: string): Locator {
+    return this.file(file).locator(`[data-testid="import-sheet"][data-sheet="${sheet}"]`);
+  }
+
+  /** Unfolds a sheet's column list (folded when every column is mapped with confidence) */
+  async showColumns(sheet: Locator): Promise<void> {
+    const details = sheet.getByTestId('column-map-details');
+    if (!(await details.evaluate((el) => (el as HTMLDetailsElement).open))) await details.locator('summary').click();
+  }
+
+  /** The mapping row of a column, by its header text in the file */
+  columnRow(sheet: Locator, header: string): Locator {
+    return sheet.getByTestId('column-map').locator('tr').filter({ has: this.page.locator('td:first-child').getByText(header, { exact: true }) });
+  }
+
+  async mapColumn(sheet: Locator, header: string, fieldLabel: string): Promise<void> {
+    await this.showColumns(sheet);
+    await this.columnRow(sheet, header).locator('select').selectOption({ label: fieldLabel });
+  }
+
+  async applyMapping(): Promise<void> {
+    await this.importPanel.getByTestId('import-apply').click();
+    await this.importPanel.getByTestId('import-commit').waitFor();
+  }
+
+  async commit(): Promise<void> {
+    await this.importPanel.getByTestId('import-commit').click();
+    await this.result.waitFor();
+  }
+
+  get result(): Locator {
+    return this.importPanel.getByTestId('import-result');
+  }
+
+  /** Clicks and returns the downloaded file's name and bytes */
+  async download(button: Locator): Promise<{ name: string; data: Buffer }> {
+    const [d] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
+    return { name: (d as Download).suggestedFilename(), data: readFileSync((await (d as Download).path())!) };
+  }
+
+  async downloadTemplate(township: string): Promise<{ name: string; data: Buffer }> {
+    const panel = this.root.getByTestId('template-panel');
+    await panel.getByTestId('template-township').selectOption({ label: township });
+    return this.download(panel.getByTestId('download-template'));
+  }
+
+  async exportData(format: 'Excel（.xlsx）' | 'CSV', values: '名称（如 大学本科）' | '代码（如 20）'): Promise<{ name: string; data: Buffer }> {
+    const panel = this.root.getByTestId('export-panel');
+    await panel.getByTestId('export-format').selectOption({ label: format });
+    await panel.getByTestId('export-codes').selectOption({ label: values });
+    return this.download(panel.getByTestId('export-download'));
+  }
+}

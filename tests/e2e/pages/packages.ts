@@ -1,0 +1,68 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** The 上报与汇总 screen: board, package import with preview and key trust, duplicates, export, keys. */
+export class PackagesPage {
+  constructor(private readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('nav-packages').click();
+    await this.root.waitFor();
+  }
+
+  get root(): Locator {
+    return this.page.getByTestId('packages-page');
+  }
+
+  async tab(id: 'board' | 'duplicates' | 'export' | 'keys'): Promise<void> {
+    await this.root.getByTestId(`pkg-tab-${id}`).click();
+  }
+
+  /** Picks package files through the browser's file chooser, as a user does. */
+  async chooseFiles(paths: string[]): Promise<void> {
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.root.getByTestId('pkg-files').click()]);
+    await chooser.setFiles(paths);
+  }
+
+  previewRow(area: string): Locator {
+    return this.root.getByTestId('pkg-preview').locator(`[data-testid="pkg-row"][data-area="${area}"]`);
+  }
+
+  resultRow(area: string): Locator {
+    return this.root.getByTestId('pkg-results').locator(`[data-testid="pkg-row"][data-area="${area}"]`);
+  }
+
+  async trust(area: string): Promise<void> {
+    await this.root.getByTestId(`pkg-trust-${area}`).check();
+  }
+
+  get mergeButton(): Locator {
+    return this.root.getByTestId('pkg-merge');
+  }
+
+  boardRow(area: string): Locator {
+    return this.root.locator(`[data-testid="board-row"][data-area="${area}"]`);
+  }
+
+  get pendingBanner(): Locator {
+    return this.root.getByTestId('board-pending');
+  }
+
+  duplicateCase(idNumber: string): Locator {
+    return this.root.locator(`[data-testid="dup-case"][data-id-number="${idNumber}"]`);
+  }
+
+  async decide(idNumber: string, area: string, reason: string): Promise<void> {
+    const c = this.duplicateCase(idNumber);
+    await c.getByTestId(`dup-choose-${area}`).check();
+    await c.getByTestId('dup-reason').fill(reason);
+    await c.getByTestId('dup-save').click();
+  }
+
+  get exportPanel(): Locator {
+    return this.root.getByTestId('export-panel');
+  }
+
+  get ownFingerprint(): Locator {
+    return this.root.getByTestId('own-fingerprint');
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Files the county sends out: the template (filled in and imported back), the error report
+ * (marked cells, comments, 问题说明; corrected and re-imported), and the microdata export.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fieldsOf } from '../../shared/census/dictionary';
+import { PROBLEM_COLUMN } from '../../shared/io';
+import { DONGCHENG, openTestCore, removeDir, type TestCore } from '../fixtures/core';
+import { makeIdNumber, MESSY_ROWS, messyWorkbookSheets, PEOPLE, UNITS, writeXlsx } from '../fixtures/township-returns';
+
+let t: TestCore;
+beforeEach(async () => {
+  t = await openTestCore();
+  await t.call('census.setup', DONGCHENG);
+});
+afterEach(() => {
+  t.close();
+  removeDir(t.dir);
+});
+
+const upload = (name: string, data: Buffer) => ({ name, dataBase64: data.toString('base64') });
+
+async function load(base64: string): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  const b = Buffer.from(base64, 'base64');
+  await wb.xlsx.load(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  return wb;
+}
+
+interface Validations {
+  dataValidations: { model: Record<string, { type: string; formulae: string[]; showErrorMessage?: boolean } | undefined> };
+}
+const validations = (ws: ExcelJS.Worksheet) => (ws as unknown as Validations).dataValidations.model;
+
+async function importMessy(): Promise<void> {
+  const file = await writeXlsx(path.join(t.dir, '东华门街道.xlsx'), messyWorkbookSheets());
+  const p = await t.call('io.import.preview', { files: [upload('东华门街道.xlsx', readFileSync(file))] });
+  await t.call('io.import.commit', { importId: p.importId });
+}
+
+describe('template', () => {
+  it('has instructions, persons and units sheets with the dictionary labels, dropdowns, text columns and hidden code lists', async () => {
+    const tpl = await t.call('io.template', {});
+    expect(tpl.fileName).toMatch(/\.xlsx$/);
+    const wb = await load(tpl.dataBase64);
+    expect(wb.worksheets.map((w) => [w.name, w.state])).toEqual([['填表说明', 'visible'], ['人员', 'visible'], ['单位', 'visible'], ['代码表', 'hidden']]);
+    const persons = wb.getWorksheet('人员')!;
+    expect((persons.getRow(2).values as unknown[]).slice(1)).toEqual(fieldsOf.person.map((f) => f.label));
+    const col = (label: string) => fieldsOf.person.findIndex((f) => f.label === label) + 1;
+    const letter = (label: string) => String.fromCharCode(64 + col(label));
+    expect(persons.getColumn(col('证件号码')).numFmt).toBe('@');
+    expect(persons.getColumn(col('手机')).numFmt).toBe('@');
+    const dv = validations(persons);
+    // every coded column has a dropdown fed from the hidden sheet
+    for (const f of fieldsOf.person.filter((x) => x.codeList)) {
+      const v = dv[`${String.fromCharCode(64 + col(f.label))}3`];
+      expect(v?.type, f.label).toBe('list');
+    }
+    expect(dv[`${letter('学历')}3`]!.formulae[0]).toMatch(/^'代码表'!\$[A-Z]+\$2:\$[A-Z]+\$\d+$/);
+    expect(dv[`${letter('服务领域')}3`]!.showErrorMessage).toBeFalsy();
+    const codes = wb.getWorksheet('代码表')!;
+    const educationCol = dv[`${letter('学历')}3`]!.formulae[0]!.match(/\$([A-Z]+)\$2/)![1]!;
+    const labels = (codes.getColumn(educationCol).values as unknown[]).slice(2);
+    expect(labels).toEqual(['研究生', '大学本科', '大学专科', '中等职业教育', '普通高级中学', '初级中学', '小学', '其他']);
+    expect(String(wb.getWorksheet('填表说明')!.getCell('A1').value)).toContain('填表说明');
+  });
+
+  it('prefills a township and imports back once filled in, ignoring the unused prefilled rows', async () => {
+    const tpl = await t.call('io.template', { township: '景山街道' });
+    const wb = await load(tpl.dataBase64);
+    const persons = wb.getWorksheet('人员')!;
+    const units = wb.getWorksheet('单位')!;
+    const pcol = (key: string) => fieldsOf.person.findIndex((f) => f.key === key) + 1;
+    const ucol = (key: string) => fieldsOf.unit.findIndex((f) => f.key === key) + 1;
+    expect(persons.getCell(3, pcol('township')).value).toBe('景山街道');
+    expect(String(persons.getCell(1, 1).value)).toContain('景山街道（110101002）');
+    // a township clerk fills one unit and one person
+    const u = units.getRow(3);
+    u.getCell(ucol('name')).value = UNITS.centre.name;
+    u.getCell(ucol('creditCode')).value = UNITS.centre.creditCode;
+    u.getCell(ucol('unitType')).value = '事业单位';
+    u.getCell(ucol('urbanRural')).value = '城镇';
+    u.getCell(ucol('isStation')).value = '否';
+    const p = persons.getRow(3);
+    const values: Record<string, string | number> = {
+      name: '周九', idType: '居民身份证', idNumber: PEOPLE.zhou.id, ethnicity: '汉族', political: '群众', education: '大学本科',
+      majorCategory: '社会工作', qualLevel: '无', unitId: UNITS.centre.name, urbanRural: '城镇', postCategory: '管理岗位',
+      swPost: '是', employmentForm: '合同', domains: '社区治理、儿童福利', primaryDomain: '儿童福利', trainingHours: 24,
+    };
+    for (const [k, v] of Object.entries(values)) p.getCell(pcol(k)).value = v;
+    const filled = Buffer.from(await wb.xlsx.writeBuffer());
+    const preview = await t.call('io.import.preview', { files: [upload(tpl.fileName, filled)] });
+    const f = preview.files[0]!;
+    expect(f.toAdd).toBe(2);
+    expect(f.issues).toEqual([]);
+    const pSheet = f.sheets.find((s) => s.sheet === '人员')!;
+    expect(pSheet).toMatchObject({ headerRow: 2, skipped: [{ row: 4, toRow: 2002, kind: 'blank' }] });
+    expect(pSheet.columns.every((c) => c.how === 'label')).toBe(true);
+    expect(f.sheets.find((s) => s.sheet === '代码表')).toMatchObject({ table: null, note: '隐藏的工作表，未导入' });
+    await t.call('io.import.commit', { importId: preview.importId });
+    const zhou = (await t.call('persons.list', { search: '周九' })).rows[0]!;
+    expect(zhou.data).toMatchObject({ township: '110101002', birthDate: '1987-12-01', sex: '1', domains: ['01', '12'], primaryDomain: '12', trainingHours: 24 });
+    expect(zhou.source).toEqual({ file: tpl.fileName, sheet: '人员', row: 3 });
+  });
+
+  it('refuses a township outside the census area', async () => {
+    const err = await t.fail('io.template', { township: '西长安街街道' });
+    expect(err.message).toContain('不是');
+  });
+});
+
+describe('error report', () => {
+  it('lists the rows with issues, marks the offending cells with comments and a 问题说明 column', async () => {
+    await importMessy();
+    const report = await t.call('io.errorReport', { file: '东华门街道.xlsx' });
+    expect(report).toMatchObject({ rows: 2, fileName: '东华门街道_退回修改.xlsx' });
+    const wb = await load(report.dataBase64);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['人员']);
+    const ws = wb.getWorksheet('人员')!;
+    const headers = (ws.getRow(2).values as unknown[]).slice(1);
+    expect(headers).toEqual([...fieldsOf.person.map((f) => f.label), PROBLEM_COLUMN]);
+    const idCol = fieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1;
+    const li = ws.getRow(3);
+    expect(li.getCell(1).value).toBe('李四');
+    const cell = li.getCell(idCol);
+    expect(cell.value).toBe('5.32323196906185E+17');
+    expect(cell.fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFFFC7CE' } });
+    const note = cell.note as string | { texts: { text: string }[] };
+    const noteText = typeof note === 'string' ? note : note.texts.map((x) => x.text).join('');
+    expect(noteText).toContain('Excel 当作数字');
+    expect(String(li.getCell(headers.length).value)).toMatch(/【错误】证件号码：.*Excel 当作数字[\s\S]*第6行/);
+    // cells without issues are left plain, values as labels
+    const eduCol = fieldsOf.person.findIndex((f) => f.key === 'education') + 1;
+    expect(li.getCell(eduCol).value).toBe('大学专科');
+    expect(li.getCell(eduCol).fill).toBeUndefined();
+    expect(ws.getRow(4).getCell(1).value).toBe('孙八');
+  });
+
+  it('re-imports once corrected and the issues go away', async () => {
+    await importMessy();
+    const report = await t.call('io.errorReport', {});
+    const wb = await load(report.dataBase64);
+    const ws = wb.getWorksheet('人员')!;
+    const idCol = fieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1;
+    ws.getRow(3).getCell(idCol).value = PEOPLE.li.id;
+    ws.getRow(4).getCell(idCol).value = makeIdNumber('1979-01-02', 61);
+    const corrected = Buffer.from(await wb.xlsx.writeBuffer());
+    const p = await t.call('io.import.preview', { files: [upload('东华门街道_退回修改.xlsx', corrected)] });
+    // The broken IDs matched nobody, so the corrected rows are new people; the clerk removes the old ones
+    expect(p.files[0]!.issues).toEqual([]);
+    expect(p.files[0]!.sheets[0]!.columns.find((c) => c.header === PROBLEM_COLUMN)).toMatchObject({ field: null });
+    await t.call('io.import.commit', { importId: p.importId });
+    const li = (await t.call('persons.list', { search: PEOPLE.li.id })).rows[0]!;
+    expect(li.data).toMatchObject({ name: '李四', sex: '2', education: '30', unitId: (await t.call('units.list', { search: UNITS.station.name })).rows[0]!.id });
+  });
+});
+
+describe('microdata export', () => {
+  it('writes CSV with a BOM, labels or codes, and escapes formula-like text', async () => {
+    await importMessy();
+    const zhang = (await t.call('persons.list', { search: '张三' })).rows[0]!;
+    await t.call('persons.update', { id: zhang.id, patch: { majorName: '=HYPERLINK("http://x","点我")' } });
+    const labels = await t.call('io.export', { format: 'csv', codes: false, table: 'person' });
+    const bytes = Buffer.from(labels.dataBase64, 'base64');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = Papa.parse<string[]>(bytes.toString('utf8').slice(1), { skipEmptyLines: true }).data;
+    expect(rows[0]).toEqual(['记录编号', '行政区划代码', ...fieldsOf.person.map((f) => f.label), '来源文件', '来源工作表', '来源行号']);
+    expect(rows).toHaveLength(1 + 6);
+    const header = rows[0]!;
+    const z = rows.find((r) => r[header.indexOf('姓名')] === '张三')!;
+    expect(z[header.indexOf('学历')]).toBe('大学本科');
+    expect(z[header.indexOf('是否社会工作专业岗位')]).toBe('是');
+    expect(z[header.indexOf('工作地乡镇（街道）')]).toBe('东华门街道');
+    expect(z[header.indexOf('所在单位')]).toBe(UNITS.station.name);
+    expect(z[header.indexOf('专业名称')]).toBe(`'=HYPERLINK("http://x","点我")`);
+    expect(z[header.indexOf('来源行号')]).toBe(String(MESSY_ROWS.zhang));
+    const codes = await t.call('io.export', { format: 'csv', codes: true, table: 'person' });
+    const crows = Papa.parse<string[]>(Buffer.from(codes.dataBase64, 'base64').toString('utf8').slice(1), { skipEmptyLines: true }).data;
+    const cz = crows.find((r) => r[header.indexOf('姓名')] === '张三')!;
+    expect([cz[header.indexOf('学历')], cz[header.indexOf('是否社会工作专业岗位')], cz[header.indexOf('工作地乡镇（街道）')], cz[header.indexOf('服务领域')]]).toEqual(['20', '1', '110101001', '01,11']);
+  });
+
+  it('writes both tables to xlsx, text as text cells', async () => {
+    await importMessy();
+    const x = await t.call('io.export', { format: 'xlsx', codes: false, table: 'person' });
+    expect(x.rows).toBe(8);
+    const wb = await load(x.dataBase64);
+    expect(wb.worksheets.map((w) => [w.name, w.rowCount])).toEqual([['人员', 7], ['单位', 3]]);
+    const ws = wb.getWorksheet('人员')!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    const idCol = header.indexOf('证件号码') + 1;
+    expect(ws.getRow(2).getCell(idCol).value).toBe(PEOPLE.zhang.id);
+    expect(ws.getRow(2).getCell(header.indexOf('统计期培训学时') + 1).value).toBe(40);
+  });
+});
