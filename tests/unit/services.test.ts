@@ -36,6 +36,8 @@ describe('census setup', () => {
     expect(s.areaName).toContain('东城区');
     expect((await t.fail('census.setup', DONGCHENG)).code).toBe('conflict');
     expect(await t.call('census.get', {})).toMatchObject({ areaCode: '110101', refDate: '2026-12-31', operator: '李四' });
+    // the office's signing key exists from setup on, so its fingerprint can be confirmed by phone early
+    expect((await t.call('app.info', {})).fingerprint).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4})+$/);
   });
 });
 
