@@ -6,11 +6,11 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordFilter } from '../../shared/reports/filter';
 import { populationFile } from '../fixtures/reports';
 import { DashboardPage } from './pages/dashboard';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, repoRoot, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, repoRoot, startApp, tempDataDir, type RunningApp } from './support/app';
 
 let browser: Browser;
 let app: RunningApp;
@@ -39,13 +39,7 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
-  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}\nserver output:\n${app.output()}`));
+  const page = await openLoggedPage(browser, cleanups, app);
   await page.goto(app.url);
   return page;
 }

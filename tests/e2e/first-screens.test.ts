@@ -11,7 +11,7 @@ import { RecordFormPage } from './pages/record-form';
 import { RecordListPage } from './pages/record-list';
 import { SetupPage } from './pages/setup';
 import { Shell } from './pages/shell';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
 
 const FIRST17 = '11010119900307002'; // Dongcheng, born 1990-03-07, sequence 002 (even: female)
 const GOOD_ID = FIRST17 + idCheckChar(FIRST17);
@@ -43,15 +43,7 @@ async function freshApp(dataDir = tempDataDir()): Promise<RunningApp> {
 
 /** A page in a fresh browser context; its navigations and errors are printed if the test fails. */
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on('framenavigated', (f) => f === page.mainFrame() && log.push(`navigated: ${f.url()}`));
-  page.on('response', (r) => r.status() >= 400 && log.push(`HTTP ${r.status()}: ${r.url()}`));
-  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
-  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}`));
+  const page = await openLoggedPage(browser, cleanups);
   return page;
 }
 

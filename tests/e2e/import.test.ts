@@ -7,13 +7,13 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_COLUMN } from '../../shared/io';
 import {
   correctedWorkbookSheets, csvRows, MESSY_ROWS, messyWorkbookSheets, PEOPLE, writeBadFiles, writeCsv, writeXlsx,
 } from '../fixtures/township-returns';
 import { ImportExportPage } from './pages/import-export';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
 
 let browser: Browser;
 let app: RunningApp;
@@ -42,13 +42,7 @@ afterAll(async () => {
 });
 
 async function openIo(): Promise<{ page: Page; io: ImportExportPage }> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
-  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}\nserver output:\n${app.output()}`));
+  const page = await openLoggedPage(browser, cleanups, app);
   await page.goto(app.url);
   const io = new ImportExportPage(page);
   await io.open();

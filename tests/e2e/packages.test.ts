@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPackages } from '../../electron/core/services/packages';
 import { copyPersonInto, countyCensus, exportTo, HEFEI, LUYANG, SHUSHAN, YAOHAI } from '../fixtures/packages';
 import { PackagesPage } from './pages/packages';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
 
 let browser: Browser;
 const apps: RunningApp[] = [];
@@ -56,13 +56,7 @@ async function start(setup: Parameters<typeof apiCall<'census.setup'>>[2]): Prom
 }
 
 async function open(app: RunningApp): Promise<{ page: Page; pkgs: PackagesPage }> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
-  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}\nserver output:\n${app.output()}`));
+  const page = await openLoggedPage(browser, cleanups, app);
   await page.goto(app.url);
   const pkgs = new PackagesPage(page);
   await pkgs.open();

@@ -3,12 +3,13 @@
  * working meanwhile. Files are named census-YYYYMMDD-HHMMSS.sqlite (local time, which is what the
  * clerk sees); the name, not the file's mtime, is the backup's time, so retention is reproducible.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteOf, Db, type Sqlite } from './handle';
 import { assertHeadcountDatabase } from './open';
 import type { Store } from './store';
+import { fsyncPath } from '../fs/durable';
 
 export interface RetentionOptions {
   /** Keep the newest backup of each of this many days, today included */
@@ -71,19 +72,6 @@ export function pruneBackups(dir: string, { keepDays = 7, keepLast = 10, now = n
   const removed = all.filter((b) => !keep.has(b.name)).map((b) => b.name);
   for (const name of removed) rmSync(join(dir, name), { force: true });
   return removed;
-}
-
-function fsyncPath(path: string): void {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* directories cannot be opened on Windows; best effort */
-  }
 }
 
 /** Half-written backups of a crashed run; an hour old is long past any backup still in progress. */

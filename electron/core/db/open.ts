@@ -4,13 +4,14 @@
  * can never be written to. New files are built under a temporary name and renamed into place, so a
  * crash during creation never leaves a half-made database at the user's path.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import { Db, sqliteOf, type Sqlite } from './handle';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, newerVersionError, schemaVersionOf } from './migrations';
+import { fsyncPath } from '../fs/durable';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const HEADER_SIZE = 100;
@@ -90,21 +91,6 @@ function configure(sqlite: Sqlite, journal: 'WAL' | 'DELETE'): void {
   sqlite.pragma('foreign_keys = ON');
 }
 
-function fsyncDir(dir: string): void {
-  // Makes the rename itself durable; directories cannot be opened this way on Windows, where NTFS
-  // journals the rename anyway.
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* best effort */
-  }
-}
-
 function createFresh(path: string): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
@@ -116,7 +102,7 @@ function createFresh(path: string): void {
     migrate(sqlite);
     sqlite.close();
     renameSync(tmp, path);
-    fsyncDir(dir);
+    fsyncPath(dir);
   } catch (e) {
     if (sqlite.open) sqlite.close();
     rmSync(tmp, { force: true });

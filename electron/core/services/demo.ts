@@ -1,16 +1,16 @@
 /** Loads a synthetic census (shared/census/demo.ts) for the census's own area in one transaction. */
-import type { DivisionDto, MethodOutput, ParsedInput } from '../../../shared/api/contract';
+import type { MethodOutput, ParsedInput } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import { generateDemo } from '../../../shared/census/demo';
 import type { RecordRow } from '../../../shared/census/schema';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
+import { townshipsOf } from './io/places';
 
 export function loadDemo(ctx: ServiceContext, input: ParsedInput<'census.demo'>): MethodOutput<'census.demo'> {
   const s = requireSettings(ctx);
   if (ctx.store.persons.count() > 0 || ctx.store.units.count() > 0)
     throw new ApiError('conflict', '数据库中已有记录，演示数据只能生成到空的统计调查中');
-  const area = ctx.divisions.resolve(s.areaCode) ?? s.areaCode;
-  const townships = townshipsWithin(ctx, area).map((t) => ({
+  const townships = townshipsOf(ctx).list.map((t) => ({
     code: t.code, name: t.name, countyCode: t.code.slice(0, 6),
     // Two 城关镇 in one city: unit names then carry their county
     countyName: ctx.divisions.get(t.code.slice(0, 6))?.name,
@@ -32,16 +32,4 @@ export function loadDemo(ctx: ServiceContext, input: ParsedInput<'census.demo'>)
   });
   touch(ctx);
   return { persons: demo.persons.length, units: demo.units.length };
-}
-
-function townshipsWithin(ctx: ServiceContext, code: string): DivisionDto[] {
-  const out: DivisionDto[] = [];
-  const walk = (c: string) => {
-    for (const child of ctx.divisions.children(c)) {
-      if (child.level === 'township') out.push(child);
-      else walk(child.code);
-    }
-  };
-  walk(code);
-  return out;
 }

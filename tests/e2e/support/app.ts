@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
 import type { Reply } from '../../../shared/api/errors';
 
@@ -120,6 +121,23 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: findChromium(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   });
+}
+
+/**
+ * A page in a fresh context (closed by `cleanups`) whose navigation, HTTP errors, page errors and console
+ * errors — and the server's output, when given — are printed if the current test fails.
+ */
+export async function openLoggedPage(browser: Browser, cleanups: (() => unknown)[], app?: RunningApp): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const log: string[] = [];
+  page.on('framenavigated', (f) => f === page.mainFrame() && log.push(`navigated: ${f.url()}`));
+  page.on('response', (r) => r.status() >= 400 && log.push(`HTTP ${r.status()}: ${r.url()}`));
+  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
+  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}${app ? `\nserver output:\n${app.output()}` : ''}`));
+  return page;
 }
 
 /** Arranges data through the real bridge (as the UI would), for tests whose subject is another screen. */

@@ -4,7 +4,7 @@
  * the snapshot is consistent and memory stays flat; then they are zipped (yazl), optionally wrapped
  * in the passphrase envelope, written under a temporary name, synced, and renamed into place.
  */
-import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -19,6 +19,7 @@ import {
 } from '../../../../shared/package';
 import type { ReceivedAuditRow } from '../../db';
 import { signBytes, startEncryption } from './crypto';
+import { fsyncPath } from '../../fs/durable';
 
 export interface ExplanationOut {
   table: string;
@@ -157,19 +158,6 @@ function writeResources(dir: string, content: PackageContent, onProgress?: Write
       schema: tableSchemaOf(r.name),
     };
   });
-}
-
-function fsyncPath(path: string): void {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Directories cannot be opened for sync on Windows; NTFS journals the rename anyway.
-  }
 }
 
 /** Builds, signs and writes one package; `outPath` appears only when the file is complete. */

@@ -8,7 +8,7 @@ import { fieldLabel, tableLabels, type TableName } from '../../../../shared/cens
 import { importFieldLabel, importFields } from '../../../../shared/io';
 import { call, ClientError, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { newTaskId, readUpload, saveDownload, type Progress } from './files';
+import { newTaskId, readUpload, saveDownload, type Progress } from '../../lib/files';
 import { ProgressBar } from './ProgressBar';
 
 type FilePreview = ImportPreview['files'][number];

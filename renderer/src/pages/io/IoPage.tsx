@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { CensusSettings, DivisionDto } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { saveDownload } from './files';
+import { saveDownload } from '../../lib/files';
 import { ImportPanel } from './ImportPanel';
 import './io.css';
 

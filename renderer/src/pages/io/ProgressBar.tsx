@@ -1,4 +1,4 @@
-import type { Progress } from './files';
+import type { Progress } from '../../lib/files';
 
 /** The running task's label and share done, with a cancel button while cancelling is possible. */
 export function ProgressBar({ progress, onCancel, cancelling }: { progress: Progress | null; onCancel?: () => void; cancelling?: boolean }) {

@@ -4,7 +4,7 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { fieldLabel } from '../../../../shared/census/dictionary';
-import { newTaskId, saveDownload, type Progress } from '../io/files';
+import { newTaskId, saveDownload, type Progress } from '../../lib/files';
 import { ProgressBar } from '../io/ProgressBar';
 
 type Check = MethodOutput<'packages.exportCheck'>;

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { MergeResult } from '../../../../shared/api/methods/packages';
 import { call, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { newTaskId, readUpload, type Progress } from '../io/files';
+import { newTaskId, readUpload, type Progress } from '../../lib/files';
 import { ProgressBar } from '../io/ProgressBar';
 
 type Upload = { name: string; dataBase64: string; passphrase?: string };

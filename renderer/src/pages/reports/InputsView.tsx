@@ -4,6 +4,7 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { TARGETS, type TargetKey } from '../../../../shared/reports/indicators';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { readUpload } from '../../lib/files';
 
 type Inputs = MethodOutput<'reports.inputs'>;
 
@@ -58,10 +59,7 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
   async function importFile(file: File) {
     setError(null);
     try {
-      const buf = new Uint8Array(await file.arrayBuffer());
-      let bin = '';
-      for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
-      const r = await call('reports.population.import', { name: file.name, dataBase64: btoa(bin) });
+      const r = await call('reports.population.import', await readUpload(file));
       apply(r);
       setNotice(`已导入 ${r.updated} 个地区的户籍人口`);
       onChanged();

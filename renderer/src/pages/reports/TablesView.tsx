@@ -4,7 +4,8 @@ import { formatValue } from '../../../../shared/reports/format';
 import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { isLinked, personsHref, saveDownload } from './data';
+import { saveDownload } from '../../lib/files';
+import { isLinked, personsHref } from './data';
 
 function headerRows(t: ReportTable) {
   // Group cells span their run of columns; ungrouped columns span both header rows.
@@ -96,7 +97,7 @@ export function TablesView({ set }: { set: ReportSet }) {
     setError(null);
     try {
       const file = await call('reports.export', head.trim() ? { head: head.trim() } : {});
-      saveDownload(file, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      saveDownload(file);
     } catch (e) {
       setError(`导出失败：${errorMessage(e)}`);
     } finally {

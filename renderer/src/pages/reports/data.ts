@@ -48,16 +48,3 @@ export function isLinked(t: ReportTable, rowKind: string, colIndex: number): boo
   const c = t.columns[colIndex];
   return !!c && c.linked && (rowKind !== 'total' || c.linkedTotal);
 }
-
-/** Saves a file the core handed back (browser and Electron alike: a Blob link). */
-export function saveDownload(file: { fileName: string; dataBase64: string }, mime: string): void {
-  const bytes = Uint8Array.from(atob(file.dataBase64), (ch) => ch.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

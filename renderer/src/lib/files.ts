@@ -1,5 +1,5 @@
 /** Browser-side file plumbing: uploads go to the core as base64, downloads come back the same way. */
-import type { EventPayload } from '../../../../shared/api/contract';
+import type { EventPayload } from '../../../shared/api/contract';
 
 /** A picked file as `{ name, dataBase64 }`, read with FileReader (fast for files of many megabytes). */
 export function readUpload(file: File): Promise<{ name: string; dataBase64: string }> {
