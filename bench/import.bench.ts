@@ -153,10 +153,11 @@ async function step(name: Step, dir: string): Promise<{ s: number; detail: strin
   return { s: since(), detail };
 }
 
-function runStep(name: Step, dir: string): { s: number; rss: number; detail: string } {
+/** `cpu`: CPU seconds of the whole step process (start-up included), steadier than wall time on a loaded machine */
+function runStep(name: Step, dir: string): { s: number; rss: number; cpu: number; detail: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--step', name, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`step ${name} failed`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { s: number; rss: number; detail: string };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { s: number; rss: number; cpu: number; detail: string };
 }
 
 async function run(): Promise<void> {
@@ -167,7 +168,7 @@ async function run(): Promise<void> {
     if (gen.status !== 0) throw new Error('generating the input files failed');
     const mb = (f: string) => (statSync(path.join(dir, f)).size / 1048576).toFixed(1);
     console.log(`inputs: ${PERSONS} persons + ${UNITS} units; xlsx ${mb('returns.xlsx')} MB, GBK csv ${mb('persons-gbk.csv')} MB (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
-    console.log(`${'step'.padEnd(46)} ${'time'.padStart(8)} ${'peak RSS'.padStart(9)}  detail`);
+    console.log(`${'step'.padEnd(46)} ${'time'.padStart(8)} ${'CPU'.padStart(8)} ${'peak RSS'.padStart(9)}  detail`);
     const steps: [Step, string][] = [
       ['raw-xlsx', 'raw exceljs streaming parse (xlsx)'],
       ['import-xlsx', 'import xlsx (read, match, write, issues)'],
@@ -176,10 +177,10 @@ async function run(): Promise<void> {
       ['export-xlsx', 'export xlsx (persons + units, labels)'],
       ['export-csv', 'export csv (persons, labels)'],
     ];
-    const r = {} as Record<Step, { s: number; rss: number; detail: string }>;
+    const r = {} as Record<Step, { s: number; rss: number; cpu: number; detail: string }>;
     for (const [name, label] of steps) {
       r[name] = runStep(name, dir);
-      console.log(`${label.padEnd(46)} ${r[name].s.toFixed(2).padStart(6)} s ${String(r[name].rss).padStart(6)} MB  ${r[name].detail}`);
+      console.log(`${label.padEnd(46)} ${r[name].s.toFixed(2).padStart(6)} s ${r[name].cpu.toFixed(2).padStart(6)} s ${String(r[name].rss).padStart(6)} MB  ${r[name].detail}`);
     }
     const rss = Math.max(r['import-xlsx'].rss, r['import-csv'].rss, r['export-xlsx'].rss, r['export-csv'].rss);
     console.log('');
@@ -197,5 +198,6 @@ const stepAt = process.argv.indexOf('--step');
 if (gen >= 0) await generate(process.argv[gen + 1]!);
 else if (stepAt >= 0) {
   const out = await step(process.argv[stepAt + 1] as Step, process.argv[stepAt + 2]!);
-  console.log(JSON.stringify({ ...out, rss: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({ ...out, rss: Math.round(process.resourceUsage().maxRSS / 1024), cpu: (cpu.user + cpu.system) / 1e6 }));
 } else await run();

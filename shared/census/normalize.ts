@@ -25,10 +25,13 @@ export function toHalfWidth(s: string): string {
     .replace(/[\u200B-\u200D\uFEFF]/g, '');
 }
 
+const HAS_SPACE = /\s/;
+
 export function cleanText(raw: unknown): string {
   if (raw == null) return '';
-  const s = raw instanceof Date ? raw.toISOString() : String(raw);
-  return toHalfWidth(s).replace(/\s+/g, ' ').trim();
+  const s = toHalfWidth(raw instanceof Date ? raw.toISOString() : String(raw));
+  // \s is exactly the set trim() strips: a cell without any is already clean, and most are.
+  return HAS_SPACE.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
 }
 
 const codeMatchers = new Map<CodeListId, Map<string, string>>();

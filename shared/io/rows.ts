@@ -30,7 +30,12 @@ export function cellText(c: Cell | undefined): string {
 }
 
 function isBlank(c: Cell | undefined): boolean {
-  return c == null || (typeof c === 'string' && BLANK.test(c));
+  if (c == null) return true;
+  if (typeof c !== 'string') return false;
+  // Nearly every cell starts with a visible ASCII or CJK character: decided without the regex.
+  const ch = c.charCodeAt(0);
+  if ((ch > 0x20 && ch < 0x7f) || (ch >= 0x4e00 && ch <= 0x9fff)) return false;
+  return BLANK.test(c);
 }
 
 export interface RowClass {

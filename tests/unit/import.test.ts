@@ -154,6 +154,20 @@ describe('commit', () => {
     ]);
   });
 
+  it('plans again at commit when the census changed after the preview', async () => {
+    const first = await t.call('io.import.preview', { files: [upload(await messy())] });
+    await t.call('io.import.commit', { importId: first.importId });
+    const corrected = await writeXlsx(path.join(t.dir, '东华门街道（更正）.xlsx'), correctedWorkbookSheets());
+    const p = await t.call('io.import.preview', { files: [upload(corrected)] });
+    expect(p.files[0]).toMatchObject({ toUpdate: 1, toAdd: 2 });
+    // Between preview and commit the clerk fixes 孙八's ID in the grid: the file's row now matches him
+    const sun = await personByName('孙八');
+    await t.call('persons.update', { id: sun.id, patch: { idNumber: correctedWorkbookSheets()[0]!.rows[MESSY_ROWS.sun - 1]![2] as string } });
+    const r = await t.call('io.import.commit', { importId: p.importId });
+    expect(r.files[0]).toMatchObject({ added: 1, updated: 1 });
+    expect((await t.call('persons.list', {})).total).toBe(7);
+  });
+
   it('reads CSV in GBK, UTF-8 and UTF-8 with BOM alike, resolving units by credit code', async () => {
     await t.call('io.import.commit', { importId: (await t.call('io.import.preview', { files: [upload(await messy())] })).importId });
     const results = [];

@@ -34,6 +34,26 @@ interface StagedImport {
   inputs: InputFile[];
   files: StagedFile[];
   choices: SheetChoice[];
+  /** The preview's plan and issues, reused by the commit while the database is as it was then */
+  planned: PlannedImport | null;
+}
+
+interface PlannedImport {
+  plan: Plan;
+  issues: Map<PlannedRow, Issue[]>;
+  /** What the database looked like when planned: the generation of this process's writes, plus counts for other processes' */
+  generation: number;
+  persons: number;
+  units: number;
+}
+
+function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>): PlannedImport {
+  return { plan, issues, generation: ctx.generation.value, persons: ctx.store.persons.count(), units: ctx.store.units.count() };
+}
+
+function stillCurrent(ctx: ServiceContext, p: PlannedImport | null): PlannedImport | null {
+  if (!p || p.generation !== ctx.generation.value) return null;
+  return p.persons === ctx.store.persons.count() && p.units === ctx.store.units.count() ? p : null;
 }
 
 const MAX_STAGED = 3;
@@ -158,7 +178,9 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
     const issues = planIssues(ctx, plan);
     const importId = input.importId && previous ? input.importId : randomUUID();
     all.delete(importId);
-    all.set(importId, { inputs, files, choices });
+    // Only the newest preview keeps its plan: a census-size plan is tens of megabytes.
+    for (const other of all.values()) other.planned = null;
+    all.set(importId, { inputs, files, choices, planned: planned(ctx, plan, issues) });
     while (all.size > MAX_STAGED) all.delete(all.keys().next().value!);
     task.progress('预览完成', 1, 1);
     return buildPreview(importId, files, plan, issues);
@@ -174,7 +196,7 @@ export async function commitImport(ctx: ServiceContext, importId: string, taskId
   const staged = stagedOf(ctx).get(importId);
   if (!staged) throw new ApiError('not_found', '导入预览已过期或已导入，请重新选择文件');
   return runTask(ctx, taskId, async (task) => {
-    const result = await writeStaged(ctx, staged.files, task);
+    const result = await writeStaged(ctx, staged.files, task, false, staged.planned);
     stagedOf(ctx).delete(importId);
     return result;
   });
@@ -216,11 +238,13 @@ function remember(ctx: ServiceContext, files: StagedFile[]): RememberedMappings 
   return changed ? next : null;
 }
 
-async function writeStaged(ctx: ServiceContext, files: StagedFile[], task: Task, release = false): Promise<ImportResult> {
+async function writeStaged(ctx: ServiceContext, files: StagedFile[], task: Task, release = false, previewed: PlannedImport | null = null): Promise<ImportResult> {
   const settings = requireSettings(ctx);
-  const plan = await planImport(ctx, files, task, release);
+  // Re-planned against the database as it is now, unless nothing was written since the preview.
+  const reuse = stillCurrent(ctx, previewed);
+  const plan = reuse?.plan ?? (await planImport(ctx, files, task, release));
   // Computed against the database before the write: the plan's own counts turn it into the after state.
-  const issues = planIssues(ctx, plan);
+  const issues = reuse?.issues ?? planIssues(ctx, plan);
   task.throwIfCancelled();
   const writes = plan.rows.filter((p) => p.action !== 'unchanged').length;
   task.progress('正在写入数据库', 0, writes);
@@ -242,8 +266,13 @@ async function writeStaged(ctx: ServiceContext, files: StagedFile[], task: Task,
     }
     // In slices, so 100k entries never sit in memory at once.
     let batch: NewAuditEntry[] = [];
+    const sourceJson = sourceJsonWriter();
     for (const p of plan.rows) {
-      for (const e of auditEntries(p, settings.operator, now)) batch.push(e);
+      if (p.action === 'add') {
+        batch.push({ table: p.table, recordId: p.recordId, action: 'import', operator: settings.operator, at: now, field: null, oldValue: null, newValue: sourceJson(p) });
+      } else if (p.action === 'update') {
+        for (const e of auditEntries(p, settings.operator, now)) batch.push(e);
+      }
       if (batch.length >= 5000) {
         ctx.store.audit.append(batch);
         batch = [];
@@ -255,6 +284,24 @@ async function writeStaged(ctx: ServiceContext, files: StagedFile[], task: Task,
   touch(ctx);
   task.progress('已写入数据库', writes, writes);
   return buildResult(files, plan, issues);
+}
+
+/**
+ * JSON.stringify(sourceOf(p)), built from a per-sheet prefix: one string per added record instead of
+ * an object and a serialisation (100k of them in a census-size return).
+ */
+function sourceJsonWriter(): (p: PlannedRow) => string {
+  const prefixes = new Map<string, string>();
+  return (p) => {
+    const sheet = p.staged.sheet;
+    const key = sheet === null ? `\u0000${p.file}` : `${p.file}\u0000${sheet}`;
+    let prefix = prefixes.get(key);
+    if (prefix === undefined) {
+      prefix = `{"file":${JSON.stringify(p.file)}${sheet === null ? '' : `,"sheet":${JSON.stringify(sheet)}`},"row":`;
+      prefixes.set(key, prefix);
+    }
+    return `${prefix}${JSON.stringify(p.staged.row)}}`;
+  };
 }
 
 /** One entry per added record (its source), one per changed field of an updated one. */

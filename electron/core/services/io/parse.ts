@@ -134,7 +134,9 @@ async function parseSheet(file: string, stream: SheetStream, opts: ParseOptions,
   for (const row of head.slice(found.index + 1)) take(row);
   for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
     take(r.value);
-    await onRow();
+    // Most rows return no promise: awaiting undefined would still cost a turn of the microtask queue.
+    const breath = onRow();
+    if (breath) await breath;
   }
   return sheet;
 }

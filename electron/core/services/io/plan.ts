@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { FileResult } from '../../../../shared/api/methods/io';
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { Issue } from '../../../../shared/census/issues';
+import type { NormalizeContext } from '../../../../shared/census/normalize';
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';
 import { completeFromIdNumber, recordLabel, validateRecord, type CrossLookups } from '../../../../shared/census/validate';
 import { resolveUnitRef, valueText, type CellContext } from '../../../../shared/io';
@@ -39,6 +40,8 @@ export interface Plan {
   /** Units first, so persons' units exist when they are written */
   rows: PlannedRow[];
   unitNames: Map<string, string>;
+  /** The database's keys as planned against, so the issues need not read them again */
+  existing: { personIds: Map<string, string[]>; unitCodes: Map<string, string[]>; unitIds: string[] };
 }
 
 function encode(v: FieldValue | undefined): string | null {
@@ -69,18 +72,19 @@ export async function planImport(ctx: ServiceContext, files: readonly StagedFile
   const unitIndex = repo.unitKeyIndex();
   const personIndex = repo.personIdIndex();
   const unitNames = repo.unitNames();
+  const existing = { personIds: personIndex, unitCodes: unitIndex.byCode, unitIds: [...unitNames.keys()] };
   const coded = new Set([...unitIndex.byCode.values()].flat());
   const rows: PlannedRow[] = [];
   const claimed = new Set<string>();
   const staged = (table: TableName) => files.flatMap((f) => f.sheets.flatMap((s) => s.rows.filter((r) => r.table === table).map((r) => ({ file: f.name, r }))));
   const total = files.reduce((n, f) => n + f.sheets.reduce((m, s) => m + s.rows.length, 0), 0);
   let done = 0;
-  const step = async () => {
+  // A promise only every 1024th row: an async call per row is 200k promises at census scale.
+  const step = (): Promise<void> | undefined => {
     done++;
-    if ((done & 1023) === 0) {
-      task.progress('正在比对已有记录', done, total);
-      await task.breathe();
-    }
+    if ((done & 1023) !== 0) return undefined;
+    task.progress('正在比对已有记录', done, total);
+    return task.breathe();
   };
 
   // Units of the batch, per file and overall, for persons' references
@@ -115,20 +119,33 @@ export async function planImport(ctx: ServiceContext, files: readonly StagedFile
       if (name && !target.byName.has(name)) target.byName.set(name, planned.recordId);
     }
     if (name) unitNames.set(planned.recordId, name);
-    await step();
+    const breath = step();
+    if (breath) await breath;
   }
 
   const personMatches: { file: string; r: StagedRow; existingId: string | null }[] = [];
+  // A return names a few thousand units a hundred thousand times, and the answer for a text is fixed
+  // per file from here on: remembered, which also spares toUpperCase (slow on Chinese text) per row.
+  const lookups = new Map<string, NormalizeContext>();
+  const lookupFor = (file: string): NormalizeContext => {
+    let hit = lookups.get(file);
+    if (hit) return hit;
+    const local = fileUnits.get(file);
+    const cache = new Map<string, string | null>();
+    const resolveUnit = (text: string): string | null => {
+      const known = cache.get(text);
+      if (known !== undefined) return known;
+      const key = text.toUpperCase();
+      const found = local?.byCode.get(key) ?? local?.byName.get(text) ?? batchUnits.byCode.get(key) ?? batchUnits.byName.get(text)
+        ?? unitIndex.byCode.get(key)?.[0] ?? only(unitIndex.byName.get(text));
+      cache.set(text, found);
+      return found;
+    };
+    lookups.set(file, (hit = { resolveUnit }));
+    return hit;
+  };
   for (const { file, r } of staged('person')) {
-    if (r.unitRef) {
-      const local = fileUnits.get(file);
-      const lookup = (text: string): string | null => {
-        const key = text.toUpperCase();
-        return local?.byCode.get(key) ?? local?.byName.get(text) ?? batchUnits.byCode.get(key) ?? batchUnits.byName.get(text)
-          ?? unitIndex.byCode.get(key)?.[0] ?? only(unitIndex.byName.get(text));
-      };
-      r.data.unitId = resolveUnitRef(r.unitRef, { resolveUnit: lookup });
-    }
+    if (r.unitRef) r.data.unitId = resolveUnitRef(r.unitRef, lookupFor(file));
     const id = idKey(r.data.idNumber);
     let existingId = (id ? personIndex.get(id)?.[0] : undefined) ?? null;
     if (existingId && claimed.has(existingId)) existingId = null;
@@ -141,11 +158,12 @@ export async function planImport(ctx: ServiceContext, files: readonly StagedFile
   for (const m of personMatches) {
     rows.push(planRow(m.file, m.r, 'person', m.existingId ? (personBefore.get(m.existingId) ?? null) : null));
     if (release) m.r.data = RELEASED;
-    await step();
+    const breath = step();
+    if (breath) await breath;
   }
   const cells: CellContext = { unitName: (id) => unitNames.get(id) ?? null };
   for (const p of rows) if (p.before) p.changes = diff(p, cells);
-  return { rows, unitNames };
+  return { rows, unitNames, existing };
 }
 
 const RELEASED: RecordData = Object.freeze({}) as RecordData;
@@ -155,11 +173,10 @@ function planRow(file: string, r: StagedRow, table: TableName, before: RecordRow
   // Text the reader could not interpret (十二 in a number column) is stored as the clerk wrote it
   // and flagged by validation, like every other wrong value: nothing in the file is dropped.
   if (!before) {
+    // normalizeRow already completed the row from its ID number, and the blank fields added here
+    // cannot change that answer: no second pass.
     const data = { ...emptyRecord(table), ...r.data };
-    return {
-      file, staged: r, table, recordId: randomUUID(), action: 'add', data: table === 'person' ? completeFromIdNumber(data) : data,
-      before: null, changes: NO_CHANGES,
-    };
+    return { file, staged: r, table, recordId: randomUUID(), action: 'add', data, before: null, changes: NO_CHANGES };
   }
   let data: RecordData = { ...before.data, ...r.data };
   // A re-import's month-precise 出生年月 must not overwrite the full date the record already has.
@@ -188,10 +205,10 @@ export function planIssues(ctx: ServiceContext, plan: Plan): Map<PlannedRow, Iss
   const vctx = validationContext(ctx, settings);
   const repo = ctx.store.imports;
   const idCounts = new Map<string, number>();
-  for (const [id, list] of repo.personIdIndex()) idCounts.set(id, list.length);
+  for (const [id, list] of plan.existing.personIds) idCounts.set(id, list.length);
   const codeCounts = new Map<string, number>();
-  const unitIds = new Set<string>(repo.unitNames().keys());
-  for (const [code, list] of repo.unitKeyIndex().byCode) codeCounts.set(code, list.length);
+  const unitIds = new Set<string>(plan.existing.unitIds);
+  for (const [code, list] of plan.existing.unitCodes) codeCounts.set(code, list.length);
   const members = repo.personCountsByUnit();
   const bump = (m: Map<string, number>, k: string | null, by: number) => {
     if (k) m.set(k, (m.get(k) ?? 0) + by);

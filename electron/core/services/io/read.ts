@@ -8,7 +8,7 @@
  * clerk understands (ApiError 'invalid_file'), before anything is written anywhere.
  */
 import { isUtf8 } from 'node:buffer';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
@@ -194,6 +194,12 @@ async function* guard<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T> 
 /**
  * The one "sheet" of a CSV file: the bytes streamed through the detected decoder into papaparse's
  * stream parser, so the decoded text never has to exist as one big string.
+ *
+ * Back-pressure is applied at the source, never to papaparse: when papaparse's own 16-row output
+ * buffer fills it pauses, re-parses its pending chunk on resume and polls for that on a 3 ms timer —
+ * idle seconds per 100k rows behind a consumer that normalises each row. Here its rows are taken as
+ * they come (it never pauses) and the next slice of bytes is fed only while fewer than
+ * QUEUE_HIGH rows wait, so memory stays bounded.
  */
 export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}): { encoding: TextEncoding; sheet: SheetStream } {
   const encoding = detectEncoding(file.data);
@@ -201,19 +207,88 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
   const rows = (async function* () {
     const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false });
     const decoder = iconv.decodeStream(encoding === 'utf-8-bom' ? 'utf-8' : encoding);
-    // 64 KiB slices: papaparse re-scans a chunk on every resume, so big chunks cost quadratic time.
-    // papaparse's own output buffer holds 16 rows; every time it fills, the parser pauses and its
-    // resume polls on a 3 ms timer — seconds per 100k rows behind a consumer that normalises each
-    // row. A roomier buffer after it makes those pauses rare.
-    const buffered = new PassThrough({ objectMode: true, highWaterMark: 4096 });
-    sliced(file.data.subarray(bom), onBytes, 64 * 1024).pipe(decoder).pipe(parser).pipe(buffered);
-    parser.on('error', (e) => buffered.destroy(e));
-    decoder.on('error', (e) => buffered.destroy(e));
+    const data = file.data.subarray(bom);
+    const queue: string[][] = [];
+    let head = 0;
+    let ended = false;
+    let failure: unknown = null;
+    let starved = false;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    let pos = 0;
+    // 64 KiB slices: papaparse re-scans a chunk's unfinished tail, so big chunks cost more.
+    const feed = (src: Readable) => {
+      if (pos >= data.length) {
+        src.push(null);
+        return;
+      }
+      const end = Math.min(pos + CSV_SLICE, data.length);
+      const chunk = data.subarray(pos, end);
+      pos = end;
+      onBytes(pos);
+      src.push(chunk);
+    };
+    const source = new Readable({
+      highWaterMark: CSV_SLICE,
+      read() {
+        if (queue.length - head >= QUEUE_HIGH) starved = true;
+        else feed(this);
+      },
+    });
+    parser.on('data', (record: string[]) => {
+      queue.push(record);
+      notify();
+    });
+    parser.on('end', () => {
+      ended = true;
+      notify();
+    });
+    const fail = (e: unknown) => {
+      failure ??= e;
+      notify();
+    };
+    parser.on('error', fail);
+    decoder.on('error', fail);
+    source.pipe(decoder).pipe(parser);
     let number = 0;
-    for await (const record of buffered as AsyncIterable<string[]>) {
-      number++;
-      yield { number, cells: record.map((c): Cell => (c === '' ? null : c)) };
+    try {
+      for (;;) {
+        if (head < queue.length) {
+          const record = queue[head]!;
+          queue[head++] = EMPTY_RECORD;
+          number++;
+          // In place: the parser's array is ours, and a copy per row is 100k arrays of garbage.
+          const cells: Cell[] = record;
+          for (let i = 0; i < cells.length; i++) if (cells[i] === '') cells[i] = null;
+          yield { number, cells };
+          if (head >= 4096) {
+            queue.splice(0, head);
+            head = 0;
+          }
+          continue;
+        }
+        if (failure) throw failure;
+        if (ended) return;
+        if (starved) {
+          starved = false;
+          feed(source);
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      if (!ended) source.destroy();
     }
   })();
   return { encoding, sheet: { name: null, hidden: false, rows: guard(file.name, rows) } };
 }
+
+const CSV_SLICE = 64 * 1024;
+const QUEUE_HIGH = 4096;
+const EMPTY_RECORD: string[] = [];
