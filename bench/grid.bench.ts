@@ -3,6 +3,8 @@
  * builds a 100k-person demo census (census.demo), opens the grid, scrolls it sampling every frame for
  * rows without data, and edits ~50 cells measuring keypress → saved state inside the page.
  * Baseline in the same run: fetching the same rows through the bridge from Node (no browser, no grid).
+ * Each edit is split into keypress → request sent, the request (the core's share from the bridge's
+ * Server-Timing header) and reply → saved on screen, so a slow figure says which side to look at.
  * Last line: `grid open_ms=N edit_p95_ms=N blank_frames=N`.
  */
 import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir } from '../tests/e2e/support/app';
@@ -113,13 +115,17 @@ try {
   await page.waitForTimeout(300);
   await page.locator('[data-testid="grid-person"] .ag-row[row-index="0"] .ag-cell[col-id="majorName"]').click();
   await page.evaluate(() => {
-    const w = window as unknown as { __edit: { t0: number; lat: number[] } };
-    w.__edit = { t0: 0, lat: [] };
+    const w = window as unknown as { __edit: { t0: number; lat: number[]; spans: [number, number][] } };
+    w.__edit = { t0: 0, lat: [], spans: [] };
+    performance.clearResourceTimings();
+    performance.setResourceTimingBufferSize(10_000);
     document.addEventListener('keydown', (e) => e.key === 'Enter' && (w.__edit.t0 = performance.now()), true);
     const save = document.querySelector('[data-testid="grid-save"]')!;
     new MutationObserver(() => {
       if (w.__edit.t0) {
-        w.__edit.lat.push(performance.now() - w.__edit.t0);
+        const now = performance.now();
+        w.__edit.lat.push(now - w.__edit.t0);
+        w.__edit.spans.push([w.__edit.t0, now]);
         w.__edit.t0 = 0;
       }
     }).observe(save, { attributes: true, attributeFilter: ['data-saves'] });
@@ -131,9 +137,30 @@ try {
     await page.waitForFunction((b) => document.querySelector('[data-testid="grid-save"]')?.getAttribute('data-saves') !== b, before);
   }
   const lat = await page.evaluate(() => (window as unknown as { __edit: { lat: number[] } }).__edit.lat);
+  // Where an edit's time goes: keypress → request sent (grid + React), the request (of which the core's
+  // share comes from the bridge's Server-Timing header), reply → saved state on screen.
+  const parts = await page.evaluate(() => {
+    const spans = (window as unknown as { __edit: { spans: [number, number][] } }).__edit.spans;
+    const calls = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/call')) as PerformanceResourceTiming[];
+    const out = { before: [] as number[], request: [] as number[], core: [] as number[], after: [] as number[] };
+    for (const [t0, t1] of spans) {
+      const c = calls.find((e) => e.startTime >= t0 && e.responseEnd <= t1);
+      if (!c) continue;
+      out.before.push(c.startTime - t0);
+      out.request.push(c.responseEnd - c.startTime);
+      out.core.push(c.serverTiming.find((x) => x.name === 'core')?.duration ?? 0);
+      out.after.push(t1 - c.responseEnd);
+    }
+    return out;
+  });
   row('edit: saves measured', String(lat.length));
   row('edit: p50 keypress → saved', `${pct(lat, 50).toFixed(1)} ms`);
   row('edit: p95 keypress → saved', `${pct(lat, 95).toFixed(1)} ms`);
+  const p5095 = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
+  row('  keypress → request sent', p5095(parts.before));
+  row('  request (fetch start → reply read)', p5095(parts.request));
+  row('    of which in the core', p5095(parts.core));
+  row('  reply → saved on screen', p5095(parts.after));
   const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
   row('browser JS heap', `${Math.round(heap / 1048576)} MB`);
   row('ratio: full load / Node fetch baseline', (loadedMs / fetchMs).toFixed(2));

@@ -6,13 +6,13 @@ import type { FieldValue } from '../../../shared/census/schema';
 import { cellText } from '../../../shared/grid';
 import { call, errorMessage } from '../api/client';
 import type { GridController } from './controller';
-import { useGridStatus } from './useGridStatus';
+import { useGridSelector } from './useGridStatus';
 
 const actionLabel: Record<AuditEntry['action'], string> = { create: '新增', update: '修改', delete: '删除', restore: '恢复', import: '导入' };
 
 export function HistoryPanel({ ctrl }: { ctrl: GridController }) {
-  const status = useGridStatus(ctrl);
-  const id = status.focusedId;
+  const id = useGridSelector(ctrl, (s) => s.focusedId);
+  const dataVersion = useGridSelector(ctrl, (s) => s.dataVersion);
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
 
@@ -28,7 +28,7 @@ export function HistoryPanel({ ctrl }: { ctrl: GridController }) {
     return () => {
       live = false;
     };
-  }, [ctrl, id, status.issuesVersion]);
+  }, [ctrl, id, dataVersion]);
 
   const show = (key: string | null, json: string | null): string => {
     if (json === null) return '（空）';

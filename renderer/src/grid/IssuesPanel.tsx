@@ -9,7 +9,7 @@ import type { Severity } from '../../../shared/census/issues';
 import { ruleTitle } from '../../../shared/census/rules';
 import { call, errorMessage } from '../api/client';
 import type { GridController } from './controller';
-import { useGridStatus } from './useGridStatus';
+import { useGridSelector } from './useGridStatus';
 
 type IssueRow = MethodOutput<'issues.list'>['issues'][number];
 const LIMIT = 300;
@@ -51,7 +51,7 @@ function Explain({ issue, onSaved }: { issue: IssueRow; onSaved(): void }) {
 }
 
 export function IssuesPanel({ ctrl }: { ctrl: GridController }) {
-  const status = useGridStatus(ctrl);
+  const issuesVersion = useGridSelector(ctrl, (s) => s.issuesVersion);
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [rule, setRule] = useState('');
   const [page, setPage] = useState<MethodOutput<'issues.list'> | null>(null);
@@ -73,7 +73,7 @@ export function IssuesPanel({ ctrl }: { ctrl: GridController }) {
       live = false;
       clearTimeout(t);
     };
-  }, [ctrl, severity, rule, status.issuesVersion, refresh]);
+  }, [ctrl, severity, rule, issuesVersion, refresh]);
 
   return (
     <aside className="hc-side" data-testid="grid-issues-panel">

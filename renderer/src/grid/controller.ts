@@ -19,7 +19,7 @@ import {
 } from '../../../shared/grid';
 import { escapeFormula } from '../../../shared/io/escape';
 import { call, errorMessage } from '../api/client';
-import { type GridRow, tableFields } from './model';
+import { type GridRow, tableFields, usesPicker } from './model';
 import { codeIndex, OptionIndex } from './search';
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; label: string } | { kind: 'error'; message: string };
@@ -40,7 +40,10 @@ export interface GridStatus {
   focusedId: string | null;
   /** One line of advice after an action (e.g. columns a paste dropped) */
   notice: string | null;
+  /** Moves when the issues shown in the panel may have changed (not on edits that leave them alone) */
   issuesVersion: number;
+  /** Moves on every saved change, for the history panel */
+  dataVersion: number;
   /** Completed saves so far: tests and the benchmark wait for it to move */
   saves: number;
 }
@@ -93,7 +96,7 @@ export class GridController {
   pendingCommit: 'Enter' | 'Tab' | 'ShiftTab' | null = null;
   status: GridStatus = {
     loading: true, loaded: 0, total: 0, shown: 0, counts: { error: 0, warning: 0 }, save: { kind: 'idle' },
-    canUndo: false, canRedo: false, undoLabel: null, redoLabel: null, focusedId: null, notice: null, issuesVersion: 0, saves: 0,
+    canUndo: false, canRedo: false, undoLabel: null, redoLabel: null, focusedId: null, notice: null, issuesVersion: 0, dataVersion: 0, saves: 0,
   };
   readonly lookups: CellLookups = {
     unitName: (id) => this.units.get(id),
@@ -372,6 +375,13 @@ export class GridController {
     return this.run(planClear(this.view(), r), '清除内容');
   }
 
+  /** An editor's committed value: pickers give typed values, text editors the clerk's text (normalised by the core) */
+  commitEdit(id: string, key: string, v: FieldValue): void {
+    const f = this.fields[this.fieldIndex.get(key) ?? -1];
+    if (!f) return;
+    void this.setCell(id, key, usesPicker(f) ? { value: v } : { text: v == null ? '' : String(v) });
+  }
+
   setCell(id: string, key: string, change: { value: FieldValue } | { text: string }): Promise<void> {
     const f = fieldDef(this.table, key);
     const c: CellChange = 'value' in change ? { id, field: key, value: change.value } : { id, field: key, text: change.text };
@@ -419,9 +429,9 @@ export class GridController {
     select?: Bounds,
     after?: () => void,
   ): Promise<void> {
+    const idle = this.pending === 0;
     this.pending++;
-    this.set({ save: { kind: 'saving' }, notice });
-    const job = this.queue.then(async () => {
+    const run = async () => {
       const ids = new Set([...req.changes.map((c) => c.id), ...req.remove]);
       const before = new Map<string, RowValues>();
       for (const id of ids) {
@@ -441,8 +451,12 @@ export class GridController {
         this.pending--;
         this.set({ save: { kind: 'error', message: errorMessage(e) } });
       }
-    });
+    };
+    // When nothing is queued the request leaves now, within the keystroke, so the core works while the
+    // browser is still moving the focus and painting; otherwise it waits for the actions before it.
+    const job = idle ? run() : this.queue.then(run);
     this.queue = job;
+    this.set({ save: { kind: 'saving' }, notice });
     return job;
   }
 
@@ -450,17 +464,24 @@ export class GridController {
     const add: GridRow[] = [];
     const update: GridRow[] = [];
     const remove: GridRow[] = [];
+    // The issues panel re-reads the whole list (~20 ms in the core at 100k): only when it may show
+    // something else — issues or totals changed, or a listed record changed (its label may have).
+    let issuesMoved = result.counts.error !== this.status.counts.error || result.counts.warning !== this.status.counts.warning || result.removed.length > 0;
     for (const r of result.rows) {
       const old = this.byId.get(r.id);
       const iss = result.issues[r.id];
       const next: GridRow = { id: r.id, v: r.values, iss: iss ? (iss.length ? iss : null) : (old?.iss ?? null) };
+      if (next.iss || old?.iss) issuesMoved = true;
       this.replace(next);
       (old ? update : add).push(next);
     }
+    const rowIds = new Set(result.rows.map((r) => r.id));
     for (const [id, iss] of Object.entries(result.issues)) {
       const old = this.byId.get(id);
-      if (!old || result.rows.some((r) => r.id === id)) continue;
+      if (!old || rowIds.has(id)) continue;
       const next = { ...old, iss: iss.length ? iss : null };
+      if (JSON.stringify(next.iss) === JSON.stringify(old.iss)) continue;
+      issuesMoved = true;
       this.replace(next);
       update.push(next);
     }
@@ -482,7 +503,8 @@ export class GridController {
       total: this.byId.size,
       loaded: this.byId.size,
       shown: this.api?.getDisplayedRowCount() ?? this.byId.size,
-      issuesVersion: this.status.issuesVersion + 1,
+      issuesVersion: this.status.issuesVersion + (issuesMoved ? 1 : 0),
+      dataVersion: this.status.dataVersion + 1,
     });
   }
 
