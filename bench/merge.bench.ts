@@ -120,6 +120,11 @@ function rawRows(table: TableName, csv: string): SqlValue[][] {
 }
 
 const fmt = (s: number) => s.toFixed(2).padStart(8);
+/** User + system CPU seconds of this process since `from` (includes libuv's inflate threads) */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1e6;
+};
 
 const list = counties();
 if (!existsSync(path.join(cacheDir, 'READY')) || readdirSync(cacheDir).filter((f) => f.endsWith('.hcpkg')).length < list.length) {
@@ -143,6 +148,8 @@ try {
 
   console.log('\n  packages   merge s   (cumulative)');
   const t0 = performance.now();
+  // CPU seconds beside wall seconds: on a shared machine the wall figure moves with other load.
+  const cpu0 = process.cpuUsage();
   let merged = 0;
   for (const [i, f] of files.entries()) {
     const r = await mergePackages(core.ctx, [{ name: path.basename(f), data: readFileSync(f) }], { trustNewKeys: true, countPending: false });
@@ -152,10 +159,13 @@ try {
     if ((i + 1) % 10 === 0) console.log(`  ${String(i + 1).padStart(8)}  ${fmt((performance.now() - t0) / 1000)}`);
   }
   const mergeS = (performance.now() - t0) / 1000;
+  const mergeCpu = cpuSince(cpu0);
   const rssMerge = process.resourceUsage().maxRSS * 1024;
   const ts = performance.now();
+  const cpuS = process.cpuUsage();
   const summary = await core.dispatch('census.summary', {});
   const summaryS = (performance.now() - ts) / 1000;
+  const summaryCpu = cpuSince(cpuS);
   core.close();
   if (!summary.ok) throw new Error(summary.error.message);
 
@@ -164,6 +174,7 @@ try {
   // The same page cache the merge uses, so the ratio shows the merge's own overhead.
   raw.packages.ensureCache(MERGE_CACHE_MB);
   const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
   let rawPersons = 0;
   for (const f of files) {
     const entries = await inflateAll(readFileSync(f));
@@ -175,14 +186,15 @@ try {
     });
   }
   const rawS = (performance.now() - t1) / 1000;
+  const rawCpu = cpuSince(cpu1);
   raw.close();
   if (recordColumns('person').length !== 2 + fieldsOf.person.length + 6) throw new Error('column layout changed');
 
-  console.log(`\n${'merge (read, verify, replace, insert)'.padEnd(40)} ${fmt(mergeS)} s   ${Math.round(merged / mergeS)} persons/s`);
-  console.log(`${'raw: inflate + parse + insert'.padEnd(40)} ${fmt(rawS)} s   ${Math.round(rawPersons / rawS)} persons/s`);
+  console.log(`\n${'merge (read, verify, replace, insert)'.padEnd(40)} ${fmt(mergeS)} s   ${Math.round(merged / mergeS)} persons/s   cpu ${mergeCpu.toFixed(2)} s`);
+  console.log(`${'raw: inflate + parse + insert'.padEnd(40)} ${fmt(rawS)} s   ${Math.round(rawPersons / rawS)} persons/s   cpu ${rawCpu.toFixed(2)} s`);
   console.log(`${'ratio merge / raw'.padEnd(40)} ${fmt(mergeS / rawS)}`);
   console.log(`${'persons in province (summary)'.padEnd(40)} ${String((summary.result as { persons: number }).persons).padStart(8)}`);
-  console.log(`${'census.summary incl. validation, dups'.padEnd(40)} ${fmt(summaryS)} s`);
+  console.log(`${'census.summary incl. validation, dups'.padEnd(40)} ${fmt(summaryS)} s   cpu ${summaryCpu.toFixed(2)} s`);
   console.log(`${'peak RSS before merge / after merge'.padEnd(40)} ${String(Math.round(rssBefore / 1048576)).padStart(8)} / ${Math.round(rssMerge / 1048576)} MB`);
   console.log(`merge persons=${merged} s=${mergeS.toFixed(2)} raw_s=${rawS.toFixed(2)} rss_mb=${Math.round(rssMerge / 1048576)}`);
 } finally {

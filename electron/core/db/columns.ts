@@ -103,8 +103,7 @@ export function dataToSql(table: TableName, data: RecordData): SqlValue[] {
 /** Reads the data columns of a raw row starting at `offset`. */
 export function dataFromSql(table: TableName, raw: readonly unknown[], offset: number): RecordData {
   const data: RecordData = {};
-  codecs[table].forEach((c, i) => {
-    data[c.key] = c.fromSql(raw[offset + i]);
-  });
+  const list = codecs[table];
+  for (let i = 0; i < list.length; i++) data[list[i]!.key] = list[i]!.fromSql(raw[offset + i]);
   return data;
 }

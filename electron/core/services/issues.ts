@@ -38,7 +38,7 @@ export interface CensusIssues {
   generation: number;
   /** Every issue, units first, in stored order (built lazily after a change) */
   readonly issues: Issue[];
-  meta: Map<string, RecordMeta>;
+  readonly meta: Pick<ReadonlyMap<string, RecordMeta>, 'get'>;
   counts: Counts;
   /** Totals per table */
   tableCounts: Record<TableName, Counts>;
@@ -51,12 +51,13 @@ class Cache implements CensusIssues {
   generation: number;
   explainedWarnings = 0;
   readonly records: Record<TableName, Map<string, RecordState>> = { person: new Map(), unit: new Map() };
-  readonly meta = new Map<string, RecordMeta>();
+  /** A view over `records` (ids are UUIDs, unique across both tables): no second million-entry map */
+  readonly meta = { get: (id: string): RecordMeta | undefined => this.records.person.get(id) ?? this.records.unit.get(id) };
   readonly tableCounts: Record<TableName, Counts> = { person: { error: 0, warning: 0 }, unit: { error: 0, warning: 0 } };
   /** Cross-record counts, kept in step with `records` */
   readonly idCounts = new Map<string, number>();
-  /** ID number counts per area ("area|ID") */
-  readonly idAreaCounts = new Map<string, number>();
+  /** ID number counts per area: area → ID → count (nested, so no "area|ID" string per lookup) */
+  readonly idAreaCounts = new Map<string, Map<string, number>>();
   readonly creditCounts = new Map<string, number>();
   readonly unitMembers = new Map<string, number>();
   private flat: Issue[] | null = null;
@@ -86,7 +87,7 @@ class Cache implements CensusIssues {
 
   lookups(): CrossLookups {
     return {
-      personsWithIdNumber: (x, area) => (area === undefined ? this.idCounts.get(x) : this.idAreaCounts.get(`${area}|${x}`)) ?? 0,
+      personsWithIdNumber: (x, area) => (area === undefined ? this.idCounts.get(x) : this.idAreaCounts.get(area)?.get(x)) ?? 0,
       unitExists: (x) => this.records.unit.has(x),
       personsInUnit: (x) => this.unitMembers.get(x) ?? 0,
       unitsWithCreditCode: (x) => this.creditCounts.get(x) ?? 0,
@@ -95,17 +96,15 @@ class Cache implements CensusIssues {
 
   /** Adds a record's keys to the cross-record counts (sign +1) or takes them out (-1) */
   count(table: TableName, s: Pick<RecordState, 'key' | 'unitId' | 'area'>, sign: 1 | -1): void {
-    const bump = (m: Map<string, number>, k: string | null) => {
-      if (!k) return;
-      const n = (m.get(k) ?? 0) + sign;
-      if (n) m.set(k, n);
-      else m.delete(k);
-    };
     if (table === 'person') {
-      bump(this.idCounts, s.key);
-      bump(this.idAreaCounts, s.key && `${s.area}|${s.key}`);
-      bump(this.unitMembers, s.unitId);
-    } else bump(this.creditCounts, s.key);
+      if (s.key) {
+        bump(this.idCounts, s.key, sign);
+        let inArea = this.idAreaCounts.get(s.area);
+        if (!inArea) this.idAreaCounts.set(s.area, (inArea = new Map()));
+        bump(inArea, s.key, sign);
+      }
+      bump(this.unitMembers, s.unitId, sign);
+    } else bump(this.creditCounts, s.key, sign);
   }
 
   /** Replaces a record's state (null removes it), keeping the counts right */
@@ -116,13 +115,18 @@ class Cache implements CensusIssues {
     if (next) {
       for (const i of next.issues) tc[i.severity]++;
       this.records[table].set(id, next);
-      this.meta.set(id, { label: next.label, source: next.source });
     } else {
       this.records[table].delete(id);
-      this.meta.delete(id);
     }
     this.flat = null;
   }
+}
+
+function bump(m: Map<string, number>, k: string | null, sign: 1 | -1): void {
+  if (!k) return;
+  const n = (m.get(k) ?? 0) + sign;
+  if (n) m.set(k, n);
+  else m.delete(k);
 }
 
 const cache = new WeakMap<ServiceContext, Cache>();
@@ -137,31 +141,57 @@ function keysOf(table: TableName, row: RecordRow): Pick<RecordState, 'key' | 'un
   return { key: str(data.creditCode)?.toUpperCase() ?? null, unitId: null, area: row.areaCode };
 }
 
+/** Shared by the (many) records without issues; never mutated */
+const NO_ISSUES: Issue[] = [];
+
 function stateOf(table: TableName, row: RecordRow, issues: Issue[]): RecordState {
-  return { ...keysOf(table, row), label: recordLabel(table, row.data), source: row.source, issues };
+  const data = row.data;
+  const key = str(table === 'person' ? data.idNumber : data.creditCode);
+  return {
+    key: key === null ? null : key.toUpperCase(),
+    unitId: table === 'person' ? str(data.unitId) : null,
+    area: row.areaCode,
+    label: recordLabel(table, data),
+    source: row.source,
+    issues: issues.length ? issues : NO_ISSUES,
+  };
 }
 
 function fullPass(ctx: ServiceContext): Cache {
   const settings = requireSettings(ctx);
   const c = new Cache(ctx.generation.value);
-  // One read of each table: the lookups and the rules both walk the same arrays.
-  const read = (table: TableName): RecordRow[] => {
-    const rows: RecordRow[] = [];
-    for (const r of ctx.store.records[table].iterate()) {
-      rows.push(r);
-      c.count(table, keysOf(table, r), 1);
-    }
-    return rows;
-  };
-  const units = read('unit');
-  for (const u of units) c.records.unit.set(u.id, stateOf('unit', u, []));
-  const persons = read('person');
-  const vctx = validationContext(ctx, settings);
-  const lookups = c.lookups();
-  for (const [table, rows] of [['unit', units], ['person', persons]] as const) {
-    for (const r of rows) c.put(table, r.id, stateOf(table, r, validateRecord(table, r.id, r.data, vctx, lookups, r.areaCode)));
+  // Persons are streamed, never held all at once (a merged province has a million): the counts the
+  // cross-record rules need come first from a pass over three columns, then each record is
+  // validated as it is read.
+  for (const [, area, idNumber, unitId] of ctx.store.persons.iterateFields(['idNumber', 'unitId'])) {
+    const key = str(idNumber as RecordData[string]);
+    c.count('person', { key: key === null ? null : key.toUpperCase(), unitId: str(unitId as RecordData[string]), area: area as string }, 1);
   }
+  const units: RecordRow[] = [];
+  for (const u of ctx.store.units.iterate()) {
+    units.push(u);
+    const s = stateOf('unit', u, NO_ISSUES);
+    c.count('unit', s, 1);
+    c.records.unit.set(u.id, s);
+  }
+  const vctx = memoizedTownships(validationContext(ctx, settings));
+  const lookups = c.lookups();
+  for (const u of units) c.put('unit', u.id, stateOf('unit', u, validateRecord('unit', u.id, u.data, vctx, lookups, u.areaCode)));
+  for (const p of ctx.store.persons.iterate()) c.put('person', p.id, stateOf('person', p, validateRecord('person', p.id, p.data, vctx, lookups, p.areaCode)));
   return c;
+}
+
+/** The same context with township verdicts remembered: a census has a few hundred townships and a million records */
+function memoizedTownships(vctx: ValidationContext): ValidationContext {
+  const known = new Map<string, ReturnType<ValidationContext['townshipStatus']>>();
+  return {
+    ...vctx,
+    townshipStatus(code) {
+      let s = known.get(code);
+      if (s === undefined) known.set(code, (s = vctx.townshipStatus(code)));
+      return s;
+    },
+  };
 }
 
 export function censusIssues(ctx: ServiceContext): CensusIssues {
