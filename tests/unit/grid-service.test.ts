@@ -11,7 +11,7 @@ import { validateCensus } from '../../shared/census/validate';
 import { validationContext } from '../../electron/core/services/context';
 import { censusIssues, type CensusIssues } from '../../electron/core/services/issues';
 import { validPerson, validUnit } from '../fixtures/records';
-import { DONGCHENG, openTestCore, removeDir, type TestCore } from '../fixtures/core';
+import { openCensusWithUnit, openTestCore, removeDir, type TestCore } from '../fixtures/core';
 
 function idFor(body17: string): string {
   return body17 + idCheckChar(body17);
@@ -29,10 +29,9 @@ afterEach(() => {
 });
 
 async function setUp() {
-  t = await openTestCore();
-  await t.call('census.setup', DONGCHENG);
-  const { row: unit } = await t.call('units.create', { data: validUnit({ reportedSwCount: null }) });
-  return { t, unitId: unit.id };
+  const opened = await openCensusWithUnit();
+  t = opened.t;
+  return opened;
 }
 
 /** Every issue the cache serves, against a from-scratch validation of the stored census */

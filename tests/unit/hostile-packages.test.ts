@@ -6,19 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
 import { verifyPackages } from '../../electron/core/services/packages';
 import { removeDir, tempDir } from '../fixtures/core';
 import {
   countyCensus, exportTo, fileHash, HEFEI, LUYANG, rawZip, repack, unpack, writeFile, YAOHAI, type RawEntry,
 } from '../fixtures/packages';
+import { runCli } from '../fixtures/cli';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
+const run = runCli;
 
 let dir: string;
 let db: string;

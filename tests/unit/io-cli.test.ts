@@ -1,21 +1,15 @@
 /** `headcount import | template | export-data | error-report`, run in-process through main(). */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
 import { removeDir, tempDir } from '../fixtures/core';
 import { csvRows, MESSY_ROWS, messyWorkbookSheets, writeBadFiles, writeCsv, writeXlsx, type BadFiles } from '../fixtures/township-returns';
+import { runCli, sha256File } from '../fixtures/cli';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
+const run = runCli;
 
-const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+const sha = sha256File;
 
 let dir: string;
 let db: string;

@@ -2,17 +2,12 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
 import { openCoreForFile } from '../../electron/core/app';
 import { removeDir, tempDir } from '../fixtures/core';
 import { fileHash, HEFEI, LUYANG, YAOHAI } from '../fixtures/packages';
+import { runCli } from '../fixtures/cli';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
+const run = runCli;
 
 let dir: string;
 const p = (name: string) => path.join(dir, name);

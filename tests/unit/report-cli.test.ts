@@ -6,16 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
 import { layoutOf } from '../../electron/core/services/reports/xlsx';
 import { removeDir, tempDir } from '../fixtures/core';
+import { runCli } from '../fixtures/cli';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
+const run = runCli;
 
 interface JsonTable {
   id: string;

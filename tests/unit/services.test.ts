@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
-import { validPerson, validUnit } from '../fixtures/records';
-import { DONGCHENG, openTestCore, removeDir, type TestCore } from '../fixtures/core';
+import { validPerson } from '../fixtures/records';
+import { DONGCHENG, openCensusWithUnit, openTestCore, removeDir, type TestCore } from '../fixtures/core';
 
 const body = '11010119900101123';
 const GOOD_ID = body + idCheckChar(body);
@@ -15,10 +15,9 @@ afterEach(() => {
 });
 
 async function setUp() {
-  t = await openTestCore();
-  await t.call('census.setup', DONGCHENG);
-  const { row: unit } = await t.call('units.create', { data: validUnit({ reportedSwCount: null }) });
-  return { t, unitId: unit.id };
+  const opened = await openCensusWithUnit();
+  t = opened.t;
+  return opened;
 }
 
 describe('census setup', () => {
