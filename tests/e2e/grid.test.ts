@@ -83,6 +83,8 @@ describe('persons spreadsheet', () => {
     await expect.poll(() => grid.isFocused(0, 'name')).toBe(true);
     // Each Tab commits the cell (one save) and opens the next cell's editor, as in a data-entry form.
     const typeText = async (text: string) => {
+      // A picker's search box mounts a moment after Tab opens the editor; type once it has the focus, as a person would.
+      await page.waitForFunction(() => document.activeElement?.tagName === 'INPUT');
       if (/^[\x20-\x7e]+$/.test(text)) await kb.type(text);
       else await kb.insertText(text);
     };
