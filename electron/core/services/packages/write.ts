@@ -17,7 +17,7 @@ import {
   columnsOf, CSV_DIALECT, csvLine, encodeCell, formatFingerprint, MANIFEST_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, RESOURCES,
   SIGNATURE_FILE, tableSchemaOf, type HeadcountSection, type ResourceManifestEntry, type ResourceName, type SignatureFile,
 } from '../../../../shared/package';
-import type { ReceivedAuditRow } from '../../db';
+import type { PackageDecisionRow, ReceivedAuditRow } from '../../db';
 import { signBytes, startEncryption } from './crypto';
 import { fsyncPath } from '../../fs/durable';
 
@@ -31,15 +31,8 @@ export interface ExplanationOut {
   at: string;
 }
 
-export interface DecisionOut {
-  idNumber: string;
-  areas: string;
-  chosenArea: string;
-  reason: string;
-  operator: string;
-  at: string;
-  decidedBy: string;
-}
+/** A duplicate decision as it travels in the package: the row the store keeps. */
+export type DecisionOut = PackageDecisionRow;
 
 export interface PackageContent {
   units(): Iterable<RecordRow>;
