@@ -267,3 +267,18 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
 const CSV_SLICE = 64 * 1024;
 const QUEUE_HIGH = 4096;
 const EMPTY_RECORD: string[] = [];
+
+/** A spreadsheet opened for reading: its format, the CSV's encoding, and its sheets in order. */
+export interface OpenedFile {
+  format: FileFormat;
+  encoding: TextEncoding | null;
+  sheets: AsyncIterable<SheetStream>;
+}
+
+/** Opens `file` on this thread (the worker's side of worker/sheets.ts, and its fallback). */
+export function openSpreadsheet(file: InputFile, onBytes: (n: number) => void = () => {}): OpenedFile {
+  const format = sniffFormat(file);
+  if (format === 'xlsx') return { format, encoding: null, sheets: readXlsx(file, onBytes) };
+  const { encoding, sheet } = readCsv(file, onBytes);
+  return { format, encoding, sheets: (async function* () { yield sheet; })() };
+}
