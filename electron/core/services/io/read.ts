@@ -214,6 +214,11 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
       },
     });
     parser.on('data', (record: string[]) => {
+      if (record.length > MAX_CSV_FIELDS) {
+        fail(invalid(file.name, `第 ${number + queue.length - head + 1} 行有 ${record.length} 列，超过上限 ${MAX_CSV_FIELDS} 列（Excel 的列数上限），已拒绝`, 'too_many_columns'));
+        source.destroy();
+        return;
+      }
       queue.push(record);
       notify();
     });
@@ -265,6 +270,8 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
 }
 
 const CSV_SLICE = 64 * 1024;
+/** Excel's own column limit (XFD) */
+const MAX_CSV_FIELDS = 16_384;
 const QUEUE_HIGH = 4096;
 const EMPTY_RECORD: string[] = [];
 
