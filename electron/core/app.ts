@@ -42,8 +42,9 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
     events,
     now: opts.now ?? (() => new Date()),
     generation: { value: 0 },
+    app: { version: appVersion(), dbPath },
   };
-  const dispatch = createDispatch(createHandlers(ctx, { version: appVersion(), dbPath }), (e) => {
+  const dispatch = createDispatch(createHandlers(ctx), (e) => {
     process.stderr.write(`[headcount] internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   });
   let backupTimer: NodeJS.Timeout | undefined;
