@@ -117,7 +117,9 @@ const electronOnlyInMain = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'resources/**', '**/*.d.ts', 'bin/**', 'scripts/*.mjs'] },
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'resources/**', '**/*.d.ts'] },
+  // Plugins for every file (plain .mjs scripts get the layer and package rules too, without types)
+  { plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX } },
   {
     files: SOURCES,
     languageOptions: {
@@ -125,7 +127,6 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
-    plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
     settings: {
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
       'import-x/extensions': ['.ts', '.tsx', '.mts', '.js', '.mjs'],

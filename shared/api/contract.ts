@@ -40,6 +40,8 @@ export const contract = {
     z.array(divisionSchema),
   ),
   'divisions.children': method(z.object({ code: z.string() }), z.array(divisionSchema)),
+  /** Every township inside the census area (a city's or province's too), so codes read as names everywhere */
+  'divisions.townships': method(z.object({}), z.array(divisionSchema)),
   'census.get': method(z.object({}), censusSettingsSchema.nullable()),
   'census.setup': method(
     z.object({

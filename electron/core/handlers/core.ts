@@ -9,6 +9,7 @@ import type { Handlers } from '../dispatch';
 import { censusSummary, getCensus, setOperator, setupCensus } from '../services/census';
 import type { ServiceContext } from '../services/context';
 import { loadDemo } from '../services/demo';
+import { townshipsOf } from '../services/io/places';
 import { ensureOfficeKey, ownFingerprint } from '../services/packages/keys';
 import { explainIssue, listIssues } from '../services/issues';
 import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } from '../services/records';
@@ -37,6 +38,7 @@ export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {
     'app.info': () => ({ version: ctx.app.version, dbPath: ctx.app.dbPath, hasCensus: getCensus(ctx) != null, fingerprint: ownFingerprint(ctx) }),
     'divisions.search': (q) => ctx.divisions.search(q.query, { levels: q.levels, within: q.within, limit: q.limit }),
     'divisions.children': (q) => ctx.divisions.children(q.code),
+    'divisions.townships': () => townshipsOf(ctx).list,
     'census.get': () => getCensus(ctx),
     // The office key pair is made with the census, so its fingerprint can be read out by phone before any export.
     'census.setup': (q) => {
