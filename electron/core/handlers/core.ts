@@ -4,6 +4,7 @@ import type { gridMethods } from '../../../shared/api/methods/grid';
 import type { ioMethods } from '../../../shared/api/methods/io';
 import type { packageMethods } from '../../../shared/api/methods/packages';
 import type { reportMethods } from '../../../shared/api/methods/reports';
+import type { workspaceMethods } from '../../../shared/api/methods/workspace';
 import type { RecordData } from '../../../shared/census/schema';
 import type { Handlers } from '../dispatch';
 import { censusSummary, getCensus, setOperator, setupCensus } from '../services/census';
@@ -17,7 +18,7 @@ import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } fr
 /** The methods no capability module of the contract claims */
 export type CoreMethod = Exclude<
   MethodName,
-  keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods
+  keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
 >;
 
 export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {

@@ -1,5 +1,6 @@
 /** Every contract method's handler, assembled from one module per capability. */
 import type { Handlers } from '../dispatch';
+import type { workspaceMethods } from '../../../shared/api/methods/workspace';
 import type { ServiceContext } from '../services/context';
 import { coreHandlers } from './core';
 import { gridHandlers } from './grid';
@@ -7,7 +8,8 @@ import { ioHandlers } from './io';
 import { packagesHandlers } from './packages';
 import { reportsHandlers } from './reports';
 
-export function createHandlers(ctx: ServiceContext): Handlers {
+/** Every method that works on an open census; the workspace methods come from ./workspace. */
+export function createHandlers(ctx: ServiceContext): Omit<Handlers, keyof typeof workspaceMethods> {
   return {
     ...coreHandlers(ctx),
     ...gridHandlers(ctx),
