@@ -58,8 +58,9 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
     events,
     now: opts.now ?? (() => new Date()),
     generation: { value: 0 },
+    app: { version: appVersion(), dbPath },
   };
-  const dispatch = createDispatch({ ...createHandlers(ctx, { version: appVersion(), dbPath }), ...fixedFileWorkspaceHandlers() }, logInternal);
+  const dispatch = createDispatch({ ...createHandlers(ctx), ...fixedFileWorkspaceHandlers() }, logInternal);
   let backupTimer: NodeJS.Timeout | undefined;
   if (opts.backupsDir) {
     const dir = opts.backupsDir;
@@ -118,8 +119,8 @@ export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
   let inner: Dispatch = () => Promise.resolve({ ok: false, error: { code: 'internal', message: '程序尚未就绪' } });
   let corrupted: string | null = null;
   const rebuild = (s: Session | null) => {
-    ctx = s ? { store: s.store, divisions, events, now, generation: { value: 0 } } : null;
-    const handlers = ctx ? { ...closed, ...createHandlers(ctx, { version, dbPath: s!.dbPath }), ...fromWorkspace } : { ...closed, ...fromWorkspace };
+    ctx = s ? { store: s.store, divisions, events, now, generation: { value: 0 }, app: { version, dbPath: s.dbPath } } : null;
+    const handlers = ctx ? { ...closed, ...createHandlers(ctx), ...fromWorkspace } : { ...closed, ...fromWorkspace };
     inner = createDispatch(handlers, (e) => {
       if (isCorruption(e)) corrupted = e instanceof Error ? e.message : String(e);
       logInternal(e);
