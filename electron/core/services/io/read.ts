@@ -251,7 +251,7 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
           }
           continue;
         }
-        if (failure) throw failure;
+        if (failure) throw failure as Error;
         if (ended) return;
         if (starved) {
           starved = false;
