@@ -17,6 +17,8 @@ import { cellText } from '../../../shared/grid';
 import { call } from '../api/client';
 import type { GridController } from './controller';
 import { PickerEditor } from './editors';
+import { DELTA, gridKeyAction, type GridKeyAction } from './keys';
+import { commitOf, isImeKey, isPrintable } from './typing';
 import { cellIssues, errorsOf, GROUPS, ROW_NUMBER_COL, STATUS_COL, usesPicker, type GridRow } from './model';
 
 // Community modules only: the range, clipboard and fill handle below are our own.
@@ -170,7 +172,11 @@ interface Props {
   onLayoutChange(): void;
 }
 
-const ARROWS: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+/** Empties an editor's input the way typing would (its listeners see an input event) */
+function clearInput(input: HTMLInputElement): void {
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, '');
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
 
 export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLayoutChange }: Props) {
   const columnDefs = useMemo(() => buildColumns(ctrl), [ctrl]);
@@ -184,6 +190,135 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
   }, []);
 
   const editing = () => (ctrl.api?.getEditingCells().length ?? 0) > 0;
+  const rootRef = useRef<HTMLDivElement>(null);
+  const intakeRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!rootRef.current || !intakeRef.current) return;
+    return ctrl.intake.attach(rootRef.current, intakeRef.current);
+  }, [ctrl]);
+
+  const runKeyAction = (action: GridKeyAction): void => {
+    const api = ctrl.api;
+    if (!api) return;
+    switch (action.kind) {
+      case 'undo':
+        return void ctrl.undoLast();
+      case 'redo':
+        return void ctrl.redoLast();
+      case 'fillDown':
+        return void ctrl.fillDown();
+      case 'find':
+        return onFind();
+      case 'clear':
+        return void ctrl.clear();
+      case 'addRow':
+        return void ctrl.addRow().then((id) => ctrl.focusRow(id));
+      case 'deleteRows': {
+        const ids = ctrl.selectedRowIds();
+        if (ids.length) onDeleteRows(ids);
+        return;
+      }
+      case 'selectAll':
+        return ctrl.selectAll();
+      case 'openForm':
+        if (ctrl.status.focusedId) onOpenForm(ctrl.status.focusedId);
+        return;
+      case 'extend':
+        return ctrl.extendRange(...DELTA[action.dir]);
+      case 'extendToEdge':
+        return ctrl.extendToEdge(...DELTA[action.dir]);
+    }
+  };
+
+  /** Opens the focused cell's editor from the keyboard; true when the key was taken */
+  const startTyping = (e: React.KeyboardEvent<HTMLDivElement>): boolean => {
+    const api = ctrl.api;
+    const native = e.nativeEvent;
+    const at = api?.getFocusedCell();
+    const cellEl = (e.target as HTMLElement).closest('.ag-cell');
+    if (!api || !at || at.rowIndex == null || !cellEl) return false;
+    const f = ctrl.fields[ctrl.fieldIndex.get(at.column.getColId()) ?? -1];
+    if (!f) return false;
+    const ime = isImeKey(native);
+    if (!ime && !isPrintable(native)) return false;
+    const intake = ctrl.intake;
+    if (usesPicker(f)) {
+      // The picker mounts a moment later: until then keys and compositions gather in the intake.
+      if (!ime) {
+        e.preventDefault();
+        intake.seeded(e.key);
+      }
+      intake.open(ime ? '' : e.key, cellEl);
+      e.stopPropagation();
+      api.startEditingCell({ rowIndex: at.rowIndex, colKey: at.column });
+      return true;
+    }
+    if (!ime) {
+      // AG Grid opens the text editor with this key in it; a composition right after replaces it.
+      intake.seeded(e.key);
+      return false;
+    }
+    // An IME key: open the editor empty now, so the composition that follows lands in it.
+    api.startEditingCell({ rowIndex: at.rowIndex, colKey: at.column });
+    const input = cellEl.querySelector('input');
+    if (input) {
+      clearInput(input);
+      input.focus({ preventScroll: true });
+    }
+    e.stopPropagation();
+    return true;
+  };
+
+  /**
+   * While an editor opens (its input not focused yet) keys would hit the cell and be lost: a text editor
+   * that is already in the page gets the focus and the key; otherwise keys and compositions gather in
+   * the intake, Enter/Tab wait, and Space in a multi-select is remembered as a tick.
+   */
+  const whileOpening = (e: React.KeyboardEvent<HTMLDivElement>): void => {
+    const api = ctrl.api;
+    const intake = ctrl.intake;
+    const native = e.nativeEvent;
+    const target = e.target as HTMLElement;
+    const inIntake = target === intake.input;
+    const cell = api?.getEditingCells()[0];
+    const f = cell ? ctrl.fields[ctrl.fieldIndex.get(cell.column?.getColId() ?? '') ?? -1] : undefined;
+    if (!api || !f || (!inIntake && target.tagName === 'INPUT')) return;
+    const ime = isImeKey(native);
+    if (!usesPicker(f)) {
+      if (commitOf(native) || e.key === 'Escape') intake.flushPendingText();
+      const input = rootRef.current?.querySelector<HTMLInputElement>('.ag-cell-inline-editing input');
+      if (!input || inIntake || !(ime || isPrintable(native))) return;
+      e.stopPropagation();
+      if (ime) input.focus({ preventScroll: true });
+      else {
+        e.preventDefault();
+        intake.typeWhenFocused(input, e.key);
+      }
+      return;
+    }
+    const commit = commitOf(native);
+    if (commit) {
+      e.preventDefault();
+      e.stopPropagation();
+      if (!intake.opening) intake.open('', null);
+      intake.pendingCommit = commit;
+    } else if (e.key === 'Escape' && inIntake) {
+      e.preventDefault();
+      api.stopEditing(true);
+      intake.reset();
+      const at = ctrl.focused();
+      if (at) ctrl.focusCell(at);
+    } else if (e.key === ' ' && !ime && f.type === 'codes') {
+      e.preventDefault();
+      e.stopPropagation();
+      if (!intake.opening) intake.open('', null);
+      intake.ticks.push(intake.input?.value ?? '');
+    } else if (!inIntake && (ime || isPrintable(native))) {
+      e.stopPropagation();
+      if (!ime) e.preventDefault();
+      intake.open((intake.opening ? (intake.input?.value ?? '') : '') + (ime ? '' : e.key), null);
+    }
+  };
 
   const onKeyDownCapture = useCallback(
     (e: React.KeyboardEvent<HTMLDivElement>) => {
@@ -191,71 +326,21 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       keepRange.current = false;
       if (!api) return;
       if (editing()) {
-        // Keys typed while a picker is still opening would be lost: keep them for it.
-        const t = e.target as HTMLElement;
-        const cell = api.getEditingCells()[0];
-        const col = cell?.column?.getColId();
-        const f = col ? ctrl.fields[ctrl.fieldIndex.get(col) ?? -1] : undefined;
-        if (f && usesPicker(f) && t.tagName !== 'INPUT' && t.tagName !== 'TEXTAREA' && !e.ctrlKey && !e.metaKey && !e.altKey) {
-          if (e.key.length === 1) {
-            e.preventDefault();
-            e.stopPropagation();
-            ctrl.pendingKeys += e.key;
-          } else if (e.key === 'Enter' || e.key === 'Tab') {
-            e.preventDefault();
-            e.stopPropagation();
-            ctrl.pendingCommit = e.key === 'Tab' ? (e.shiftKey ? 'ShiftTab' : 'Tab') : 'Enter';
-          }
-        }
+        if (!isImeKey(e.nativeEvent)) ctrl.intake.settle();
+        whileOpening(e);
         return;
       }
       const target = e.target as HTMLElement;
       // Keys typed in the header's inputs or other controls are theirs.
       if (!target.closest('.ag-cell, .ag-body, .ag-center-cols-viewport') && target.tagName === 'INPUT') return;
-      const ctrlKey = e.ctrlKey || e.metaKey;
-      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      const stop = () => {
-        e.preventDefault();
-        e.stopPropagation();
-      };
-      if (ctrlKey && key === 'z' && !e.shiftKey) {
-        stop();
-        void ctrl.undoLast();
-      } else if (ctrlKey && (key === 'y' || (key === 'z' && e.shiftKey))) {
-        stop();
-        void ctrl.redoLast();
-      } else if (ctrlKey && key === 'd') {
-        stop();
-        void ctrl.fillDown();
-      } else if (ctrlKey && key === 'f') {
-        stop();
-        onFind();
-      } else if (key === 'Delete' || key === 'Backspace') {
-        stop();
-        void ctrl.clear();
-      } else if (key === 'Insert' || (ctrlKey && (key === '+' || key === '=') )) {
-        stop();
-        void ctrl.addRow().then((id) => {
-          const node = api.getRowNode(id);
-          const first = api.getAllDisplayedColumns().findIndex((c) => ctrl.fieldIndex.has(c.getColId()));
-          if (node?.rowIndex != null) ctrl.focusCell({ row: node.rowIndex, col: first });
-        });
-      } else if (ctrlKey && key === '-') {
-        stop();
-        const ids = ctrl.selectedRowIds();
-        if (ids.length) onDeleteRows(ids);
-      } else if (e.shiftKey && ARROWS[key]) {
-        stop();
-        const [dr, dc] = ARROWS[key]!;
-        ctrl.extendRange(dr, dc);
-      } else if (ctrlKey && key === 'a') {
-        stop();
-        ctrl.setRange({ anchor: { row: 0, col: 0 }, focus: { row: api.getDisplayedRowCount() - 1, col: api.getAllDisplayedColumns().length - 1 } });
-      } else if (ctrlKey && key === 'Enter') {
-        stop();
-        if (ctrl.status.focusedId) onOpenForm(ctrl.status.focusedId);
-      }
+      if (startTyping(e)) return;
+      const action = gridKeyAction(e.nativeEvent);
+      if (!action) return;
+      e.preventDefault();
+      e.stopPropagation();
+      runKeyAction(action);
     },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [ctrl, onFind, onDeleteRows, onOpenForm],
   );
 
@@ -352,6 +437,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
 
   return (
     <div
+      ref={rootRef}
       className="hc-grid"
       data-testid={`grid-${ctrl.table}`}
       onKeyDownCapture={onKeyDownCapture}
@@ -382,10 +468,8 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         onCellMouseDown={onCellMouseDown}
         onCellMouseOver={onCellMouseOver}
         onCellFocused={onCellFocused}
-        onCellEditingStopped={() => {
-          ctrl.pendingKeys = '';
-          ctrl.pendingCommit = null;
-        }}
+        // AG Grid reports this a task later, when the next cell's editor may already be taking keys.
+        onCellEditingStopped={() => !editing() && ctrl.intake.reset()}
         onCellDoubleClicked={onCellDoubleClicked}
         onDisplayedColumnsChanged={onColumnsChanged}
         onColumnResized={(e) => e.finished && onLayoutChange()}
@@ -394,6 +478,10 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         onFilterChanged={() => ctrl.notice(null)}
         overlayNoRowsTemplate="<span>还没有记录。按 Insert 键新增一行，或从 Excel 复制后粘贴。</span>"
       />
+      {/* AG Grid keeps editing while the focus is inside an element marked as a custom popup. */}
+      <div className="ag-custom-component-popup hc-intake-box">
+        <input ref={intakeRef} className="hc-intake" data-testid="grid-intake" tabIndex={-1} aria-hidden="true" autoComplete="off" />
+      </div>
     </div>
   );
 }
