@@ -17,8 +17,9 @@ import { cellText } from '../../../shared/grid';
 import { call } from '../api/client';
 import type { GridController } from './controller';
 import { PickerEditor } from './editors';
-import { DELTA, gridKeyAction, type GridKeyAction } from './keys';
-import { commitOf, isImeKey, isPrintable } from './typing';
+import { runKeyAction, startTyping, whileOpening } from './keyboard';
+import { gridKeyAction } from './keys';
+import { isImeKey } from './typing';
 import { cellIssues, errorsOf, GROUPS, ROW_NUMBER_COL, STATUS_COL, usesPicker, type GridRow } from './model';
 
 // Community modules only: the range, clipboard and fill handle below are our own.
@@ -172,11 +173,6 @@ interface Props {
   onLayoutChange(): void;
 }
 
-/** Empties an editor's input the way typing would (its listeners see an input event) */
-function clearInput(input: HTMLInputElement): void {
-  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, '');
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLayoutChange }: Props) {
   const columnDefs = useMemo(() => buildColumns(ctrl), [ctrl]);
@@ -189,136 +185,13 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
     return () => window.removeEventListener('mouseup', up);
   }, []);
 
-  const editing = () => (ctrl.api?.getEditingCells().length ?? 0) > 0;
+  const editing = useCallback(() => (ctrl.api?.getEditingCells().length ?? 0) > 0, [ctrl]);
   const rootRef = useRef<HTMLDivElement>(null);
   const intakeRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (!rootRef.current || !intakeRef.current) return;
     return ctrl.intake.attach(rootRef.current, intakeRef.current);
   }, [ctrl]);
-
-  const runKeyAction = (action: GridKeyAction): void => {
-    const api = ctrl.api;
-    if (!api) return;
-    switch (action.kind) {
-      case 'undo':
-        return void ctrl.undoLast();
-      case 'redo':
-        return void ctrl.redoLast();
-      case 'fillDown':
-        return void ctrl.fillDown();
-      case 'find':
-        return onFind();
-      case 'clear':
-        return void ctrl.clear();
-      case 'addRow':
-        return void ctrl.addRow().then((id) => ctrl.focusRow(id));
-      case 'deleteRows': {
-        const ids = ctrl.selectedRowIds();
-        if (ids.length) onDeleteRows(ids);
-        return;
-      }
-      case 'selectAll':
-        return ctrl.selectAll();
-      case 'openForm':
-        if (ctrl.status.focusedId) onOpenForm(ctrl.status.focusedId);
-        return;
-      case 'extend':
-        return ctrl.extendRange(...DELTA[action.dir]);
-      case 'extendToEdge':
-        return ctrl.extendToEdge(...DELTA[action.dir]);
-    }
-  };
-
-  /** Opens the focused cell's editor from the keyboard; true when the key was taken */
-  const startTyping = (e: React.KeyboardEvent<HTMLDivElement>): boolean => {
-    const api = ctrl.api;
-    const native = e.nativeEvent;
-    const at = api?.getFocusedCell();
-    const cellEl = (e.target as HTMLElement).closest('.ag-cell');
-    if (!api || !at || at.rowIndex == null || !cellEl) return false;
-    const f = ctrl.fields[ctrl.fieldIndex.get(at.column.getColId()) ?? -1];
-    if (!f) return false;
-    const ime = isImeKey(native);
-    if (!ime && !isPrintable(native)) return false;
-    const intake = ctrl.intake;
-    if (usesPicker(f)) {
-      // The picker mounts a moment later: until then keys and compositions gather in the intake.
-      if (!ime) {
-        e.preventDefault();
-        intake.seeded(e.key);
-      }
-      intake.open(ime ? '' : e.key, cellEl);
-      e.stopPropagation();
-      api.startEditingCell({ rowIndex: at.rowIndex, colKey: at.column });
-      return true;
-    }
-    if (!ime) {
-      // AG Grid opens the text editor with this key in it; a composition right after replaces it.
-      intake.seeded(e.key);
-      return false;
-    }
-    // An IME key: open the editor empty now, so the composition that follows lands in it.
-    api.startEditingCell({ rowIndex: at.rowIndex, colKey: at.column });
-    const input = cellEl.querySelector('input');
-    if (input) {
-      clearInput(input);
-      input.focus({ preventScroll: true });
-    }
-    e.stopPropagation();
-    return true;
-  };
-
-  /**
-   * While an editor opens (its input not focused yet) keys would hit the cell and be lost: a text editor
-   * that is already in the page gets the focus and the key; otherwise keys and compositions gather in
-   * the intake, Enter/Tab wait, and Space in a multi-select is remembered as a tick.
-   */
-  const whileOpening = (e: React.KeyboardEvent<HTMLDivElement>): void => {
-    const api = ctrl.api;
-    const intake = ctrl.intake;
-    const native = e.nativeEvent;
-    const target = e.target as HTMLElement;
-    const inIntake = target === intake.input;
-    const cell = api?.getEditingCells()[0];
-    const f = cell ? ctrl.fields[ctrl.fieldIndex.get(cell.column?.getColId() ?? '') ?? -1] : undefined;
-    if (!api || !f || (!inIntake && target.tagName === 'INPUT')) return;
-    const ime = isImeKey(native);
-    if (!usesPicker(f)) {
-      if (commitOf(native) || e.key === 'Escape') intake.flushPendingText();
-      const input = rootRef.current?.querySelector<HTMLInputElement>('.ag-cell-inline-editing input');
-      if (!input || inIntake || !(ime || isPrintable(native))) return;
-      e.stopPropagation();
-      if (ime) input.focus({ preventScroll: true });
-      else {
-        e.preventDefault();
-        intake.typeWhenFocused(input, e.key);
-      }
-      return;
-    }
-    const commit = commitOf(native);
-    if (commit) {
-      e.preventDefault();
-      e.stopPropagation();
-      if (!intake.opening) intake.open('', null);
-      intake.pendingCommit = commit;
-    } else if (e.key === 'Escape' && inIntake) {
-      e.preventDefault();
-      api.stopEditing(true);
-      intake.reset();
-      const at = ctrl.focused();
-      if (at) ctrl.focusCell(at);
-    } else if (e.key === ' ' && !ime && f.type === 'codes') {
-      e.preventDefault();
-      e.stopPropagation();
-      if (!intake.opening) intake.open('', null);
-      intake.ticks.push(intake.input?.value ?? '');
-    } else if (!inIntake && (ime || isPrintable(native))) {
-      e.stopPropagation();
-      if (!ime) e.preventDefault();
-      intake.open((intake.opening ? (intake.input?.value ?? '') : '') + (ime ? '' : e.key), null);
-    }
-  };
 
   const onKeyDownCapture = useCallback(
     (e: React.KeyboardEvent<HTMLDivElement>) => {
@@ -327,21 +200,20 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       if (!api) return;
       if (editing()) {
         if (!isImeKey(e.nativeEvent)) ctrl.intake.settle();
-        whileOpening(e);
+        whileOpening(ctrl, e, rootRef.current);
         return;
       }
       const target = e.target as HTMLElement;
       // Keys typed in the header's inputs or other controls are theirs.
       if (!target.closest('.ag-cell, .ag-body, .ag-center-cols-viewport') && target.tagName === 'INPUT') return;
-      if (startTyping(e)) return;
+      if (startTyping(ctrl, e)) return;
       const action = gridKeyAction(e.nativeEvent);
       if (!action) return;
       e.preventDefault();
       e.stopPropagation();
-      runKeyAction(action);
+      runKeyAction(ctrl, action, { onFind, onDeleteRows, onOpenForm });
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [ctrl, onFind, onDeleteRows, onOpenForm],
+    [ctrl, editing, onFind, onDeleteRows, onOpenForm],
   );
 
   const onPaste = useCallback(
@@ -352,7 +224,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       e.preventDefault();
       void ctrl.paste(text);
     },
-    [ctrl],
+    [ctrl, editing],
   );
 
   const onCopy = useCallback(
@@ -364,7 +236,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       e.clipboardData.setData('text/plain', text);
       if (cut) void ctrl.clear();
     },
-    [ctrl],
+    [ctrl, editing],
   );
 
   const onGridReady = useCallback(
@@ -414,7 +286,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       if (!r) return;
       ctrl.setRange({ anchor: r.anchor, focus: { row: rowIndex, col: ctrl.colPos(colId) } });
     },
-    [ctrl],
+    [ctrl, editing],
   );
 
   // A focus change from a plain click or key collapses the range; one from Shift+click keeps it.
