@@ -14,6 +14,7 @@ import { gridMethods } from './methods/grid';
 import { ioMethods } from './methods/io';
 import { packageMethods } from './methods/packages';
 import { reportMethods } from './methods/reports';
+import { workspaceMethods } from './methods/workspace';
 
 export * from './common';
 
@@ -100,6 +101,7 @@ export const contract = {
   ...ioMethods,
   ...packageMethods,
   ...reportMethods,
+  ...workspaceMethods,
 } as const;
 
 export type Contract = typeof contract;

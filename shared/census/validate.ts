@@ -89,6 +89,11 @@ function checkField(c: Collector, f: FieldDef, v: FieldValue | undefined, refYea
     if (f.required) c.add(f.key, 'required', `「${label}」不能为空`);
     return;
   }
+  // U+FFFD is what a decoder leaves for bytes it could not read: the original text is lost.
+  if ((typeof v === 'string' && v.includes('\uFFFD')) || (Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes('\uFFFD')))) {
+    c.add(f.key, 'text_unreadable', `「${label}」含有无法识别的字符「\uFFFD」（文件编码有误或已损坏）：「${String(v)}」，请对照原表重新填写`);
+    return;
+  }
   switch (f.type) {
     case 'code':
       if (typeof v !== 'string' || !isValidCode(f.codeList!, v)) c.add(f.key, 'code_invalid', `「${label}」的值「${String(v)}」不在代码表中，请从下拉列表选择`);
