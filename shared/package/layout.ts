@@ -4,8 +4,13 @@
  * by their first bytes, never by the file name.
  */
 
-/** Package format version carried as `headcount.schemaVersion`; a reader refuses any other. */
-export const PACKAGE_SCHEMA_VERSION = 1;
+/**
+ * Package format version carried as `headcount.schemaVersion`. Version 2 added two optional manifest
+ * fields (`coverage`, `feedbackAnswers`); a version-1 package is a version-2 package without them,
+ * so readers accept every version in READABLE_SCHEMA_VERSIONS and refuse newer ones.
+ */
+export const PACKAGE_SCHEMA_VERSION = 2;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 export const PACKAGE_FORMAT = 'headcount-return-package';
 export const PACKAGE_EXTENSION = '.hcpkg';
 

@@ -224,6 +224,10 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>): Mer
       manifestSha256: pkg.manifestSha256, fileName: pkg.fileName, receivedAt: now, receivedBy: settings.operator, status: 'current',
       supersededBy: null,
     });
+    if (h.coverage) ctx.store.feedback.setCoverage(h.packageId, h.coverage);
+    // Answers to our 核实意见: only for items we sent to this package's area or the areas below it.
+    if (h.feedbackAnswers?.length)
+      ctx.store.feedback.applyAnswers([h.areaCode, ...pkg.persons.areaCodes, ...pkg.units.areaCodes], h.feedbackAnswers, h.packageId);
     ctx.store.packages.insertRecords('unit', pkg.units.rows);
     ctx.store.packages.insertRecords('person', pkg.persons.rows);
     ctx.store.packages.insertExplanations(pkg.explanations);

@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { ApiError } from '../../../../shared/api/errors';
 import { fieldsOf, fieldLabel, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 import {
-  columnsOf, LIMITS, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, RESOURCES, SIGNATURE_FILE, signatureSchema,
+  columnsOf, LIMITS, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema,
   type HeadcountSection, type Manifest, type ResourceName,
 } from '../../../../shared/package';
 import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
@@ -97,7 +97,7 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
 
   const json = parseJson(manifestBytes, MANIFEST_FILE);
   const version = (json as { headcount?: { schemaVersion?: unknown } } | null)?.headcount?.schemaVersion;
-  if (version !== PACKAGE_SCHEMA_VERSION) {
+  if (typeof version !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(version)) {
     throw typeof version === 'number' && version > PACKAGE_SCHEMA_VERSION
       ? refuse(`上报包格式版本为 ${version}，本程序只支持版本 ${PACKAGE_SCHEMA_VERSION}，请升级 Headcount 后再导入`, 'schema_version', { version })
       : refuse(`上报包格式版本「${String(version)}」无法识别，本程序只支持版本 ${PACKAGE_SCHEMA_VERSION}`, 'schema_version', { version: String(version) });
