@@ -22,9 +22,11 @@ import type { TableName } from '../../../../shared/census/dictionary';
 import type { Issue } from '../../../../shared/census/issues';
 import type { RecordRow } from '../../../../shared/census/schema';
 import { headerKey, type RememberedMappings } from '../../../../shared/io';
-import type { NewAuditEntry } from '../../db';
+import { isBusy, othersCommits, type NewAuditEntry } from '../../db';
+import { BUSY_MESSAGE } from '../../failure';
 import { isoNow, requireSettings, touch, type ServiceContext } from '../context';
 import { parseFile, type StagedFile } from './parse';
+import { planStillHolds } from './recheck';
 import { townshipsOf } from './places';
 import { fileCounts, planImport, planIssues, rowLabel, type Plan, type PlannedRow } from './plan';
 import type { InputFile } from './read';
@@ -41,14 +43,16 @@ interface StagedImport {
 interface PlannedImport {
   plan: Plan;
   issues: Map<PlannedRow, Issue[]>;
+  /** Other processes' commits as seen before planning began (see writeStaged) */
+  othersCommits: number;
   /** What the database looked like when planned: the generation of this process's writes, plus counts for other processes' */
   generation: number;
   persons: number;
   units: number;
 }
 
-function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>): PlannedImport {
-  return { plan, issues, generation: ctx.generation.value, persons: ctx.store.persons.count(), units: ctx.store.units.count() };
+function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>, seen: number): PlannedImport {
+  return { plan, issues, othersCommits: seen, generation: ctx.generation.value, persons: ctx.store.persons.count(), units: ctx.store.units.count() };
 }
 
 function stillCurrent(ctx: ServiceContext, p: PlannedImport | null): PlannedImport | null {
@@ -174,13 +178,14 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
   const choices = input.sheets ?? (input.files ? [] : previous!.choices);
   return runTask(ctx, input.taskId, async (task) => {
     const files = await stageFiles(ctx, inputs, choices, task);
+    const seen = othersCommits(ctx.store.db);
     const plan = await planImport(ctx, files, task);
     const issues = planIssues(ctx, plan);
     const importId = input.importId && previous ? input.importId : randomUUID();
     all.delete(importId);
     // Only the newest preview keeps its plan: a census-size plan is tens of megabytes.
     for (const other of all.values()) other.planned = null;
-    all.set(importId, { inputs, files, choices, planned: planned(ctx, plan, issues) });
+    all.set(importId, { inputs, files, choices, planned: planned(ctx, plan, issues, seen) });
     while (all.size > MAX_STAGED) all.delete(all.keys().next().value!);
     task.progress('预览完成', 1, 1);
     return buildPreview(importId, files, plan, issues);
@@ -196,7 +201,7 @@ export async function commitImport(ctx: ServiceContext, importId: string, taskId
   const staged = stagedOf(ctx).get(importId);
   if (!staged) throw new ApiError('not_found', '导入预览已过期或已导入，请重新选择文件');
   return runTask(ctx, taskId, async (task) => {
-    const result = await writeStaged(ctx, staged.files, task, false, staged.planned);
+    const result = await writeStaged(ctx, staged.files, task, null, staged.planned);
     stagedOf(ctx).delete(importId);
     return result;
   });
@@ -217,7 +222,10 @@ export async function importFiles(ctx: ServiceContext, paths: string[], taskId?:
     }
     inputs.push({ name: path.basename(p), data });
   }
-  return runTask(ctx, taskId, async (task) => writeStaged(ctx, await stageFiles(ctx, uniqueNames(inputs), [], task), task, true));
+  const named = uniqueNames(inputs);
+  // The CLI releases each row once planned (a census-size import would hold it twice otherwise), so
+  // a write that has to be planned again reads the files again.
+  return runTask(ctx, taskId, async (task) => writeStaged(ctx, await stageFiles(ctx, named, [], task), task, () => stageFiles(ctx, named, [], task)));
 }
 
 function remember(ctx: ServiceContext, files: StagedFile[]): RememberedMappings | null {
@@ -238,25 +246,67 @@ function remember(ctx: ServiceContext, files: StagedFile[]): RememberedMappings 
   return changed ? next : null;
 }
 
-async function writeStaged(ctx: ServiceContext, files: StagedFile[], task: Task, release = false, previewed: PlannedImport | null = null): Promise<ImportResult> {
+/** Thrown inside the write when another process committed since the plan was made. */
+class StalePlan extends Error {}
+
+/** How long a write waits, re-planning between tries, while another process holds the census file */
+const BUSY_WAIT_MS = 120_000;
+
+/**
+ * One writer at a time, with the plan checked inside the write: the transaction (BEGIN IMMEDIATE)
+ * holds the file's write lock, and if another process committed after this plan was made (SQLite's
+ * data_version moved) the write is abandoned and planned again, so two imports of one workbook at
+ * once store everyone once. While another process holds the lock the import waits and retries, and
+ * says so, up to BUSY_WAIT_MS; then it stops with a plain message.
+ */
+async function writeStaged(
+  ctx: ServiceContext, files: StagedFile[], task: Task,
+  /** Given: rows may be released once planned, and this reads the files again for another plan */
+  restage: (() => Promise<StagedFile[]>) | null = null,
+  previewed: PlannedImport | null = null,
+): Promise<ImportResult> {
+  const release = restage !== null;
   const settings = requireSettings(ctx);
-  // Re-planned against the database as it is now, unless nothing was written since the preview.
-  const reuse = stillCurrent(ctx, previewed);
-  const plan = reuse?.plan ?? (await planImport(ctx, files, task, release));
-  // Computed against the database before the write: the plan's own counts turn it into the after state.
-  const issues = reuse?.issues ?? planIssues(ctx, plan);
-  task.throwIfCancelled();
-  const writes = plan.rows.filter((p) => p.action !== 'unchanged').length;
-  task.progress('正在写入数据库', 0, writes);
-  // Let the progress event reach the UI before the synchronous write starts.
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  task.throwIfCancelled();
+  const started = Date.now();
+  let reuse = stillCurrent(ctx, previewed);
+  for (let attempt = 0; ; attempt++) {
+    // Re-planned against the database as it is now, unless nothing was written since the preview.
+    const seen = reuse?.othersCommits ?? othersCommits(ctx.store.db);
+    const plan = reuse?.plan ?? (await planImport(ctx, files, task, release));
+    // Computed against the database before the write: the plan's own counts turn it into the after state.
+    const issues = reuse?.issues ?? planIssues(ctx, plan);
+    task.throwIfCancelled();
+    const writes = plan.rows.filter((p) => p.action !== 'unchanged').length;
+    task.progress('正在写入数据库', 0, writes);
+    // Let the progress event reach the UI before the synchronous write starts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    task.throwIfCancelled();
+    try {
+      writePlan(ctx, settings, files, plan, seen);
+      touch(ctx);
+      task.progress('已写入数据库', writes, writes);
+      return buildResult(files, plan, issues);
+    } catch (e) {
+      const stale = e instanceof StalePlan;
+      if (!stale && !isBusy(e)) throw e;
+      if (!stale && Date.now() - started > BUSY_WAIT_MS) throw new ApiError('busy', BUSY_MESSAGE);
+      reuse = null;
+      if (restage) files = await restage();
+      task.progress(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', 0, 1);
+      await new Promise<void>((resolve) => setTimeout(resolve, stale ? 0 : Math.min(2000, 200 * (attempt + 1))));
+      task.throwIfCancelled();
+    }
+  }
+}
+
+function writePlan(ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number): void {
   const now = isoNow(ctx);
   const mappings = remember(ctx, files);
   const rowOf = (p: PlannedRow): RecordRow => ({
     id: p.recordId, areaCode: settings.areaCode, data: p.data, source: sourceOf(p), createdBy: settings.operator, createdAt: now, updatedAt: now,
   });
   ctx.store.tx(() => {
+    if (othersCommits(ctx.store.db) !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
     for (const table of ['unit', 'person'] as const) {
       const mine = plan.rows.filter((p) => p.table === table);
       ctx.store.records[table].insertMany((function* () {
@@ -281,9 +331,6 @@ async function writeStaged(ctx: ServiceContext, files: StagedFile[], task: Task,
     ctx.store.audit.append(batch);
     if (mappings) ctx.store.meta.set(REMEMBERED_KEY, mappings);
   });
-  touch(ctx);
-  task.progress('已写入数据库', writes, writes);
-  return buildResult(files, plan, issues);
 }
 
 /**
