@@ -12,39 +12,13 @@
  *   HEADCOUNT_DATA_DIR, HEADCOUNT_PORT, HEADCOUNT_STATIC_DIR   passed on (see electron/bridge/serve.ts)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from './lib/electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rel = (p) => path.relative(root, p) || '.';
-
-function defaultBinaryName() {
-  if (process.platform === 'darwin') return 'Electron.app/Contents/MacOS/Electron';
-  if (process.platform === 'win32') return 'electron.exe';
-  return 'electron';
-}
-
-function isExecutable(file) {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Same lookup as node_modules/electron/index.js, minus its download-on-miss. */
-function findElectronBinary(env) {
-  const pkgDir = path.join(root, 'node_modules', 'electron');
-  const pathTxt = path.join(pkgDir, 'path.txt');
-  const name = (existsSync(pathTxt) ? readFileSync(pathTxt, 'utf8').trim() : '') || defaultBinaryName();
-  const candidate = env.ELECTRON_OVERRIDE_DIST_PATH
-    ? path.join(env.ELECTRON_OVERRIDE_DIST_PATH, name)
-    : path.join(pkgDir, 'dist', name);
-  return { binary: isExecutable(candidate) ? candidate : null, looked: candidate };
-}
 
 function newestMtime(p) {
   let newest = 0;
@@ -118,7 +92,7 @@ function main() {
   if (env.HEADCOUNT_BROWSER === '1') {
     return startBrowser('已设置 HEADCOUNT_BROWSER=1', 'HEADCOUNT_BROWSER=1 is set');
   }
-  const { binary, looked } = findElectronBinary(env);
+  const { binary, looked } = findElectronBinary(root, env);
   if (!binary) {
     return startBrowser(`未找到 Electron 程序文件（${rel(looked)}）`, `Electron binary not found (${rel(looked)})`);
   }

@@ -1,26 +1,39 @@
 /**
  * Builds the core that both faces (Electron IPC and the HTTP bridge), the CLI and the tests use:
- * the store, the division index, the services and one dispatch.
+ * the store, the division index, the services and one dispatch. The app's core works on a
+ * workspace whose census file can change at run time (another file, a restored backup) or be absent
+ * (damaged, missing, locked): its dispatch is rebuilt on every change, and while no file is open
+ * every method but the workspace ones answers with why.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createStore, maybeBackup, openExistingStore, type Store } from './db';
-import { createDispatch, type Dispatch } from './dispatch';
+import { methodNames } from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/errors';
+import { maybeBackup, type Store } from './db';
+import { createStore, openExistingStore } from './db';
+import { createDispatch, type Dispatch, type Handlers } from './dispatch';
 import { loadDivisions } from './divisions';
 import { createEventBus, type EventBus } from './events';
 import { createHandlers } from './handlers/index';
+import { fixedFileWorkspaceHandlers, workspaceHandlers } from './handlers/workspace';
 import type { ServiceContext } from './services/context';
+import { createWorkspace, type Session, type Workspace, type WorkspaceHost } from './workspace/workspace';
+import type { LockIdentity } from './workspace/lock';
+
+export { DB_FILE } from './workspace/workspace';
 
 export interface Core {
   dispatch: Dispatch;
   events: EventBus;
-  dbPath: string;
-  ctx: ServiceContext;
+  readonly dbPath: string;
+  /** The open census's context; throws while none is open */
+  readonly ctx: ServiceContext;
   close(): void;
 }
 
-export const DB_FILE = 'census.sqlite';
+export interface AppCore extends Core {
+  workspace: Workspace;
+}
 
 export function appVersion(): string {
   const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
@@ -34,6 +47,9 @@ export interface CoreOptions {
   backupsDir?: string;
 }
 
+const logInternal = (e: unknown) =>
+  process.stderr.write(`[headcount] internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+
 export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {}): Core {
   const events = createEventBus();
   const ctx: ServiceContext = {
@@ -42,10 +58,9 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
     events,
     now: opts.now ?? (() => new Date()),
     generation: { value: 0 },
+    app: { version: appVersion(), dbPath },
   };
-  const dispatch = createDispatch(createHandlers(ctx, { version: appVersion(), dbPath }), (e) => {
-    process.stderr.write(`[headcount] internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  });
+  const dispatch = createDispatch({ ...createHandlers(ctx), ...fixedFileWorkspaceHandlers() }, logInternal);
   let backupTimer: NodeJS.Timeout | undefined;
   if (opts.backupsDir) {
     const dir = opts.backupsDir;
@@ -68,12 +83,76 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
   };
 }
 
-/** The app's core over `<dataDir>/census.sqlite`, created on first use, with rolling backups. */
-export async function createCore(opts: CoreOptions & { dataDir: string }): Promise<Core> {
-  mkdirSync(opts.dataDir, { recursive: true });
-  const dbPath = path.join(opts.dataDir, DB_FILE);
-  const store = createStore(dbPath);
-  return coreForStore(store, dbPath, { backupsDir: path.join(opts.dataDir, 'backups'), ...opts });
+const isCorruption = (e: unknown) => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
+};
+
+export interface AppCoreOptions extends Omit<CoreOptions, 'backupsDir'> {
+  dataDir: string;
+  portable?: boolean;
+  host?: WorkspaceHost;
+  identity?: LockIdentity;
+  /** How often the lock is renewed and checked (tests shorten it) */
+  heartbeatMs?: number;
+}
+
+/**
+ * The app's core over its data folder: the census file last worked on (at first `census.sqlite`,
+ * created on first use), locked against other computers, with rolling backups beside it.
+ */
+export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
+  const events = createEventBus();
+  const divisions = loadDivisions(opts.resourcesDir);
+  const now = opts.now ?? (() => new Date());
+  const version = appVersion();
+  const workspace = createWorkspace({ dataDir: opts.dataDir, portable: opts.portable ?? false, now, host: opts.host, identity: opts.identity, heartbeatMs: opts.heartbeatMs });
+  const fromWorkspace = workspaceHandlers(workspace);
+
+  const unavailable = (): never => {
+    const s = workspace.status();
+    throw new ApiError(`db_${s.state}`, s.message ?? '当前没有打开的数据库', { state: s.state });
+  };
+  const closed = Object.fromEntries(methodNames.map((m) => [m, unavailable])) as unknown as Handlers;
+
+  let ctx: ServiceContext | null = null;
+  let inner: Dispatch = () => Promise.resolve({ ok: false, error: { code: 'internal', message: '程序尚未就绪' } });
+  let corrupted: string | null = null;
+  const rebuild = (s: Session | null) => {
+    ctx = s ? { store: s.store, divisions, events, now, generation: { value: 0 }, app: { version, dbPath: s.dbPath } } : null;
+    const handlers = ctx ? { ...closed, ...createHandlers(ctx), ...fromWorkspace } : { ...closed, ...fromWorkspace };
+    inner = createDispatch(handlers, (e) => {
+      if (isCorruption(e)) corrupted = e instanceof Error ? e.message : String(e);
+      logInternal(e);
+    });
+  };
+  workspace.onChange(rebuild);
+  rebuild(workspace.session());
+
+  return {
+    events,
+    workspace,
+    get dbPath() {
+      return workspace.status().dbPath;
+    },
+    get ctx(): ServiceContext {
+      if (!ctx) unavailable();
+      return ctx!;
+    },
+    async dispatch(method, payload) {
+      const reply = await inner(method, payload);
+      if (corrupted !== null) {
+        // The file broke under us: stop using it and send the UI to the damaged-file screen.
+        const detail = corrupted;
+        corrupted = null;
+        workspace.markDamaged(detail);
+        const s = workspace.status();
+        return { ok: false, error: { code: 'db_damaged', message: s.message ?? detail, details: { state: s.state } } };
+      }
+      return reply;
+    },
+    close: () => workspace.close(),
+  };
 }
 
 /** For the CLI: an existing database only (a missing or foreign file is an error, never created). */

@@ -5,29 +5,40 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { createCore } from '../core/app';
+import { programDirOf, resolveDataLocation } from '../core/workspace/portable';
 import { createSenderCheck, forwardEvents, registerIpc } from './ipc';
 import { appPaths } from './paths';
+import { pickCensusFile } from './dialogs';
 import { hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 
 // Before 'ready': every renderer, including ones we do not create ourselves, is sandboxed.
 app.enableSandbox();
 
-// Tests and portable setups point the whole profile (database + Chromium data) elsewhere.
-const dataDirOverride = process.env.HEADCOUNT_DATA_DIR;
-if (dataDirOverride) app.setPath('userData', path.resolve(dataDirOverride));
+// HEADCOUNT_DATA_DIR (tests) or portable mode (portable.txt beside the program) move the whole
+// profile — database, backups and Chromium's data — out of the user's profile folder.
+const location = resolveDataLocation({
+  programDir: programDirOf({ isPackaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env }),
+  defaultDir: app.getPath('userData'),
+  env: process.env,
+});
+if (location.reason !== 'default') app.setPath('userData', location.dataDir);
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const paths = appPaths(import.meta.dirname);
 
 type Core = Awaited<ReturnType<typeof createCore>>;
 
+/** Division tables and icons: beside the asar when packaged (electron-builder.yml extraResources). */
+const resourcesDir = (): string =>
+  app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
+
 let core: Core | null = null;
 let mainWindow: BrowserWindow | null = null;
 const cleanups: Array<() => void> = [];
 
 function openWindow(): void {
-  const win = createMainWindow({ preload: paths.preload });
+  const win = createMainWindow({ preload: paths.preload, icon: path.join(resourcesDir(), 'icons', 'icon.png') });
   mainWindow = win;
   if (core) {
     const off = forwardEvents(core.events, (channel, name, payload) => {
@@ -45,10 +56,12 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
   hardenSession(session.defaultSession, { devServerUrl });
 
-  const resourcesDir = app.isPackaged
-    ? path.join(process.resourcesPath, 'resources')
-    : path.join(app.getAppPath(), 'resources');
-  core = await createCore({ dataDir: app.getPath('userData'), resourcesDir });
+  core = await createCore({
+    dataDir: app.getPath('userData'),
+    portable: location.portable,
+    resourcesDir: resourcesDir(),
+    host: { pickFile: (mode) => pickCensusFile(mainWindow, mode) },
+  });
   cleanups.push(
     registerIpc(ipcMain, core, createSenderCheck({ rendererIndexUrl: paths.rendererIndexUrl, devServerUrl })),
   );

@@ -1,7 +1,7 @@
 /** The one application window, with every webPreferences switch set explicitly. */
 import { BrowserWindow } from 'electron';
 
-export function createMainWindow(opts: { preload: string }): BrowserWindow {
+export function createMainWindow(opts: { preload: string; icon?: string }): BrowserWindow {
   const win = new BrowserWindow({
     width: 1360,
     height: 860,
@@ -10,6 +10,8 @@ export function createMainWindow(opts: { preload: string }): BrowserWindow {
     show: false,
     title: '社会工作专业人才统计调查',
     backgroundColor: '#ffffff',
+    // Linux shows this in the task bar; Windows takes the executable's icon.
+    ...(opts.icon ? { icon: opts.icon } : {}),
     webPreferences: {
       preload: opts.preload,
       contextIsolation: true,

@@ -14,6 +14,7 @@ import { gridMethods } from './methods/grid';
 import { ioMethods } from './methods/io';
 import { packageMethods } from './methods/packages';
 import { reportMethods } from './methods/reports';
+import { workspaceMethods } from './methods/workspace';
 
 export * from './common';
 
@@ -40,6 +41,8 @@ export const contract = {
     z.array(divisionSchema),
   ),
   'divisions.children': method(z.object({ code: z.string() }), z.array(divisionSchema)),
+  /** Every township inside the census area (a city's or province's too), so codes read as names everywhere */
+  'divisions.townships': method(z.object({}), z.array(divisionSchema)),
   'census.get': method(z.object({}), censusSettingsSchema.nullable()),
   'census.setup': method(
     z.object({
@@ -104,6 +107,7 @@ export const contract = {
   ...ioMethods,
   ...packageMethods,
   ...reportMethods,
+  ...workspaceMethods,
 } as const;
 
 export type Contract = typeof contract;

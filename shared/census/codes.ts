@@ -13,7 +13,7 @@ function list(items: ReadonlyArray<readonly [string, string, ...string[]]>): rea
   return items.map(([code, label, ...aliases]) => (aliases.length ? { code, label, aliases } : { code, label }));
 }
 
-const ethnicNames = [
+export const ethnicNames = [
   '汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族', '满族', '侗族', '瑶族',
   '白族', '土家族', '哈尼族', '哈萨克族', '傣族', '黎族', '傈僳族', '佤族', '畲族', '高山族', '拉祜族', '水族',
   '东乡族', '纳西族', '景颇族', '柯尔克孜族', '土族', '达斡尔族', '仫佬族', '羌族', '布朗族', '撒拉族', '毛南族',

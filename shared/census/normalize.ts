@@ -32,9 +32,21 @@ export function toHalfWidth(s: string): string {
 
 const HAS_SPACE = /\s/;
 
+/**
+ * C0 and C1 control characters other than tab and line breaks (which \s folds into spaces), and the
+ * two noncharacters: invisible, never meant, and refused by spreadsheets and XML.
+ */
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+
+export function countControlChars(s: string): number {
+  return HAS_CONTROL.test(s) ? (s.match(CONTROL_CHARS)?.length ?? 0) : 0;
+}
+
 export function cleanText(raw: unknown): string {
   if (raw == null) return '';
-  const s = toHalfWidth(raw instanceof Date ? raw.toISOString() : String(raw));
+  let s = toHalfWidth(raw instanceof Date ? raw.toISOString() : String(raw));
+  if (HAS_CONTROL.test(s)) s = s.replace(CONTROL_CHARS, '');
   // \s is exactly the set trim() strips: a cell without any is already clean, and most are.
   return HAS_SPACE.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
 }

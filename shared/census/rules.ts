@@ -46,6 +46,8 @@ export const rules = {
   credit_missing: { severity: 'error', title: '无信用代码且未说明原因' },
   duplicate_credit_code: { severity: 'error', title: '统一社会信用代码重复' },
   unit_reported_mismatch: { severity: 'warning', title: '报告的社工人数与登记人员数不符' },
+  text_unreadable: { severity: 'error', title: '含无法识别的字符（乱码）' },
+  control_chars_removed: { severity: 'warning', title: '已删除不可见的控制字符' },
 } as const satisfies Record<string, RuleDef>;
 
 export type RuleCode = keyof typeof rules;

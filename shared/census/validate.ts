@@ -29,7 +29,12 @@ export interface CrossLookups {
   unitExists?(unitId: string): boolean;
   /** Persons linked to a unit */
   personsInUnit?(unitId: string): number;
-  unitsWithCreditCode?(creditCode: string): number;
+  /**
+   * How many units carry this credit code. With `areaCode` (merged censuses): only those reported by
+   * that area — one organisation with sites in two counties is one organisation reported twice, not
+   * an error; within one county a repeated code still is.
+   */
+  unitsWithCreditCode?(creditCode: string, areaCode?: string): number;
 }
 
 export interface RecordInput {
@@ -92,6 +97,11 @@ function checkField(c: Collector, f: FieldDef, v: FieldValue | undefined, refYea
   const label = f.label;
   if (isEmpty(v)) {
     if (f.required) c.add(f.key, 'required', `「${label}」不能为空`);
+    return;
+  }
+  // U+FFFD is what a decoder leaves for bytes it could not read: the original text is lost.
+  if ((typeof v === 'string' && v.includes('\uFFFD')) || (Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes('\uFFFD')))) {
+    c.add(f.key, 'text_unreadable', `「${label}」含有无法识别的字符「\uFFFD」（文件编码有误或已损坏）：「${String(v)}」，请对照原表重新填写`);
     return;
   }
   switch (f.type) {
@@ -208,14 +218,14 @@ function checkPerson(c: Collector, d: RecordData, ctx: ValidationContext, lookup
     c.add('unitId', 'unit_missing', `所在单位「${unitId}」未在单位表中登记，请先登记该单位或从列表中选择`);
 }
 
-function checkUnit(c: Collector, id: string, d: RecordData, lookups: CrossLookups): void {
+function checkUnit(c: Collector, id: string, d: RecordData, lookups: CrossLookups, areaCode?: string): void {
   const code = str(d.creditCode);
   if (code) {
     const r = checkCreditCode(code);
     if (!r.ok)
       c.add('creditCode', r.problem === 'checksum' ? 'credit_checksum' : 'credit_format',
         r.problem === 'checksum' ? '统一社会信用代码校验位（第18位）错误，请与营业执照或登记证书核对' : '统一社会信用代码应为18位，由数字和大写字母（不含I、O、Z、S、V）组成');
-    if (lookups.unitsWithCreditCode && lookups.unitsWithCreditCode(code.toUpperCase()) > 1)
+    if (lookups.unitsWithCreditCode && lookups.unitsWithCreditCode(code.toUpperCase(), areaCode) > 1)
       c.add('creditCode', 'duplicate_credit_code', `统一社会信用代码 ${code} 在单位表中出现了不止一次`);
   } else if (!str(d.noCreditReason)) {
     c.add('creditCode', 'credit_missing', '请填写统一社会信用代码；确实没有的，请在“无代码原因”中说明');
@@ -250,7 +260,7 @@ export function validateRecord(
     else if (status === 'outside') c.add(f.key, 'township_outside', `乡镇（街道）${t} 不在本次统计的地区内`);
   }
   if (table === 'person') checkPerson(c, data, ctx, lookups, areaCode);
-  else checkUnit(c, recordId, data, lookups);
+  else checkUnit(c, recordId, data, lookups, areaCode);
   return c.issues;
 }
 
@@ -266,6 +276,7 @@ export function buildLookups(records: CensusRecords): CrossLookups {
   const unitMembers = new Map<string, number>();
   const unitIds = new Set<string>();
   const creditCounts = new Map<string, number>();
+  const creditCountsByArea = new Map<string, number>();
   for (const p of records.persons()) {
     const id = str(p.data.idNumber);
     if (id) {
@@ -281,20 +292,26 @@ export function buildLookups(records: CensusRecords): CrossLookups {
   for (const u of records.units()) {
     unitIds.add(u.id);
     const code = str(u.data.creditCode);
-    if (code) creditCounts.set(code.toUpperCase(), (creditCounts.get(code.toUpperCase()) ?? 0) + 1);
+    if (code) {
+      creditCounts.set(code.toUpperCase(), (creditCounts.get(code.toUpperCase()) ?? 0) + 1);
+      if (u.areaCode !== undefined) {
+        const k = `${u.areaCode}|${code.toUpperCase()}`;
+        creditCountsByArea.set(k, (creditCountsByArea.get(k) ?? 0) + 1);
+      }
+    }
   }
   return {
     personsWithIdNumber: (x, area) => (area === undefined ? idCounts.get(x) : idCountsByArea.get(`${area}|${x}`)) ?? 0,
     unitExists: (x) => unitIds.has(x),
     personsInUnit: (x) => unitMembers.get(x) ?? 0,
-    unitsWithCreditCode: (x) => creditCounts.get(x) ?? 0,
+    unitsWithCreditCode: (x, area) => (area === undefined ? creditCounts.get(x) : creditCountsByArea.get(`${area}|${x}`)) ?? 0,
   };
 }
 
 /** Every issue of a census, units first. */
 export function validateCensus(records: CensusRecords, ctx: ValidationContext, lookups: CrossLookups = buildLookups(records)): Issue[] {
   const out: Issue[] = [];
-  for (const u of records.units()) for (const i of validateRecord('unit', u.id, u.data, ctx, lookups)) out.push(i);
+  for (const u of records.units()) for (const i of validateRecord('unit', u.id, u.data, ctx, lookups, u.areaCode)) out.push(i);
   for (const p of records.persons()) for (const i of validateRecord('person', p.id, p.data, ctx, lookups, p.areaCode)) out.push(i);
   return out;
 }

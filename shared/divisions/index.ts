@@ -8,9 +8,11 @@
  */
 import type { DivisionDto } from '../api/contract';
 import { DivisionFormatError, type DivisionLevel, LEVELS, levelFromCode, parseDivisionTable } from './format';
+import { shortNameOf } from './short-names';
 
 export * from './format';
 export * from './overrides';
+export * from './short-names';
 
 /**
  * placeholder: NBS rows that stand in for a missing city level (1101 市辖区, 5002 县,
@@ -114,6 +116,14 @@ export function createDivisions(text: string): Divisions {
     kinds[i] = classify(codes[i] as string, names[i] as string, level);
   }
 
+  // Short names of autonomous areas (楚雄州), searched like names; none below county level.
+  const shortNames = new Map<number, string>();
+  for (let i = 0; i < n; i++) {
+    if (levels[i] === 'township') continue;
+    const s = shortNameOf(names[i] as string);
+    if (s) shortNames.set(i, s);
+  }
+
   const dtoCache: (DivisionDto | undefined)[] = new Array<DivisionDto | undefined>(n);
 
   function humanPath(i: number): string[] {
@@ -196,9 +206,14 @@ export function createDivisions(text: string): Divisions {
     for (const level of LEVELS) {
       if (!allowed.includes(level)) continue;
       for (const i of byLevel[level]) {
-        const name = names[i] as string;
-        const at = name.indexOf(term);
-        if (at < 0) continue;
+        let name = names[i] as string;
+        let at = name.indexOf(term);
+        if (at < 0) {
+          const short = shortNames.get(i);
+          at = short ? short.indexOf(term) : -1;
+          if (at < 0) continue;
+          name = short as string;
+        }
         if (anc >= 0 && (i === anc || !within(i, anc))) continue;
         if (context.length > 0 && !context.every((t) => ancestorHas(i, t))) continue;
         const match = name.length === term.length ? 0 : at === 0 ? 1 : 2;
@@ -213,7 +228,7 @@ export function createDivisions(text: string): Divisions {
   }
 
   function ancestorHas(i: number, term: string): boolean {
-    for (let j = parentIdx[i] as number; j >= 0; j = parentIdx[j] as number) if ((names[j] as string).includes(term)) return true;
+    for (let j = parentIdx[i] as number; j >= 0; j = parentIdx[j] as number) if ((names[j] as string).includes(term) || shortNames.get(j)?.includes(term)) return true;
     return false;
   }
 

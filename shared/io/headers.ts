@@ -150,6 +150,13 @@ export function mapHeaders(
     const m = matchIndex(table).exact.get(key);
     out.push(m ? { index, header, field: m.key, how: m.how } : { index, header, field: null, how: 'none' });
   });
+  // A column with data but no header can still be given a field by the clerk.
+  for (const [k, override] of Object.entries(opts.overrides ?? {})) {
+    const index = Number(k);
+    if (override && valid.has(override) && !out.some((c) => c.index === index))
+      out.push({ index, header: `（第${index + 1}列，无列名）`, field: override, how: 'override' });
+  }
+  out.sort((a, b) => a.index - b.index);
   const taken = new Set(out.filter((c) => c.field).map((c) => c.field));
   for (const c of out) {
     if (c.how !== 'none') continue;

@@ -185,6 +185,14 @@ interface Tally {
   totalIsSum: boolean;
   /** `sum` columns: the unit field added up */
   sumField?: string;
+  /** Distinct organisations: the keys already counted */
+  seen?: Set<string>;
+}
+
+/** An organisation's identity: its credit code, else the record itself */
+function organisationKey(r: RecordLike): string {
+  const c = r.data.creditCode;
+  return typeof c === 'string' && c !== '' ? c.toUpperCase() : `#${r.id}`;
 }
 
 export function computeReports(
@@ -228,6 +236,7 @@ export function computeReports(
         classifiers: p.def.sections.map((sec) => slot(s.cls, sectionField(sec, c))),
         totalIsSum: c.kind === 'count' && c.rowField !== undefined,
         ...(c.kind === 'sum' ? { sumField: c.field } : {}),
+        ...(c.kind === 'count' && c.distinct ? { seen: new Set<string>() } : {}),
       });
     });
   });
@@ -248,6 +257,11 @@ export function computeReports(
       for (let i = 0; i < classes.length; i++) cat[i] = classes[i]!(r);
       for (const tl of s.tallies) {
         if (!pass[tl.predicate]) continue;
+        if (tl.seen) {
+          const k = organisationKey(r);
+          if (tl.seen.has(k)) continue;
+          tl.seen.add(k);
+        }
         const plan = plans[tl.table]!;
         const width = plan.def.columns.length;
         let add = 1;
@@ -341,7 +355,8 @@ function finish(p: TablePlan, env: ReportEnv): ReportTable {
     const linked = c.kind === 'count' && indicator(c.indicator).subject === 'person';
     return {
       key: c.key, group: c.group, label: c.label, kind: c.kind, format: formatOf(c),
-      additive: c.kind === 'count' || c.kind === 'sum',
+      additive: (c.kind === 'count' && !c.distinct) || c.kind === 'sum',
+      ...(c.kind === 'count' && c.distinct ? { distinct: true } : {}),
       linked,
       linkedTotal: linked && !(c.kind === 'count' && c.rowField),
     };

@@ -28,6 +28,12 @@ export type ColumnDef = ColumnBase &
          * 主要领域. Such a column counts person-times, and its total row is the sum of its rows.
          */
         readonly rowField?: string;
+        /**
+         * Units only: count distinct organisations (by credit code) rather than unit records. Rows
+         * still add up to the total (an organisation falls in the row of its first record), but a
+         * parent area counts an organisation reported by two sub-areas once, so areas do not add up.
+         */
+        readonly distinct?: true;
       }
     | { readonly kind: 'sum'; readonly field: string } // a unit field summed over units
     | { readonly kind: 'rate'; readonly num: string; readonly den: string; readonly denRow?: 'total'; readonly format: 'percent' | 'permille' }
@@ -52,9 +58,12 @@ export interface TableDef {
   readonly columns: readonly ColumnDef[];
 }
 
-const count = (indicator: keyof typeof indicators, over: Partial<ColumnBase> & { rowField?: string } = {}): ColumnDef => {
+const count = (indicator: keyof typeof indicators, over: Partial<ColumnBase> & { rowField?: string; distinct?: true } = {}): ColumnDef => {
   const i = indicators[indicator];
-  return { kind: 'count', key: over.key ?? i.key, group: over.group === undefined ? i.group : over.group, label: over.label ?? i.label, indicator: i.key, ...(over.rowField ? { rowField: over.rowField } : {}) };
+  return {
+    kind: 'count', key: over.key ?? i.key, group: over.group === undefined ? i.group : over.group, label: over.label ?? i.label, indicator: i.key,
+    ...(over.rowField ? { rowField: over.rowField } : {}), ...(over.distinct ? { distinct: true } : {}),
+  };
 };
 const rate = (key: string, group: string | null, label: string, num: string, den: string, extra: { denRow?: 'total'; format?: 'percent' | 'permille' } = {}): ColumnDef => ({
   kind: 'rate', key, group, label, num, den, format: extra.format ?? 'percent', ...(extra.denRow ? { denRow: extra.denRow } : {}),
@@ -109,11 +118,16 @@ export const TABLES: readonly TableDef[] = [
   {
     id: 'T3',
     title: '表3 分单位类型社会工作专业人才情况',
-    notes: ['计量单位：个、人；比率为百分比，保留一位小数', `人员按其所在单位的${fieldLabel('unit', 'unitType')}归类`],
+    notes: [
+      '计量单位：个、人；比率为百分比，保留一位小数',
+      `人员按其所在单位的${fieldLabel('unit', 'unitType')}归类`,
+      '单位数按统一社会信用代码计不同单位，同一单位由几个地区报送只计一次；单位报告数、社工站、岗位数、人员按各地区报送数相加',
+    ],
     total: 'total',
     sections: [code('unitType', 'unit')],
     columns: [
-      count('units'),
+      count('units', { distinct: true }),
+      count('unitReports'),
       count('stations'),
       { kind: 'sum', key: 'swPostCount', group: null, label: fieldLabel('unit', 'swPostCount'), field: 'swPostCount' },
       count('persons', { label: '人员数' }),

@@ -92,7 +92,11 @@ export const indicators = {
   },
   units: {
     key: 'units', group: null, label: '单位数', subject: 'unit', where: [],
-    definition: '登记的单位数',
+    definition: '不同的单位数：统一社会信用代码相同的单位记录是同一单位（如在几个区县各有站点），只计一次；没有代码的单位每条记录计一次',
+  },
+  unitReports: {
+    key: 'unitReports', group: null, label: '单位报告数', subject: 'unit', where: [],
+    definition: '各地区报送的单位记录数：同一单位由几个区县分别报送就计几次',
   },
   stations: {
     key: 'stations', group: null, label: `其中：${subjectOf(fieldLabel('unit', 'isStation'))}`, subject: 'unit',

@@ -12,6 +12,11 @@ export const reportColumnSchema = z.object({
   format: valueFormatSchema,
   /** Counts or sums of records: rows add up to totals and areas to their parent */
   additive: z.boolean(),
+  /**
+   * Distinct organisations (表3 单位数): rows add up to the total, areas do not — a parent counts an
+   * organisation reported by two sub-areas once (docs/indicators.md)
+   */
+  distinct: z.boolean().optional(),
   /** A click on a cell of this column can list the persons behind it */
   linked: z.boolean(),
   /** false when the total row is a sum of person-times and has no single list behind it */

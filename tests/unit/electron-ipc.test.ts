@@ -3,7 +3,6 @@
  * preload's allowlist with a fake ipcRenderer, wired to each other and to a real dispatch.
  */
 import { EventEmitter } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -230,31 +229,5 @@ describe('main-process request filter (no remote content)', () => {
     expect(dev('http://localhost:5173/src/main.tsx')).toBe(true);
     expect(dev('ws://localhost:5173/')).toBe(true);
     expect(dev('http://localhost:5174/')).toBe(false);
-  });
-});
-
-describe('layering', () => {
-  const electronImport = /^\s*import\s+(?!type\b)[^;]*from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\)/m;
-  const filesUnder = (dir: string): string[] =>
-    readdirSync(path.join(repo, dir), { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile() && d.name.endsWith('.ts'))
-      .map((d) => path.join(d.parentPath, d.name));
-
-  it('keeps the tested main/preload modules free of runtime electron imports', () => {
-    for (const f of ['main/ipc.ts', 'main/channels.ts', 'main/paths.ts', 'main/security.ts', 'preload/api.ts']) {
-      const src = readFileSync(path.join(repo, 'electron', f), 'utf8');
-      expect(electronImport.test(src), f).toBe(false);
-    }
-  });
-
-  it('never imports electron from the bridge or the core', () => {
-    for (const f of [...filesUnder('electron/bridge'), ...filesUnder('electron/core')]) {
-      expect(electronImport.test(readFileSync(f, 'utf8')), f).toBe(false);
-    }
-  });
-
-  it('the entry points do import electron (so the regex above can match)', () => {
-    expect(electronImport.test(readFileSync(path.join(repo, 'electron/main/index.ts'), 'utf8'))).toBe(true);
-    expect(electronImport.test(readFileSync(path.join(repo, 'electron/preload/index.ts'), 'utf8'))).toBe(true);
   });
 });

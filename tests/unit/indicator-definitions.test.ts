@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RecordData } from '../../shared/census/schema';
+import { creditCheckChar } from '../../shared/census/checks';
 import { AGE_BANDS, ageAt, ageBandOf } from '../../shared/reports/age';
 import { cellLink, computeReports, type ReportEnv } from '../../shared/reports/aggregate';
 import { compileFilter, describeFilter, type RecordFilter } from '../../shared/reports/filter';
@@ -23,10 +24,12 @@ const base = (over: RecordData): RecordData =>
     unitId: 'u1', township: T1, ...over,
   });
 
+const credit = (first17: string) => first17 + creditCheckChar(first17)!;
+// u1 and u3 are one organisation with two sites (same credit code); u2 is another.
 const units = [
-  { id: 'u1', data: validUnit({ unitType: '4', township: T1, isStation: true, swPostCount: 5 }) },
-  { id: 'u2', data: validUnit({ unitType: '7', township: T3, isStation: false, swPostCount: 2 }) },
-  { id: 'u3', data: validUnit({ unitType: '4', township: T3, isStation: false, swPostCount: null }) },
+  { id: 'u1', data: validUnit({ unitType: '4', township: T1, isStation: true, swPostCount: 5, creditCode: credit('52532300MJ0000011') }) },
+  { id: 'u2', data: validUnit({ unitType: '7', township: T3, isStation: false, swPostCount: 2, creditCode: credit('52532300MJ0000022') }) },
+  { id: 'u3', data: validUnit({ unitType: '4', township: T3, isStation: false, swPostCount: null, creditCode: credit('52532300MJ0000011') }) },
 ];
 const persons = [
   // 35 on the reference date itself (birthday that day), 160 hours exactly, two domains
@@ -140,9 +143,14 @@ describe('表2 服务领域', () => {
 describe('表3 单位类型', () => {
   const t = grid(table(compute(), 'T3'));
   it('counts units, stations and their social-work posts by the unit type', () => {
-    expect(t['单位类型:社工机构']).toMatchObject({ units: 2, stations: 1, swPostCount: 5, persons: 2, holders: 2, certRate: 1, swPost: 0 });
-    expect(t['单位类型:社区（居委会）']).toMatchObject({ units: 1, stations: 0, swPostCount: 2, persons: 2, holders: 1, swPost: 1 });
-    expect(t['合计']).toMatchObject({ units: 3, stations: 1, swPostCount: 7, persons: 5, holders: 3 });
+    expect(t['单位类型:社工机构']).toMatchObject({ units: 1, unitReports: 2, stations: 1, swPostCount: 5, persons: 2, holders: 2, certRate: 1, swPost: 0 });
+    expect(t['单位类型:社区（居委会）']).toMatchObject({ units: 1, unitReports: 1, stations: 0, swPostCount: 2, persons: 2, holders: 1, swPost: 1 });
+    expect(t['合计']).toMatchObject({ units: 2, unitReports: 3, stations: 1, swPostCount: 7, persons: 5, holders: 3 });
+  });
+  it('counts an organisation with two reported sites once, and each site among the reports', () => {
+    const col = table(compute(), 'T3').columns.find((c) => c.key === 'units')!;
+    expect(col).toMatchObject({ additive: false, distinct: true, label: '单位数' });
+    expect(table(compute(), 'T3').columns.find((c) => c.key === 'unitReports')).toMatchObject({ additive: true, label: '单位报告数' });
   });
   it('shows persons whose unit is missing in an extra row, so rows still add up', () => {
     expect(t['单位类型:未填或无法识别']).toMatchObject({ units: 0, persons: 1 });

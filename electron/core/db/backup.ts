@@ -4,7 +4,8 @@
  * clerk sees); the name, not the file's mtime, is the backup's time, so retention is reproducible.
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteOf, Db, type Sqlite } from './handle';
 import { assertHeadcountDatabase } from './open';
@@ -12,6 +13,7 @@ import type { Store } from './store';
 import { fsyncPath } from '../fs/durable';
 
 export interface RetentionOptions {
+  stem?: string;
   /** Keep the newest backup of each of this many days, today included */
   keepDays?: number;
   /** Keep this many newest backups regardless of day */
@@ -19,7 +21,10 @@ export interface RetentionOptions {
   now?: Date;
 }
 
-export interface BackupOptions extends RetentionOptions {}
+export interface BackupOptions extends RetentionOptions {
+  /** File-name stem of the backups: the database's own name, so several census files can share one folder */
+  stem?: string;
+}
 
 export interface BackupResult {
   /** Full path of the new backup */
@@ -28,7 +33,14 @@ export interface BackupResult {
   removed: string[];
 }
 
-const NAME = /^census-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?\.sqlite$/;
+const DEFAULT_STEM = 'census';
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const nameRe = (stem: string) => new RegExp(`^${escapeRe(stem)}-(\\d{4})(\\d{2})(\\d{2})-(\\d{2})(\\d{2})(\\d{2})(?:-(\\d+))?\\.sqlite$`);
+
+/** The stem of the backups of the database at `dbPath`: census.sqlite → census. */
+export function backupStem(dbPath: string): string {
+  return basename(dbPath).replace(/\.(sqlite3?|db)$/i, '') || DEFAULT_STEM;
+}
 const HOUR_MS = 3_600_000;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -43,11 +55,12 @@ export interface BackupFile {
 }
 
 /** The backups in `dir`, newest first. Other files are ignored (and never deleted). */
-export function listBackups(dir: string): BackupFile[] {
+export function listBackups(dir: string, stem = DEFAULT_STEM): BackupFile[] {
   if (!existsSync(dir)) return [];
   const out: BackupFile[] = [];
+  const re = nameRe(stem);
   for (const name of readdirSync(dir)) {
-    const m = NAME.exec(name);
+    const m = re.exec(name);
     if (!m) continue;
     const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
     out.push({ name, at: new Date(y, mo - 1, d, h, mi, s), seq: Number(m[7] ?? 1) });
@@ -56,8 +69,8 @@ export function listBackups(dir: string): BackupFile[] {
 }
 
 /** Deletes the backups retention does not keep; returns their names. */
-export function pruneBackups(dir: string, { keepDays = 7, keepLast = 10, now = new Date() }: RetentionOptions = {}): string[] {
-  const all = listBackups(dir);
+export function pruneBackups(dir: string, { keepDays = 7, keepLast = 10, now = new Date(), stem = DEFAULT_STEM }: RetentionOptions = {}): string[] {
+  const all = listBackups(dir, stem);
   const keep = new Set(all.slice(0, keepLast).map((b) => b.name));
   const days = new Set<string>();
   for (let i = 0; i < keepDays; i++) days.add(dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - i)));
@@ -83,8 +96,8 @@ function removeStalePartials(dir: string): void {
   }
 }
 
-function freeName(dir: string, now: Date): string {
-  const base = `census-${stamp(now)}`;
+function freeName(dir: string, now: Date, stem: string): string {
+  const base = `${stem}-${stamp(now)}`;
   for (let seq = 1; ; seq++) {
     const name = seq === 1 ? `${base}.sqlite` : `${base}-${seq}.sqlite`;
     if (!existsSync(join(dir, name))) return name;
@@ -108,12 +121,14 @@ export async function backupDatabase(source: Store | Db | string, backupsDir: st
   } else {
     sqlite = sqliteOf(source instanceof Db ? source : source.db);
   }
-  const name = freeName(backupsDir, now);
-  const partial = join(backupsDir, `.${name}.partial`);
-  const file = join(backupsDir, name);
+  // The final name is chosen only when the copy is done (no await between choosing and renaming), so two
+  // backups started in the same second (the timer's and the user's) never take the same name.
+  const partial = join(backupsDir, `.${options.stem ?? DEFAULT_STEM}-${process.pid}-${randomUUID().slice(0, 8)}.partial`);
+  let file: string;
   try {
     await sqlite.backup(partial);
     fsyncPath(partial);
+    file = join(backupsDir, freeName(backupsDir, now, options.stem ?? DEFAULT_STEM));
     renameSync(partial, file);
     fsyncPath(backupsDir);
   } catch (e) {
@@ -122,7 +137,7 @@ export async function backupDatabase(source: Store | Db | string, backupsDir: st
   } finally {
     if (ownConnection) sqlite.close();
   }
-  const removed = pruneBackups(backupsDir, { ...options, now });
+  const removed = pruneBackups(backupsDir, { ...options, now, stem: options.stem ?? DEFAULT_STEM });
   return { file, removed };
 }
 
@@ -138,7 +153,7 @@ export async function maybeBackup(
   options: BackupOptions & { minIntervalMs?: number } = {},
 ): Promise<BackupResult | null> {
   const now = options.now ?? new Date();
-  const newest = listBackups(backupsDir)[0];
+  const newest = listBackups(backupsDir, options.stem)[0];
   if (newest) {
     const age = now.getTime() - newest.at.getTime();
     if (age >= 0 && age < (options.minIntervalMs ?? HOUR_MS)) return null;

@@ -26,4 +26,5 @@ export { packagesRepo, recordColumns, type SqlValue, type PackagesRepo, type Pac
 export { duplicatesRepo, type DuplicatesRepo, type CrossAreaPerson, type DuplicateDecisionRow } from './repos/duplicates';
 export { keysRepo, type KeysRepo, type OfficeKeyRow, type TrustedKeyRow } from './repos/keys';
 export { importRepo, type ImportRepo, type ImportBatchRow, type ImportRecordRow } from './repos/imports';
-export { backupDatabase, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';
+export { backupDatabase, backupStem, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';
+export { commitRestore, inspectBackupFile, keepDamagedCopy, stageRestore, type BackupInspection } from './restore';

@@ -1,20 +1,27 @@
 /** The core contract methods mapped onto the services: one line each, no logic of its own. */
+import type { MethodName } from '../../../shared/api/contract';
+import type { gridMethods } from '../../../shared/api/methods/grid';
+import type { ioMethods } from '../../../shared/api/methods/io';
+import type { packageMethods } from '../../../shared/api/methods/packages';
+import type { reportMethods } from '../../../shared/api/methods/reports';
+import type { workspaceMethods } from '../../../shared/api/methods/workspace';
 import type { RecordData } from '../../../shared/census/schema';
 import type { Handlers } from '../dispatch';
-import type { CoreMethod } from './index';
 import { censusSummary, getCensus, setOperator, setupCensus } from '../services/census';
 import type { ServiceContext } from '../services/context';
 import { loadDemo } from '../services/demo';
+import { townshipsOf } from '../services/io/places';
 import { ensureOfficeKey, ownFingerprint } from '../services/packages/keys';
 import { explainIssue, listIssues } from '../services/issues';
 import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } from '../services/records';
 
-export interface AppInfo {
-  version: string;
-  dbPath: string;
-}
+/** The methods no capability module of the contract claims */
+export type CoreMethod = Exclude<
+  MethodName,
+  keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
+>;
 
-export function coreHandlers(ctx: ServiceContext, info: AppInfo): Pick<Handlers, CoreMethod> {
+export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {
   const recordHandlers = <T extends 'person' | 'unit'>(table: T) => {
     const repo = table === 'person' ? ctx.store.persons : ctx.store.units;
     return {
@@ -29,9 +36,10 @@ export function coreHandlers(ctx: ServiceContext, info: AppInfo): Pick<Handlers,
   const persons = recordHandlers('person');
   const units = recordHandlers('unit');
   return {
-    'app.info': () => ({ version: info.version, dbPath: info.dbPath, hasCensus: getCensus(ctx) != null, fingerprint: ownFingerprint(ctx) }),
+    'app.info': () => ({ version: ctx.app.version, dbPath: ctx.app.dbPath, hasCensus: getCensus(ctx) != null, fingerprint: ownFingerprint(ctx) }),
     'divisions.search': (q) => ctx.divisions.search(q.query, { levels: q.levels, within: q.within, limit: q.limit }),
     'divisions.children': (q) => ctx.divisions.children(q.code),
+    'divisions.townships': () => townshipsOf(ctx).list,
     'census.get': () => getCensus(ctx),
     // The office key pair is made with the census, so its fingerprint can be read out by phone before any export.
     'census.setup': (q) => {

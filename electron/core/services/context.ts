@@ -17,6 +17,8 @@ export interface ServiceContext {
   now(): Date;
   /** Bumped by every write so cached whole-census results know they are stale */
   generation: { value: number };
+  /** Who is running: services read the version here instead of importing app.ts (which imports them) */
+  app: { version: string; dbPath: string };
 }
 
 export function requireSettings(ctx: ServiceContext): CensusSettings {

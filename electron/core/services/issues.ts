@@ -59,6 +59,8 @@ class Cache implements CensusIssues {
   /** ID number counts per area: area → ID → count (nested, so no "area|ID" string per lookup) */
   readonly idAreaCounts = new Map<string, Map<string, number>>();
   readonly creditCounts = new Map<string, number>();
+  /** Credit code counts per area, like idAreaCounts: one organisation may be reported by several counties */
+  readonly creditAreaCounts = new Map<string, Map<string, number>>();
   readonly unitMembers = new Map<string, number>();
   private flat: Issue[] | null = null;
 
@@ -90,7 +92,7 @@ class Cache implements CensusIssues {
       personsWithIdNumber: (x, area) => (area === undefined ? this.idCounts.get(x) : this.idAreaCounts.get(area)?.get(x)) ?? 0,
       unitExists: (x) => this.records.unit.has(x),
       personsInUnit: (x) => this.unitMembers.get(x) ?? 0,
-      unitsWithCreditCode: (x) => this.creditCounts.get(x) ?? 0,
+      unitsWithCreditCode: (x, area) => (area === undefined ? this.creditCounts.get(x) : this.creditAreaCounts.get(area)?.get(x)) ?? 0,
     };
   }
 
@@ -104,7 +106,12 @@ class Cache implements CensusIssues {
         bump(inArea, s.key, sign);
       }
       bump(this.unitMembers, s.unitId, sign);
-    } else bump(this.creditCounts, s.key, sign);
+    } else if (s.key) {
+      bump(this.creditCounts, s.key, sign);
+      let inArea = this.creditAreaCounts.get(s.area);
+      if (!inArea) this.creditAreaCounts.set(s.area, (inArea = new Map()));
+      bump(inArea, s.key, sign);
+    }
   }
 
   /** Replaces a record's state (null removes it), keeping the counts right */

@@ -30,13 +30,14 @@ function storeLookups(ctx: ServiceContext, table: TableName, selfId: string | un
   }
   return {
     personsInUnit: (unitId) => ctx.store.persons.countByUnit(unitId),
-    unitsWithCreditCode: (code) => ctx.store.units.findByCreditCode(code).filter((r) => r.id !== selfId).length + 1,
+    unitsWithCreditCode: (code, area) =>
+      ctx.store.units.findByCreditCode(code).filter((r) => r.id !== selfId && (area === undefined || r.areaCode === area)).length + 1,
   };
 }
 
 export function recordIssues(ctx: ServiceContext, table: TableName, id: string | undefined, data: RecordData): Issue[] {
   const settings = requireSettings(ctx);
-  const area = (id !== undefined && table === 'person' ? ctx.store.persons.get(id)?.areaCode : undefined) ?? settings.areaCode;
+  const area = (id !== undefined ? ctx.store.records[table].get(id)?.areaCode : undefined) ?? settings.areaCode;
   return validateRecord(table, id ?? 'new', data, validationContext(ctx, settings), storeLookups(ctx, table, id, data), area);
 }
 

@@ -35,8 +35,9 @@ function useLookup<T>(key: string | null, load: (key: string) => Promise<T[]>): 
   return list;
 }
 
+/** Every township of the census area (a city's or province's included); null skips loading. */
 export function useTownships(areaCode: string | null): DivisionDto[] {
-  return useLookup(areaCode, async (code) => (await call('divisions.children', { code })).filter((d) => d.level === 'township'));
+  return useLookup(areaCode, () => call('divisions.townships', {}));
 }
 
 export function useUnitOptions(enabled: boolean): UnitOption[] {

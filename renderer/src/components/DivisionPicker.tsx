@@ -1,6 +1,7 @@
 /** A combobox for administrative divisions: type a name or code, pick with the arrow keys and Enter. */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { DivisionDto } from '../../../shared/api/contract';
+import { toAreaCode } from '../../../shared/divisions/format';
 import { call, errorMessage } from '../api/client';
 import { useDebounced } from '../lib/hooks';
 
@@ -90,7 +91,7 @@ export function DivisionPicker({ id, levels, value, onChange, invalid }: Props) 
         aria-controls={listId}
         aria-activedescendant={showList ? `${listId}-${active}` : undefined}
         aria-invalid={invalid || undefined}
-        placeholder="输入名称或6位代码，如 东城 或 110101"
+        placeholder="输入名称或6位代码，如 东城、楚雄州 或 532300"
         value={text}
         data-testid="setup-area-input"
         onChange={(e) => {
@@ -113,7 +114,7 @@ export function DivisionPicker({ id, levels, value, onChange, invalid }: Props) 
               aria-selected={i === active}
               className={i === active ? 'active' : undefined}
               data-testid="setup-area-option"
-              data-code={d.code}
+              data-code={toAreaCode(d.code)}
               onMouseDown={(e) => {
                 // mousedown, not click: the input's blur would close the list first
                 e.preventDefault();
@@ -122,7 +123,7 @@ export function DivisionPicker({ id, levels, value, onChange, invalid }: Props) 
               onMouseEnter={() => setActive(i)}
             >
               <span className="option-name">{d.name}</span>
-              <span className="option-code">{d.code}</span>
+              <span className="option-code">{toAreaCode(d.code)}</span>
               <span className="option-path">{d.path}</span>
             </li>
           ))}
@@ -132,7 +133,7 @@ export function DivisionPicker({ id, levels, value, onChange, invalid }: Props) 
       {error && <div className="field-msg error">{error}</div>}
       {value && (
         <div className="combobox-chosen" data-testid="setup-area-selected">
-          已选择：{value.path}（{value.code}）
+          已选择：{value.path}（{toAreaCode(value.code)}）
         </div>
       )}
     </div>

@@ -183,7 +183,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
     return () => window.removeEventListener('mouseup', up);
   }, []);
 
-  const editing = () => (ctrl.api?.getEditingCells().length ?? 0) > 0;
+  const editing = useCallback(() => (ctrl.api?.getEditingCells().length ?? 0) > 0, [ctrl]);
 
   const onKeyDownCapture = useCallback(
     (e: React.KeyboardEvent<HTMLDivElement>) => {
@@ -256,7 +256,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         if (ctrl.status.focusedId) onOpenForm(ctrl.status.focusedId);
       }
     },
-    [ctrl, onFind, onDeleteRows, onOpenForm],
+    [ctrl, editing, onFind, onDeleteRows, onOpenForm],
   );
 
   const onPaste = useCallback(
@@ -267,7 +267,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       e.preventDefault();
       void ctrl.paste(text);
     },
-    [ctrl],
+    [ctrl, editing],
   );
 
   const onCopy = useCallback(
@@ -279,7 +279,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       e.clipboardData.setData('text/plain', text);
       if (cut) void ctrl.clear();
     },
-    [ctrl],
+    [ctrl, editing],
   );
 
   const onGridReady = useCallback(
@@ -329,7 +329,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       if (!r) return;
       ctrl.setRange({ anchor: r.anchor, focus: { row: rowIndex, col: ctrl.colPos(colId) } });
     },
-    [ctrl],
+    [ctrl, editing],
   );
 
   // A focus change from a plain click or key collapses the range; one from Shift+click keeps it.

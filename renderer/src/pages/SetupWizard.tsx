@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CensusSettings, DivisionDto, Level } from '../../../shared/api/contract';
 import { call, errorMessage } from '../api/client';
+import { toAreaCode } from '../../../shared/divisions/format';
 import { DivisionPicker } from '../components/DivisionPicker';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { DEFAULT_REF_DATE, levelChoices, validateSetup, type SetupErrors } from '../lib/setup';
@@ -30,7 +31,8 @@ export function SetupWizard({ onDone }: { onDone: (s: CensusSettings) => void })
     setBusy(true);
     try {
       const s = await call('census.setup', {
-        areaCode: area.code,
+        // The picker's codes are canonical (5323); settings store the 6-digit area code (532300).
+        areaCode: toAreaCode(area.code),
         level,
         refDate: refDate.trim(),
         officeName: officeName.trim(),

@@ -12,6 +12,19 @@ export class SetupPage {
     await this.root.waitFor();
   }
 
+  async selectLevel(level: 'county' | 'city' | 'province'): Promise<void> {
+    await this.page.getByTestId('setup-level').selectOption(level);
+  }
+
+  /** The whole wizard: level, area picked from the suggestions for `text`, office and operator. */
+  async setUp(o: { level: 'county' | 'city' | 'province'; text: string; code: string; office: string; operator: string }): Promise<void> {
+    await this.waitForVisible();
+    await this.selectLevel(o.level);
+    await this.chooseAreaByKeyboard(o.text, o.code);
+    await this.fill({ office: o.office, operator: o.operator });
+    await this.submit();
+  }
+
   /** Types into the area box and picks the suggestion with the given code using the keyboard. */
   async chooseAreaByKeyboard(text: string, code: string): Promise<void> {
     const input = this.page.getByTestId('setup-area-input');

@@ -13,6 +13,7 @@ import {
   type Cell, type ColumnMapping, type RememberedMappings, type SkipKind,
 } from '../../../../shared/io';
 import { readCsv, readXlsx, sniffFormat, type FileFormat, type InputFile, type SheetRow, type SheetStream, type TextEncoding } from './read';
+import { cleanCells, type RowNote } from './guard';
 import type { Task } from './tasks';
 
 export interface StagedRow {
@@ -21,6 +22,8 @@ export interface StagedRow {
   row: number;
   data: RecordData;
   unitRef: { name: string | null; creditCode: string | null } | null;
+  /** What reading the row itself found (control characters removed), shown as the row's issues */
+  notes?: RowNote[];
 }
 
 export interface SkippedRange {
@@ -121,15 +124,23 @@ async function parseSheet(file: string, stream: SheetStream, opts: ParseOptions,
   const table = found.table;
   const columns = sheet.columns;
   const mapping = columns.filter((c) => c.field);
+  const mapped = new Set(columns.map((c) => c.index));
+  const headerless = new Map<number, number>();
   const take = (row: SheetRow) => {
     sheet.rowsRead++;
+    const notes = cleanCells(row.cells, columns);
+    // Data under no header would otherwise vanish: counted here, listed with the columns below.
+    for (let i = 0; i < row.cells.length; i++) {
+      const v = row.cells[i];
+      if (v != null && v !== '' && !mapped.has(i)) headerless.set(i, (headerless.get(i) ?? 0) + 1);
+    }
     const cls = classifyRow(row.cells, columns);
     if (cls.kind !== 'data') {
       addSkip(sheet, row.number, cls.kind, cls.reason);
       return;
     }
     const n = normalizeRow(table, row.cells as Cell[], mapping, opts.normalize);
-    sheet.rows.push({ table, sheet: stream.name, row: row.number, data: n.data, unitRef: n.unitRef });
+    sheet.rows.push({ table, sheet: stream.name, row: row.number, data: n.data, unitRef: n.unitRef, ...(notes ? { notes } : {}) });
   };
   for (const row of head.slice(found.index + 1)) take(row);
   for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
@@ -138,7 +149,16 @@ async function parseSheet(file: string, stream: SheetStream, opts: ParseOptions,
     const breath = onRow();
     if (breath) await breath;
   }
+  for (const [index, count] of [...headerless].sort((a, b) => a[0] - b[0]))
+    sheet.columns.push({ index, header: `（第${columnLetter(index)}列，无列名，${count} 行有内容）`, field: null, how: 'none' });
   return sheet;
+}
+
+/** 0 → A, 26 → AA, as the spreadsheet names its columns */
+function columnLetter(index: number): string {
+  let s = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
 }
 
 /** Reads one file completely; throws 'invalid_file' for anything that is not a readable spreadsheet. */

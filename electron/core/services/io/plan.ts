@@ -356,6 +356,7 @@ export function planIssues(ctx: ServiceContext, plan: Plan): Map<PlannedRow, Iss
   for (const p of plan.rows) {
     if (p.action === 'held') continue;
     const found = validateRecord(p.table, p.recordId, p.data, vctx, lookups);
+    for (const n of p.staged.notes ?? []) found.push({ table: p.table, recordId: p.recordId, ...n });
     // Most rows are clean: keep only the ones with something to say.
     if (found.length) out.set(p, found);
   }

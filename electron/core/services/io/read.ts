@@ -1,6 +1,5 @@
 /**
- * Spreadsheet readers: .xlsx through exceljs's streaming reader (the in-memory workbook needs
- * gigabytes for large returns) and .csv through papaparse's stream parser after detecting the
+ * Spreadsheet readers: .xlsx through our streaming reader (xlsx.ts) and .csv through papaparse's stream parser after detecting the
  * encoding. Both hand over rows of raw cells — numbers stay numbers, so an ID number Excel turned
  * into 5.32323196906185E+17 reaches the normaliser as that number, not as a rounded string.
  *
@@ -8,12 +7,12 @@
  * clerk understands (ApiError 'invalid_file'), before anything is written anywhere.
  */
 import { isUtf8 } from 'node:buffer';
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { Readable, Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { ApiError } from '../../../../shared/api/errors';
 import type { Cell } from '../../../../shared/io';
+import { readWorkbook, XlsxLimitError } from './xlsx';
 
 export interface InputFile {
   /** The file's name as the user knows it (recorded as each record's source) */
@@ -22,7 +21,8 @@ export interface InputFile {
 }
 
 export type FileFormat = 'xlsx' | 'csv';
-export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'utf-16le' | 'utf-16be';
+/** gb18030-bom: GBK text behind a UTF-8 byte-order mark (read as GBK, the mark dropped) */
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'gb18030-bom' | 'utf-16le' | 'utf-16be';
 
 export interface SheetRow {
   /** 1-based row number as the spreadsheet shows it */
@@ -83,11 +83,10 @@ function looksBinary(data: Buffer): boolean {
   if (data[0] === 0xfe && data[1] === 0xff) return false;
   const head = data.subarray(0, 8192);
   let control = 0;
-  for (const b of head) {
-    if (b === 0) return true;
-    if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
-  }
-  return control > head.length / 100;
+  // A stray NUL or BEL in a name is a bad cell, not a binary file (those cells are cleaned and
+  // flagged on their row); a binary file has them everywhere.
+  for (const b of head) if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
+  return control > Math.max(8, head.length / 100);
 }
 
 /**
@@ -95,91 +94,65 @@ function looksBinary(data: Buffer): boolean {
  * (Excel's "Unicode text"), otherwise GB18030 — the superset of GBK that Chinese Windows Excel and
  * WPS write. Never asks: a GBK file is essentially never valid UTF-8.
  */
-export function detectEncoding(data: Buffer): TextEncoding {
-  if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf && isUtf8(data)) return 'utf-8-bom';
+export function detectEncoding(data: Buffer, name = ''): TextEncoding {
+  if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+    if (isUtf8(data)) return 'utf-8-bom';
+    // A BOM that lies: some tools put one in front of GBK text. Read as GBK when that decodes
+    // cleanly; otherwise the bytes are neither, and guessing would store garbage.
+    if (!iconv.decode(data.subarray(3), 'gb18030').includes('\uFFFD')) return 'gb18030-bom';
+    throw invalid(name, '文件开头标明是 UTF-8 编码，但内容既不是有效的 UTF-8 也不是 GBK。请在 Excel 或 WPS 中打开后另存为“CSV UTF-8”或 .xlsx 再导入', 'bad_encoding');
+  }
   if (data[0] === 0xff && data[1] === 0xfe) return 'utf-16le';
   if (data[0] === 0xfe && data[1] === 0xff) return 'utf-16be';
   return isUtf8(data) ? 'utf-8' : 'gb18030';
 }
 
-const CHUNK = 256 * 1024;
-
-/** The buffer as a stream of slices, reporting how far the consumer has read. */
-function sliced(data: Buffer, onBytes: (n: number) => void, size = CHUNK): Readable {
-  let pos = 0;
-  return new Readable({
-    highWaterMark: size,
-    read() {
-      if (pos >= data.length) {
-        this.push(null);
-        return;
-      }
-      const end = Math.min(pos + size, data.length);
-      const chunk = data.subarray(pos, end);
-      pos = end;
-      onBytes(pos);
-      this.push(chunk);
+/**
+ * Every line ending as \n: papaparse guesses one newline style from the first chunk, so a file
+ * whose lines end in CRLF, LF and CR by turns (rows pasted together from several programs) would
+ * lose rows into one another's cells. A \r at a chunk's end waits for the next chunk's first char.
+ */
+function unifyNewlines(): Transform {
+  let pendingCr = false;
+  return new Transform({
+    decodeStrings: false,
+    transform(chunk: string | Buffer, _enc, done) {
+      let s = (pendingCr ? '\r' : '') + String(chunk);
+      pendingCr = s.endsWith('\r');
+      if (pendingCr) s = s.slice(0, -1);
+      done(null, s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n'));
+    },
+    flush(done) {
+      done(null, pendingCr ? '\n' : '');
     },
   });
 }
 
-/** An exceljs cell value flattened to what the cell shows. */
-export function flattenCell(v: unknown): Cell {
-  if (v == null) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return (o.richText as { text?: unknown }[]).map((r) => (typeof r.text === 'string' ? r.text : '')).join('');
-    if ('result' in o || 'formula' in o || 'sharedFormula' in o) return flattenCell(o.result);
-    if ('text' in o) return flattenCell(o.text);
-    if (typeof o.error === 'string') return o.error;
-  }
-  return null;
-}
-
-interface WorksheetReaderLike extends AsyncIterable<{ number: number; values: unknown }> {
-  name?: string;
-  state?: string;
-}
-
-function rowCells(values: unknown): Cell[] {
-  if (!Array.isArray(values)) return [];
-  const out: Cell[] = new Array<Cell>(Math.max(0, values.length - 1)).fill(null);
-  // exceljs row values are 1-based and sparse
-  for (let i = 1; i < values.length; i++) out[i - 1] = flattenCell(values[i]);
-  return out;
-}
-
 function readFailure(file: string, e: unknown): ApiError {
   if (e instanceof ApiError) return e;
+  if (e instanceof XlsxLimitError) return invalid(file, e.message, e.reason);
   const msg = e instanceof Error ? e.message : String(e);
-  if (/FILE_ENDED|unexpected end|end of (central|data)|invalid (signature|distance|stored)|unknown compression|incorrect header|zlib|inflate/i.test(msg))
+  if (/too many bytes|expected \d+ bytes/i.test(msg)) return invalid(file, '工作簿中的某个部分解压后比声明的大（疑似压缩炸弹），已拒绝', 'size_mismatch');
+  if (/FILE_ENDED|unexpected end|end of (central|data)|invalid (signature|distance|stored)|unknown compression|incorrect header|zlib|inflate|truncated|not enough|out of range/i.test(msg))
     return invalid(file, TRUNCATED, 'truncated');
   return invalid(file, `文件内容无法识别为 Excel 工作簿（${msg.slice(0, 80)}）`, 'corrupt');
 }
 
-/** Every worksheet of an .xlsx, streamed in the workbook's file order. */
+/**
+ * Every worksheet of an .xlsx in the workbook's own order and names (see xlsx.ts for why this is
+ * not exceljs's reader). `onBytes` reports progress by sheet, as parts are inflated out of order.
+ */
 export async function* readXlsx(file: InputFile, onBytes: (n: number) => void = () => {}): AsyncGenerator<SheetStream> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(sliced(file.data, onBytes), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    // Styles tell date cells from numbers; hyperlinks would only cost time.
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
   let sheets = 0;
   try {
-    for await (const ws of reader as AsyncIterable<WorksheetReaderLike>) {
+    for await (const ws of readWorkbook(file.data)) {
       sheets++;
-      const rows = (async function* () {
-        for await (const row of ws) yield { number: row.number, cells: rowCells(row.values) };
-      })();
-      yield { name: ws.name ?? `Sheet${sheets}`, hidden: ws.state === 'hidden' || ws.state === 'veryHidden', rows: guard(file.name, rows) };
+      yield { name: ws.name, hidden: ws.hidden, rows: guard(file.name, ws.rows) };
     }
   } catch (e) {
     throw readFailure(file.name, e);
   }
+  onBytes(file.data.length);
   if (sheets === 0) throw invalid(file.name, '压缩包里没有工作表，不是 Excel 工作簿', 'not_spreadsheet');
 }
 
@@ -202,11 +175,12 @@ async function* guard<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T> 
  * QUEUE_HIGH rows wait, so memory stays bounded.
  */
 export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}): { encoding: TextEncoding; sheet: SheetStream } {
-  const encoding = detectEncoding(file.data);
-  const bom = encoding === 'utf-8-bom' ? 3 : encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 0;
+  const encoding = detectEncoding(file.data, file.name);
+  const bom = encoding === 'utf-8-bom' || encoding === 'gb18030-bom' ? 3 : encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 0;
   const rows = (async function* () {
-    const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false });
-    const decoder = iconv.decodeStream(encoding === 'utf-8-bom' ? 'utf-8' : encoding);
+    const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false, newline: '\n' });
+    const decoder = iconv.decodeStream(encoding === 'utf-8-bom' ? 'utf-8' : encoding === 'gb18030-bom' ? 'gb18030' : encoding);
+    const newlines = unifyNewlines();
     const data = file.data.subarray(bom);
     const queue: string[][] = [];
     let head = 0;
@@ -253,7 +227,8 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
     };
     parser.on('error', fail);
     decoder.on('error', fail);
-    source.pipe(decoder).pipe(parser);
+    newlines.on('error', fail);
+    source.pipe(decoder).pipe(newlines).pipe(parser);
     let number = 0;
     try {
       for (;;) {
@@ -271,7 +246,7 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
           }
           continue;
         }
-        if (failure) throw failure;
+        if (failure) throw failure as Error;
         if (ended) return;
         if (starved) {
           starved = false;

@@ -11,7 +11,6 @@ import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract'
 import { ApiError } from '../../../../shared/api/errors';
 import { issueKey } from '../../../../shared/census/issues';
 import { formatFingerprint, packageFileName, type SourcePackage } from '../../../../shared/package';
-import { appVersion } from '../../app';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
 import { censusIssues } from '../issues';
 import { decisionsForExport, duplicateGroups } from './duplicates';
@@ -125,7 +124,7 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
       operator: settings.operator,
       sequence,
       createdAt,
-      appVersion: appVersion(),
+      appVersion: ctx.app.version,
       divisionsVersion: ctx.divisions.version,
       counts: { errors: 0, warnings: all.counts.warning, unexplainedWarnings: list.length, pendingDuplicates: pending },
       sources,

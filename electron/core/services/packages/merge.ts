@@ -96,8 +96,23 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
   }
 
   const old = ctx.store.packages.currentFor(h.areaCode);
-  if (old?.id === h.packageId)
+  // A package is the same one only by its id, its signed content and its signer together: an id
+  // alone can be copied into a package signed by anyone.
+  if (old?.id === h.packageId) {
+    if (old.signerFingerprint !== pkg.signer.fingerprint) {
+      const status = trustStatus(ctx, h.areaCode, pkg.signer.fingerprint);
+      return {
+        kind: 'final',
+        result: {
+          ...result, status: 'refused', reason: 'key_changed', trust: status.status, knownFingerprint: formatFingerprint(old.signerFingerprint),
+          message: `这个文件沿用了已合并的 ${h.areaName} 第 ${h.sequence} 次上报包的编号，但签名密钥不同（已合并的指纹：${formatFingerprint(old.signerFingerprint)}；本文件：${result.fingerprint}）。它不是同一个上报包，已拒绝；请与 ${h.areaName} 电话核实`,
+        },
+      };
+    }
+    if (old.manifestSha256 !== pkg.manifestSha256)
+      return refuse('same_id_different_content', `这个文件沿用了已合并的 ${h.areaName} 第 ${h.sequence} 次上报包的编号，但内容不同。请 ${h.areaName} 重新导出（序号加一）后再报送`);
     return { kind: 'final', result: { ...result, status: 'unchanged', reason: 'same_package', message: `该上报包（${h.areaName} 第 ${h.sequence} 次）已经合并过，未作任何改动` } };
+  }
   const seen = ctx.store.packages.get(h.packageId);
   if (seen && seen.status === 'superseded')
     return refuse('older_sequence', `该上报包（第 ${seen.sequence} 次）已被 ${h.areaName} 后来的上报包取代，不能再合并`);

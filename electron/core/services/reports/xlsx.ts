@@ -5,6 +5,7 @@
  * 填表人 / 报出日期 lines. Numbers are numbers; rates are fractions shown as `0.0%`.
  */
 import ExcelJS from 'exceljs';
+import { toAreaCode } from '../../../../shared/divisions/format';
 import { excelFormat } from '../../../../shared/reports/format';
 import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 
@@ -76,7 +77,7 @@ function addSheet(wb: ExcelJS.Workbook, set: ReportSet, t: ReportTable, footer: 
   ws.getRow(1).height = 30;
   const half = Math.max(1, Math.floor(width / 2));
   ws.mergeCells(2, 1, 2, half);
-  ws.getCell(2, 1).value = `填报地区：${areaPath}（${set.area.code}）`;
+  ws.getCell(2, 1).value = `填报地区：${areaPath}（${toAreaCode(set.area.code)}）`;
   ws.getCell(2, 1).font = font(10);
   if (width > half) {
     ws.mergeCells(2, half + 1, 2, width);

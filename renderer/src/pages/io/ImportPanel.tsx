@@ -240,7 +240,7 @@ function PreviewView({ preview, choices, onChoose, actions }: {
             {f.file}
             <span className="io-more">
               {' '}
-              {f.format === 'csv' ? `CSV，编码 ${f.encoding === 'gb18030' ? 'GBK/GB18030' : (f.encoding ?? '')}` : 'Excel 工作簿'}；读取 {f.rowsRead} 行，新增 {f.toAdd}，更新 {f.toUpdate}，未变 {f.unchanged}，跳过 {f.skippedTotal}
+              {f.format === 'csv' ? `CSV，编码 ${f.encoding === 'gb18030' ? 'GBK/GB18030' : f.encoding === 'gb18030-bom' ? 'GBK（文件开头误标为 UTF-8，已按 GBK 读取）' : (f.encoding ?? '')}` : 'Excel 工作簿'}；读取 {f.rowsRead} 行，新增 {f.toAdd}，更新 {f.toUpdate}，未变 {f.unchanged}，跳过 {f.skippedTotal}
             </span>
           </h3>
           {f.sheets.map((s) => (

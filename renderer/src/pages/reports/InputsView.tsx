@@ -1,6 +1,7 @@
 /** Registered population per area (typed, or imported from a two-column sheet) and the area's targets. */
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api/contract';
+import { toAreaCode } from '../../../../shared/divisions/format';
 import { TARGETS, type TargetKey } from '../../../../shared/reports/indicators';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -148,7 +149,7 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
             {inputs.areas.map((a) => (
               <tr key={a.code} className={a.isArea ? 'total' : undefined}>
                 <td>{a.name}</td>
-                <td>{a.code}</td>
+                <td>{toAreaCode(a.code)}</td>
                 <td>
                   <input
                     type="text"
