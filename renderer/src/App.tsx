@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { CensusSettings } from '../../shared/api/contract';
-import { call, ClientError, errorMessage, type TransportState } from './api/client';
+import { call, ClientError, errorMessage, FILE_PROBLEM_CODES, onFileProblem, type TransportState } from './api/client';
 import { navRoutes, TopBar } from './components/TopBar';
 import { formatRoute, parseHash, type Route } from './lib/route';
 import { AccessDenied } from './pages/AccessDenied';
@@ -12,6 +12,9 @@ import { PackagesPage } from './pages/packages/PackagesPage';
 import { RecordForm } from './pages/RecordForm';
 import { RecordList } from './pages/RecordList';
 import { SetupWizard } from './pages/SetupWizard';
+import { FilePage } from './pages/workspace/FilePage';
+import { FileProblem } from './pages/workspace/FileProblem';
+import { OpenExisting } from './pages/workspace/OpenExisting';
 
 // Charts (ECharts) load only when the reports pages are opened.
 const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
@@ -20,6 +23,8 @@ type Boot =
   | { state: 'loading' }
   | { state: 'denied'; reason: 'missing' | 'invalid' }
   | { state: 'failed'; message: string }
+  /** No census file is open (damaged, locked by another computer, missing) */
+  | { state: 'file_problem' }
   | { state: 'ready'; settings: CensusSettings | null };
 
 export function App({ transport }: { transport: TransportState }) {
@@ -32,13 +37,24 @@ export function App({ transport }: { transport: TransportState }) {
       .then((settings) => setBoot({ state: 'ready', settings }))
       .catch((e: unknown) => {
         if (e instanceof ClientError && e.code === 'forbidden') setBoot({ state: 'denied', reason: 'invalid' });
+        else if (e instanceof ClientError && FILE_PROBLEM_CODES.has(e.code)) setBoot({ state: 'file_problem' });
         else setBoot({ state: 'failed', message: errorMessage(e) });
       });
   }, []);
 
+  /** After the census file changed under a working UI (restore, another file): no loading screen in between. */
+  const refresh = useCallback(() => {
+    call('census.get', {})
+      .then((settings) => setBoot({ state: 'ready', settings }))
+      .catch(() => load());
+  }, [load]);
+
   useEffect(() => {
     if (transport.kind !== 'no_token') load();
   }, [transport.kind, load]);
+
+  // Any call may find the file gone from under it (damaged while in use, taken over by another computer).
+  useEffect(() => onFileProblem(() => setBoot({ state: 'file_problem' })), []);
 
   useEffect(() => {
     const onHash = () => setRoute(parseHash(window.location.hash));
@@ -74,6 +90,8 @@ export function App({ transport }: { transport: TransportState }) {
       return <AccessDenied reason={boot.reason} />;
     case 'loading':
       return <p className="loading boot">正在连接…</p>;
+    case 'file_problem':
+      return <FileProblem onResolved={refresh} />;
     case 'failed':
       return (
         <div className="boot-failed" role="alert" data-testid="boot-failed">
@@ -97,6 +115,7 @@ export function App({ transport }: { transport: TransportState }) {
             navigate({ page: 'home' });
           }}
         />
+        <OpenExisting onOpened={refresh} />
       </main>
     );
   }
@@ -123,6 +142,9 @@ export function App({ transport }: { transport: TransportState }) {
       break;
     case 'packages':
       page = <PackagesPage settings={settings} />;
+      break;
+    case 'file':
+      page = <FilePage onChanged={refresh} />;
       break;
     case 'reports':
       page = (

@@ -105,8 +105,21 @@ export function setTransport(t: Transport): void {
   transport = t;
 }
 
+/** Errors meaning "no census file is open" (damaged, locked by another computer, missing): the app shows the file screen. */
+export const FILE_PROBLEM_CODES: ReadonlySet<string> = new Set(['db_damaged', 'db_locked', 'db_missing']);
+let fileProblemListener: ((code: string) => void) | null = null;
+
+/** One listener (the App) hears when any call finds the census file gone from under it. */
+export function onFileProblem(cb: (code: string) => void): () => void {
+  fileProblemListener = cb;
+  return () => {
+    if (fileProblemListener === cb) fileProblemListener = null;
+  };
+}
+
 export async function callWith<M extends MethodName>(t: Transport, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const reply = await t.invoke(method, input);
+  if (!reply.ok && FILE_PROBLEM_CODES.has(reply.error.code)) fileProblemListener?.(reply.error.code);
   if (!reply.ok) throw new ClientError(reply.error.code, reply.error.message, reply.error.details);
   // dispatch has already parsed the result against the method's output schema
   return reply.result as MethodOutput<M>;

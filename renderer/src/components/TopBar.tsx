@@ -19,6 +19,7 @@ const items: { label: string; route: Route; testid: string; active: (r: Route) =
   { label: '汇总看板', route: { page: 'reports', path: [] }, testid: 'nav-reports', active: (r) => r.page === 'reports' },
   { label: '导入导出', route: { page: 'io' }, testid: 'nav-io', active: (r) => r.page === 'io' },
   { label: '上报与汇总', route: { page: 'packages' }, testid: 'nav-packages', active: (r) => r.page === 'packages' },
+  { label: '数据与备份', route: { page: 'file' }, testid: 'nav-file', active: (r) => r.page === 'file' },
 ];
 
 export const navRoutes = items.map((i) => i.route);

@@ -14,7 +14,9 @@ export type Route =
   /** Summary tables and dashboard; the reports pages route `path` themselves (renderer/src/pages/reports) */
   | { page: 'reports'; path: string[] }
   /** Return packages: export, merge workspace (renderer/src/pages/packages) */
-  | { page: 'packages' };
+  | { page: 'packages' }
+  /** The census file: which one is open, open another, backups and restore (renderer/src/pages/workspace) */
+  | { page: 'file' };
 
 const segmentOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
 
@@ -29,6 +31,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'issues') return { page: 'issues' };
   if (parts[0] === 'io') return { page: 'io' };
   if (parts[0] === 'packages') return { page: 'packages' };
+  if (parts[0] === 'file') return { page: 'file' };
   if (parts[0] === 'reports') return { page: 'reports', path: parts.slice(1) };
   const table = tableOf(parts[0]);
   if (!table) return { page: 'home' };
@@ -47,6 +50,8 @@ export function formatRoute(route: Route): string {
       return '#/io';
     case 'packages':
       return '#/packages';
+    case 'file':
+      return '#/file';
     case 'reports':
       return `#/reports${route.path.map((p) => '/' + encodeURIComponent(p)).join('')}`;
     case 'list':

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 
-export type Section = 'home' | 'persons' | 'units' | 'issues';
+export type Section = 'home' | 'persons' | 'units' | 'issues' | 'file';
 
 /** The top bar present on every screen after setup. */
 export class Shell {

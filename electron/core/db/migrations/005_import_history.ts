@@ -1,13 +1,13 @@
 /**
- * 004: import history, for undoing an import as one step and sending error reports per township
+ * 005: import history, for undoing an import as one step and sending error reports per township
  * file at any time; and a note on audit entries saying why an entry was written without a person
  * typing it (derived from which field, set for all rows in the preview, an import undone).
  * Frozen once shipped.
  */
 import type { Migration } from './types';
 
-export const migration004: Migration = {
-  version: 4,
+export const migration005: Migration = {
+  version: 5,
   name: 'import_history',
   up(db) {
     db.exec(`
