@@ -13,6 +13,14 @@ const areaCode = z.string().regex(/^\d{6}$/);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const count = z.number().int().min(0);
 
+export const feedbackAnswerSchema = z.object({
+  id: uuid,
+  answer: z.string().max(2000),
+  answeredBy: z.string(),
+  answeredAt: z.string(),
+});
+export type FeedbackAnswer = z.infer<typeof feedbackAnswerSchema>;
+
 export const packageLevelSchema = z.enum(['county', 'city', 'province']);
 
 export const sourcePackageSchema = z.object({
@@ -56,6 +64,13 @@ export const headcountSectionSchema = z.object({
   }),
   /** For a merged package: the sub-area packages it was built from (empty for a county) */
   sources: z.array(sourcePackageSchema),
+  /**
+   * Since version 2, merged packages only: the sub-areas the sender expected and those it had
+   * received, so the level above shows a partial return as partial. Absent: complete or unknown.
+   */
+  coverage: z.object({ expected: z.array(areaCode), included: z.array(areaCode) }).optional(),
+  /** Since version 2: answers to the level above's 核实意见 (feedback items, by their id) */
+  feedbackAnswers: z.array(feedbackAnswerSchema).max(100_000).optional(),
 });
 export type HeadcountSection = z.infer<typeof headcountSectionSchema>;
 

@@ -12,7 +12,7 @@ import { AGE_BANDS, ageAt, ageBandOf } from './age';
 import { formatOf, TABLES, type ColumnDef, type Section, type TableDef } from './definitions';
 import { compileFilter, type FilterCondition, type RecordFilter, type RecordLike } from './filter';
 import { indicator, type Targets } from './indicators';
-import type { ReportColumn, ReportRow, ReportSet, ReportTable } from './schema';
+import type { ReportColumn, ReportCoverage, ReportRow, ReportSet, ReportTable } from './schema';
 
 export interface SubArea {
   code: string;
@@ -31,6 +31,8 @@ export interface ReportEnv {
   /** Registered population by division code (the census area's own code and sub-area codes) */
   population: ReadonlyMap<string, number>;
   targets: ReadonlyMap<string, Targets>;
+  /** Upper levels: who has reported. A sub-area that has not is 未报 (null cells), never 0 */
+  coverage?: ReportCoverage | null;
 }
 
 const UNKNOWN = '_unknown';
@@ -299,6 +301,7 @@ export function computeReports(
     refDate: env.refDate,
     excluded,
     pendingDuplicates: env.pendingDuplicates,
+    coverage: env.coverage ?? null,
     tables,
   };
 }
@@ -362,16 +365,21 @@ function finish(p: TablePlan, env: ReportEnv): ReportTable {
     };
   });
   const rows: ReportRow[] = [];
+  const statusOf = new Map((env.coverage?.rows ?? []).map((r) => [r.code, r.status]));
   p.rows.forEach((row, r) => {
-    const v = values[r]!;
+    let v = values[r]!;
+    const empty = cols.every((c, ci) => !(c.kind === 'count' || c.kind === 'sum') || v[ci] === 0);
     // An "unknown" row appears only when something falls into it: clean data shows the official rows.
-    if (row.kind === 'unknown' && cols.every((c, ci) => !(c.kind === 'count' || c.kind === 'sum') || v[ci] === 0)) return;
-    rows.push({ key: row.key, label: row.label, section: row.section, kind: row.kind, areaCode: row.areaCode, values: v });
+    if (row.kind === 'unknown' && empty) return;
+    const status = row.kind === 'item' && row.areaCode !== null ? statusOf.get(row.areaCode) : undefined;
+    // Nothing reported is not zero: the row says 未报 (null cells) unless records placed there came from elsewhere.
+    if (status === 'missing' && empty) v = v.map(() => null);
+    rows.push({ key: row.key, label: row.label, section: row.section, kind: row.kind, areaCode: row.areaCode, values: v, ...(status ? { status } : {}) });
   });
   return {
     id: p.def.id,
     title: p.def.title,
-    notes: [...p.def.notes, pendingNote(env.pendingDuplicates)],
+    notes: [...p.def.notes, pendingNote(env.pendingDuplicates), ...(env.coverage ? [env.coverage.text] : [])],
     pendingDuplicates: env.pendingDuplicates,
     columns,
     rows,

@@ -32,8 +32,10 @@ export const reportRowSchema = z.object({
   kind: z.enum(['total', 'item', 'unknown']),
   /** For area rows: the division code (census area or sub-area) */
   areaCode: z.string().nullable(),
-  /** Aligned with the table's columns; null where a value is undefined (rate over zero, no target) */
+  /** Aligned with the table's columns; null where a value is undefined (rate over zero, no target, 未报) */
   values: z.array(z.number().nullable()),
+  /** Sub-area rows of an upper level: its reporting status (missing = 未报) */
+  status: z.enum(['received', 'zero', 'partial', 'missing']).optional(),
 });
 export type ReportRow = z.infer<typeof reportRowSchema>;
 
@@ -53,12 +55,25 @@ export const reportAreaSchema = z.object({
   level: z.enum(['county', 'city', 'province']),
 });
 
+export const reportCoverageSchema = z.object({
+  expected: z.number().int(),
+  reported: z.number().int(),
+  partial: z.number().int(),
+  /** Canonical code → status of every sub-area */
+  rows: z.array(z.object({ code: z.string(), areaCode: z.string(), name: z.string(), status: z.enum(['received', 'zero', 'partial', 'missing']) })),
+  /** "已报 2/10；未报：…" */
+  text: z.string(),
+});
+export type ReportCoverage = z.infer<typeof reportCoverageSchema>;
+
 export const reportSetSchema = z.object({
   area: reportAreaSchema,
   refDate: z.string(),
   /** Persons left out because they are held as cross-area duplicates of someone counted */
   excluded: z.number().int(),
   pendingDuplicates: z.number().int(),
+  /** Upper levels: who has reported (null for a county) */
+  coverage: reportCoverageSchema.nullable().optional(),
   tables: z.array(reportTableSchema),
 });
 export type ReportSet = z.infer<typeof reportSetSchema>;

@@ -203,8 +203,10 @@ describe('county → city → province', () => {
   it('rolls the city up into the province: same format, sources listed, counts add up, the decision travels', async () => {
     const w = await mergePackages(wuhu.core.ctx, [{ name: 'jinghu-1.hcpkg', data: pkgs.jinghu!.data }], trustAll);
     expect(w.results[0]!.status).toBe('merged');
-    const cityPkg = await exportTo(city, 'hefei-1.hcpkg');
-    const wuhuPkg = await exportTo(wuhu, 'wuhu-1.hcpkg');
+    // Hefei has merged 3 of its 12 counties: the export says who is missing and needs a confirmation.
+    await expect(exportTo(city, 'refused.hcpkg')).rejects.toThrow(/还有 9 个下级地区未报送：包河区、长丰县/);
+    const cityPkg = await exportTo(city, 'hefei-1.hcpkg', { allowIncomplete: true });
+    const wuhuPkg = await exportTo(wuhu, 'wuhu-1.hcpkg', { allowIncomplete: true });
     const [v] = await verifyPackages(province.core.ctx, [{ name: 'hefei-1.hcpkg', data: cityPkg.data }]);
     expect(v!.package).toMatchObject({ level: 'city', areaCode: HEFEI, sources: 3 });
 
@@ -229,8 +231,12 @@ describe('county → city → province', () => {
     expect(wuhuSummary.persons).toBe(counties[2]!.persons);
 
     const board = await province.call('packages.board', {});
-    expect(board.rows.find((x) => x.areaCode === HEFEI)).toMatchObject({ status: 'received', persons: citySummary.persons, level: 'city' });
-    expect(board.rows.find((x) => x.areaCode === WUHU)).toMatchObject({ status: 'received', persons: wuhuSummary.persons });
+    // The city's package says which counties it includes, so the province shows the return as partial.
+    expect(board.rows.find((x) => x.areaCode === HEFEI)).toMatchObject({
+      status: 'partial', persons: citySummary.persons, level: 'city', below: { expected: 12, included: 3 },
+    });
+    expect(board.rows.find((x) => x.areaCode === HEFEI)!.below!.missing).toContain('340111');
+    expect(board.rows.find((x) => x.areaCode === WUHU)).toMatchObject({ status: 'partial', persons: wuhuSummary.persons });
     const dups = await province.call('packages.duplicates', {});
     expect(dups.items[0]).toMatchObject({ status: 'decided', decision: { chosenArea: LUYANG, source: 'package', decidedBy: HEFEI } });
     // Records keep their county code at the province.

@@ -4,6 +4,7 @@ import { openDatabase, openExistingDatabase } from './open';
 import { auditRepo, type AuditRepo } from './repos/audit';
 import { duplicatesRepo, type DuplicatesRepo } from './repos/duplicates';
 import { explanationsRepo, type ExplanationsRepo } from './repos/explanations';
+import { feedbackRepo, type FeedbackRepo } from './repos/feedback';
 import { keysRepo, type KeysRepo } from './repos/keys';
 import { importRepo, type ImportRepo } from './repos/imports';
 import { metaRepo, type MetaRepo } from './repos/meta';
@@ -32,6 +33,8 @@ export interface Store {
   readonly packages: PackagesRepo;
   readonly duplicates: DuplicatesRepo;
   readonly keys: KeysRepo;
+  /** 审核退回 items (sent and received) and the coverage of received merged packages */
+  readonly feedback: FeedbackRepo;
   /** Bulk lookups and provenance-aware updates for the spreadsheet importer */
   readonly imports: ImportRepo;
   /** Runs `fn` as one transaction; nested calls become savepoints */
@@ -57,6 +60,7 @@ export function storeOf(db: Db): Store {
     packages: packagesRepo(db),
     duplicates: duplicatesRepo(db),
     keys: keysRepo(db),
+    feedback: feedbackRepo(db),
     imports: importRepo(db),
     tx: (fn) => transaction(db, fn),
     close: () => db.close(),

@@ -99,9 +99,16 @@ export const boardRowSchema = z.object({
   areaCode: z.string(),
   areaName: z.string(),
   level,
-  /** partial: only some areas below it have sent packages straight to this level */
+  /**
+   * partial: its own package says areas below it had not reported (see `below`), or only some areas
+   * below it have sent packages straight to this level
+   */
   status: z.enum(['received', 'zero', 'missing', 'partial']),
   packages: z.array(packageInfo),
+  /** What the sub-area's own merged package says about the areas below it (null: a county, or an older package) */
+  below: z.object({ expected: int, included: int, missing: z.array(z.string()) }).nullable(),
+  /** 审核退回: items sent to this sub-area, and how many came back answered */
+  feedback: z.object({ sent: int, answered: int }),
   persons: int,
   units: int,
   errors: int,
@@ -164,12 +171,18 @@ export const packageMethods = {
       nextSequence: int,
       fingerprint: z.string().nullable(),
       sources: int,
+      /** Sub-areas that have not reported (未报): exporting needs allowIncomplete */
+      missing: z.array(z.object({ areaCode: z.string(), areaName: z.string() })),
+      /** Sub-areas whose return is partial */
+      partial: z.array(z.object({ areaCode: z.string(), areaName: z.string() })),
     }),
   ),
   'packages.export': method(
     z.object({
       passphrase: z.string().min(8, '口令至少8个字符').max(1000).optional(),
       confirmUnexplained: z.boolean().default(false),
+      /** Confirmed: send a merged return although some sub-areas have not reported */
+      allowIncomplete: z.boolean().default(false),
       taskId: z.string().max(100).optional(),
     }),
     z.object({

@@ -8,14 +8,15 @@ import type { Command } from '../../command';
 import { withCore } from '../../open';
 import { expandPackagePaths, readPackageFile, readPassphrase } from './common';
 
-const exportUsage = 'export --db FILE -o OUT.hcpkg [--passphrase-file F] [--allow-unexplained]';
+const exportUsage = 'export --db FILE -o OUT.hcpkg [--passphrase-file F] [--allow-unexplained] [--allow-incomplete]';
 
 const exportCommand: Command = {
   usage: exportUsage,
-  summary: '导出签名的上报包（有错误时拒绝；警告未说明时需加 --allow-unexplained 确认）',
+  summary: '导出签名的上报包（有错误时拒绝；警告未说明时需加 --allow-unexplained、有下级未报时需加 --allow-incomplete 确认）',
   async run(argv, io) {
     const { values } = parse(argv, {
       db: { type: 'string' }, out: { type: 'string', short: 'o' }, 'passphrase-file': { type: 'string' }, 'allow-unexplained': { type: 'boolean' },
+      'allow-incomplete': { type: 'boolean' },
     }, exportUsage);
     const db = requireString(values.db, 'db', exportUsage);
     const out = resolve(requireString(values.out, 'out (-o)', exportUsage));
@@ -26,13 +27,16 @@ const exportCommand: Command = {
     if (passphrase !== undefined && passphrase.length < 8) throw new UsageError('口令至少8个字符');
     return withCore(db, async (core) => {
       try {
-        const r = await exportPackage(core.ctx, { outPath: out, passphrase, confirmUnexplained: Boolean(values['allow-unexplained']) });
+        const r = await exportPackage(core.ctx, {
+          outPath: out, passphrase, confirmUnexplained: Boolean(values['allow-unexplained']), allowIncomplete: Boolean(values['allow-incomplete']),
+        });
         io.out(`已导出上报包：${r.path}\n第 ${r.sequence} 次上报，人员 ${r.persons} 人，单位 ${r.units} 个，${(r.bytes / 1024).toFixed(0)} KB${r.encrypted ? '，已加密' : ''}\n本单位密钥指纹：${r.fingerprint}\n`);
         return 0;
       } catch (e) {
         const reason = e instanceof ApiError ? (e.details as { reason?: string } | undefined)?.reason : undefined;
-        if (reason === 'errors' || reason === 'unexplained') {
-          io.err(`不能导出：${(e as ApiError).message}${reason === 'unexplained' ? '（确认后加 --allow-unexplained 重新运行）' : '（用 headcount check 查看错误）'}\n`);
+        if (reason === 'errors' || reason === 'unexplained' || reason === 'incomplete') {
+          const hint = { errors: '（用 headcount check 查看错误）', unexplained: '（确认后加 --allow-unexplained 重新运行）', incomplete: '（确认后加 --allow-incomplete 重新运行）' }[reason];
+          io.err(`不能导出：${(e as ApiError).message}${hint}\n`);
           return 1;
         }
         throw e;
@@ -86,7 +90,7 @@ const mergeCommand: Command = {
       for (const p of paths) {
         const r = await mergePackages(core.ctx, [readPackageFile(p, passphrase)], { trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
         const m = r.results[0]!;
-        results.push({ file: p, area: m.area, sequence: m.sequence, status: m.status, reason: m.reason, added: m.added, replaced: m.replaced, removed: m.removed, duplicatesHeld: m.duplicatesHeld, message: m.message });
+        results.push({ file: p, area: m.area, sequence: m.sequence, status: m.status, added: m.added, replaced: m.replaced, removed: m.removed, duplicatesHeld: m.duplicatesHeld, message: m.message });
         if (!values.json) io.out(`${m.status === 'merged' ? '已合并' : m.status === 'unchanged' ? '无变化' : '已拒绝'}  ${p}：${m.message}\n`);
       }
       if (values.json) io.out(JSON.stringify(results, null, 2) + '\n');

@@ -6,12 +6,12 @@
  */
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { issueKey } from '../../../../shared/census/issues';
-import { toAreaCode } from '../../../../shared/divisions';
 import { formatFingerprint } from '../../../../shared/package';
 import type { PackageRow } from '../../db';
 import { countingRule } from '../counting';
 import { requireSettings, type ServiceContext } from '../context';
 import { censusIssues } from '../issues';
+import { coverageOf } from './coverage';
 import { packageIndex, type PackageIndex } from './origins';
 
 interface AreaIssues {
@@ -48,8 +48,6 @@ function issuesByPackage(ctx: ServiceContext, index: PackageIndex): Map<string, 
 
 export function completenessBoard(ctx: ServiceContext): MethodOutput<'packages.board'> {
   const settings = requireSettings(ctx);
-  const here = ctx.divisions.resolve(settings.areaCode) ?? settings.areaCode;
-  const expected = settings.level === 'county' ? [] : ctx.divisions.subAreasOf(here);
   const index = packageIndex(ctx);
   const current = index.current;
   const live = new Map<string, { persons: number; units: number }>();
@@ -72,19 +70,16 @@ export function completenessBoard(ctx: ServiceContext): MethodOutput<'packages.b
       persons: n.persons, units: n.units, errors: i.errors, warnings: i.warnings, unexplainedWarnings: i.unexplained,
     };
   };
-  const rows = expected.map((d) => {
-    const code = toAreaCode(d.code);
-    const mine = current.filter((p) => {
-      const pc = ctx.divisions.resolve(p.areaCode) ?? p.areaCode;
-      return ctx.divisions.isWithin(pc, d.code);
-    });
-    const packages = mine.map(info);
-    const own = mine.find((p) => (ctx.divisions.resolve(p.areaCode) ?? p.areaCode) === d.code);
+  const cov = coverageOf(ctx);
+  const sent = settings.level === 'county' ? [] : ctx.store.feedback.list('sent');
+  const rows = (cov?.rows ?? []).map((c) => {
+    const packages = c.packages.map(info);
     const sum = (k: 'persons' | 'units' | 'errors' | 'warnings' | 'unexplainedWarnings') => packages.reduce((s, p) => s + p[k], 0);
-    const status = own ? (sum('persons') === 0 ? 'zero' : 'received') : packages.length ? 'partial' : 'missing';
+    const asked = sent.filter((f) => f.sentAt !== null && ctx.divisions.isWithin(ctx.divisions.resolve(f.areaCode) ?? f.areaCode, c.code));
     return {
-      areaCode: code, areaName: d.path, level: d.level === 'city' ? 'city' : 'county',
-      status, packages,
+      areaCode: c.areaCode, areaName: c.path, level: c.level,
+      status: c.status, packages, below: c.below,
+      feedback: { sent: asked.length, answered: asked.filter((f) => f.answer !== null).length },
       persons: sum('persons'), units: sum('units'), errors: sum('errors'), warnings: sum('warnings'), unexplainedWarnings: sum('unexplainedWarnings'),
     } as const;
   });

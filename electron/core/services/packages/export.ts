@@ -15,6 +15,7 @@ import { isoNow, requireSettings, type ServiceContext } from '../context';
 import { censusIssues } from '../issues';
 import { decisionsForExport, duplicateGroups } from './duplicates';
 import { ensureOfficeKey, ownFingerprint } from './keys';
+import { coverageOf } from './coverage';
 import { packageIndex } from './origins';
 import { writePackage, type PackageContent } from './write';
 
@@ -45,6 +46,8 @@ export function exportCheck(ctx: ServiceContext): MethodOutput<'packages.exportC
     nextSequence: (last?.sequence ?? 0) + 1,
     fingerprint: ownFingerprint(ctx),
     sources: ctx.store.packages.current().length,
+    missing: (coverageOf(ctx)?.missing ?? []).map((m) => ({ areaCode: m.areaCode, areaName: m.name })),
+    partial: (coverageOf(ctx)?.rows ?? []).filter((r) => r.status === 'partial').map((r) => ({ areaCode: r.areaCode, areaName: r.name })),
   };
 }
 
@@ -52,6 +55,8 @@ export interface ExportOptions {
   outPath: string;
   passphrase?: string | undefined;
   confirmUnexplained?: boolean;
+  /** Send a merged return although some sub-areas have not reported (CLI --allow-incomplete) */
+  allowIncomplete?: boolean;
   taskId?: string | undefined;
 }
 
@@ -65,6 +70,13 @@ export interface ExportResult {
   units: number;
   encrypted: boolean;
   fingerprint: string;
+}
+
+/** The answers to the level above's 核实意见 travel in the next package */
+function answersOf(ctx: ServiceContext) {
+  const answered = ctx.store.feedback.list('received').filter((f) => f.answer !== null);
+  if (!answered.length) return {};
+  return { feedbackAnswers: answered.map((f) => ({ id: f.id, answer: f.answer!, answeredBy: f.answeredBy ?? '', answeredAt: f.answeredAt ?? '' })) };
 }
 
 /** The name a package of this census would get for the given sequence */
@@ -84,6 +96,13 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
     throw new ApiError('conflict', `有 ${list.length} 个警告还没有填写核实说明。请补填说明，或确认后再导出。`, {
       reason: 'unexplained', unexplainedWarnings: list.length,
     });
+  const cov = coverageOf(ctx);
+  if (cov && cov.missing.length > 0 && !opts.allowIncomplete) {
+    const names = cov.missing.map((m) => m.name);
+    throw new ApiError('conflict', `还有 ${names.length} 个下级地区未报送：${names.join('、')}。确认按部分报送上报后再导出（上级将看到本次为部分报送）。`, {
+      reason: 'incomplete', missing: cov.missing.map((m) => m.areaCode),
+    });
+  }
   const pending = duplicateGroups(ctx).filter((g) => !g.decision).length;
   const key = ensureOfficeKey(ctx);
   const packageId = randomUUID();
@@ -128,6 +147,8 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
       divisionsVersion: ctx.divisions.version,
       counts: { errors: 0, warnings: all.counts.warning, unexplainedWarnings: list.length, pendingDuplicates: pending },
       sources,
+      ...(cov ? { coverage: { expected: cov.rows.map((r) => r.areaCode), included: cov.rows.filter((r) => r.status !== 'missing').map((r) => r.areaCode) } } : {}),
+      ...answersOf(ctx),
     },
     {
       outPath: opts.outPath,
@@ -158,7 +179,8 @@ export async function exportForDownload(ctx: ServiceContext, input: ParsedInput<
     const next = exportCheck(ctx).nextSequence;
     const name = suggestedFileName(ctx, next);
     const r = await exportPackage(ctx, {
-      outPath: join(dir, name), passphrase: input.passphrase, confirmUnexplained: input.confirmUnexplained, taskId: input.taskId,
+      outPath: join(dir, name), passphrase: input.passphrase, confirmUnexplained: input.confirmUnexplained, allowIncomplete: input.allowIncomplete,
+      taskId: input.taskId,
     });
     // The sequence was reserved inside exportPackage; a concurrent export would have taken `next`.
     const fileName = r.sequence === next ? name : suggestedFileName(ctx, r.sequence);

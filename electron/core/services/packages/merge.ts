@@ -15,7 +15,8 @@ import { duplicateGroups, duplicateGroupsFor } from './duplicates';
 import { trustKey, trustStatus, type TrustStatus } from './keys';
 import { isEnvelope } from './crypto';
 import { areaCodesOfPackage } from './origins';
-import { readPackage, type ParsedPackage } from './read';
+import type { ParsedPackage } from './read';
+import { readPackageIsolated as readPackage } from '../../worker/package';
 
 export interface PackageFile {
   name: string;
@@ -223,6 +224,10 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>): Mer
       manifestSha256: pkg.manifestSha256, fileName: pkg.fileName, receivedAt: now, receivedBy: settings.operator, status: 'current',
       supersededBy: null,
     });
+    if (h.coverage) ctx.store.feedback.setCoverage(h.packageId, h.coverage);
+    // Answers to our 核实意见: only for items we sent to this package's area or the areas below it.
+    if (h.feedbackAnswers?.length)
+      ctx.store.feedback.applyAnswers([h.areaCode, ...pkg.persons.areaCodes, ...pkg.units.areaCodes], h.feedbackAnswers, h.packageId);
     ctx.store.packages.insertRecords('unit', pkg.units.rows);
     ctx.store.packages.insertRecords('person', pkg.persons.rows);
     ctx.store.packages.insertExplanations(pkg.explanations);

@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { ApiError } from '../../../../shared/api/errors';
 import { fieldsOf, fieldLabel, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 import {
-  columnsOf, LIMITS, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, RESOURCES, SIGNATURE_FILE, signatureSchema,
+  columnsOf, LIMITS, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema,
   type HeadcountSection, type Manifest, type ResourceName,
 } from '../../../../shared/package';
 import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
@@ -97,7 +97,7 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
 
   const json = parseJson(manifestBytes, MANIFEST_FILE);
   const version = (json as { headcount?: { schemaVersion?: unknown } } | null)?.headcount?.schemaVersion;
-  if (version !== PACKAGE_SCHEMA_VERSION) {
+  if (typeof version !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(version)) {
     throw typeof version === 'number' && version > PACKAGE_SCHEMA_VERSION
       ? refuse(`上报包格式版本为 ${version}，本程序只支持版本 ${PACKAGE_SCHEMA_VERSION}，请升级 Headcount 后再导入`, 'schema_version', { version })
       : refuse(`上报包格式版本「${String(version)}」无法识别，本程序只支持版本 ${PACKAGE_SCHEMA_VERSION}`, 'schema_version', { version: String(version) });
@@ -141,7 +141,10 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
 
   const tables = new Map<ResourceName, string[][]>();
   for (const k of RESOURCES) {
-    const rows = parseCsv(texts.get(k.name)!, k.path, columnsOf(k.name), tableSchemaOf(k.name).fields.map((f) => f.title ?? f.name));
+    const declared = entries.get(k.name)!.rows;
+    if (declared > LIMITS.maxRows)
+      throw refuse(`说明文件记载「${k.path}」有 ${declared} 行，超过上限 ${LIMITS.maxRows} 行，已拒绝`, 'too_many_rows', { entry: k.path });
+    const rows = parseCsv(texts.get(k.name)!, k.path, columnsOf(k.name), tableSchemaOf(k.name).fields.map((f) => f.title ?? f.name), declared);
     texts.delete(k.name);
     const declaredFields = entries.get(k.name)!.schema.fields.map((f) => f.name).join(',');
     if (declaredFields !== columnsOf(k.name).join(','))
@@ -214,8 +217,10 @@ function cellError(entry: string, line: number, column: string, problem: string)
 }
 
 /** Rows without the header; the header must be exactly `columns`. */
-function parseCsv(text: string, entry: string, columns: string[], titles: string[]): string[][] {
-  const result = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', escapeChar: '"', skipEmptyLines: false, dynamicTyping: false });
+function parseCsv(text: string, entry: string, columns: string[], titles: string[], declaredRows: number): string[][] {
+  // Header, the declared rows, the writer's final empty line and one more to prove there is more:
+  // a file of millions of tiny lines stops here instead of becoming millions of arrays.
+  const result = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', escapeChar: '"', skipEmptyLines: false, dynamicTyping: false, preview: declaredRows + 3 });
   const bad = result.errors.find((e) => e.type === 'Quotes' || e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
   if (bad) throw refuse(`「${entry}」第 ${(bad.row ?? 0) + 1} 行的引号不成对，文件已损坏`, 'bad_csv', { entry });
   const rows = result.data;

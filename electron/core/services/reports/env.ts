@@ -8,6 +8,7 @@ import type { DivisionDto } from '../../../../shared/api/contract';
 import type { Divisions } from '../../../../shared/divisions';
 import type { ReportEnv, SubArea } from '../../../../shared/reports/aggregate';
 import { countingRule } from '../counting';
+import { coverageOf, coverageText } from '../packages/coverage';
 import { requireSettings, type ServiceContext } from '../context';
 
 export interface CensusArea {
@@ -71,5 +72,15 @@ export function reportEnv(ctx: ServiceContext): ReportEnv {
     pendingDuplicates: rule.pendingDuplicates,
     population: ctx.store.population.all(),
     targets: ctx.store.targets.all(),
+    coverage: reportCoverage(ctx),
+  };
+}
+
+function reportCoverage(ctx: ServiceContext): ReportEnv['coverage'] {
+  const c = coverageOf(ctx);
+  if (!c) return null;
+  return {
+    expected: c.expected, reported: c.reported, partial: c.partial, text: coverageText(c),
+    rows: c.rows.map((r) => ({ code: r.code, areaCode: r.areaCode, name: r.name, status: r.status })),
   };
 }

@@ -38,6 +38,8 @@ export function layoutOf(t: { notes: readonly string[]; rows: readonly { section
   return { headerRows: [h1, h1 + 1], firstDataRow: h1 + 2, stubColumns };
 }
 
+export const UNREPORTED = '未报';
+
 function stubHeader(t: ReportTable): string {
   if (t.rows.some((r) => r.areaCode !== null)) return '地区';
   const sections = [...new Set(t.rows.map((r) => r.section).filter((s): s is string => s !== null))];
@@ -149,11 +151,13 @@ function addSheet(wb: ExcelJS.Workbook, set: ReportSet, t: ReportTable, footer: 
         ws.getCell(r, 2).value = row.label;
       }
     } else {
-      ws.getCell(r, 1).value = row.label;
+      ws.getCell(r, 1).value = row.status === 'partial' ? `${row.label}（部分报送）` : row.label;
     }
     row.values.forEach((v, i) => {
       const cell = ws.getCell(r, stub + 1 + i);
       if (v !== null && Number.isFinite(v)) cell.value = v;
+      // A sub-area that sent nothing is 未报 in every cell, never a blank that reads as 0.
+      else if (row.status === 'missing') cell.value = UNREPORTED;
       cell.numFmt = excelFormat[t.columns[i]!.format];
       cell.alignment = { horizontal: 'right', vertical: 'middle' };
     });

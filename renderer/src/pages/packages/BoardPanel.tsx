@@ -13,7 +13,8 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
       <h2>报送情况</h2>
       <div className="pkg-totals">
         <span>应报 <b>{t.expected}</b></span>
-        <span>已报 <b data-testid="board-received">{t.received}</b></span>
+        <span data-testid="board-reported">已报 <b>{t.expected - t.missing}/{t.expected}</b></span>
+        <span>完整 <b data-testid="board-received">{t.received}</b></span>
         <span>零报告 <b>{t.zero}</b></span>
         {t.partial > 0 && <span>部分报送 <b>{t.partial}</b></span>}
         <span className={t.missing ? 'count-warning' : ''}>未报 <b data-testid="board-missing">{t.missing}</b></span>
@@ -41,6 +42,7 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
               <th>警告（未说明）</th>
               <th>报送单位</th>
               <th>收到时间</th>
+              <th>审核退回</th>
             </tr>
           </thead>
           <tbody>
@@ -49,6 +51,11 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
                 <td>{r.areaName.split(' / ').pop()}</td>
                 <td>
                   <span className={`pkg-status pkg-${r.status}`}>{statusText[r.status]}</span>
+                  {r.below && r.below.included < r.below.expected && (
+                    <span className="pkg-below" data-testid="board-below" title={`未报：${r.below.missing.join('、')}`}>
+                      {' '}已报 {r.below.included}/{r.below.expected}
+                    </span>
+                  )}
                 </td>
                 <td>{r.packages.map((p) => (r.packages.length > 1 ? `${p.areaName.split(' / ').pop()} 第${p.sequence}次` : `第${p.sequence}次`)).join('；') || '—'}</td>
                 <td>{r.status === 'missing' ? '—' : r.persons}</td>
@@ -57,6 +64,9 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
                 <td className={r.unexplainedWarnings ? 'warning' : ''}>{r.status === 'missing' ? '—' : `${r.warnings}（${r.unexplainedWarnings}）`}</td>
                 <td>{r.packages.map((p) => p.officeName).join('；')}</td>
                 <td>{r.packages.map((p) => formatDateTime(p.receivedAt)).join('；')}</td>
+                <td data-testid="board-feedback">
+                  {r.feedback.sent === 0 ? '—' : r.feedback.answered === r.feedback.sent ? `已退回 ${r.feedback.sent}，已答复` : `已退回 ${r.feedback.sent}，已答复 ${r.feedback.answered}`}
+                </td>
               </tr>
             ))}
           </tbody>

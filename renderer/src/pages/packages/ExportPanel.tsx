@@ -13,6 +13,7 @@ type Done = MethodOutput<'packages.export'>;
 export function ExportPanel({ onExported }: { onExported?: () => void }) {
   const [check, setCheck] = useState<Check | null>(null);
   const [confirmed, setConfirmed] = useState(false);
+  const [incompleteOk, setIncompleteOk] = useState(false);
   const [encrypt, setEncrypt] = useState(false);
   const [pass, setPass] = useState('');
   const [pass2, setPass2] = useState('');
@@ -37,7 +38,8 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
 
   const passProblem = encrypt ? (pass.length < 8 ? '口令至少8个字符' : pass !== pass2 ? '两次输入的口令不一致' : null) : null;
   const needsConfirm = (check?.unexplainedWarnings ?? 0) > 0;
-  const canRun = check?.canExport && (!needsConfirm || confirmed) && !passProblem && !taskId;
+  const incomplete = (check?.missing.length ?? 0) > 0;
+  const canRun = check?.canExport && (!needsConfirm || confirmed) && (!incomplete || incompleteOk) && !passProblem && !taskId;
 
   async function run() {
     const id = newTaskId('export');
@@ -46,10 +48,13 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
     setError(null);
     setDone(null);
     try {
-      const r = await call('packages.export', { taskId: id, confirmUnexplained: confirmed, ...(encrypt ? { passphrase: pass } : {}) });
+      const r = await call('packages.export', {
+        taskId: id, confirmUnexplained: confirmed, allowIncomplete: incompleteOk, ...(encrypt ? { passphrase: pass } : {}),
+      });
       saveDownload(r);
       setDone(r);
       setConfirmed(false);
+      setIncompleteOk(false);
       onExported?.();
       load();
     } catch (e) {
@@ -85,6 +90,22 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
       )}
       {check.pendingDuplicates > 0 && (
         <div className="banner banner-warn">有 {check.pendingDuplicates} 名人员同时由两个地区报送，尚待决定；上报包中将标为待处理，由上级决定。</div>
+      )}
+      {check.canExport && incomplete && (
+        <div className="pkg-confirm" data-testid="export-incomplete">
+          <p>
+            还有 <b>{check.missing.length}</b> 个下级地区未报送：
+            <span data-testid="export-missing">{check.missing.map((m) => m.areaName).join('、')}</span>。
+            上级将看到本次为部分报送。
+          </p>
+          <label>
+            <input type="checkbox" checked={incompleteOk} onChange={(e) => setIncompleteOk(e.target.checked)} data-testid="export-confirm-incomplete" />{' '}
+            确认按部分报送上报
+          </label>
+        </div>
+      )}
+      {check.canExport && check.partial.length > 0 && (
+        <div className="banner banner-warn" data-testid="export-partial">部分报送的下级地区：{check.partial.map((p) => p.areaName).join('、')}</div>
       )}
       {check.canExport && needsConfirm && (
         <div className="pkg-confirm" data-testid="export-unexplained">

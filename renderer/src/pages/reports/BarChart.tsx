@@ -20,6 +20,8 @@ export interface Bar {
   note?: string;
   /** Where a click on the bar leads; none: not clickable */
   href?: string;
+  /** A sub-area that has not reported: drawn as 未报, never as a zero bar */
+  unreported?: boolean;
 }
 
 interface Props {
@@ -33,6 +35,7 @@ interface Props {
 }
 
 const BLUE = '#1d4f91';
+const UNREPORTED = '#b45309';
 
 export function BarChart({ title, testid, bars, horizontal = false, unit = '人', height = 280, onBar }: Props) {
   const el = useRef<HTMLDivElement>(null);
@@ -53,7 +56,7 @@ export function BarChart({ title, testid, bars, horizontal = false, unit = '人'
       const { bars: current, horizontal: flat } = latest.current;
       const centres = current.map((b, i) => {
         const [x, y] = c.convertToPixel({ seriesIndex: 0 }, flat ? [b.value / 2, i] : [i, b.value / 2]) as number[];
-        return { label: b.label, value: b.value, x: Math.round(x ?? 0), y: Math.round(y ?? 0) };
+        return { label: b.label, value: b.value, ...(b.unreported ? { unreported: true } : {}), x: Math.round(x ?? 0), y: Math.round(y ?? 0) };
       });
       node.dataset.bars = JSON.stringify(centres);
     });
@@ -80,6 +83,7 @@ export function BarChart({ title, testid, bars, horizontal = false, unit = '人'
         formatter: (p) => {
           const item = Array.isArray(p) ? p[0] : p;
           const bar = bars[item?.dataIndex ?? -1];
+          if (bar?.unreported) return `${bar.label}：未报`;
           return bar ? `${bar.label}：${bar.value.toLocaleString('zh-CN')} ${unit}${bar.note ? `<br/>${bar.note}` : ''}${bar.href ? '<br/>点击查看人员' : ''}` : '';
         },
       },
@@ -88,7 +92,7 @@ export function BarChart({ title, testid, bars, horizontal = false, unit = '人'
       series: [
         {
           type: 'bar',
-          data: bars.map((b) => b.value),
+          data: bars.map((b) => (b.unreported ? { value: 0, label: { show: true, formatter: '未报', color: UNREPORTED } } : b.value)),
           itemStyle: { color: BLUE },
           barMaxWidth: 36,
           label: { show: true, position: horizontal ? 'right' : 'top', color: '#1f2933' },
@@ -102,7 +106,7 @@ export function BarChart({ title, testid, bars, horizontal = false, unit = '人'
   return (
     <section className="chart-card" aria-label={title}>
       <h2>{title}</h2>
-      <div ref={el} className="chart" style={{ height }} data-testid={testid} role="img" aria-label={`${title}：${bars.map((b) => `${b.label} ${b.value}`).join('，')}`} />
+      <div ref={el} className="chart" style={{ height }} data-testid={testid} role="img" aria-label={`${title}：${bars.map((b) => `${b.label} ${b.unreported ? '未报' : b.value}`).join('，')}`} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 import { parseHash, type Route } from '../../lib/route';
 import { BarChart, type Bar } from './BarChart';
 import { cell, personsHref, tableOf } from './data';
+import { CoverageBanner } from './TablesView';
 
 interface Headline {
   key: string;
@@ -73,12 +74,16 @@ function HeadlineCard({ h }: { h: Headline }) {
 
 function barsOf(t: ReportTable, rows: (r: ReportTable['rows'][number]) => boolean, colKey: string, note?: (r: ReportTable['rows'][number]) => string): Bar[] {
   const i = t.columns.findIndex((c) => c.key === colKey);
-  return t.rows.filter(rows).map((r) => ({
-    label: r.label,
-    value: r.values[i] ?? 0,
-    href: personsHref(t.id, r.key, colKey),
-    ...(note ? { note: note(r) } : {}),
-  }));
+  return t.rows.filter(rows).map((r) =>
+    r.status === 'missing' && r.values[i] === null
+      ? { label: r.label, value: 0, unreported: true }
+      : {
+          label: r.status === 'partial' ? `${r.label}（部分）` : r.label,
+          value: r.values[i] ?? 0,
+          href: personsHref(t.id, r.key, colKey),
+          ...(note ? { note: note(r) } : {}),
+        },
+  );
 }
 
 export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Route) => void }) {
@@ -106,6 +111,7 @@ export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Rou
   const subLabel = set.area.level === 'county' ? '乡镇（街道）' : set.area.level === 'city' ? '区县' : '市州';
   return (
     <div data-testid="dashboard">
+      <CoverageBanner set={set} />
       <div className="headlines" data-testid="headlines">
         {headlines(set).map((h) => (
           <HeadlineCard key={h.key} h={h} />

@@ -59,16 +59,18 @@ export function SummaryTable({ t }: { t: ReportTable }) {
           </thead>
           <tbody>
             {t.rows.map((r) => (
-              <tr key={r.key} className={r.kind === 'total' ? 'total' : r.kind === 'unknown' ? 'unknown' : undefined} data-row={r.key}>
+              <tr key={r.key} className={r.kind === 'total' ? 'total' : r.kind === 'unknown' ? 'unknown' : undefined} data-row={r.key} data-status={r.status}>
                 <th scope="row" className={r.section && r.kind !== 'total' ? 'indent' : undefined}>
                   {r.section && r.kind !== 'total' ? <span className="section">{r.section}·</span> : null}
                   {r.label}
+                  {r.status === 'partial' && <span className="partial-mark">（部分报送）</span>}
                 </th>
                 {r.values.map((v, i) => {
                   const col = t.columns[i]!;
-                  const text = formatValue(v, col.format);
+                  const unreported = r.status === 'missing' && v === null;
+                  const text = unreported ? '未报' : formatValue(v, col.format);
                   return (
-                    <td key={col.key} className="n" data-col={col.key}>
+                    <td key={col.key} className={unreported ? 'n unreported' : 'n'} data-col={col.key}>
                       {isLinked(t, r.kind, i) && v !== null && v > 0 ? (
                         <a href={personsHref(t.id, r.key, col.key)} title="查看这些人员">
                           {text}
@@ -85,6 +87,18 @@ export function SummaryTable({ t }: { t: ReportTable }) {
         </table>
       </div>
     </section>
+  );
+}
+
+/** An upper level's numbers are only as complete as its returns: say so above every table set. */
+export function CoverageBanner({ set }: { set: ReportSet }) {
+  const c = set.coverage;
+  if (!c) return null;
+  const complete = c.reported === c.expected && c.partial === 0;
+  return (
+    <div className={complete ? 'banner banner-info' : 'banner banner-warn'} data-testid="report-coverage">
+      {c.text}
+    </div>
   );
 }
 
@@ -116,6 +130,7 @@ export function TablesView({ set }: { set: ReportSet }) {
         </button>
       </div>
       <ErrorBanner message={error} onClose={() => setError(null)} />
+      <CoverageBanner set={set} />
       {set.tables.map((t) => (
         <SummaryTable key={t.id} t={t} />
       ))}

@@ -1,0 +1,96 @@
+/**
+ * Reporting status is part of every number at an upper level: a county that sent nothing is 未报 in
+ * the tables, the report export and the export check, never 0; exporting upward lists who is missing
+ * and needs a confirmation (CLI --allow-incomplete); the package records the sub-areas it includes, and
+ * a version-1 package without that field is still read and merged.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergePackages } from '../../electron/core/services/packages';
+import { runCli } from '../fixtures/cli';
+import type { TestCore } from '../fixtures/core';
+import { countyCensus, exportTo, HEFEI, LUYANG, repack, unpack, upperCensus, writeFile, YAOHAI } from '../fixtures/packages';
+
+const opened: TestCore[] = [];
+afterAll(() => opened.forEach((t) => t.close()));
+const track = (t: TestCore) => (opened.push(t), t);
+
+describe('未报 at a city with 2 of its 12 counties in', () => {
+  let city: TestCore;
+  let yaohaiPkg: Buffer;
+
+  beforeAll(async () => {
+    const yaohai = track(await countyCensus(YAOHAI, 30, 21));
+    const luyang = track(await countyCensus(LUYANG, 20, 22));
+    yaohaiPkg = (await exportTo(yaohai, 'y.hcpkg')).data;
+    // LUYANG's package written as a version-1 package: no coverage, no answers, schemaVersion 1.
+    const v1 = await repack((await exportTo(luyang, 'l.hcpkg')).data, (_e, m) => {
+      m.headcount.schemaVersion = 1;
+      delete m.headcount.coverage;
+      delete m.headcount.feedbackAnswers;
+    });
+    city = track(await upperCensus(HEFEI, 'city'));
+    const r = await mergePackages(city.core.ctx, [{ name: 'y.hcpkg', data: yaohaiPkg }, { name: 'l-v1.hcpkg', data: v1 }], { trustNewKeys: true });
+    expect(r.results.map((x) => [x.status, x.message])).toEqual([['merged', expect.any(String)], ['merged', expect.any(String)]]);
+  });
+
+  it('marks a county with no package as 未报 (null cells), never 0, and says 已报 2/12 on every table', async () => {
+    const set = await city.call('reports.tables', {});
+    expect(set.coverage).toMatchObject({ expected: 12, reported: 2, partial: 0 });
+    const t1 = set.tables.find((t) => t.id === 'T1')!;
+    const baohe = t1.rows.find((r) => r.areaCode === '340111')!;
+    expect(baohe.status).toBe('missing');
+    expect(baohe.values.every((v) => v === null)).toBe(true);
+    const yaohai = t1.rows.find((r) => r.areaCode === '340102')!;
+    expect(yaohai.status).toBe('received');
+    expect(yaohai.values[0]).toBe(30);
+    for (const t of set.tables) expect(t.notes.join('\n')).toContain('已报 2/12；未报：蜀山区、包河区、长丰县');
+  });
+
+  it('writes 未报 into the exported workbook’s cells', async () => {
+    const file = await city.call('reports.export', {});
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(file.dataBase64, 'base64') as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('表1')!;
+    let found = 0;
+    ws.eachRow((row) => {
+      if (row.getCell(1).value === '包河区') {
+        found++;
+        expect(row.getCell(2).value).toBe('未报');
+        expect(row.getCell(3).value).toBe('未报');
+      }
+      if (row.getCell(1).value === '瑶海区') expect(row.getCell(2).value).toBe(30);
+    });
+    expect(found).toBe(1);
+    const notes: string[] = [];
+    ws.eachRow((row) => typeof row.getCell(1).value === 'string' && notes.push(row.getCell(1).value as string));
+    expect(notes.some((n) => n.startsWith('已报 2/12'))).toBe(true);
+  });
+
+  it('lists the missing counties before an export upward and records the included ones in the package', async () => {
+    const check = await city.call('packages.exportCheck', {});
+    expect(check.missing.map((m) => m.areaName)).toEqual(expect.arrayContaining(['包河区', '长丰县', '巢湖市']));
+    expect(check.missing).toHaveLength(10);
+    const refused = await city.fail('packages.export', {});
+    expect(refused.message).toContain('还有 10 个下级地区未报送');
+    const ok = await city.call('packages.export', { allowIncomplete: true });
+    const manifest = JSON.parse((await unpack(Buffer.from(ok.dataBase64, 'base64'))).get('datapackage.json')!.toString('utf8'));
+    expect(manifest.headcount.schemaVersion).toBe(2);
+    expect(manifest.headcount.coverage.expected).toHaveLength(12);
+    expect(manifest.headcount.coverage.included).toEqual(['340102', '340103']);
+  });
+
+  it('CLI: export refuses with the missing counties and exit 1, then writes with --allow-incomplete', async () => {
+    const db = city.core.ctx.store.path;
+    city.close();
+    opened.splice(opened.indexOf(city), 1);
+    const out = writeFile(city.dir, 'placeholder', Buffer.from(''));
+    const refused = await runCli('export', '--db', db, '-o', `${out}.hcpkg`);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('未报送');
+    expect(refused.err).toContain('--allow-incomplete');
+    const ok = await runCli('export', '--db', db, '-o', `${out}.hcpkg`, '--allow-incomplete');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toContain('已导出上报包');
+  });
+});
