@@ -9,6 +9,8 @@ import { exportData, exportFileName } from '../services/io/export';
 import { commitImport, discardImport, previewImport, REMEMBERED_KEY } from '../services/io/import';
 import { cancelTask, runTask } from '../services/io/tasks';
 import { buildTemplate } from '../services/io/template';
+import { listImports, undoImport } from '../services/io/history';
+import { listValueMappings } from '../services/io/value-mappings';
 
 export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioMethods> {
   return {
@@ -29,6 +31,9 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => writeErrorReport(ctx, q, file, task)));
       return { fileName, dataBase64: data.toString('base64'), rows: result.rows };
     },
+    'io.imports.list': () => listImports(ctx),
+    'io.imports.undo': (q) => undoImport(ctx, q.importId),
+    'io.valueMappings.list': () => listValueMappings(ctx),
     'io.export': async (q) => {
       const fileName = exportFileName(ctx, q);
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => exportData(ctx, q, file, task)));

@@ -304,17 +304,23 @@ export function listIssues(ctx: ServiceContext, q: ParsedInput<'issues.list'>): 
   const all = censusIssues(ctx);
   const explanations = ctx.store.explanations.all();
   const byRule: Record<string, number> = {};
+  const groups = new Map<string, { table: TableName; field: string; rule: string; severity: Issue['severity']; count: number }>();
   const filtered = all.issues.filter((i) => {
     if (q.table && i.table !== q.table) return false;
     if (q.severity && i.severity !== q.severity) return false;
     if (q.recordId && i.recordId !== q.recordId) return false;
     byRule[i.rule] = (byRule[i.rule] ?? 0) + 1;
-    return !q.rule || i.rule === q.rule;
+    const k = `${i.table}.${i.field}.${i.rule}`;
+    const g = groups.get(k);
+    if (g) g.count++;
+    else groups.set(k, { table: i.table, field: i.field, rule: i.rule, severity: i.severity, count: 1 });
+    return (!q.rule || i.rule === q.rule) && (!q.field || i.field === q.field);
   });
   return {
     total: filtered.length,
     counts: all.counts,
     byRule,
+    byFieldRule: [...groups.values()].sort((a, b) => b.count - a.count || a.field.localeCompare(b.field)),
     issues: filtered.slice(q.offset, q.offset + q.limit).map((i) => {
       const m = all.meta.get(i.recordId);
       return { ...i, explanation: explanations.get(issueKey(i)) ?? null, source: m?.source ?? null, recordLabel: m?.label ?? '' };
