@@ -2,6 +2,7 @@
 import type { ioMethods } from '../../../shared/api/methods/io';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { mutator } from './mutator';
 import { buildInTemp } from '../services/io/output';
 import { errorReportFileName, writeErrorReport } from '../services/io/error-report';
 import { exportData, exportFileName } from '../services/io/export';
@@ -18,13 +19,13 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
       return { fileName: t.fileName, dataBase64: t.data.toString('base64') };
     },
     'io.import.preview': (q) => previewImport(ctx, q),
-    'io.import.commit': (q) => commitImport(ctx, q.importId, q.taskId),
+    'io.import.commit': mutator(ctx, (q) => commitImport(ctx, q.importId, q.taskId)),
     'io.import.discard': (q) => discardImport(ctx, q.importId),
     'io.cancel': (q) => cancelTask(ctx, q.taskId),
-    'io.mappings.reset': () => {
+    'io.mappings.reset': mutator(ctx, () => {
       ctx.store.meta.delete(REMEMBERED_KEY);
       return { ok: true as const };
-    },
+    }),
     'io.errorReport': async (q) => {
       const fileName = errorReportFileName(q);
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => writeErrorReport(ctx, q, file, task)));

@@ -23,7 +23,8 @@ import type { Issue } from '../../../../shared/census/issues';
 import type { RecordRow } from '../../../../shared/census/schema';
 import { headerKey, type RememberedMappings } from '../../../../shared/io';
 import type { NewAuditEntry } from '../../db';
-import { isoNow, requireSettings, touch, type ServiceContext } from '../context';
+import { isoNow, requireSettings, type ServiceContext } from '../context';
+import { defineSlot } from '../state';
 import { parseFile, type StagedFile } from './parse';
 import { townshipsOf } from './places';
 import { fileCounts, planImport, planIssues, rowLabel, type Plan, type PlannedRow } from './plan';
@@ -45,28 +46,26 @@ interface StagedImport {
 interface PlannedImport {
   plan: Plan;
   issues: Map<PlannedRow, Issue[]>;
-  /** What the database looked like when planned: the generation of this process's writes, plus counts for other processes' */
-  generation: number;
+  /** The store version when planned (this process's and other processes' writes) */
+  version: string;
   persons: number;
   units: number;
 }
 
 function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>): PlannedImport {
-  return { plan, issues, generation: ctx.generation.value, persons: ctx.store.persons.count(), units: ctx.store.units.count() };
+  return { plan, issues, version: ctx.store.version(), persons: ctx.store.persons.count(), units: ctx.store.units.count() };
 }
 
 function stillCurrent(ctx: ServiceContext, p: PlannedImport | null): PlannedImport | null {
-  if (!p || p.generation !== ctx.generation.value) return null;
+  if (!p || p.version !== ctx.store.version()) return null;
   return p.persons === ctx.store.persons.count() && p.units === ctx.store.units.count() ? p : null;
 }
 
 const MAX_STAGED = 3;
-const staging = new WeakMap<ServiceContext, Map<string, StagedImport>>();
+const STAGING = defineSlot('import staging', () => new Map<string, StagedImport>());
 
 function stagedOf(ctx: ServiceContext): Map<string, StagedImport> {
-  let m = staging.get(ctx);
-  if (!m) staging.set(ctx, (m = new Map()));
-  return m;
+  return ctx.state.get(STAGING);
 }
 
 export const REMEMBERED_KEY = 'io.headerMappings';
@@ -353,7 +352,6 @@ async function writeStaged(
     if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
     saveHistory(ctx, importId, plan, files, settings.operator, now);
   });
-  touch(ctx);
   task.progress('已写入数据库', writes, writes);
   return { ...buildResult(files, plan, issues), importId };
 }
