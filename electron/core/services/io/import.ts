@@ -240,7 +240,7 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
     for (const other of all.values()) other.planned = null;
     all.set(importId, { inputs, files, choices, decisions, planned: planned(ctx, plan, issues) });
     while (all.size > MAX_STAGED) all.delete(all.keys().next().value!);
-    task.progress('预览完成', 1, 1);
+    task.progress('预览完成', 1, 1, 'done');
     return buildPreview(importId, files, plan, issues, decisions);
   });
 }
@@ -307,7 +307,7 @@ async function writeStaged(
   const issues = reuse?.issues ?? planIssues(ctx, plan);
   task.throwIfCancelled();
   const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
-  task.progress('正在写入数据库', 0, writes);
+  task.progress('正在写入数据库', 0, writes, 'write');
   // Let the progress event reach the UI before the synchronous write starts.
   await new Promise<void>((resolve) => setImmediate(resolve));
   task.throwIfCancelled();
@@ -352,7 +352,7 @@ async function writeStaged(
     if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
     saveHistory(ctx, importId, plan, files, settings.operator, now);
   });
-  task.progress('已写入数据库', writes, writes);
+  task.progress('已写入数据库', writes, writes, 'done');
   return { ...buildResult(files, plan, issues), importId };
 }
 
