@@ -7,6 +7,7 @@ import { ApiError } from '../../shared/api/errors';
 import { UsageError } from './args';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
+import { feedbackCommands } from './commands/feedback';
 import { infoCommand } from './commands/info';
 import { initCommand } from './commands/init';
 import { ioCommands } from './commands/io/index';
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   info: infoCommand,
   ...ioCommands,
   ...packagesCommands,
+  ...feedbackCommands,
   ...reportsCommands,
 };
 
