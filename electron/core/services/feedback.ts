@@ -14,7 +14,7 @@ import {
   FEEDBACK_FORMAT, FEEDBACK_MAX_BYTES, FEEDBACK_SCHEMA_VERSION, feedbackFileName, feedbackFileSchema, feedbackPayloadSchema, formatFingerprint,
   type FeedbackPayload,
 } from '../../../shared/package';
-import type { FeedbackRow } from '../db/repos/feedback';
+import type { FeedbackRow } from '../db';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { fingerprintOf, signBytes, verifySignature } from './packages/crypto';
 import { ensureOfficeKey, trustKey, trustStatus } from './packages/keys';

@@ -5,6 +5,7 @@ import { fieldLabel, tableLabels, type TableName } from '../../../shared/census/
 import type { Severity } from '../../../shared/census/issues';
 import { call, errorMessage } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { ReceivedFeedback } from './feedback/ReceivedFeedback';
 import { Pager } from '../components/Pager';
 import { countText } from '../lib/format';
 import type { Route } from '../lib/route';
@@ -86,6 +87,7 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
           </label>
         </div>
       </div>
+      <ReceivedFeedback navigate={navigate} />
       <ErrorBanner message={error} />
       {page && (
         <div className="list-info">
