@@ -55,3 +55,30 @@ export function extendTo(r: GridRange, focus: CellPos, size: { rows: number; col
 function clamp(n: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, n));
 }
+
+/**
+ * Ctrl+arrow in Excel: from `from`, the last filled cell before a gap in direction (dRow, dCol); from a
+ * filled cell next to a gap, the next filled cell after it; the grid's edge when there is none.
+ */
+export function edgeOf(from: CellPos, dRow: number, dCol: number, size: { rows: number; cols: number }, filled: (row: number, col: number) => boolean): CellPos {
+  const inside = (p: CellPos) => p.row >= 0 && p.row < size.rows && p.col >= 0 && p.col < size.cols;
+  const step = (p: CellPos): CellPos => ({ row: p.row + dRow, col: p.col + dCol });
+  let at = from;
+  let next = step(at);
+  if (!inside(next)) return at;
+  if (filled(at.row, at.col) && filled(next.row, next.col)) {
+    // Run to the end of this block of filled cells.
+    while (inside(next) && filled(next.row, next.col)) {
+      at = next;
+      next = step(at);
+    }
+    return at;
+  }
+  // Skip the gap to the next filled cell, or stop at the edge.
+  while (inside(next)) {
+    at = next;
+    if (filled(at.row, at.col)) return at;
+    next = step(at);
+  }
+  return at;
+}

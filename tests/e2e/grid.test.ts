@@ -3,20 +3,18 @@
  * paste of a block copied out of a generated .xlsx, undo/redo of the paste as one step, fill down,
  * the issues panel (jump, fix, explain), a restart on the same data, and restoring from history.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { PASTE_IDS, pasteXlsx, tsvFromXlsx } from '../fixtures/grid-paste';
-import { GridPage } from './pages/grid';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir } from './support/app';
+import { censusWithUnit, freshApp as startSession, newPage as openPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
 
 const FIRST17 = '11010119900307002';
 const GOOD_ID = FIRST17 + idCheckChar(FIRST17);
-const UNIT_NAME = '东城区阳光社会工作服务中心';
-const CENSUS = { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' } as const;
 
 let browser: Browser;
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 
 beforeAll(async () => {
   ensureBuilt();
@@ -31,43 +29,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function freshApp(dataDir: string): Promise<RunningApp> {
-  const app = await startApp(dataDir);
-  cleanups.push(() => app.stop());
-  onTestFailed(() => console.error(`server output:\n${app.output()}`));
-  return app;
-}
-
-async function newPage(): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1500, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on('pageerror', (e) => log.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`));
-  onTestFailed(() => console.error(`browser log:\n${log.join('\n')}`));
-  return { page, context };
-}
-
-/** A census with one unit, arranged through the real API (the grid is what is under test) */
-async function censusWithUnit(app: RunningApp): Promise<string> {
-  await apiCall(app, 'census.setup', CENSUS);
-  const unit = await apiCall(app, 'units.create', {
-    data: { name: UNIT_NAME, noCreditReason: '新成立', unitType: '4', township: '110101001', urbanRural: '1', isStation: false },
-  });
-  return unit.row.id;
-}
-
-async function openPersons(page: Page, app: RunningApp): Promise<GridPage> {
-  await page.goto(app.url);
-  await page.getByTestId('nav-persons').waitFor();
-  // Alt+2 is the top bar's shortcut for 人员.
-  await page.keyboard.press('Alt+2');
-  const grid = new GridPage(page, 'person');
-  await grid.waitLoaded();
-  return grid;
-}
+const freshApp = (dataDir: string) => startSession(dataDir, cleanups);
+const newPage = () => openPage(browser, cleanups);
 
 describe('persons spreadsheet', () => {
   it('enters a person in full with the keyboard alone; sex and birth date come from the ID number', async () => {

@@ -17,6 +17,9 @@ import { cellText } from '../../../shared/grid';
 import { call } from '../api/client';
 import type { GridController } from './controller';
 import { PickerEditor } from './editors';
+import { runKeyAction, startTyping, whileOpening } from './keyboard';
+import { gridKeyAction } from './keys';
+import { isImeKey } from './typing';
 import { cellIssues, errorsOf, GROUPS, ROW_NUMBER_COL, STATUS_COL, usesPicker, type GridRow } from './model';
 
 // Community modules only: the range, clipboard and fill handle below are our own.
@@ -170,7 +173,6 @@ interface Props {
   onLayoutChange(): void;
 }
 
-const ARROWS: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
 export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLayoutChange }: Props) {
   const columnDefs = useMemo(() => buildColumns(ctrl), [ctrl]);
@@ -184,6 +186,12 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
   }, []);
 
   const editing = useCallback(() => (ctrl.api?.getEditingCells().length ?? 0) > 0, [ctrl]);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const intakeRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!rootRef.current || !intakeRef.current) return;
+    return ctrl.intake.attach(rootRef.current, intakeRef.current);
+  }, [ctrl]);
 
   const onKeyDownCapture = useCallback(
     (e: React.KeyboardEvent<HTMLDivElement>) => {
@@ -191,70 +199,19 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       keepRange.current = false;
       if (!api) return;
       if (editing()) {
-        // Keys typed while a picker is still opening would be lost: keep them for it.
-        const t = e.target as HTMLElement;
-        const cell = api.getEditingCells()[0];
-        const col = cell?.column?.getColId();
-        const f = col ? ctrl.fields[ctrl.fieldIndex.get(col) ?? -1] : undefined;
-        if (f && usesPicker(f) && t.tagName !== 'INPUT' && t.tagName !== 'TEXTAREA' && !e.ctrlKey && !e.metaKey && !e.altKey) {
-          if (e.key.length === 1) {
-            e.preventDefault();
-            e.stopPropagation();
-            ctrl.pendingKeys += e.key;
-          } else if (e.key === 'Enter' || e.key === 'Tab') {
-            e.preventDefault();
-            e.stopPropagation();
-            ctrl.pendingCommit = e.key === 'Tab' ? (e.shiftKey ? 'ShiftTab' : 'Tab') : 'Enter';
-          }
-        }
+        if (!isImeKey(e.nativeEvent)) ctrl.intake.settle();
+        whileOpening(ctrl, e, rootRef.current);
         return;
       }
       const target = e.target as HTMLElement;
       // Keys typed in the header's inputs or other controls are theirs.
       if (!target.closest('.ag-cell, .ag-body, .ag-center-cols-viewport') && target.tagName === 'INPUT') return;
-      const ctrlKey = e.ctrlKey || e.metaKey;
-      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      const stop = () => {
-        e.preventDefault();
-        e.stopPropagation();
-      };
-      if (ctrlKey && key === 'z' && !e.shiftKey) {
-        stop();
-        void ctrl.undoLast();
-      } else if (ctrlKey && (key === 'y' || (key === 'z' && e.shiftKey))) {
-        stop();
-        void ctrl.redoLast();
-      } else if (ctrlKey && key === 'd') {
-        stop();
-        void ctrl.fillDown();
-      } else if (ctrlKey && key === 'f') {
-        stop();
-        onFind();
-      } else if (key === 'Delete' || key === 'Backspace') {
-        stop();
-        void ctrl.clear();
-      } else if (key === 'Insert' || (ctrlKey && (key === '+' || key === '=') )) {
-        stop();
-        void ctrl.addRow().then((id) => {
-          const node = api.getRowNode(id);
-          const first = api.getAllDisplayedColumns().findIndex((c) => ctrl.fieldIndex.has(c.getColId()));
-          if (node?.rowIndex != null) ctrl.focusCell({ row: node.rowIndex, col: first });
-        });
-      } else if (ctrlKey && key === '-') {
-        stop();
-        const ids = ctrl.selectedRowIds();
-        if (ids.length) onDeleteRows(ids);
-      } else if (e.shiftKey && ARROWS[key]) {
-        stop();
-        const [dr, dc] = ARROWS[key]!;
-        ctrl.extendRange(dr, dc);
-      } else if (ctrlKey && key === 'a') {
-        stop();
-        ctrl.setRange({ anchor: { row: 0, col: 0 }, focus: { row: api.getDisplayedRowCount() - 1, col: api.getAllDisplayedColumns().length - 1 } });
-      } else if (ctrlKey && key === 'Enter') {
-        stop();
-        if (ctrl.status.focusedId) onOpenForm(ctrl.status.focusedId);
-      }
+      if (startTyping(ctrl, e)) return;
+      const action = gridKeyAction(e.nativeEvent);
+      if (!action) return;
+      e.preventDefault();
+      e.stopPropagation();
+      runKeyAction(ctrl, action, { onFind, onDeleteRows, onOpenForm });
     },
     [ctrl, editing, onFind, onDeleteRows, onOpenForm],
   );
@@ -352,6 +309,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
 
   return (
     <div
+      ref={rootRef}
       className="hc-grid"
       data-testid={`grid-${ctrl.table}`}
       onKeyDownCapture={onKeyDownCapture}
@@ -382,10 +340,8 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         onCellMouseDown={onCellMouseDown}
         onCellMouseOver={onCellMouseOver}
         onCellFocused={onCellFocused}
-        onCellEditingStopped={() => {
-          ctrl.pendingKeys = '';
-          ctrl.pendingCommit = null;
-        }}
+        // AG Grid reports this a task later, when the next cell's editor may already be taking keys.
+        onCellEditingStopped={() => !editing() && ctrl.intake.reset()}
         onCellDoubleClicked={onCellDoubleClicked}
         onDisplayedColumnsChanged={onColumnsChanged}
         onColumnResized={(e) => e.finished && onLayoutChange()}
@@ -394,6 +350,10 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         onFilterChanged={() => ctrl.notice(null)}
         overlayNoRowsTemplate="<span>还没有记录。按 Insert 键新增一行，或从 Excel 复制后粘贴。</span>"
       />
+      {/* AG Grid keeps editing while the focus is inside an element marked as a custom popup. */}
+      <div className="ag-custom-component-popup hc-intake-box">
+        <input ref={intakeRef} className="hc-intake" data-testid="grid-intake" tabIndex={-1} aria-hidden="true" autoComplete="off" />
+      </div>
     </div>
   );
 }

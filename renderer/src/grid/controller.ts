@@ -6,14 +6,14 @@
  * Every user action becomes one `grid.apply` call, sent one at a time in order; the core's reply
  * (values as stored, issues of every affected record) updates the rows and becomes one undo step.
  */
-import type { GridApi } from 'ag-grid-community';
+import type { Column, GridApi } from 'ag-grid-community';
 import type { ApplyResult, CellChange } from '../../../shared/api/methods/grid';
 import { codeLabel } from '../../../shared/census/codes';
 import { field as fieldDef, type FieldDef, type TableName } from '../../../shared/census/dictionary';
 import type { Issue } from '../../../shared/census/issues';
 import type { FieldValue } from '../../../shared/census/schema';
 import {
-  boundsOf, cellRange, cellText, emptyValue, extendTo, formatTsv, inBounds, parseTsv, planClear, planFillDown, planPaste,
+  boundsOf, cellRange, cellText, edgeOf, emptyValue, extendTo, formatTsv, inBounds, parseTsv, planClear, planFillDown, planPaste,
   redoRequest, stepFromResult, undoRequest, UndoStack, type Bounds, type CellLookups, type CellPos, type EditPlan,
   type GridRange, type GridStep, type GridView, type RowValues,
 } from '../../../shared/grid';
@@ -21,6 +21,7 @@ import { escapeFormula } from '../../../shared/io/escape';
 import { call, errorMessage } from '../api/client';
 import { type GridRow, tableFields, usesPicker } from './model';
 import { codeIndex, OptionIndex } from './search';
+import { KeyIntake, type PendingCommit } from './typing';
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; label: string } | { kind: 'error'; message: string };
 
@@ -51,10 +52,10 @@ export interface GridStatus {
 /** What editors and renderers read through AG Grid's `context` */
 export interface GridContext {
   table: TableName;
-  /** Takes the keys typed while the editor was opening */
-  takePendingKeys(): string;
-  /** Takes an Enter or Tab pressed while the editor was opening */
-  takePendingCommit(): 'Enter' | 'Tab' | 'ShiftTab' | null;
+  /** Keys and compositions typed while an editor was opening */
+  intake: KeyIntake;
+  /** Ends the edit as the Enter or Tab pressed while the editor opened asked for */
+  commitPending(commit: PendingCommit, row: number | null, column: Column): void;
   field(key: string): FieldDef;
   optionsFor(f: FieldDef): OptionIndex<FieldValue>;
   codeText(f: FieldDef, code: string): string;
@@ -90,10 +91,7 @@ export class GridController {
   private unitOptions = new OptionIndex<FieldValue>([]);
   private townshipOptions = new OptionIndex<FieldValue>([]);
   readonly filters = new Map<string, FilterState>();
-  /** Characters typed between a picker starting to open and its search box taking focus */
-  pendingKeys = '';
-  /** Enter or Tab pressed before the picker opened: it commits as soon as it has */
-  pendingCommit: 'Enter' | 'Tab' | 'ShiftTab' | null = null;
+  readonly intake = new KeyIntake();
   status: GridStatus = {
     loading: true, loaded: 0, total: 0, shown: 0, counts: { error: 0, warning: 0 }, save: { kind: 'idle' },
     canUndo: false, canRedo: false, undoLabel: null, redoLabel: null, focusedId: null, notice: null, issuesVersion: 0, dataVersion: 0, saves: 0,
@@ -109,16 +107,8 @@ export class GridController {
     this.fieldIndex = new Map(this.fields.map((f, i) => [f.key, i]));
     this.context = {
       table,
-      takePendingCommit: () => {
-        const c = this.pendingCommit;
-        this.pendingCommit = null;
-        return c;
-      },
-      takePendingKeys: () => {
-        const k = this.pendingKeys;
-        this.pendingKeys = '';
-        return k;
-      },
+      intake: this.intake,
+      commitPending: (commit, row, column) => this.commitPending(commit, row, column),
       field: (key) => fieldDef(table, key),
       optionsFor: (f) => this.optionsFor(f),
       codeText: (f, code) => (f.codeList ? codeLabel(f.codeList, code) : code),
@@ -323,6 +313,52 @@ export class GridController {
     api.ensureIndexVisible(next.focus.row);
     const col = api.getAllDisplayedColumns()[next.focus.col];
     if (col) api.ensureColumnVisible(col);
+  }
+
+  /** Ctrl+Shift+arrow: extends the range to the edge of the data, as Excel does */
+  extendToEdge(dRow: number, dCol: number): void {
+    const r = this.activeRange();
+    const api = this.api;
+    if (!r || !api) return;
+    const view = this.view();
+    const size = { rows: view.rowCount, cols: view.colKeys.length };
+    const filled = (row: number, col: number) => {
+      const v = view.value(row, col);
+      return !(v == null || v === '' || (Array.isArray(v) && v.length === 0));
+    };
+    // Columns without a field (row number, status) count as filled, so a row-wise jump crosses them.
+    const focus = edgeOf(r.focus, dRow, dCol, size, (row, col) => (view.colKeys[col] ? filled(row, col) : true));
+    this.setRange({ anchor: r.anchor, focus });
+    api.ensureIndexVisible(focus.row);
+    const col = api.getAllDisplayedColumns()[focus.col];
+    if (col) api.ensureColumnVisible(col);
+  }
+
+  selectAll(): void {
+    const api = this.api;
+    if (!api) return;
+    this.setRange({ anchor: { row: 0, col: 0 }, focus: { row: api.getDisplayedRowCount() - 1, col: api.getAllDisplayedColumns().length - 1 } });
+  }
+
+  /** Enter or Tab that arrived before the editor was ready: end the edit and move as the key would have */
+  commitPending(commit: PendingCommit, row: number | null, column: Column): void {
+    const api = this.api;
+    if (!api) return;
+    // After the editor's value has landed (its onValueChange runs through React state).
+    setTimeout(() => {
+      api.stopEditing();
+      if (commit === 'Tab') api.tabToNextCell();
+      else if (commit === 'ShiftTab') api.tabToPreviousCell();
+      else if (row != null && row + 1 < api.getDisplayedRowCount()) api.setFocusedCell(row + 1, column);
+    }, 0);
+  }
+
+  /** Focuses a record's first field (after adding a row) */
+  focusRow(id: string): void {
+    const api = this.api;
+    const node = api?.getRowNode(id);
+    const first = api?.getAllDisplayedColumns().findIndex((c) => this.fieldIndex.has(c.getColId())) ?? -1;
+    if (node?.rowIndex != null && first >= 0) this.focusCell({ row: node.rowIndex, col: first });
   }
 
   focusedChanged(): void {

@@ -27,23 +27,30 @@ export function PickerEditor(props: Props) {
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    inputRef.current?.focus();
-    const typed = first + ctx.takePendingKeys();
-    if (typed !== first) setQuery(typed);
-    // A picker opened by typing takes the best match at once, so Enter or Tab straight away commits it.
-    const best = typed ? index.search(typed, 1)[0] : undefined;
-    if (!multi && best) props.onValueChange(best.value as FieldValue);
-    const commit = ctx.takePendingCommit();
-    if (commit) {
-      const api = props.api;
-      const row = props.node.rowIndex;
-      setTimeout(() => {
-        api.stopEditing();
-        if (commit === 'Tab') api.tabToNextCell();
-        else if (commit === 'ShiftTab') api.tabToPreviousCell();
-        else if (row != null && row + 1 < api.getDisplayedRowCount()) api.setFocusedCell(row + 1, props.column);
-      }, 0);
-    }
+    const input = inputRef.current;
+    if (!input) return;
+    // Keys and compositions typed while the popup was opening wait in the grid's intake.
+    return ctx.intake.handOff(input, ({ text, commit, ticks }) => {
+      const typed = first + text;
+      if (typed !== first) setQuery(typed);
+      if (multi) {
+        // Space pressed while the list opened ticked the best match of what was typed before it.
+        let next = picked;
+        for (const q of ticks) {
+          const hit = index.search(q, 1)[0];
+          if (hit && typeof hit.value === 'string') next = next.includes(hit.value) ? next.filter((x) => x !== hit.value) : [...next, hit.value];
+        }
+        if (next !== picked) {
+          setPicked(next);
+          props.onValueChange(next);
+        }
+      } else {
+        // A picker opened by typing takes the best match at once, so Enter or Tab straight away commits it.
+        const best = typed ? index.search(typed, 1)[0] : undefined;
+        if (best) props.onValueChange(best.value as FieldValue);
+      }
+      if (commit) ctx.commitPending(commit, props.node.rowIndex, props.column);
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

@@ -1,0 +1,143 @@
+/**
+ * What the grid does with a keydown before AG Grid sees it: the key table's actions, typing that opens an
+ * editor (IME compositions included), and keys that arrive while an editor is still opening.
+ */
+import type { GridController } from './controller';
+import { DELTA, type GridKeyAction } from './keys';
+import { usesPicker } from './model';
+import { commitOf, isImeKey, isPrintable } from './typing';
+
+export interface KeyUi {
+  onFind(): void;
+  onDeleteRows(ids: string[]): void;
+  onOpenForm(id: string): void;
+}
+
+/** Empties an editor's input the way typing would (its listeners see an input event) */
+function clearInput(input: HTMLInputElement): void {
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, '');
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+export function runKeyAction(ctrl: GridController, action: GridKeyAction, ui: KeyUi): void {
+  const api = ctrl.api;
+  if (!api) return;
+  switch (action.kind) {
+    case 'undo':
+      return void ctrl.undoLast();
+    case 'redo':
+      return void ctrl.redoLast();
+    case 'fillDown':
+      return void ctrl.fillDown();
+    case 'find':
+      return ui.onFind();
+    case 'clear':
+      return void ctrl.clear();
+    case 'addRow':
+      return void ctrl.addRow().then((id) => ctrl.focusRow(id));
+    case 'deleteRows': {
+      const ids = ctrl.selectedRowIds();
+      if (ids.length) ui.onDeleteRows(ids);
+      return;
+    }
+    case 'selectAll':
+      return ctrl.selectAll();
+    case 'openForm':
+      if (ctrl.status.focusedId) ui.onOpenForm(ctrl.status.focusedId);
+      return;
+    case 'extend':
+      return ctrl.extendRange(...DELTA[action.dir]);
+    case 'extendToEdge':
+      return ctrl.extendToEdge(...DELTA[action.dir]);
+  }
+}
+
+/** Opens the focused cell's editor from the keyboard; true when the key was taken */
+export function startTyping(ctrl: GridController, e: React.KeyboardEvent<HTMLElement>): boolean {
+  const api = ctrl.api;
+  const native = e.nativeEvent;
+  const at = api?.getFocusedCell();
+  const cellEl = (e.target as HTMLElement).closest('.ag-cell');
+  if (!api || !at || at.rowIndex == null || !cellEl) return false;
+  const f = ctrl.fields[ctrl.fieldIndex.get(at.column.getColId()) ?? -1];
+  if (!f) return false;
+  const ime = isImeKey(native);
+  if (!ime && !isPrintable(native)) return false;
+  const intake = ctrl.intake;
+  if (usesPicker(f)) {
+    // The picker mounts a moment later: until then keys and compositions gather in the intake.
+    if (!ime) {
+      e.preventDefault();
+      intake.seeded(e.key);
+    }
+    intake.open(ime ? '' : e.key, cellEl);
+    e.stopPropagation();
+    api.startEditingCell({ rowIndex: at.rowIndex, colKey: at.column });
+    return true;
+  }
+  if (!ime) {
+    // AG Grid opens the text editor with this key in it; a composition right after replaces it.
+    intake.seeded(e.key);
+    return false;
+  }
+  // An IME key: open the editor empty now, so the composition that follows lands in it.
+  api.startEditingCell({ rowIndex: at.rowIndex, colKey: at.column });
+  const input = cellEl.querySelector('input');
+  if (input) {
+    clearInput(input);
+    input.focus({ preventScroll: true });
+  }
+  e.stopPropagation();
+  return true;
+}
+
+/**
+ * While an editor opens (its input not focused yet) keys would hit the cell and be lost: a text editor
+ * that is already in the page gets the focus and the key; otherwise keys and compositions gather in
+ * the intake, Enter/Tab wait, and Space in a multi-select is remembered as a tick.
+ */
+export function whileOpening(ctrl: GridController, e: React.KeyboardEvent<HTMLElement>, root: HTMLElement | null): void {
+  const api = ctrl.api;
+  const intake = ctrl.intake;
+  const native = e.nativeEvent;
+  const target = e.target as HTMLElement;
+  const inIntake = target === intake.input;
+  const cell = api?.getEditingCells()[0];
+  const f = cell ? ctrl.fields[ctrl.fieldIndex.get(cell.column?.getColId() ?? '') ?? -1] : undefined;
+  if (!api || !f || (!inIntake && target.tagName === 'INPUT')) return;
+  const ime = isImeKey(native);
+  if (!usesPicker(f)) {
+    if (commitOf(native) || e.key === 'Escape') intake.flushPendingText();
+    const input = root?.querySelector<HTMLInputElement>('.ag-cell-inline-editing input');
+    if (!input || inIntake || !(ime || isPrintable(native))) return;
+    e.stopPropagation();
+    if (ime) input.focus({ preventScroll: true });
+    else {
+      e.preventDefault();
+      intake.typeWhenFocused(input, e.key);
+    }
+    return;
+  }
+  const commit = commitOf(native);
+  if (commit) {
+    e.preventDefault();
+    e.stopPropagation();
+    if (!intake.opening) intake.open('', null);
+    intake.pendingCommit = commit;
+  } else if (e.key === 'Escape' && inIntake) {
+    e.preventDefault();
+    api.stopEditing(true);
+    intake.reset();
+    const at = ctrl.focused();
+    if (at) ctrl.focusCell(at);
+  } else if (e.key === ' ' && !ime && f.type === 'codes') {
+    e.preventDefault();
+    e.stopPropagation();
+    if (!intake.opening) intake.open('', null);
+    intake.ticks.push(intake.input?.value ?? '');
+  } else if (!inIntake && (ime || isPrintable(native))) {
+    e.stopPropagation();
+    if (!ime) e.preventDefault();
+    intake.open((intake.opening ? (intake.input?.value ?? '') : '') + (ime ? '' : e.key), null);
+  }
+}

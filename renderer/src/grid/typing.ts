@@ -1,0 +1,217 @@
+/**
+ * Keyboard intake: nothing typed into the grid is lost while an editor opens, and a Chinese input
+ * method (IME) composes into an editor even when the cell was not editing.
+ *
+ * AG Grid starts an edit only on a keydown whose `key` is one printable character, and seeds the
+ * editor with that character. An IME announces its keys as keydown "Process" / keyCode 229 and then
+ * sends composition events to the focused *editable* element: on a focused (non-editable) cell div
+ * they go nowhere, so the composition was lost. Where the IME lets the first Latin key through as a
+ * plain keydown (it is off while a non-editable element has the focus), that key seeded the editor
+ * and the composition followed it ("l鹿城镇").
+ *
+ * So: an IME key on a cell that is not editing opens the editor within the same keydown and moves
+ * the focus into an input before the composition arrives — the text editor's own input (AG Grid
+ * mounts it synchronously) or, for a picker (a React popup that mounts a moment later), this intake
+ * input, whose text the picker takes over once the composition has ended. A composition that starts
+ * while the editor holds nothing but the Latin key that opened it replaces that key.
+ */
+
+export type PendingCommit = 'Enter' | 'Tab' | 'ShiftTab';
+
+/** What an editor receives from the intake when it has opened */
+export interface HandOff {
+  text: string;
+  commit: PendingCommit | null;
+  ticks: string[];
+}
+
+/** A keydown an input method sent (it swallowed the key and composes) */
+export function isImeKey(e: Pick<KeyboardEvent, 'key' | 'keyCode' | 'isComposing'>): boolean {
+  return e.isComposing || e.key === 'Process' || e.keyCode === 229;
+}
+
+/** A key that types a character (what starts an edit) */
+export function isPrintable(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): boolean {
+  return e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey;
+}
+
+export function commitOf(e: Pick<KeyboardEvent, 'key' | 'shiftKey'>): PendingCommit | null {
+  if (e.key === 'Enter') return 'Enter';
+  if (e.key === 'Tab') return e.shiftKey ? 'ShiftTab' : 'Tab';
+  return null;
+}
+
+/** Types `text` over the input's selection the way keys would (its listeners see an input event) */
+export function typeInto(input: HTMLInputElement, text: string): void {
+  input.setRangeText(text, input.selectionStart ?? input.value.length, input.selectionEnd ?? input.value.length, 'end');
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+function setInputValue(input: HTMLInputElement, text: string): void {
+  // Through the native setter, so React and AG Grid's own listeners see an ordinary input event.
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+  if (setter) setter.call(input, text);
+  else input.value = text;
+  input.setSelectionRange(text.length, text.length);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+export class KeyIntake {
+  /** The hidden input that holds keys and compositions while a picker opens */
+  input: HTMLInputElement | null = null;
+  /** Enter or Tab pressed before the picker opened: it commits as soon as it has */
+  pendingCommit: PendingCommit | null = null;
+  /** A picker is opening and has not yet taken the intake's text */
+  opening = false;
+  /** Space pressed in a multi-select while it opened: the search text at each press, to tick its best match */
+  ticks: string[] = [];
+  /** The Latin key that opened the current edit, while the editor holds nothing else */
+  private seed: string | null = null;
+  private composing = false;
+  private stripSeed = false;
+  private waiters: (() => void)[] = [];
+
+  private textTarget: HTMLInputElement | null = null;
+  private textKeys = '';
+  private flushText: (() => void) | null = null;
+
+  /** Types the keys still waiting for a text editor now (Enter or Tab is about to end the edit) */
+  flushPendingText(): void {
+    this.flushText?.();
+  }
+
+  /**
+   * A key for a text editor that is in the page but not focused yet. AG Grid focuses it a moment later
+   * and then selects its text (or puts the caret at the end): the keys wait for that focus and are typed
+   * over the selection afterwards, as if they had arrived then.
+   */
+  typeWhenFocused(input: HTMLInputElement, key: string): void {
+    if (this.textTarget !== input) {
+      this.textTarget = input;
+      this.textKeys = '';
+      const flush = () => {
+        clearTimeout(timer);
+        input.removeEventListener('focus', onFocus);
+        if (this.flushText === flush) this.flushText = null;
+        if (this.textTarget !== input) return;
+        const keys = this.textKeys;
+        this.textTarget = null;
+        this.textKeys = '';
+        if (document.activeElement !== input) input.focus({ preventScroll: true });
+        typeInto(input, keys);
+      };
+      // AG Grid selects right after focusing, in the same task: type after it.
+      const onFocus = () => queueMicrotask(flush);
+      input.addEventListener('focus', onFocus);
+      // An editor opened without taking the focus (by the API) gets it here.
+      const timer = setTimeout(flush, 80);
+      this.flushText = flush;
+    }
+    this.textKeys += key;
+  }
+
+  /** Wires the intake input and the composition listeners of the grid's root element */
+  attach(root: HTMLElement, input: HTMLInputElement): () => void {
+    this.input = input;
+    const onStart = (e: Event) => this.compositionStarted(e);
+    const onEnd = (e: Event) => this.compositionEnded(e as CompositionEvent);
+    root.addEventListener('compositionstart', onStart, true);
+    root.addEventListener('compositionend', onEnd, true);
+    return () => {
+      root.removeEventListener('compositionstart', onStart, true);
+      root.removeEventListener('compositionend', onEnd, true);
+      if (this.input === input) this.input = null;
+    };
+  }
+
+  /** The edit was opened by this printable key (it is in the editor as its first character) */
+  seeded(key: string): void {
+    this.seed = key;
+  }
+
+  /** Anything else typed or done in the editor makes the seed a real character */
+  settle(): void {
+    this.seed = null;
+  }
+
+  /** Focuses the intake (empty, or holding `text`) so the keys that follow land there */
+  open(text: string, anchor: Element | null): void {
+    const input = this.input;
+    this.opening = true;
+    this.pendingCommit = null;
+    this.ticks = [];
+    if (!input) return;
+    // Over the cell, so the IME's candidate window shows where the clerk is typing.
+    const box = input.parentElement;
+    const root = box?.parentElement;
+    if (anchor && box && root) {
+      const a = anchor.getBoundingClientRect();
+      const r = root.getBoundingClientRect();
+      box.style.left = `${a.left - r.left}px`;
+      box.style.top = `${a.top - r.top}px`;
+    }
+    input.value = text;
+    input.focus({ preventScroll: true });
+    input.setSelectionRange(text.length, text.length);
+  }
+
+  /**
+   * A picker's search box takes over: it gets the intake's text once no composition is running in it,
+   * then the focus. Returns a function that cancels the hand-over (editor closed first).
+   */
+  handOff(target: HTMLInputElement, take: (got: HandOff) => void): () => void {
+    let live = true;
+    const deliver = () => {
+      if (!live) return;
+      const input = this.input;
+      const got: HandOff = this.opening
+        ? { text: input?.value ?? '', commit: this.pendingCommit, ticks: this.ticks }
+        : { text: '', commit: null, ticks: [] };
+      this.opening = false;
+      this.pendingCommit = null;
+      this.ticks = [];
+      if (input) input.value = '';
+      target.focus({ preventScroll: true });
+      take(got);
+    };
+    if (this.composing && this.opening && document.activeElement === this.input) this.waiters.push(deliver);
+    else deliver();
+    return () => {
+      live = false;
+    };
+  }
+
+  /** The edit ended: forget what belonged to it */
+  reset(): void {
+    this.flushText = null;
+    this.textTarget = null;
+    this.textKeys = '';
+    this.opening = false;
+    this.ticks = [];
+    this.pendingCommit = null;
+    this.seed = null;
+    this.stripSeed = false;
+    this.waiters = [];
+    if (this.input) this.input.value = '';
+  }
+
+  private compositionStarted(e: Event): void {
+    this.composing = true;
+    const t = e.target;
+    // The Latin key that opened the edit belongs to this composition, not to the text.
+    this.stripSeed = this.seed !== null && t instanceof HTMLInputElement && t.value === this.seed;
+  }
+
+  private compositionEnded(e: CompositionEvent): void {
+    this.composing = false;
+    const t = e.target;
+    const seed = this.seed;
+    if (this.stripSeed && seed && t instanceof HTMLInputElement && t.value.startsWith(seed)) setInputValue(t, t.value.slice(seed.length));
+    this.stripSeed = false;
+    this.seed = null;
+    const waiting = this.waiters;
+    this.waiters = [];
+    // After the composition's own input event, so the intake holds the committed text.
+    if (waiting.length) setTimeout(() => waiting.forEach((w) => w()), 0);
+  }
+}
