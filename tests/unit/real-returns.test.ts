@@ -142,3 +142,89 @@ describe('committing real returns', () => {
     expect((await s.t.call('issues.list', { rule: 'unit_missing', limit: 1000 })).total).toBe(125 - 41 - 42);
   });
 });
+
+describe('re-importing a corrected return', () => {
+  async function imported() {
+    const s = await setup();
+    const files = [upload(s.returns.files.csv)];
+    const p = await s.t.call('io.import.preview', { files });
+    const r = await s.t.call('io.import.commit', { importId: p.importId });
+    const persons = (await s.t.call('persons.list', { limit: 1000 })).rows;
+    return { ...s, files, first: r, persons };
+  }
+
+  it('keeps the county\'s edits, holds an ID arriving under another name, and does not re-add a deleted person', async () => {
+    const { t, files, persons, returns } = await imported();
+    const csv = returns.persons.filter((x) => x.file === REAL_FILES.csv);
+    const edited = persons.find((x) => x.data.idNumber === csv[0]!.id)!;
+    await t.call('persons.update', { id: edited.id, patch: { education: '70' } });
+    const gone = persons.find((x) => x.data.idNumber === csv[1]!.id)!;
+    await t.call('persons.remove', { ids: [gone.id] });
+    // the same file again, with one ID under another name
+    const rows = readFileSync(returns.files.csv);
+    const iconv = (await import('iconv-lite')).default;
+    const text = iconv.decode(rows, 'gbk').replace(`${csv[2]!.name},${csv[2]!.id}`, `王小二,${csv[2]!.id}`);
+    const changed = { name: REAL_FILES.csv, dataBase64: iconv.encode(text, 'gbk').toString('base64') };
+    const p = await t.call('io.import.preview', { files: [changed] });
+    const f = p.files[0]!;
+    const kinds = f.conflicts.map((c) => [c.kind, c.label.split(' ')[0], c.field, c.take]);
+    expect(kinds).toContainEqual(['edited', edited.data.name, 'education', 'county']);
+    expect(f.conflicts.find((c) => c.kind === 'edited')!.countyValue).toBe('初级中学');
+    expect(kinds).toContainEqual(['identity', '王小二', 'name', 'county']);
+    expect(kinds).toContainEqual(['deleted', csv[1]!.name, null, 'county']);
+    expect(f.held).toBe(2);
+    expect(f.toAdd).toBe(0);
+    await t.call('io.import.commit', { importId: p.importId });
+    expect((await t.call('persons.get', { id: edited.id })).row.data.education).toBe('70');
+    const after = (await t.call('persons.list', { limit: 1000 })).rows;
+    expect(after).toHaveLength(124);
+    expect(after.find((x) => x.data.idNumber === csv[2]!.id)!.data.name).toBe(csv[2]!.name);
+    void files;
+  });
+
+  it('undoes an import as one step, and refuses with the reason once a record it touched was edited', async () => {
+    const { t, first, persons } = await imported();
+    const history = await t.call('io.imports.list', {});
+    expect(history[0]).toMatchObject({ id: first.importId, undoBlocked: null, files: [expect.objectContaining({ file: REAL_FILES.csv, added: 125, unitsAdded: 2 })] });
+    await t.call('persons.update', { id: persons[0]!.id, patch: { phone: '13900000000' } });
+    const blocked = (await t.call('io.imports.list', {}))[0]!;
+    expect(blocked.undoBlocked).toContain(persons[0]!.data.name as string);
+    const refused = await t.fail('io.imports.undo', { importId: first.importId! });
+    expect(refused.message).toContain('不能撤销');
+    expect((await t.call('persons.list', {})).total).toBe(125);
+    // a second import, untouched since: undone whole
+    await t.call('persons.update', { id: persons[0]!.id, patch: { phone: persons[0]!.data.phone ?? null } });
+    const s2 = await t.call('io.import.preview', { files: [upload(path.join(dir, REAL_FILES.tidy))] });
+    const r2 = await t.call('io.import.commit', { importId: s2.importId });
+    expect((await t.call('persons.list', {})).total).toBe(275);
+    const undone = await t.call('io.imports.undo', { importId: r2.importId! });
+    expect(undone).toEqual({ removed: 150 + 5, restored: 0 });
+    expect((await t.call('persons.list', {})).total).toBe(125);
+    expect((await t.call('units.list', {})).total).toBe(2 + 2);
+    expect((await t.call('io.imports.list', {}))[0]!.undoneAt).not.toBeNull();
+  });
+});
+
+describe('error reports per township', () => {
+  it('writes one file\'s report or all with file and sheet columns, landscape, fitted to width, header rows repeated, messages wrapped', async () => {
+    const s = await setup();
+    const p = await s.t.call('io.import.preview', { files: Object.values(s.returns.files).map(upload) });
+    await s.t.call('io.import.commit', { importId: p.importId });
+    const ExcelJS = (await import('exceljs')).default;
+    const all = await s.t.call('io.errorReport', { files: Object.values(REAL_FILES) });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(all.dataBase64, 'base64') as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('人员')!;
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' });
+    const header = (ws.getRow(2).values as unknown[]).filter(Boolean);
+    expect(header.slice(-4)).toEqual(['来源文件', '来源工作表', '原表行号', '问题说明']);
+    const files = new Set<string>();
+    ws.eachRow((row, n) => { if (n > 2) files.add(String(row.getCell(header.length - 3).value)); });
+    expect(files).toEqual(new Set(Object.values(REAL_FILES)));
+    expect(ws.getRow(3).getCell(header.length).alignment?.wrapText).toBe(true);
+    // one township's file: only its rows
+    const one = await s.t.call('io.errorReport', { file: REAL_FILES.csv });
+    expect(one.fileName).toBe('交道口街道_退回修改.xlsx');
+    expect(one.rows).toBe(125 + 2); // its persons and the two units created from its rows
+  });
+});

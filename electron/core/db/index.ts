@@ -3,6 +3,7 @@
  * work through the repositories (usually bundled as a `Store`).
  */
 export { Db, transaction } from './handle';
+export { isBusy } from './version';
 export {
   openDatabase,
   openExistingDatabase,
