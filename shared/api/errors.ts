@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'forbidden',
   'cancelled',
   'unsupported',
+  'busy', // another process holds the census file's write lock
+  'disk_full',
   'internal',
   // the app's census file is not usable (workspace states)
   'db_unavailable',
