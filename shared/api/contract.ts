@@ -12,6 +12,7 @@ import {
 } from './common';
 import { gridMethods } from './methods/grid';
 import { ioMethods } from './methods/io';
+import { feedbackMethods } from './methods/feedback';
 import { packageMethods } from './methods/packages';
 import { reportMethods } from './methods/reports';
 import { workspaceMethods } from './methods/workspace';
@@ -106,6 +107,7 @@ export const contract = {
   ...gridMethods,
   ...ioMethods,
   ...packageMethods,
+  ...feedbackMethods,
   ...reportMethods,
   ...workspaceMethods,
 } as const;

@@ -22,10 +22,12 @@ import { fieldLabel, fieldsOf, type TableName } from '../../../../shared/census/
 import type { Issue } from '../../../../shared/census/issues';
 import type { RecordRow } from '../../../../shared/census/schema';
 import { headerKey, type RememberedMappings } from '../../../../shared/io';
-import type { NewAuditEntry } from '../../db';
+import { isBusy, type NewAuditEntry } from '../../db';
+import { BUSY_MESSAGE } from '../../failure';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
 import { defineSlot } from '../state';
 import { parseFile, type StagedFile } from './parse';
+import { planStillHolds } from './recheck';
 import { townshipsOf } from './places';
 import { fileCounts, planImport, planIssues, rowLabel, type Plan, type PlannedRow } from './plan';
 import type { InputFile } from './read';
@@ -46,14 +48,16 @@ interface StagedImport {
 interface PlannedImport {
   plan: Plan;
   issues: Map<PlannedRow, Issue[]>;
+  /** Other processes' commits as seen before planning began (see writeStaged) */
+  othersCommits: number;
   /** The store version when planned (this process's and other processes' writes) */
   version: string;
   persons: number;
   units: number;
 }
 
-function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>): PlannedImport {
-  return { plan, issues, version: ctx.store.version(), persons: ctx.store.persons.count(), units: ctx.store.units.count() };
+function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>, seen: number): PlannedImport {
+  return { plan, issues, othersCommits: seen, version: ctx.store.version(), persons: ctx.store.persons.count(), units: ctx.store.units.count() };
 }
 
 function stillCurrent(ctx: ServiceContext, p: PlannedImport | null): PlannedImport | null {
@@ -232,13 +236,14 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
   const decisions = input.decisions ?? (input.files ? {} : previous!.decisions);
   return runTask(ctx, input.taskId, async (task) => {
     const files = await stageFiles(ctx, inputs, choices, task, decisions);
+    const seen = ctx.store.othersVersion();
     const plan = await planImport(ctx, files, task, false, decisions);
     const issues = planIssues(ctx, plan);
     const importId = input.importId && previous ? input.importId : randomUUID();
     all.delete(importId);
     // Only the newest preview keeps its plan: a census-size plan is tens of megabytes.
     for (const other of all.values()) other.planned = null;
-    all.set(importId, { inputs, files, choices, decisions, planned: planned(ctx, plan, issues) });
+    all.set(importId, { inputs, files, choices, decisions, planned: planned(ctx, plan, issues, seen) });
     while (all.size > MAX_STAGED) all.delete(all.keys().next().value!);
     task.progress('预览完成', 1, 1);
     return buildPreview(importId, files, plan, issues, decisions);
@@ -254,7 +259,7 @@ export async function commitImport(ctx: ServiceContext, importId: string, taskId
   const staged = stagedOf(ctx).get(importId);
   if (!staged) throw new ApiError('not_found', '导入预览已过期或已导入，请重新选择文件');
   return runTask(ctx, taskId, async (task) => {
-    const result = await writeStaged(ctx, staged.files, task, false, staged.planned, staged.decisions);
+    const result = await writeStaged(ctx, staged.files, task, null, staged.planned, staged.decisions);
     stagedOf(ctx).delete(importId);
     return result;
   });
@@ -275,7 +280,10 @@ export async function importFiles(ctx: ServiceContext, paths: string[], taskId?:
     }
     inputs.push({ name: path.basename(p), data });
   }
-  return runTask(ctx, taskId, async (task) => writeStaged(ctx, await stageFiles(ctx, uniqueNames(inputs), [], task), task, true));
+  const named = uniqueNames(inputs);
+  // The CLI releases each row once planned (a census-size import would hold it twice otherwise), so
+  // a write that has to be planned again reads the files again.
+  return runTask(ctx, taskId, async (task) => writeStaged(ctx, await stageFiles(ctx, named, [], task), task, () => stageFiles(ctx, named, [], task)));
 }
 
 function remember(ctx: ServiceContext, files: StagedFile[]): RememberedMappings | null {
@@ -296,21 +304,63 @@ function remember(ctx: ServiceContext, files: StagedFile[]): RememberedMappings 
   return changed ? next : null;
 }
 
+/** Thrown inside the write when another process committed since the plan was made and it no longer holds. */
+class StalePlan extends Error {}
+
+/** How long a write waits, re-planning between tries, while another process holds the census file */
+const BUSY_WAIT_MS = 120_000;
+
+/**
+ * One writer at a time, with the plan checked inside the write: the transaction (BEGIN IMMEDIATE)
+ * holds the file's write lock, and if another process committed after this plan was made (SQLite's
+ * data_version moved) and the plan no longer holds (recheck.ts), the write is abandoned and planned
+ * again, so two imports of one workbook at once store everyone once. While another process holds the
+ * lock the import waits and retries, and says so, up to BUSY_WAIT_MS; then it stops with a plain message.
+ */
 async function writeStaged(
-  ctx: ServiceContext, files: StagedFile[], task: Task, release = false, previewed: PlannedImport | null = null, decisions: ImportDecisions = {},
+  ctx: ServiceContext, files: StagedFile[], task: Task,
+  /** Given: rows may be released once planned, and this reads the files again for another plan */
+  restage: (() => Promise<StagedFile[]>) | null = null,
+  previewed: PlannedImport | null = null,
+  decisions: ImportDecisions = {},
 ): Promise<ImportResult> {
+  const release = restage !== null;
   const settings = requireSettings(ctx);
-  // Re-planned against the database as it is now, unless nothing was written since the preview.
-  const reuse = stillCurrent(ctx, previewed);
-  const plan = reuse?.plan ?? (await planImport(ctx, files, task, release, decisions));
-  // Computed against the database before the write: the plan's own counts turn it into the after state.
-  const issues = reuse?.issues ?? planIssues(ctx, plan);
-  task.throwIfCancelled();
-  const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
-  task.progress('正在写入数据库', 0, writes);
-  // Let the progress event reach the UI before the synchronous write starts.
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  task.throwIfCancelled();
+  const started = Date.now();
+  let reuse = stillCurrent(ctx, previewed);
+  for (let attempt = 0; ; attempt++) {
+    // Re-planned against the database as it is now, unless nothing was written since the preview.
+    const seen = reuse?.othersCommits ?? ctx.store.othersVersion();
+    const plan = reuse?.plan ?? (await planImport(ctx, files, task, release, decisions));
+    // Computed against the database before the write: the plan's own counts turn it into the after state.
+    const issues = reuse?.issues ?? planIssues(ctx, plan);
+    task.throwIfCancelled();
+    const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
+    task.progress('正在写入数据库', 0, writes);
+    // Let the progress event reach the UI before the synchronous write starts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    task.throwIfCancelled();
+    try {
+      const importId = writePlan(ctx, settings, files, plan, seen, decisions);
+      task.progress('已写入数据库', writes, writes);
+      return { ...buildResult(files, plan, issues), importId };
+    } catch (e) {
+      const stale = e instanceof StalePlan;
+      if (!stale && !isBusy(e)) throw e;
+      if (!stale && Date.now() - started > BUSY_WAIT_MS) throw new ApiError('busy', BUSY_MESSAGE);
+      reuse = null;
+      if (restage) files = await restage();
+      task.progress(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', 0, 1);
+      await new Promise<void>((resolve) => setTimeout(resolve, stale ? 0 : Math.min(2000, 200 * (attempt + 1))));
+      task.throwIfCancelled();
+    }
+  }
+}
+
+/** The write itself, one transaction; returns the import's id in the history. */
+function writePlan(
+  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
+): string {
   const now = isoNow(ctx);
   const mappings = remember(ctx, files);
   const values = decisions.values?.length ? withDecisions(storedValueMappings(ctx), decisions) : null;
@@ -319,6 +369,7 @@ async function writeStaged(
     id: p.recordId, areaCode: settings.areaCode, data: p.data, source: sourceOf(p), createdBy: settings.operator, createdAt: now, updatedAt: now,
   });
   ctx.store.tx(() => {
+    if (ctx.store.othersVersion() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
     for (const table of ['unit', 'person'] as const) {
       const mine = plan.rows.filter((p) => p.table === table);
       ctx.store.records[table].insertMany((function* () {
@@ -352,8 +403,7 @@ async function writeStaged(
     if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
     saveHistory(ctx, importId, plan, files, settings.operator, now);
   });
-  task.progress('已写入数据库', writes, writes);
-  return { ...buildResult(files, plan, issues), importId };
+  return importId;
 }
 
 /** The import's entry in the history: what it added, and each updated record as it was, for undo */
