@@ -8,6 +8,7 @@ import { plainFailure } from '../core/failure';
 import { UsageError } from './args';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
+import { feedbackCommands } from './commands/feedback';
 import { infoCommand } from './commands/info';
 import { initCommand } from './commands/init';
 import { ioCommands } from './commands/io/index';
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   info: infoCommand,
   ...ioCommands,
   ...packagesCommands,
+  ...feedbackCommands,
   ...reportsCommands,
 };
 

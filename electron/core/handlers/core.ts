@@ -1,5 +1,6 @@
 /** The core contract methods mapped onto the services: one line each, no logic of its own. */
 import type { MethodName } from '../../../shared/api/contract';
+import type { feedbackMethods } from '../../../shared/api/methods/feedback';
 import type { gridMethods } from '../../../shared/api/methods/grid';
 import type { ioMethods } from '../../../shared/api/methods/io';
 import type { packageMethods } from '../../../shared/api/methods/packages';
@@ -19,7 +20,8 @@ import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } fr
 /** The methods no capability module of the contract claims */
 export type CoreMethod = Exclude<
   MethodName,
-  keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
+  | keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
+  | keyof typeof feedbackMethods
 >;
 
 export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {

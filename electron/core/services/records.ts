@@ -59,6 +59,21 @@ function mustGet(ctx: ServiceContext, table: TableName, id: string): RecordRow {
   return row;
 }
 
+/**
+ * Records received from sub-areas are read-only at an upper level: the sub-area's next package would
+ * replace any edit, so the way to get a record corrected is 审核退回 (feedback.add).
+ */
+export function assertEditable(ctx: ServiceContext, table: TableName, rows: readonly Pick<RecordRow, 'areaCode' | 'data'>[]): void {
+  const s = requireSettings(ctx);
+  if (s.level === 'county') return;
+  const received = rows.find((r) => r.areaCode !== s.areaCode);
+  if (!received) return;
+  const from = ctx.divisions.get(received.areaCode)?.name ?? received.areaCode;
+  throw new ApiError('conflict',
+    `${tableLabels[table]}「${String(received.data.name ?? '')}」由${from}报送，在本级只读：这里的修改会被${from}下次上报覆盖。请用“审核退回”提出核实意见，由${from}更正后重新上报。`,
+    { reason: 'received_record', areaCode: received.areaCode });
+}
+
 export function getRecord(ctx: ServiceContext, table: TableName, id: string) {
   const row = mustGet(ctx, table, id);
   return { row, issues: recordIssues(ctx, table, id, row.data) };
@@ -105,6 +120,7 @@ export function updateRecord(ctx: ServiceContext, table: TableName, id: string, 
   let linked: string[] = [];
   const result = ctx.store.tx(() => {
     const before = mustGet(ctx, table, id);
+    assertEditable(ctx, table, [before]);
     const data = normalizeData(table, { ...before.data, ...definedOnly(patch) });
     const changes = fieldsOf[table].filter((f) => !sameValue(before.data[f.key], data[f.key]));
     if (changes.length === 0) return before;
@@ -128,6 +144,7 @@ export function removeRecords(ctx: ServiceContext, table: TableName, ids: string
   const now = isoNow(ctx);
   const removed = ctx.store.tx(() => {
     const rows = repo(ctx, table).getMany(ids);
+    assertEditable(ctx, table, rows);
     if (table === 'unit') {
       const used = rows.filter((r) => ctx.store.persons.countByUnit(r.id) > 0);
       if (used.length)

@@ -6,6 +6,7 @@ import type { Severity } from '../../../shared/census/issues';
 import { ruleTitle } from '../../../shared/census/rules';
 import { call, errorMessage } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { ReceivedFeedback } from './feedback/ReceivedFeedback';
 import { Pager } from '../components/Pager';
 import { countText } from '../lib/format';
 import type { Route } from '../lib/route';
@@ -89,6 +90,7 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
           </label>
         </div>
       </div>
+      <ReceivedFeedback navigate={navigate} />
       <ErrorBanner message={error} />
       {page?.byFieldRule && page.byFieldRule.length > 0 && (
         <Summary

@@ -16,6 +16,7 @@ import { isoNow, requireSettings, type ServiceContext } from '../context';
 import { linkNamedPersons } from '../io/link-units';
 import { townshipsOf } from '../io/places';
 import { storedValueMappings, valueMapper } from '../io/value-mappings';
+import { assertEditable } from '../records';
 import { censusIssues, recordsChanged } from '../issues';
 
 const MAINLAND_ID = /^\d{17}[\dX]$/;
@@ -100,6 +101,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
       patches.set(c.id, data);
     }
     const existing = new Map(repo.getMany([...new Set([...input.changes.map((c) => c.id), ...removeIds])]).map((r) => [r.id, r]));
+    assertEditable(ctx, table, [...existing.values()]);
     for (const c of input.changes) {
       const f = byKey.get(c.field);
       if (!f || removeIds.has(c.id) || (!existing.has(c.id) && !createIds.has(c.id))) {

@@ -65,11 +65,11 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
   let done = 0;
   let clipped = 0;
   const label = '正在导出';
-  task.progress(label, 0, total);
+  task.progress(label, 0, total, 'write');
   const tick = async () => {
     done++;
     if ((done & 1023) === 0) {
-      task.progress(label, done, total);
+      task.progress(label, done, total, 'write');
       await task.breathe();
     }
   };
@@ -121,6 +121,6 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
       );
     }
   });
-  task.progress(label, total, total);
+  task.progress(label, total, total, 'done');
   return { rows: total, clipped };
 }
