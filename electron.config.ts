@@ -16,7 +16,14 @@ export default defineConfig({
       // Dependencies stay in node_modules; better-sqlite3 is native and could never be bundled.
       externalizeDeps: { include: ['better-sqlite3'] },
       rolldownOptions: {
-        input: { index: resolve(root, 'electron/main/index.ts') },
+        // The parsing workers are entries of their own (see electron/core/worker/host.ts), and every
+        // chunk sits beside them so a task's URL is the same from whichever chunk asks for it.
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          'sheets-task': resolve(root, 'electron/core/worker/sheets-task.ts'),
+          'package-task': resolve(root, 'electron/core/worker/package-task.ts'),
+        },
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
         external: ['better-sqlite3'],
       },
     },

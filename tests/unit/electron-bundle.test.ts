@@ -6,14 +6,16 @@
  * - the main bundle is an ES module importing only electron, node: built-ins and real dependencies,
  *   with better-sqlite3 left external.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { MainConfigFactory, PreloadConfigFactory, type UserConfig } from 'electron-vite';
 import { build, type InlineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import electronConfig from '../../electron.config';
+import { workerEntry } from '../../electron/core/worker/host';
 import type { Reply } from '../../shared/api/errors';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
@@ -104,15 +106,47 @@ describe('preload bundle (out/preload/index.cjs)', () => {
 });
 
 describe('main bundle (out/main/index.js)', () => {
-  it('is an ES module importing only electron, node: built-ins and declared dependencies', () => {
-    const code = readFileSync(path.join(out, 'main', 'index.js'), 'utf8');
-    const specifiers = [...code.matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? '');
-    expect(specifiers).toContain('electron');
-    expect(specifiers).toContain('better-sqlite3');
-    for (const s of specifiers) {
-      const ok = s === 'electron' || s.startsWith('node:') || Object.hasOwn(pkg.dependencies, s.split('/')[0] ?? '');
+  /** Every module of the main build and the specifiers it imports statically. */
+  function mainModules(): Map<string, string[]> {
+    const dir = path.join(out, 'main');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+    return new Map(files.map((f) => [f, [...readFileSync(path.join(dir, f), 'utf8').matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? '')]));
+  }
+
+  it('is an ES module importing only electron, node: built-ins, declared dependencies and its own chunks', () => {
+    const modules = mainModules();
+    const all = [...modules.values()].flat();
+    expect(all).toContain('electron');
+    expect(all).toContain('better-sqlite3');
+    for (const s of all) {
+      const ok = s === 'electron' || s.startsWith('node:') || Object.hasOwn(pkg.dependencies, s.split('/')[0] ?? '') || (s.startsWith('./') && modules.has(s.slice(2)));
       expect(ok, s).toBe(true);
     }
-    expect(code).not.toMatch(/require\(["']electron["']\)/);
+    expect(readFileSync(path.join(out, 'main', 'index.js'), 'utf8')).not.toMatch(/require\(["']electron["']\)/);
+  });
+
+  it('builds each parsing worker beside the main entry, without electron or tsx in its module graph', () => {
+    const modules = mainModules();
+    for (const task of ['sheets', 'package'] as const) {
+      const entry = `${task}-task.js`;
+      expect(modules.has(entry), entry).toBe(true);
+      const seen = new Set<string>();
+      const walk = (f: string) => {
+        if (seen.has(f)) return;
+        seen.add(f);
+        for (const s of modules.get(f) ?? []) {
+          expect(s, `${f} imports ${s}`).not.toBe('electron');
+          expect(s.startsWith('tsx'), `${f} imports ${s}`).toBe(false);
+          if (s.startsWith('./')) walk(s.slice(2));
+        }
+      };
+      walk(entry);
+      // The host finds the bundled task from any module of the build (they all sit in one folder).
+      expect(fileURLToPath(workerEntry(task, pathToFileURL(path.join(out, 'main', 'index.js'))))).toBe(path.join(out, 'main', entry));
+    }
+  });
+
+  it('runs from source through entry.mjs where no bundled task exists', () => {
+    expect(path.basename(fileURLToPath(workerEntry('sheets')))).toBe('entry.mjs');
   });
 });

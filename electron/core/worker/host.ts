@@ -3,6 +3,8 @@
  * hostile file can exhaust the worker's heap or keep it busy, never the process that hosts the
  * bridge and the database. The worker is ended when its job settles.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ApiError, type ErrorCode } from '../../../shared/api/errors';
 
@@ -11,7 +13,15 @@ export type WorkerTask = 'sheets' | 'package';
 /** Heap for one file's parse: the readers' own caps keep honest work well below it. */
 export const WORKER_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 48, stackSizeMb: 4 } as const;
 
-const ENTRY = new URL('./entry.mjs', import.meta.url);
+/**
+ * Where a task's worker starts. The Electron build bundles each task beside the main entry
+ * (electron.config.ts), where there is no TypeScript source for tsx to load; run from source (CLI,
+ * bridge, tests) the tasks are .ts files that entry.mjs loads through tsx.
+ */
+export function workerEntry(task: WorkerTask, base: string | URL = import.meta.url): URL {
+  const bundled = new URL(`./${task}-task.js`, base);
+  return existsSync(fileURLToPath(bundled)) ? bundled : new URL('./entry.mjs', base);
+}
 
 /**
  * HEADCOUNT_PARSE_IN_PROCESS=1 parses on the calling thread (for debugging); otherwise every
@@ -22,7 +32,7 @@ export function workersEnabled(): boolean {
 }
 
 function startWorker(task: WorkerTask): Worker {
-  return new Worker(ENTRY, { workerData: { task }, resourceLimits: WORKER_LIMITS, execArgv: [], stdout: false, stderr: false });
+  return new Worker(workerEntry(task), { workerData: { task }, resourceLimits: WORKER_LIMITS, execArgv: [], stdout: false, stderr: false });
 }
 
 /**
