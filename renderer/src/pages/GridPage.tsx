@@ -9,7 +9,8 @@ import { GridController } from '../grid/controller';
 import { DataGrid, layoutOf, loadLayout } from '../grid/DataGrid';
 import { HistoryPanel } from '../grid/HistoryPanel';
 import { IssuesPanel } from '../grid/IssuesPanel';
-import { ColumnsMenu, FilterMenu, FindBox } from '../grid/Toolbar';
+import { BulkSet } from '../grid/BulkSet';
+import { ColumnsMenu, FilterMenu, FindBox, focusFind } from '../grid/Toolbar';
 import { useGridStatus } from '../grid/useGridStatus';
 import '../grid/grid.css';
 import { call, errorMessage } from '../api/client';
@@ -56,7 +57,7 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   const ctrl = useMemo(() => new GridController(table), [table]);
   const [side, setSide] = useState<Side>('issues');
   const [confirm, setConfirm] = useState<string[] | null>(null);
-  const [findSignal, setFindSignal] = useState(0);
+  const findRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const layoutTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const ready = useRef(false);
@@ -89,7 +90,7 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   }, []);
 
   const openForm = useCallback((id: string) => navigate({ page: 'form', table, id }), [navigate, table]);
-  const onFind = useCallback(() => setFindSignal((n) => n + 1), []);
+  const onFind = useCallback(() => focusFind(findRef.current), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -111,7 +112,7 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
       const api = ctrl.api;
       const node = api?.getRowNode(id);
       const first = api?.getAllDisplayedColumns().findIndex((c) => ctrl.fieldIndex.has(c.getColId())) ?? 0;
-      if (node?.rowIndex != null) ctrl.focusCell({ row: node.rowIndex, col: first });
+      if (node?.rowIndex != null) ctrl.sel.focusCell({ row: node.rowIndex, col: first });
     });
   const addRowRef = useRef(addRow);
   addRowRef.current = addRow;
@@ -133,15 +134,16 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
           data-testid="grid-delete-rows"
           title="删除选中的行（Ctrl+-）"
           onClick={() => {
-            const ids = ctrl.selectedRowIds();
+            const ids = ctrl.sel.selectedRowIds();
             if (ids.length) setConfirm(ids);
           }}
         >
           删除行
         </button>
         <UndoButtons ctrl={ctrl} />
-        <FindBox ctrl={ctrl} focusSignal={findSignal} />
+        <FindBox ctrl={ctrl} inputRef={findRef} />
         <FilterMenu ctrl={ctrl} />
+        <BulkSet ctrl={ctrl} />
         <ColumnsMenu ctrl={ctrl} onChange={onLayoutChange} />
         <button type="button" data-testid="grid-open-form" title="在完整表单中打开当前行（Ctrl+Enter，或双击行号）" onClick={focusedForm}>
           打开表单
