@@ -119,6 +119,19 @@ describe('fixing many rows at once', () => {
     await expect.poll(() => grid.isFocused(2, 'name')).toBe(true);
   });
 
+  it('Alt with keypad digits (how Windows types · in 阿依古丽·买买提) stays in the grid instead of jumping to 首页', async () => {
+    const { page, grid } = await start([{ name: '阿依古丽' }]);
+    await grid.click(0, 'name');
+    await page.keyboard.press('F2');
+    for (const k of ['Numpad0', 'Numpad1', 'Numpad8', 'Numpad3']) await page.keyboard.press(`Alt+${k}`);
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/persons');
+    await grid.root.waitFor();
+    // The digit row still switches pages.
+    await page.keyboard.press('Alt+1');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/');
+  });
+
   it('the last row can be clicked: it is not under the horizontal scroll bar', async () => {
     const { page, grid } = await start(Array.from({ length: 60 }, (_, i) => ({ name: `行${i}` })));
     await grid.click(0, 'name');

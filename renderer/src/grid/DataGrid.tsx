@@ -333,7 +333,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         rowBuffer={20}
         suppressColumnVirtualisation
         suppressAnimationFrame
-        isExternalFilterPresent={() => ctrl.filters.size > 0}
+        isExternalFilterPresent={() => ctrl.search.active}
         doesExternalFilterPass={(node: IRowNode<GridRow>) => (node.data ? ctrl.passesFilters(node.data) : true)}
         onGridReady={onGridReady}
         onCellMouseDown={onCellMouseDown}

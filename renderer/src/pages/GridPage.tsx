@@ -2,7 +2,7 @@
  * 人员 / 单位: the spreadsheet page. Toolbar, grid, status bar, and a side panel with the table's
  * issues or the focused record's history. The full form stays one double-click (row number) away.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TableName } from '../../../shared/census/dictionary';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { GridController } from '../grid/controller';
@@ -60,6 +60,18 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   const findRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const layoutTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const pageRef = useRef<HTMLDivElement>(null);
+  // The page ends at the window's bottom edge whatever the top bar's height: a fixed calc() let the grid's
+  // last row and horizontal scroll bar run under the window edge, where clicks could not reach them.
+  useLayoutEffect(() => {
+    const fit = () => {
+      const el = pageRef.current;
+      if (el) el.style.height = `${Math.max(200, window.innerHeight - el.getBoundingClientRect().top)}px`;
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, []);
   const ready = useRef(false);
 
   const onReady = useCallback(() => {
@@ -123,7 +135,7 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   };
 
   return (
-    <div className="hc-grid-page" data-testid={`grid-page-${table}`}>
+    <div className="hc-grid-page" ref={pageRef} data-testid={`grid-page-${table}`}>
       <div className="hc-toolbar">
         <h1>{table === 'person' ? '人员' : '单位'}</h1>
         <button type="button" data-testid="grid-add-row" title="新增一行（Insert）" onClick={addRow}>
