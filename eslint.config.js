@@ -15,6 +15,8 @@ export const PACKAGES = {
   renderer: ['react', 'react-dom', 'ag-grid-community', 'ag-grid-react', 'echarts', 'pinyin-pro', 'zod'],
   core: ['node:*', 'zod', 'exceljs', 'saxes', 'papaparse', 'yazl', 'yauzl', 'iconv-lite'],
   db: ['node:*', 'zod', 'better-sqlite3'],
+  /** Plain .mjs entry points that start TypeScript (a worker thread): they register tsx, as bin/ does */
+  bootstrap: ['node:*', 'tsx'],
   bridge: ['node:*'],
   cli: ['node:*'],
   main: ['node:*', 'electron'],
@@ -160,6 +162,7 @@ export default tseslint.config(
     },
   },
   { files: ['electron/core/**'], rules: { ...packageAllowlist('core'), ...noSql } },
+  { files: ['electron/core/**/*.mjs'], rules: packageAllowlist('bootstrap') },
   { files: ['electron/core/db/**'], rules: { ...packageAllowlist('db'), 'no-restricted-syntax': 'off' } },
   { files: ['electron/bridge/**'], rules: { ...packageAllowlist('bridge'), ...noSql } },
   { files: ['electron/cli/**'], rules: { ...packageAllowlist('cli'), ...noSql } },

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../electron/cli/main';
-import { generateDemo } from '../shared/census/demo';
+import { generateDemo } from '../shared/demo';
 import { createStore } from '../electron/core/db';
 import { loadDivisions } from '../electron/core/divisions';
 

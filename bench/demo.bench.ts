@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadDivisions } from '../electron/core/divisions';
-import { generateDemo, type DemoOptions } from '../shared/census/demo';
+import { generateDemo, type DemoOptions } from '../shared/demo';
 import type { RecordData } from '../shared/census/schema';
 
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 100_000);

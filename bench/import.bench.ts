@@ -21,7 +21,7 @@ import { exportData } from '../electron/core/services/io/export';
 import { importFiles } from '../electron/core/services/io/import';
 import { runTask } from '../electron/core/services/io/tasks';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
-import { generateDemo } from '../shared/census/demo';
+import { generateDemo } from '../shared/demo';
 import { cellValue } from '../shared/io';
 
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 100_000);

@@ -24,7 +24,7 @@ import { loadDivisions } from '../electron/core/divisions';
 import { mergePackages, writePackage } from '../electron/core/services/packages';
 import { MERGE_CACHE_MB } from '../electron/core/services/packages/merge';
 import { generateOfficeKey } from '../electron/core/services/packages/crypto';
-import { generateDemo } from '../shared/census/demo';
+import { generateDemo } from '../shared/demo';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
 import type { RecordRow } from '../shared/census/schema';
 

@@ -3,5 +3,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../electron/cli/main.ts');
+const { main, fatal } = await import('../electron/cli/main.ts');
+const die = (e) => {
+  fatal(e);
+  process.exit(1);
+};
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
 process.exitCode = await main(process.argv.slice(2));

@@ -4,9 +4,11 @@
  * without writing anything.
  */
 import { ApiError } from '../../shared/api/errors';
+import { plainFailure } from '../core/failure';
 import { UsageError } from './args';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
+import { feedbackCommands } from './commands/feedback';
 import { infoCommand } from './commands/info';
 import { initCommand } from './commands/init';
 import { ioCommands } from './commands/io/index';
@@ -21,6 +23,7 @@ const commands: Record<string, Command> = {
   info: infoCommand,
   ...ioCommands,
   ...packagesCommands,
+  ...feedbackCommands,
   ...reportsCommands,
 };
 
@@ -54,8 +57,14 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       io.err(`错误：${e.message}\n`);
       return EXIT.failure;
     }
-    io.err(`程序内部错误：${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`${plainFailure(e).message}\n`);
     if (process.env.HEADCOUNT_DEBUG && e instanceof Error) io.err(`${e.stack ?? ''}\n`);
     return EXIT.failure;
   }
+}
+
+/** Last resort for an error that escaped every command (bin/headcount.mjs): one plain line, no stack. */
+export function fatal(e: unknown): void {
+  process.stderr.write(`${plainFailure(e).message}\n`);
+  if (process.env.HEADCOUNT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
 }

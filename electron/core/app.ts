@@ -16,7 +16,7 @@ import { loadDivisions } from './divisions';
 import { createEventBus, type EventBus } from './events';
 import { createHandlers } from './handlers/index';
 import { fixedFileWorkspaceHandlers, workspaceHandlers } from './handlers/workspace';
-import type { ServiceContext } from './services/context';
+import { createContext, type ServiceContext } from './services/context';
 import { createWorkspace, type Session, type Workspace, type WorkspaceHost } from './workspace/workspace';
 import type { LockIdentity } from './workspace/lock';
 
@@ -52,14 +52,13 @@ const logInternal = (e: unknown) =>
 
 export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {}): Core {
   const events = createEventBus();
-  const ctx: ServiceContext = {
+  const ctx = createContext({
     store,
     divisions: loadDivisions(opts.resourcesDir),
     events,
     now: opts.now ?? (() => new Date()),
-    generation: { value: 0 },
     app: { version: appVersion(), dbPath },
-  };
+  });
   const dispatch = createDispatch({ ...createHandlers(ctx), ...fixedFileWorkspaceHandlers() }, logInternal);
   let backupTimer: NodeJS.Timeout | undefined;
   if (opts.backupsDir) {
@@ -119,7 +118,7 @@ export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
   let inner: Dispatch = () => Promise.resolve({ ok: false, error: { code: 'internal', message: '程序尚未就绪' } });
   let corrupted: string | null = null;
   const rebuild = (s: Session | null) => {
-    ctx = s ? { store: s.store, divisions, events, now, generation: { value: 0 }, app: { version, dbPath: s.dbPath } } : null;
+    ctx = s ? createContext({ store: s.store, divisions, events, now, app: { version, dbPath: s.dbPath } }) : null;
     const handlers = ctx ? { ...closed, ...createHandlers(ctx), ...fromWorkspace } : { ...closed, ...fromWorkspace };
     inner = createDispatch(handlers, (e) => {
       if (isCorruption(e)) corrupted = e instanceof Error ? e.message : String(e);

@@ -2,9 +2,13 @@
  * One dispatch for every transport: method name + raw payload → parse input → handler → parse output.
  * Errors always come back as `{ code, message, details }`; nothing else crosses the boundary.
  */
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api/contract';
 import { ApiError, type Reply } from '../../shared/api/errors';
+import { plainFailure } from './failure';
+
+// Refusals of bad input are shown to clerks: zod's own messages in Chinese.
+z.config(z.locales.zhCN());
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
 export type Dispatch = (method: string, payload: unknown) => Promise<Reply>;
@@ -38,8 +42,9 @@ export function createDispatch(handlers: Handlers, onInternalError: (e: unknown)
       return { ok: true, result: output.data };
     } catch (e) {
       if (e instanceof ApiError) return { ok: false, error: e.toJSON() };
-      onInternalError(e);
-      return { ok: false, error: { code: 'internal', message: `程序内部错误：${e instanceof Error ? e.message : String(e)}` } };
+      const error = plainFailure(e);
+      if (error.code === 'internal') onInternalError(e);
+      return { ok: false, error };
     }
   };
 }

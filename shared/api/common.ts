@@ -61,6 +61,8 @@ export const auditEntrySchema = z.object({
   newValue: z.string().nullable(),
   operator: z.string(),
   at: z.string(),
+  /** Why the entry was written without a person typing it, as JSON: {"derivedFrom": field}, {"fill": true}, {"undoImport": id}, {"unitLinked": name} */
+  note: z.string().nullable().optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

@@ -12,6 +12,7 @@ import {
 } from './common';
 import { gridMethods } from './methods/grid';
 import { ioMethods } from './methods/io';
+import { feedbackMethods } from './methods/feedback';
 import { packageMethods } from './methods/packages';
 import { reportMethods } from './methods/reports';
 import { workspaceMethods } from './methods/workspace';
@@ -85,11 +86,17 @@ export const contract = {
       table: tableSchema.optional(),
       severity: severitySchema.optional(),
       rule: z.string().optional(),
+      /** Only issues of this field (with `table`, one column) */
+      field: z.string().optional(),
       recordId: z.string().optional(),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(10_000_000).default(200),
     }),
-    z.object({ total: z.number().int(), counts: countsSchema, byRule: z.record(z.string(), z.number().int()), issues: z.array(issueWithContext) }),
+    z.object({
+      total: z.number().int(), counts: countsSchema, byRule: z.record(z.string(), z.number().int()), issues: z.array(issueWithContext),
+      /** Issues by table, field and rule (必填·城乡 425), most first, under the table/severity/record filters */
+      byFieldRule: z.array(z.object({ table: tableSchema, field: z.string(), rule: z.string(), severity: severitySchema, count: z.number().int() })).optional(),
+    }),
   ),
   'issues.explain': method(
     z.object({ table: tableSchema, recordId: z.string(), field: z.string(), rule: z.string(), text: z.string().trim().max(500) }),
@@ -100,6 +107,7 @@ export const contract = {
   ...gridMethods,
   ...ioMethods,
   ...packageMethods,
+  ...feedbackMethods,
   ...reportMethods,
   ...workspaceMethods,
 } as const;

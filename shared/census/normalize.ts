@@ -3,7 +3,7 @@
  * values. One normaliser for every entry path, so 本科 becomes 大学本科 the same way everywhere.
  * What cannot be interpreted is kept as text for validation to flag — never dropped or guessed.
  */
-import { codeLists, type CodeListId } from './codes';
+import { codeLists, spanTerms, type CodeListId } from './codes';
 import type { FieldDef } from './dictionary';
 import type { FieldValue } from './schema';
 
@@ -12,6 +12,11 @@ export interface NormalizeContext {
   resolveTownship?(text: string): string | null;
   /** Unit name or credit code → unit id, or null when no such unit */
   resolveUnit?(text: string): string | null;
+  /**
+   * The census's own value mappings (a clerk mapped 「普高毕业」 to 普通高级中学 once): the code for a text
+   * no code list entry matches, or null. Consulted after the code list, never for span terms.
+   */
+  mapValue?(f: FieldDef, text: string): string | null;
 }
 
 /** Full-width ASCII and the ideographic space → half-width; NBSP and zero-width characters removed. */
@@ -83,6 +88,30 @@ export function matchCode(id: CodeListId, text: string): string | null {
   const m = /^(\d{1,2})\s*[-.、:：]?\s*(\S+)$/.exec(text.trim());
   if (m) return matcher(id).get(keyOf(m[1]!)) ?? matcher(id).get(keyOf(m[2]!)) ?? null;
   return null;
+}
+
+const spanIndex = new Map<CodeListId, Map<string, string>>();
+
+/** Why a text that spans several codes (高中及以下) is not mapped to one, or null when it is no such term. */
+export function spanReason(id: CodeListId, text: string): string | null {
+  let m = spanIndex.get(id);
+  if (!m) {
+    m = new Map(Object.entries(spanTerms[id] ?? {}).map(([k, v]) => [keyOf(k), v]));
+    spanIndex.set(id, m);
+  }
+  return m.get(keyOf(text)) ?? null;
+}
+
+/** The comparable form of a value text, as code matching and value mappings compare it */
+export function valueKey(text: string): string {
+  return keyOf(text);
+}
+
+function mapped(f: FieldDef, text: string, ctx: NormalizeContext): string | null {
+  const code = matchCode(f.codeList!, text);
+  if (code) return code;
+  if (!ctx.mapValue || spanReason(f.codeList!, text)) return null;
+  return ctx.mapValue(f, text);
 }
 
 const EXCEL_EPOCH_UTC = Date.UTC(1899, 11, 30);
@@ -158,7 +187,7 @@ export function normalizeValue(f: FieldDef, raw: unknown, ctx: NormalizeContext 
     const out: string[] = [];
     for (const t of items) {
       if (!t) continue;
-      const code = matchCode(f.codeList!, t) ?? t;
+      const code = mapped(f, t, ctx) ?? t;
       if (!out.includes(code)) out.push(code);
     }
     return out;
@@ -186,12 +215,12 @@ export function normalizeValue(f: FieldDef, raw: unknown, ctx: NormalizeContext 
     case 'boolean': {
       if (typeof raw === 'boolean') return raw;
       const s = cleanText(raw);
-      const code = matchCode('yesNo', s);
+      const code = mapped(f.codeList ? f : { ...f, codeList: 'yesNo' }, s, ctx);
       return code === '1' ? true : code === '0' ? false : s;
     }
     case 'code': {
       const s = cleanText(raw);
-      return matchCode(f.codeList!, s) ?? s;
+      return mapped(f, s, ctx) ?? s;
     }
     case 'idNumber':
     case 'creditCode':

@@ -6,6 +6,7 @@
 import { checkCreditCode, checkIdNumber, isMobilePhone } from './checks';
 import { codeLabel, isValidCode } from './codes';
 import { fieldsOf, type FieldDef, type TableName } from './dictionary';
+import { spanReason } from './normalize';
 import type { Issue } from './issues';
 import { rules, type RuleCode } from './rules';
 import type { FieldValue, RecordData } from './schema';
@@ -82,6 +83,15 @@ function isRealIsoDate(s: string): boolean {
   return d.getUTCFullYear() === +m[1]! && d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
 }
 
+/** A span term (高中及以下) says why it cannot be one code, so the clerk knows what to ask the township. */
+function codeMessage(f: FieldDef, values: readonly string[], plain: string): string {
+  for (const v of values) {
+    const why = spanReason(f.codeList!, v);
+    if (why) return `「${f.label}」的「${v}」${why}，无法确定对应哪一项，请向填报单位核实后选择`;
+  }
+  return plain;
+}
+
 /** Type, code-list, range and required checks that every field gets from its dictionary entry. */
 function checkField(c: Collector, f: FieldDef, v: FieldValue | undefined, refYear: number): void {
   const label = f.label;
@@ -96,11 +106,11 @@ function checkField(c: Collector, f: FieldDef, v: FieldValue | undefined, refYea
   }
   switch (f.type) {
     case 'code':
-      if (typeof v !== 'string' || !isValidCode(f.codeList!, v)) c.add(f.key, 'code_invalid', `「${label}」的值「${String(v)}」不在代码表中，请从下拉列表选择`);
+      if (typeof v !== 'string' || !isValidCode(f.codeList!, v)) c.add(f.key, 'code_invalid', codeMessage(f, [String(v)], `「${label}」的值「${String(v)}」不在代码表中，请从下拉列表选择`));
       break;
     case 'codes': {
       const bad = (v as string[]).filter((x) => !isValidCode(f.codeList!, x));
-      if (bad.length) c.add(f.key, 'code_invalid', `「${label}」中的「${bad.join('、')}」不在代码表中`);
+      if (bad.length) c.add(f.key, 'code_invalid', codeMessage(f, bad, `「${label}」中的「${bad.join('、')}」不在代码表中`));
       break;
     }
     case 'integer':

@@ -15,6 +15,12 @@ export type Cell = string | number | boolean | Date | null;
  */
 export const UNIT_CREDIT_CODE = 'unitCreditCode';
 
+/**
+ * A persons sheet's 单位性质 / 单位类型 column describes the person's unit: kept for the units the
+ * import creates from the returns, never stored on the person.
+ */
+export const UNIT_TYPE = 'unitType';
+
 export interface ImportField {
   key: string;
   label: string;
@@ -22,6 +28,7 @@ export interface ImportField {
 }
 
 const creditCode = unitFields.find((f) => f.key === 'creditCode')!;
+const unitType = unitFields.find((f) => f.key === 'unitType')!;
 
 const importFieldLists: Record<TableName, readonly ImportField[]> = {
   person: [
@@ -31,6 +38,7 @@ const importFieldLists: Record<TableName, readonly ImportField[]> = {
       label: `所在单位${creditCode.label}`,
       names: [creditCode.label, ...creditCode.synonyms, ...[creditCode.label, ...creditCode.synonyms].map((s) => `单位${s}`)],
     },
+    { key: UNIT_TYPE, label: `所在单位${unitType.label}`, names: [unitType.label, ...unitType.synonyms] },
   ],
   unit: fieldsOf.unit.map((f) => ({ key: f.key, label: f.label, names: f.synonyms })),
 };

@@ -7,7 +7,7 @@ import { cleanText, normalizeValue, type NormalizeContext } from '../census/norm
 import type { FieldValue, RecordData } from '../census/schema';
 import { completeFromIdNumber } from '../census/validate';
 import { unescapeFormula } from './escape';
-import { UNIT_CREDIT_CODE, type Cell } from './headers';
+import { UNIT_CREDIT_CODE, UNIT_TYPE, type Cell } from './headers';
 
 /** Column index → field key (dictionary key or an import-only key such as UNIT_CREDIT_CODE) */
 export interface RowMapping {
@@ -19,7 +19,14 @@ export interface NormalizedRow {
   /** Only the fields the row supplies (mapped columns, and values derived from them) */
   data: RecordData;
   /** How the row named its unit, kept for resolving against units imported in the same batch */
-  unitRef: { name: string | null; creditCode: string | null } | null;
+  unitRef: UnitRef | null;
+}
+
+export interface UnitRef {
+  name: string | null;
+  creditCode: string | null;
+  /** 单位类型 as the persons sheet gave it (a code, or text no code matched) */
+  unitType?: FieldValue;
 }
 
 function isEmpty(v: FieldValue | undefined): boolean {
@@ -46,8 +53,13 @@ export function normalizeRow(table: TableName, cells: readonly Cell[], mapping: 
   const data: RecordData = {};
   let unitName: string | null = null;
   let unitCode: string | null = null;
+  let unitType: FieldValue = null;
   for (const m of compile(table, mapping)) {
     const raw = unescapeFormula(cells[m.index] ?? null);
+    if (m.kind === 'unitType') {
+      if (isEmpty(unitType)) unitType = typeof raw === 'string' ? cachedValue(m, raw, ctx) : normalizeValue(m.def, raw, ctx);
+      continue;
+    }
     if (m.kind === 'unitCode') {
       const code = cleanText(raw).replace(/\s/g, '').toUpperCase();
       if (code && !unitCode) unitCode = code;
@@ -66,7 +78,7 @@ export function normalizeRow(table: TableName, cells: readonly Cell[], mapping: 
   }
   let unitRef: NormalizedRow['unitRef'] = null;
   if (table === 'person' && (unitName || unitCode || 'unitId' in data)) {
-    unitRef = { name: unitName, creditCode: unitCode };
+    unitRef = isEmpty(unitType) ? { name: unitName, creditCode: unitCode } : { name: unitName, creditCode: unitCode, unitType };
     data.unitId = resolveUnitRef(unitRef, ctx);
   }
   if (table === 'person') {
@@ -82,7 +94,7 @@ interface CompiledColumn {
   index: number;
   def: FieldDef;
   /** coded: a column with few distinct answers (codes, yes/no, townships), worth remembering */
-  kind: 'value' | 'date' | 'coded' | 'unitRef' | 'unitCode';
+  kind: 'value' | 'date' | 'coded' | 'unitRef' | 'unitCode' | 'unitType';
   cache?: { ctx: NormalizeContext; values: Map<string, FieldValue> };
 }
 
@@ -115,6 +127,10 @@ function compile(table: TableName, mapping: readonly RowMapping[]): CompiledColu
       columns.push({ index: m.index, def: field('unit', 'creditCode'), kind: 'unitCode' });
       continue;
     }
+    if (m.field === UNIT_TYPE && table === 'person') {
+      columns.push({ index: m.index, def: field('unit', 'unitType'), kind: 'unitType' });
+      continue;
+    }
     const def = field(table, m.field);
     columns.push({ index: m.index, def, kind: def.type === 'unitRef' ? 'unitRef' : def.type === 'date' ? 'date' : CODED.has(def.type) ? 'coded' : 'value' });
   }
@@ -123,7 +139,7 @@ function compile(table: TableName, mapping: readonly RowMapping[]): CompiledColu
 }
 
 /** The unit's id when `ctx` knows it; otherwise the text the row gave (validation flags it as missing). */
-export function resolveUnitRef(ref: { name: string | null; creditCode: string | null }, ctx: NormalizeContext): string | null {
+export function resolveUnitRef(ref: UnitRef, ctx: NormalizeContext): string | null {
   if (ref.creditCode) {
     const byCode = ctx.resolveUnit?.(ref.creditCode);
     if (byCode) return byCode;

@@ -3,3 +3,4 @@ export * from './csv';
 export * from './layout';
 export * from './manifest';
 export * from './tables';
+export * from './feedback';

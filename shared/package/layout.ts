@@ -44,6 +44,11 @@ export const LIMITS = {
   maxTotalBytes: 1024 * 1024 * 1024,
   /** datapackage.json and signature.json */
   maxManifestBytes: 4 * 1024 * 1024,
+  /**
+   * Rows one resource may declare. Checked before its CSV is parsed, and the parser stops one row
+   * past the declared count, so millions of tiny lines cost nothing
+   */
+  maxRows: 5_000_000,
   /** One CSV field, in characters (audit values hold a whole record as JSON, a few KB) */
   maxFieldChars: 64 * 1024,
   /**
@@ -69,6 +74,11 @@ export const ENVELOPE = {
   maxP: 16,
   /** scrypt needs 128·N·r bytes: at most 256 MiB, whatever the header asks */
   maxScryptBytes: 256 * 1024 * 1024,
+  /**
+   * And 128·N·r·p bytes of work: at most 4× the default's (about 0.5 s), so a 1 KB header cannot
+   * ask for a minute of CPU (N=2²⁰, r=2, p=16 would be 128×)
+   */
+  maxScryptWork: 4 * 32768 * 8 * 1,
 } as const;
 
 export const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04] as const;

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { damageDatabase } from '../fixtures/damage';
+import { damageDatabase, damageDataPages } from '../fixtures/damage';
 import { validPerson, validUnit } from '../fixtures/records';
 import { FilePage, FileProblemPage } from './pages/file';
 import { HomePage } from './pages/home';
@@ -133,6 +133,27 @@ describe('a damaged census file', () => {
     await problem.restoreNewestGood();
     expect(await homePersons(page)).toBe('2');
     expect(readdirSync(path.join(dir, 'backups')).some((f) => /^census-damaged-\d{8}-\d{6}\.sqlite$/.test(f))).toBe(true);
+  });
+});
+
+describe('a census file that breaks while in use', () => {
+  it('switches the open app to the damaged-file screen at the first corrupt read', async () => {
+    const dir = dataDir();
+    let app = await serve(dir);
+    await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李四' });
+    await apiCall(app, 'census.demo', { persons: 3000, units: 50, seed: 1 });
+    await apiCall(app, 'backups.create', {});
+    await app.stop();
+    damageDataPages(path.join(dir, 'census.sqlite'));
+
+    app = await serve(dir);
+    const page = await open(app);
+    // The settings still read; the home page's counts hit the damaged pages.
+    const problem = new FileProblemPage(page);
+    expect(await problem.state()).toBe('damaged');
+    expect(await problem.message.innerText()).toContain('无法继续使用');
+    await problem.restoreNewestGood();
+    expect(await homePersons(page)).toBe('3,000');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDivisions } from '../../electron/core/divisions';
 import { checkCreditCode, checkIdNumber, isMobilePhone } from '../../shared/census/checks';
 import { codesOf } from '../../shared/census/codes';
-import { generateDemo, type DemoCensus, type DemoOptions, type DemoTownship } from '../../shared/census/demo';
+import { generateDemo, type DemoCensus, type DemoOptions, type DemoTownship } from '../../shared/demo';
 import { personFields, unitFields } from '../../shared/census/dictionary';
 import { cleanRecordDataSchema, recordDataSchema } from '../../shared/census/schema';
 import { validateCensus, type ValidationContext } from '../../shared/census/validate';

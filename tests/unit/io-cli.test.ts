@@ -71,6 +71,7 @@ describe('headcount import', () => {
         expect.objectContaining({ sheet: '人员', row: MESSY_ROWS.sun, table: 'person', field: 'idNumber', rule: 'id_checksum', severity: 'error' }),
       ],
       issueCounts: { error: 2, warning: 0 },
+      unitsAdded: 0, unitsAddedNames: [], unmapped: [], derived: [], conflicts: [], held: 0,
     });
     expect(out.files[1]).toMatchObject({ file: '景山街道.csv', rowsRead: 4, added: 2, skipped: [{ sheet: null, row: 4, reason: '空行' }, { sheet: null, row: 5, reason: '合计行（合计）' }], issues: [] });
     // check shows the same issues with their source rows
@@ -141,5 +142,33 @@ describe('headcount template / export-data / error-report', () => {
     const r = await run('error-report', '--db', db, '--file', '东华门街道.xlsx', '-o', out);
     expect(r).toMatchObject({ code: 0 });
     expect(r.out).toContain('问题表共 2 条记录');
+  });
+});
+
+describe('headcount import of real township returns', () => {
+  it('reports per file the units it added and the values it could not map', async () => {
+    const dir = tempDir();
+    try {
+      const { writeRealReturns, REAL_FILES } = await import('../fixtures/real-returns');
+      const returns = await writeRealReturns(dir);
+      const dbFile = path.join(dir, 'c.sqlite');
+      expect((await run('init', '--db', dbFile, '--area', '110101', '--level', 'county', '--ref-date', '2026-12-31', '--name', '东城区民政局')).code).toBe(0);
+      const r = await run('import', '--db', dbFile, returns.files.tidy, returns.files.messy, returns.files.csv, '--json');
+      expect(r.err).toBe('');
+      const out = JSON.parse(r.out) as { unitsAdded: number; files: { file: string; unitsAdded: number; unitsAddedNames: string[]; unmapped: { field: string; value: string; rows: number; spanReason?: string }[] }[] };
+      expect(out.unitsAdded).toBe(13);
+      const messy = out.files.find((f) => f.file === REAL_FILES.messy)!;
+      expect(messy.unitsAdded).toBe(5);
+      expect(messy.unitsAddedNames).toContain('三眼井社区居委会');
+      expect(messy.unmapped).toContainEqual({ table: 'person', field: 'education', value: '高级中学毕业', rows: 8 });
+      const tidy = out.files.find((f) => f.file === REAL_FILES.tidy)!;
+      expect(tidy.unmapped).toContainEqual(expect.objectContaining({ field: 'education', value: '高中及以下', rows: 5, spanReason: expect.stringContaining('初中') }));
+      // the words townships use every day are not among them
+      const values = out.files.flatMap((f) => f.unmapped.map((u) => u.value));
+      for (const v of ['普通高中', '中等专业学校', '初中及以下', '本科学历', '大专学历', '民盟', '普通群众', '初级社会工作师', '未持证', '初级职称', '为老服务', '禁毒戒毒', '残障康复', '社会服务机构', '街道办事处', '民办非企业单位'])
+        expect(values).not.toContain(v);
+    } finally {
+      removeDir(dir);
+    }
   });
 });

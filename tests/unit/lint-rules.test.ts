@@ -14,7 +14,7 @@ let eslint: ESLint;
 
 beforeAll(() => {
   eslint = new ESLint({ cwd: ROOT });
-});
+}, 300_000);
 
 /** Lint `file` (repo-relative) with `line` appended; return the rule ids reported on that line. */
 async function plant(file: string, line: string): Promise<string[]> {
@@ -35,7 +35,8 @@ async function clean(file: string): Promise<string[]> {
 const LAYER = 'import-x/no-restricted-paths';
 const PACKAGES = '@typescript-eslint/no-restricted-imports';
 
-describe('ESLint enforces the architecture', () => {
+// Type-aware linting builds the whole TypeScript program first: slow on a busy 2-core machine, not a speed check.
+describe('ESLint enforces the architecture', { timeout: 300_000 }, () => {
   it('runs in npm test before the tests', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.lint).toMatch(/^eslint /);

@@ -29,7 +29,7 @@ describe('package identity', () => {
     const before = fileHash(db);
     const r = await runCli('merge', '--db', db, valid.file, '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)[0]).toMatchObject({ status: 'unchanged', reason: 'same_package' });
+    expect(JSON.parse(r.out)[0]).toMatchObject({ status: 'unchanged' });
     expect(fileHash(db)).toBe(before);
   });
 
@@ -38,8 +38,8 @@ describe('package identity', () => {
     const before = fileHash(db);
     const r = await runCli('merge', '--db', db, forged, '--trust-new-keys', '--json');
     expect(r.code).toBe(1);
-    const [res] = JSON.parse(r.out) as { status: string; reason: string; message: string }[];
-    expect(res).toMatchObject({ status: 'refused', reason: 'key_changed' });
+    const [res] = JSON.parse(r.out) as { status: string; message: string }[];
+    expect(res).toMatchObject({ status: 'refused' });
     expect(res!.message).toContain('签名密钥不同');
     expect(res!.message).not.toContain('已经合并过');
     expect(fileHash(db)).toBe(before);

@@ -82,6 +82,13 @@ describe('electron-builder.yml', () => {
     expect(linux.maintainer).toMatch(/^\S.* <[^>]+@[^>]+>$/);
   });
 
+  it('npm run dist names the same targets as the config when it builds one architecture', async () => {
+    const { PLATFORM_TARGETS } = (await import('../../scripts/dist.mjs')) as { PLATFORM_TARGETS: Record<string, string[]> };
+    const { win, linux } = await loadConfig();
+    expect(PLATFORM_TARGETS.win32).toEqual(win.target.map((t) => t.target));
+    expect(PLATFORM_TARGETS.linux).toEqual(linux.target.map((t) => t.target));
+  });
+
   it('ships resources/ outside the asar, the app inside it, and rebuilds native modules for Electron', async () => {
     const config = await loadConfig();
     expect(config.asar).toBe(true);
@@ -149,9 +156,7 @@ describe('npm run dist without the Electron binary', () => {
   });
 
   it('looks in node_modules/electron/dist by default, like the electron package, without loading it', async () => {
-    const { findElectronBinary } = (await import(path.join(ROOT, 'scripts/lib/electron-binary.mjs'))) as {
-      findElectronBinary(root: string, env: NodeJS.ProcessEnv, platform?: string): { binary: string | null; looked: string };
-    };
+    const { findElectronBinary } = await import('../../scripts/lib/electron-binary.mjs');
     const root = tempDir();
     const dist = path.join(root, 'node_modules', 'electron', 'dist');
     mkdirSync(dist, { recursive: true });
@@ -160,5 +165,29 @@ describe('npm run dist without the Electron binary', () => {
     chmodSync(path.join(dist, 'electron'), 0o755);
     expect(findElectronBinary(root, {}, 'linux').binary).toBe(path.join(dist, 'electron'));
     expect(existsSync(path.join(root, 'node_modules', 'electron', 'index.js'))).toBe(false);
+  });
+});
+
+describe('the installers workflow (.github/workflows/installers.yml)', () => {
+  type Step = { name?: string; run?: string; uses?: string; env?: Record<string, string>; with?: Record<string, unknown> };
+  type Job = { 'runs-on': string; steps: Step[]; strategy?: { matrix: { include: Record<string, string>[] } } };
+  const load = () =>
+    (require('js-yaml') as { load(s: string): unknown }).load(readFileSync(path.join(ROOT, '.github/workflows/installers.yml'), 'utf8')) as { jobs: Record<string, Job> };
+
+  it('builds on hosted Windows and Ubuntu (x64 and arm64) runners', () => {
+    const { jobs } = load();
+    expect(jobs.windows!['runs-on']).toMatch(/^windows-/);
+    expect(jobs.linux!.strategy!.matrix.include.map((m) => m.runner)).toEqual(['ubuntu-22.04', 'ubuntu-22.04-arm']);
+  });
+
+  it.each(['windows', 'linux'])('%s: downloads Electron, runs npm run dist, installs, runs the smoke test on the installed app, uploads the installers', (name) => {
+    const steps = load().jobs[name]!.steps;
+    const runs = steps.map((s) => s.run ?? '').join('\n');
+    const order = ['npx install-electron', 'npm run dist', name === 'windows' ? "'/S'" : 'apt-get install', 'tests/electron/smoke.test.ts'].map((s) => runs.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(JSON.stringify(steps)).toContain('HEADCOUNT_PACKAGED_APP');
+    if (name === 'linux') expect(runs).toContain('xvfb-run');
+    expect(steps.some((s) => s.uses?.startsWith('actions/upload-artifact') && s.with?.['if-no-files-found'] === 'error')).toBe(true);
   });
 });

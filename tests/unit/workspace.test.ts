@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import { createCore, type AppCore } from '../../electron/core/app';
 import type { LockIdentity } from '../../electron/core/workspace/lock';
-import { damageDatabase } from '../fixtures/damage';
+import { damageDatabase, damageDataPages } from '../fixtures/damage';
 import { DONGCHENG, removeDir, tempDir } from '../fixtures/core';
 import { validPerson, validUnit } from '../fixtures/records';
 
@@ -124,6 +124,28 @@ describe('a damaged census file', () => {
     expect((await call(core, 'census.summary', {})).persons).toBe(3);
     // The damaged copy is not offered as a backup
     expect((await call(core, 'backups.list', {})).backups.map((b) => b.name)).not.toContain(r.keptAs);
+  });
+});
+
+describe('a census file that breaks while in use', () => {
+  it('is closed at the first corrupt read and every call then answers db_damaged, with backups still offered', async () => {
+    const data = dir();
+    let core = await open(data);
+    await call(core, 'census.setup', DONGCHENG);
+    await call(core, 'census.demo', { persons: 3000, units: 50, seed: 1 });
+    const good = await call(core, 'backups.create', {});
+    core.close();
+    // Damage data pages only (the second half of the file), so the file still opens.
+    damageDataPages(path.join(data, 'census.sqlite'));
+
+    core = await open(data);
+    expect(core.workspace.status().state).toBe('open');
+    const e = await fail(core, 'census.summary', {});
+    expect(e.code).toBe('db_damaged');
+    expect(e.message).toContain('请从备份恢复');
+    expect(core.workspace.status().state).toBe('damaged');
+    expect((await fail(core, 'census.get', {})).code).toBe('db_damaged');
+    expect((await call(core, 'backups.list', {})).newestGood).toBe(good.name);
   });
 });
 

@@ -1,8 +1,7 @@
 /**
  * The database handle the rest of the app sees. `Db` carries no SQL surface on purpose: the raw
  * better-sqlite3 connection is reachable only through `sqliteOf`, which lives in this folder and is
- * not re-exported by `db/index.ts`, so SQL stays in the repositories (tests/unit/db-boundary.test.ts
- * enforces it).
+ * not re-exported by `db/index.ts`, so SQL stays in the repositories (the linter enforces it).
  */
 import type Database from 'better-sqlite3';
 
@@ -10,7 +9,17 @@ export type Sqlite = Database.Database;
 
 const handles = new WeakMap<Db, Sqlite>();
 
+/** Versions on either side of the last write transaction this connection committed */
+export interface WriteSpan {
+  before: string;
+  after: string;
+}
+
 export class Db {
+  /** Write transactions committed (and writes marked) through this handle: the in-process change counter */
+  writes = 0;
+  lastWrite: WriteSpan | null = null;
+
   private constructor(readonly path: string) {}
 
   /** Internal: wraps a connection that `open.ts` has configured and migrated. */
@@ -40,7 +49,49 @@ export function sqliteOf(db: Db): Sqlite {
 /**
  * Runs `fn` in one transaction (BEGIN IMMEDIATE, so a writer never fails half-way on a lock
  * upgrade). Nested calls become savepoints; an exception rolls back and rethrows.
+ *
+ * Every outermost commit bumps the change counter, and `lastWrite` records the version just before
+ * and just after it, both read while the write lock is held: a cache that was current at `before` may
+ * be brought forward to `after` by the writer itself (no other process can have committed between).
  */
 export function transaction<T>(db: Db, fn: () => T): T {
-  return sqliteOf(db).transaction(fn).immediate();
+  const sqlite = sqliteOf(db);
+  if (sqlite.inTransaction) return sqlite.transaction(fn).immediate();
+  let span: WriteSpan | null = null;
+  const result = sqlite
+    .transaction(() => {
+      const before = versionOf(db);
+      const out = fn();
+      // The counter is bumped only once the commit succeeds; `after` names that future value.
+      span = { before, after: `${dataVersion(sqlite)}.${db.writes + 1}` };
+      return out;
+    })
+    .immediate();
+  db.writes++;
+  db.lastWrite = span;
+  return result;
+}
+
+/** Marks a write made outside `transaction` (it invalidates every cache keyed by the version). */
+export function markWrite(db: Db): void {
+  db.writes++;
+  db.lastWrite = null;
+}
+
+/** SQLite's count of commits by other connections (it moves when another process writes the file) */
+export function dataVersion(sqlite: Sqlite): number {
+  return sqlite.pragma('data_version', { simple: true }) as number;
+}
+
+/**
+ * The state of the file as this connection sees it now: other processes' commits (data_version) and
+ * this process's own (the change counter). Equal versions mean nobody wrote in between.
+ */
+export function versionOf(db: Db): string {
+  return `${dataVersion(sqliteOf(db))}.${db.writes}`;
+}
+
+/** Rows changed by this connection since it opened, in or out of transactions (SQLite's total_changes) */
+export function totalChanges(db: Db): number {
+  return sqliteOf(db).prepare('SELECT total_changes()').pluck().get() as number;
 }

@@ -3,6 +3,7 @@
  * work through the repositories (usually bundled as a `Store`).
  */
 export { Db, transaction } from './handle';
+export { isBusy } from './version';
 export {
   openDatabase,
   openExistingDatabase,
@@ -25,6 +26,7 @@ export { targetsRepo, type TargetsRepo } from './repos/targets';
 export { packagesRepo, recordColumns, type SqlValue, type PackagesRepo, type PackageRow, type ReceivedAuditRow, type PackageDecisionRow, type ExportRow } from './repos/packages';
 export { duplicatesRepo, type DuplicatesRepo, type CrossAreaPerson, type DuplicateDecisionRow } from './repos/duplicates';
 export { keysRepo, type KeysRepo, type OfficeKeyRow, type TrustedKeyRow } from './repos/keys';
-export { importRepo, type ImportRepo } from './repos/imports';
+export { feedbackRepo, type FeedbackRepo, type FeedbackRow, type Coverage } from './repos/feedback';
+export { importRepo, type ImportRepo, type ImportBatchRow, type ImportRecordRow } from './repos/imports';
 export { backupDatabase, backupStem, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';
 export { commitRestore, inspectBackupFile, keepDamagedCopy, stageRestore, type BackupInspection } from './restore';

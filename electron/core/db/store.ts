@@ -1,5 +1,5 @@
 import type { TableName } from '../../../shared/census/dictionary';
-import { transaction, type Db } from './handle';
+import { dataVersion, markWrite, sqliteOf, totalChanges, transaction, versionOf, type Db, type WriteSpan } from './handle';
 import { openDatabase, openExistingDatabase } from './open';
 import { auditRepo, type AuditRepo } from './repos/audit';
 import { duplicatesRepo, type DuplicatesRepo } from './repos/duplicates';
@@ -37,8 +37,20 @@ export interface Store {
   readonly feedback: FeedbackRepo;
   /** Bulk lookups and provenance-aware updates for the spreadsheet importer */
   readonly imports: ImportRepo;
-  /** Runs `fn` as one transaction; nested calls become savepoints */
+  /** Runs `fn` as one transaction; nested calls become savepoints. Each commit bumps the change counter. */
   tx<T>(fn: () => T): T;
+  /** The file's state now, whoever wrote it: caches keyed by it are stale when it differs */
+  version(): string;
+  /** The versions around this process's last write transaction (null after a write outside one) */
+  lastWrite(): WriteSpan | null;
+  /** Marks a write made outside `tx` */
+  markWrite(): void;
+  /** Commits by other connections as this one has seen them (SQLite's data_version) */
+  othersVersion(): number;
+  /** Write transactions committed and writes marked by this process */
+  writes(): number;
+  /** Rows this connection changed, in or out of transactions */
+  totalChanges(): number;
   close(): void;
 }
 
@@ -63,6 +75,12 @@ export function storeOf(db: Db): Store {
     feedback: feedbackRepo(db),
     imports: importRepo(db),
     tx: (fn) => transaction(db, fn),
+    version: () => versionOf(db),
+    lastWrite: () => db.lastWrite,
+    markWrite: () => markWrite(db),
+    writes: () => db.writes,
+    othersVersion: () => dataVersion(sqliteOf(db)),
+    totalChanges: () => totalChanges(db),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 /** The core contract methods mapped onto the services: one line each, no logic of its own. */
 import type { MethodName } from '../../../shared/api/contract';
+import type { feedbackMethods } from '../../../shared/api/methods/feedback';
 import type { gridMethods } from '../../../shared/api/methods/grid';
 import type { ioMethods } from '../../../shared/api/methods/io';
 import type { packageMethods } from '../../../shared/api/methods/packages';
@@ -9,6 +10,7 @@ import type { RecordData } from '../../../shared/census/schema';
 import type { Handlers } from '../dispatch';
 import { censusSummary, getCensus, setOperator, setupCensus } from '../services/census';
 import type { ServiceContext } from '../services/context';
+import { mutator } from './mutator';
 import { loadDemo } from '../services/demo';
 import { townshipsOf } from '../services/io/places';
 import { ensureOfficeKey, ownFingerprint } from '../services/packages/keys';
@@ -18,7 +20,8 @@ import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } fr
 /** The methods no capability module of the contract claims */
 export type CoreMethod = Exclude<
   MethodName,
-  keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
+  | keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
+  | keyof typeof feedbackMethods
 >;
 
 export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {
@@ -42,29 +45,29 @@ export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {
     'divisions.townships': () => townshipsOf(ctx).list,
     'census.get': () => getCensus(ctx),
     // The office key pair is made with the census, so its fingerprint can be read out by phone before any export.
-    'census.setup': (q) => {
+    'census.setup': mutator(ctx, (q) => {
       const settings = setupCensus(ctx, q);
       ensureOfficeKey(ctx);
       return settings;
-    },
-    'census.setOperator': (q) => setOperator(ctx, q.operator),
+    }),
+    'census.setOperator': mutator(ctx, (q) => setOperator(ctx, q.operator)),
     'census.summary': () => censusSummary(ctx),
-    'census.demo': (q) => loadDemo(ctx, q),
+    'census.demo': mutator(ctx, (q) => loadDemo(ctx, q)),
     'persons.list': persons.list,
     'persons.get': persons.get,
-    'persons.create': persons.create,
-    'persons.update': persons.update,
-    'persons.remove': persons.remove,
+    'persons.create': mutator(ctx, persons.create),
+    'persons.update': mutator(ctx, persons.update),
+    'persons.remove': mutator(ctx, persons.remove),
     'persons.validate': persons.validate,
     'units.list': units.list,
     'units.get': units.get,
-    'units.create': units.create,
-    'units.update': units.update,
-    'units.remove': units.remove,
+    'units.create': mutator(ctx, units.create),
+    'units.update': mutator(ctx, units.update),
+    'units.remove': mutator(ctx, units.remove),
     'units.validate': units.validate,
     'units.options': (q) => ctx.store.units.options(q.search ?? '', q.limit),
     'issues.list': (q) => listIssues(ctx, q),
-    'issues.explain': (q) => explainIssue(ctx, q),
+    'issues.explain': mutator(ctx, (q) => explainIssue(ctx, q), { keepsCaches: true }),
     'history.list': (q) => ctx.store.audit.list(q.table, q.recordId),
   };
 }

@@ -2,6 +2,7 @@
 import type { gridMethods } from '../../../shared/api/methods/grid';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { mutator } from './mutator';
 import { applyChanges, restoreValue } from '../services/grid/apply';
 import { getLayout, gridIssues, gridRefs, gridRows, setLayout } from '../services/grid/read';
 
@@ -10,9 +11,9 @@ export function gridHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof g
     'grid.rows': (q) => gridRows(ctx, q),
     'grid.issues': (q) => gridIssues(ctx, q.table),
     'grid.refs': () => gridRefs(ctx),
-    'grid.apply': (q) => applyChanges(ctx, q),
-    'grid.restore': (q) => restoreValue(ctx, q),
+    'grid.apply': mutator(ctx, (q) => applyChanges(ctx, q)),
+    'grid.restore': mutator(ctx, (q) => restoreValue(ctx, q)),
     'grid.layout.get': (q) => getLayout(ctx, q.table),
-    'grid.layout.set': (q) => setLayout(ctx, q.table, q.layout),
+    'grid.layout.set': mutator(ctx, (q) => setLayout(ctx, q.table, q.layout), { keepsCaches: true }),
   };
 }

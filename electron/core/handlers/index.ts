@@ -3,6 +3,7 @@ import type { Handlers } from '../dispatch';
 import type { workspaceMethods } from '../../../shared/api/methods/workspace';
 import type { ServiceContext } from '../services/context';
 import { coreHandlers } from './core';
+import { feedbackHandlers } from './feedback';
 import { gridHandlers } from './grid';
 import { ioHandlers } from './io';
 import { packagesHandlers } from './packages';
@@ -15,6 +16,7 @@ export function createHandlers(ctx: ServiceContext): Omit<Handlers, keyof typeof
     ...gridHandlers(ctx),
     ...ioHandlers(ctx),
     ...packagesHandlers(ctx),
+    ...feedbackHandlers(ctx),
     ...reportsHandlers(ctx),
   };
 }

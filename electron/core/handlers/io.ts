@@ -2,12 +2,15 @@
 import type { ioMethods } from '../../../shared/api/methods/io';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { mutator } from './mutator';
 import { buildInTemp } from '../services/io/output';
 import { errorReportFileName, writeErrorReport } from '../services/io/error-report';
 import { exportData, exportFileName } from '../services/io/export';
 import { commitImport, discardImport, previewImport, REMEMBERED_KEY } from '../services/io/import';
 import { cancelTask, runTask } from '../services/io/tasks';
 import { buildTemplate } from '../services/io/template';
+import { listImports, undoImport } from '../services/io/history';
+import { listValueMappings } from '../services/io/value-mappings';
 
 export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioMethods> {
   return {
@@ -16,18 +19,21 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
       return { fileName: t.fileName, dataBase64: t.data.toString('base64') };
     },
     'io.import.preview': (q) => previewImport(ctx, q),
-    'io.import.commit': (q) => commitImport(ctx, q.importId, q.taskId),
+    'io.import.commit': mutator(ctx, (q) => commitImport(ctx, q.importId, q.taskId)),
     'io.import.discard': (q) => discardImport(ctx, q.importId),
     'io.cancel': (q) => cancelTask(ctx, q.taskId),
-    'io.mappings.reset': () => {
+    'io.mappings.reset': mutator(ctx, () => {
       ctx.store.meta.delete(REMEMBERED_KEY);
       return { ok: true as const };
-    },
+    }),
     'io.errorReport': async (q) => {
       const fileName = errorReportFileName(q);
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => writeErrorReport(ctx, q, file, task)));
       return { fileName, dataBase64: data.toString('base64'), rows: result.rows };
     },
+    'io.imports.list': () => listImports(ctx),
+    'io.imports.undo': (q) => undoImport(ctx, q.importId),
+    'io.valueMappings.list': () => listValueMappings(ctx),
     'io.export': async (q) => {
       const fileName = exportFileName(ctx, q);
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => exportData(ctx, q, file, task)));

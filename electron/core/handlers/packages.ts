@@ -2,6 +2,7 @@
 import type { packageMethods } from '../../../shared/api/methods/packages';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { mutator } from './mutator';
 import {
   completenessBoard, decideDuplicate, ensureOfficeKey, exportCheck, exportForDownload, listDuplicates, listKeys, mergePackages,
   packageHistory, previewPackages, verifyPackages, type PackageFile,
@@ -12,18 +13,18 @@ const filesOf = (files: { name: string; dataBase64: string; passphrase?: string 
 
 export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof packageMethods> {
   return {
-    'packages.keys': (q) => {
+    'packages.keys': mutator(ctx, (q) => {
       if (q.create) ensureOfficeKey(ctx);
       return listKeys(ctx);
-    },
+    }),
     'packages.exportCheck': () => exportCheck(ctx),
-    'packages.export': (q) => exportForDownload(ctx, q),
+    'packages.export': mutator(ctx, (q) => exportForDownload(ctx, q)),
     'packages.verify': async (q) => ({ results: await verifyPackages(ctx.store.settings.get() ? ctx : null, filesOf(q.files)) }),
     'packages.preview': async (q) => ({ results: await previewPackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys }) }),
-    'packages.merge': (q) => mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, taskId: q.taskId }),
+    'packages.merge': mutator(ctx, (q) => mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, taskId: q.taskId })),
     'packages.board': () => completenessBoard(ctx),
     'packages.history': () => packageHistory(ctx),
     'packages.duplicates': (q) => listDuplicates(ctx, q),
-    'packages.decideDuplicate': (q) => decideDuplicate(ctx, q),
+    'packages.decideDuplicate': mutator(ctx, (q) => decideDuplicate(ctx, q)),
   };
 }

@@ -1,6 +1,7 @@
 import type { reportMethods } from '../../../shared/api/methods/reports';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
+import { mutator } from './mutator';
 import { importPopulation, reportInputs, setPopulation, setTargets } from '../services/reports/inputs';
 import { exportReports, reportCell, reportTables } from '../services/reports/tables';
 
@@ -13,8 +14,8 @@ export function reportsHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeo
       return { fileName, dataBase64: data.toString('base64') };
     },
     'reports.inputs': () => reportInputs(ctx),
-    'reports.population.set': (q) => setPopulation(ctx, q.entries),
-    'reports.population.import': (q) => importPopulation(ctx, { name: q.name, data: Buffer.from(q.dataBase64, 'base64') }),
-    'reports.targets.set': (q) => setTargets(ctx, q.code, q.targets),
+    'reports.population.set': mutator(ctx, (q) => setPopulation(ctx, q.entries)),
+    'reports.population.import': mutator(ctx, (q) => importPopulation(ctx, { name: q.name, data: Buffer.from(q.dataBase64, 'base64') })),
+    'reports.targets.set': mutator(ctx, (q) => setTargets(ctx, q.code, q.targets)),
   };
 }

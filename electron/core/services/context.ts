@@ -9,16 +9,22 @@ import type { ValidationContext } from '../../../shared/census/validate';
 import type { Divisions } from '../../../shared/divisions';
 import type { Store } from '../db';
 import type { EventBus } from '../events';
+import { createServiceState, type ServiceState } from './state';
 
 export interface ServiceContext {
   store: Store;
   divisions: Divisions;
   events: EventBus;
   now(): Date;
-  /** Bumped by every write so cached whole-census results know they are stale */
-  generation: { value: number };
   /** Who is running: services read the version here instead of importing app.ts (which imports them) */
   app: { version: string; dbPath: string };
+  /** This core's caches and staging (see state.ts) */
+  state: ServiceState;
+}
+
+/** The one way a context is built: with a fresh state object of its own */
+export function createContext(parts: Omit<ServiceContext, 'state'>): ServiceContext {
+  return { ...parts, state: createServiceState() };
 }
 
 export function requireSettings(ctx: ServiceContext): CensusSettings {
@@ -42,6 +48,7 @@ export function isoNow(ctx: ServiceContext): string {
   return ctx.now().toISOString();
 }
 
+/** Marks a write made outside `ctx.store.tx` (writes inside one are counted by the store itself) */
 export function touch(ctx: ServiceContext): void {
-  ctx.generation.value++;
+  ctx.store.markWrite();
 }

@@ -1,7 +1,7 @@
 /** Loads a synthetic census (shared/census/demo.ts) for the census's own area in one transaction. */
 import type { MethodOutput, ParsedInput } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
-import { generateDemo } from '../../../shared/census/demo';
+import { generateDemo } from '../../../shared/demo';
 import type { RecordRow } from '../../../shared/census/schema';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { townshipsOf } from './io/places';

@@ -1,6 +1,7 @@
 /**
- * Whole-census validation, cached per record. A full pass runs when the cache is stale (a write that
- * only called `touch`); writers that know which records they changed call `recordsChanged` instead,
+ * Whole-census validation, cached per record. A full pass runs when the cache is stale (the file's
+ * version moved: any write of this process or another); writers that know which records they changed
+ * call `recordsChanged` right after their transaction instead,
  * which re-validates just those records and the ones whose cross-record rules they can affect
  * (same ID number, same credit code, the old and new unit), so a grid edit on 100k persons stays fast.
  * Explanations (核实说明) are joined in when listing, so writing one does not invalidate the cache.
@@ -11,7 +12,8 @@ import { issueKey, type Issue } from '../../../shared/census/issues';
 import type { TableName } from '../../../shared/census/dictionary';
 import type { RecordData, RecordRow, Source } from '../../../shared/census/schema';
 import { recordLabel, validateRecord, type CrossLookups, type ValidationContext } from '../../../shared/census/validate';
-import { isoNow, requireSettings, touch, validationContext, type ServiceContext } from './context';
+import { isoNow, requireSettings, validationContext, type ServiceContext } from './context';
+import { defineSlot } from './state';
 
 interface RecordMeta {
   label: string;
@@ -35,7 +37,8 @@ interface RecordState extends RecordMeta {
 type Counts = { error: number; warning: number };
 
 export interface CensusIssues {
-  generation: number;
+  /** The store version this reflects */
+  version: string;
   /** Every issue, units first, in stored order (built lazily after a change) */
   readonly issues: Issue[];
   readonly meta: Pick<ReadonlyMap<string, RecordMeta>, 'get'>;
@@ -48,7 +51,7 @@ export interface CensusIssues {
 }
 
 class Cache implements CensusIssues {
-  generation: number;
+  version: string;
   explainedWarnings = 0;
   readonly records: Record<TableName, Map<string, RecordState>> = { person: new Map(), unit: new Map() };
   /** A view over `records` (ids are UUIDs, unique across both tables): no second million-entry map */
@@ -64,8 +67,8 @@ class Cache implements CensusIssues {
   readonly unitMembers = new Map<string, number>();
   private flat: Issue[] | null = null;
 
-  constructor(generation: number) {
-    this.generation = generation;
+  constructor(version: string) {
+    this.version = version;
   }
 
   get counts(): Counts {
@@ -136,7 +139,7 @@ function bump(m: Map<string, number>, k: string | null, sign: 1 | -1): void {
   else m.delete(k);
 }
 
-const cache = new WeakMap<ServiceContext, Cache>();
+const ISSUES = defineSlot('issues', () => ({ cache: null as Cache | null }));
 
 function str(v: RecordData[string] | undefined): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
@@ -166,7 +169,7 @@ function stateOf(table: TableName, row: RecordRow, issues: Issue[]): RecordState
 
 function fullPass(ctx: ServiceContext): Cache {
   const settings = requireSettings(ctx);
-  const c = new Cache(ctx.generation.value);
+  const c = new Cache(ctx.store.version());
   // Persons are streamed, never held all at once (a merged province has a million): the counts the
   // cross-record rules need come first from a pass over three columns, then each record is
   // validated as it is read.
@@ -202,10 +205,11 @@ function memoizedTownships(vctx: ValidationContext): ValidationContext {
 }
 
 export function censusIssues(ctx: ServiceContext): CensusIssues {
-  let hit = cache.get(ctx);
-  if (!hit || hit.generation !== ctx.generation.value) {
+  const slot = ctx.state.get(ISSUES);
+  let hit = slot.cache;
+  if (!hit || hit.version !== ctx.store.version()) {
     hit = fullPass(ctx);
-    cache.set(ctx, hit);
+    slot.cache = hit;
   }
   hit.explainedWarnings = countExplained(hit, ctx.store.explanations.all());
   return hit;
@@ -224,16 +228,17 @@ function variants(keys: Iterable<string>): string[] {
 }
 
 /**
- * Marks a write to `touched` records (created, changed or removed) and brings the cached issues up
- * to date by re-validating only what the write can affect. Returns the ids re-validated per table.
- * When the cache was already stale it just marks the write: the next read does a full pass.
+ * Called right after the write transaction that created, changed or removed `touched` records: brings
+ * the cached issues up to date by re-validating only what the write can affect. Returns the ids
+ * re-validated per table. Only when the cache was current just before that transaction and nothing was
+ * written since (by this process or another); otherwise the next read does a full pass.
  */
 export function recordsChanged(ctx: ServiceContext, touched: Touched): Record<TableName, Set<string>> {
   const affected: Record<TableName, Set<string>> = { person: new Set(), unit: new Set() };
   for (const t of touched) affected[t.table].add(t.id);
-  const c = cache.get(ctx);
-  const current = c !== undefined && c.generation === ctx.generation.value;
-  touch(ctx);
+  const c = ctx.state.get(ISSUES).cache;
+  const span = ctx.store.lastWrite();
+  const current = c !== null && span !== null && c.version === span.before && ctx.store.version() === span.after;
   if (!current) return affected;
   const settings = requireSettings(ctx);
 
@@ -281,7 +286,7 @@ export function recordsChanged(ctx: ServiceContext, touched: Touched): Record<Ta
       c.put(table, id, stateOf(table, r, validateRecord(table, id, r.data, vctx, lookups, r.areaCode)));
     }
   }
-  c.generation = ctx.generation.value;
+  c.version = span.after;
   return affected;
 }
 
@@ -299,17 +304,23 @@ export function listIssues(ctx: ServiceContext, q: ParsedInput<'issues.list'>): 
   const all = censusIssues(ctx);
   const explanations = ctx.store.explanations.all();
   const byRule: Record<string, number> = {};
+  const groups = new Map<string, { table: TableName; field: string; rule: string; severity: Issue['severity']; count: number }>();
   const filtered = all.issues.filter((i) => {
     if (q.table && i.table !== q.table) return false;
     if (q.severity && i.severity !== q.severity) return false;
     if (q.recordId && i.recordId !== q.recordId) return false;
     byRule[i.rule] = (byRule[i.rule] ?? 0) + 1;
-    return !q.rule || i.rule === q.rule;
+    const k = `${i.table}.${i.field}.${i.rule}`;
+    const g = groups.get(k);
+    if (g) g.count++;
+    else groups.set(k, { table: i.table, field: i.field, rule: i.rule, severity: i.severity, count: 1 });
+    return (!q.rule || i.rule === q.rule) && (!q.field || i.field === q.field);
   });
   return {
     total: filtered.length,
     counts: all.counts,
     byRule,
+    byFieldRule: [...groups.values()].sort((a, b) => b.count - a.count || a.field.localeCompare(b.field)),
     issues: filtered.slice(q.offset, q.offset + q.limit).map((i) => {
       const m = all.meta.get(i.recordId);
       return { ...i, explanation: explanations.get(issueKey(i)) ?? null, source: m?.source ?? null, recordLabel: m?.label ?? '' };

@@ -9,6 +9,7 @@ import type { Issue } from '../../../shared/census/issues';
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../shared/census/schema';
 import { completeFromIdNumber, validateRecord, type CrossLookups } from '../../../shared/census/validate';
 import { isoNow, requireSettings, validationContext, type ServiceContext } from './context';
+import { linkNamedPersons } from './io/link-units';
 import { recordsChanged } from './issues';
 
 function repo(ctx: ServiceContext, table: TableName) {
@@ -58,6 +59,21 @@ function mustGet(ctx: ServiceContext, table: TableName, id: string): RecordRow {
   return row;
 }
 
+/**
+ * Records received from sub-areas are read-only at an upper level: the sub-area's next package would
+ * replace any edit, so the way to get a record corrected is 审核退回 (feedback.add).
+ */
+export function assertEditable(ctx: ServiceContext, table: TableName, rows: readonly Pick<RecordRow, 'areaCode' | 'data'>[]): void {
+  const s = requireSettings(ctx);
+  if (s.level === 'county') return;
+  const received = rows.find((r) => r.areaCode !== s.areaCode);
+  if (!received) return;
+  const from = ctx.divisions.get(received.areaCode)?.name ?? received.areaCode;
+  throw new ApiError('conflict',
+    `${tableLabels[table]}「${String(received.data.name ?? '')}」由${from}报送，在本级只读：这里的修改会被${from}下次上报覆盖。请用“审核退回”提出核实意见，由${from}更正后重新上报。`,
+    { reason: 'received_record', areaCode: received.areaCode });
+}
+
 export function getRecord(ctx: ServiceContext, table: TableName, id: string) {
   const row = mustGet(ctx, table, id);
   return { row, issues: recordIssues(ctx, table, id, row.data) };
@@ -76,14 +92,20 @@ export function createRecord(ctx: ServiceContext, table: TableName, patch: Parti
     createdAt: now,
     updatedAt: now,
   };
-  ctx.store.tx(() => {
+  const linked = ctx.store.tx(() => {
     repo(ctx, table).insert(row);
     ctx.store.audit.append([
       { table, recordId: row.id, action: 'create', field: null, oldValue: null, newValue: JSON.stringify(data), operator: settings.operator, at: now },
     ]);
+    return linkByName(ctx, table, row.id, data, settings.operator, now);
   });
-  recordsChanged(ctx, [{ table, id: row.id }]);
+  recordsChanged(ctx, [{ table, id: row.id }, ...linked.map((id) => ({ table: 'person' as const, id }))]);
   return { row, issues: recordIssues(ctx, table, row.id, data) };
+}
+
+/** A unit registered or renamed links the persons whose unit cell holds its name as text */
+function linkByName(ctx: ServiceContext, table: TableName, id: string, data: RecordData, operator: string, at: string): string[] {
+  return table === 'unit' && typeof data.name === 'string' ? linkNamedPersons(ctx, id, data.name, operator, at) : [];
 }
 
 function definedOnly(patch: Partial<RecordData>): RecordData {
@@ -95,11 +117,14 @@ function definedOnly(patch: Partial<RecordData>): RecordData {
 export function updateRecord(ctx: ServiceContext, table: TableName, id: string, patch: Partial<RecordData>, action: 'update' | 'restore' = 'update') {
   const settings = requireSettings(ctx);
   const now = isoNow(ctx);
+  let linked: string[] = [];
   const result = ctx.store.tx(() => {
     const before = mustGet(ctx, table, id);
+    assertEditable(ctx, table, [before]);
     const data = normalizeData(table, { ...before.data, ...definedOnly(patch) });
     const changes = fieldsOf[table].filter((f) => !sameValue(before.data[f.key], data[f.key]));
     if (changes.length === 0) return before;
+    if (changes.some((f) => f.key === 'name')) linked = linkByName(ctx, table, id, data, settings.operator, now);
     repo(ctx, table).update(id, data, now);
     ctx.store.audit.append(
       changes.map((f) => ({
@@ -110,7 +135,7 @@ export function updateRecord(ctx: ServiceContext, table: TableName, id: string, 
     );
     return { ...before, data, updatedAt: now };
   });
-  recordsChanged(ctx, [{ table, id }]);
+  recordsChanged(ctx, [{ table, id }, ...linked.map((p) => ({ table: 'person' as const, id: p }))]);
   return { row: result, issues: recordIssues(ctx, table, id, result.data) };
 }
 
@@ -119,6 +144,7 @@ export function removeRecords(ctx: ServiceContext, table: TableName, ids: string
   const now = isoNow(ctx);
   const removed = ctx.store.tx(() => {
     const rows = repo(ctx, table).getMany(ids);
+    assertEditable(ctx, table, rows);
     if (table === 'unit') {
       const used = rows.filter((r) => ctx.store.persons.countByUnit(r.id) > 0);
       if (used.length)

@@ -3,8 +3,10 @@ import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../shared/api/contract';
 import { fieldLabel, tableLabels, type TableName } from '../../../shared/census/dictionary';
 import type { Severity } from '../../../shared/census/issues';
+import { ruleTitle } from '../../../shared/census/rules';
 import { call, errorMessage } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { ReceivedFeedback } from './feedback/ReceivedFeedback';
 import { Pager } from '../components/Pager';
 import { countText } from '../lib/format';
 import type { Route } from '../lib/route';
@@ -24,6 +26,8 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [table, setTable] = useState<TableName | ''>('');
   const [offset, setOffset] = useState(0);
+  // One group of the summary (必填项为空·城乡): the list shows only its issues
+  const [group, setGroup] = useState<Group | null>(null);
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -33,7 +37,7 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
       offset,
       limit: PAGE_SIZE,
       ...(severity ? { severity } : {}),
-      ...(table ? { table } : {}),
+      ...(group ? { table: group.table, field: group.field, rule: group.rule } : table ? { table } : {}),
     })
       .then((p) => {
         if (!live) return;
@@ -44,7 +48,7 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
     return () => {
       live = false;
     };
-  }, [severity, table, offset]);
+  }, [severity, table, offset, group]);
 
   const open = (i: IssueRow) => navigate({ page: 'form', table: i.table, id: i.recordId });
   const total = page?.total ?? 0;
@@ -86,7 +90,18 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
           </label>
         </div>
       </div>
+      <ReceivedFeedback navigate={navigate} />
       <ErrorBanner message={error} />
+      {page?.byFieldRule && page.byFieldRule.length > 0 && (
+        <Summary
+          groups={page.byFieldRule}
+          active={group}
+          onPick={(g) => {
+            setGroup(g);
+            setOffset(0);
+          }}
+        />
+      )}
       {page && (
         <div className="list-info">
           共 <strong data-testid="issues-total">{countText(total)}</strong> 条；全部问题中
@@ -142,6 +157,47 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
         </tbody>
       </table>
       <Pager offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} />
+    </div>
+  );
+}
+
+type Group = NonNullable<Page['byFieldRule']>[number];
+
+function sameGroup(a: Group | null, b: Group): boolean {
+  return !!a && a.table === b.table && a.field === b.field && a.rule === b.rule;
+}
+
+/** Issues by field and rule with counts, most first; one click lists only that group, another click all again */
+function Summary({ groups, active, onPick }: { groups: Group[]; active: Group | null; onPick: (g: Group | null) => void }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? groups : groups.slice(0, 24);
+  return (
+    <div className="issue-summary" data-testid="issues-summary">
+      <span className="io-more">按字段和规则汇总（点击只看这一类）：</span>
+      {shown.map((g) => (
+        <button
+          key={`${g.table}.${g.field}.${g.rule}`}
+          type="button"
+          className={`chip ${g.severity}${sameGroup(active, g) ? ' active' : ''}`}
+          aria-pressed={sameGroup(active, g)}
+          onClick={() => onPick(sameGroup(active, g) ? null : g)}
+          data-testid="issues-summary-group"
+          data-field={g.field}
+          data-rule={g.rule}
+        >
+          {ruleTitle(g.rule)}·{g.field ? fieldLabel(g.table, g.field) : tableLabels[g.table]} <b>{countText(g.count)}</b>
+        </button>
+      ))}
+      {groups.length > shown.length && (
+        <button type="button" className="link" onClick={() => setAll(true)}>
+          另有 {groups.length - shown.length} 类…
+        </button>
+      )}
+      {active && (
+        <button type="button" className="link" onClick={() => onPick(null)} data-testid="issues-summary-clear">
+          显示全部
+        </button>
+      )}
     </div>
   );
 }

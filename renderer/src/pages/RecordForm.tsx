@@ -11,6 +11,7 @@ import { useTownships, useUnitOptions } from '../api/lookups';
 import { recordMethods } from '../api/records';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { RecordFeedback } from './feedback/RecordFeedback';
 import { FieldInput } from '../components/FieldInput';
 import { completeRecord, countIssues, fieldGroups, issuesByField, setField } from '../lib/form';
 import { useDebounced } from '../lib/hooks';
@@ -57,6 +58,8 @@ export function RecordForm({ table, id, areaCode, navigate }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [validateError, setValidateError] = useState<string | null>(null);
   const [confirmLeave, setConfirmLeave] = useState(false);
+  /** Set when the record came in a sub-area's package: read-only here */
+  const [receivedFrom, setReceivedFrom] = useState<string | null>(null);
 
   /** Which record the form currently holds; a route change to the same record must not reload it. */
   const shownKey = useRef<string | null>(null);
@@ -78,6 +81,7 @@ export function RecordForm({ table, id, areaCode, navigate }: Props) {
     setStatus(null);
     setError(null);
     setValidateError(null);
+    setReceivedFrom(null);
     if (id === null) {
       setData(completeRecord(table, null));
       setSource(null);
@@ -94,6 +98,11 @@ export function RecordForm({ table, id, areaCode, navigate }: Props) {
         if (!live) return;
         setData(completeRecord(table, r.row.data));
         setSource(r.row.source);
+        if (r.row.areaCode !== areaCode)
+          void call('divisions.search', { query: r.row.areaCode, limit: 1 }).then(
+            (d) => live && setReceivedFrom(d[0]?.name ?? r.row.areaCode),
+            () => live && setReceivedFrom(r.row.areaCode),
+          );
         setIssues(r.issues);
         setShowAll(true);
       })
@@ -109,7 +118,7 @@ export function RecordForm({ table, id, areaCode, navigate }: Props) {
       // An abandoned load must not leave the form believing it shows this record.
       if (!finished && shownKey.current === key) shownKey.current = null;
     };
-  }, [table, id, methods.get]);
+  }, [table, id, methods.get, areaCode]);
 
   const settled = useDebounced(data, VALIDATE_DELAY_MS);
   useEffect(() => {
@@ -254,12 +263,13 @@ export function RecordForm({ table, id, areaCode, navigate }: Props) {
           <button type="button" onClick={back} data-testid="form-back" title="Esc">
             返回列表
           </button>
-          <button type="button" className="primary" onClick={() => void save()} disabled={saving || loading} data-testid="form-save" title="Ctrl+S">
+          <button type="button" className="primary" onClick={() => void save()} disabled={saving || loading || receivedFrom !== null} data-testid="form-save" title="Ctrl+S">
             {saving ? '正在保存…' : '保存（Ctrl+S）'}
           </button>
         </div>
       </div>
       <ErrorBanner message={error} onClose={() => setError(null)} />
+      {receivedFrom !== null && recordId !== null && <RecordFeedback table={table} recordId={recordId} fromName={receivedFrom} />}
       {status && (
         <div className={`banner ${counts.error > 0 ? 'banner-warn' : 'banner-ok'}`} role="status" data-testid="form-status">
           {status}

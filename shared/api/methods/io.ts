@@ -52,6 +52,81 @@ export const rowIssueSchema = issueSchema.extend({
 /** Lists in previews and results are capped; the totals beside them are complete. */
 export const LIST_CAP = 1000;
 
+/** A unit the returns name that is not registered: created by the import unless the clerk says otherwise */
+export const newUnitSchema = z.object({
+  name: z.string(),
+  /** 单位类型 code from a 单位性质/单位类型 column of the persons sheet, when all its rows agree */
+  unitType: z.string().nullable(),
+  township: z.string().nullable(),
+  urbanRural: z.string().nullable(),
+  /** Persons naming it, and the files they are in */
+  rows: z.number().int(),
+  files: z.array(z.string()),
+  /** A registered unit whose name differs only in spacing, brackets, 居委会/社区居民委员会 or an area prefix */
+  near: z.object({ unitId: z.string(), name: z.string() }).nullable(),
+  /** create: a new unit; link: the persons are linked to `unitId`; skip: the name stays as text (flagged) */
+  action: z.enum(['create', 'link', 'skip']),
+  unitId: z.string().nullable(),
+});
+export type NewUnit = z.infer<typeof newUnitSchema>;
+
+/** A distinct value of a coded column that no code matches, with how many rows carry it */
+export const unmappedValueSchema = z.object({
+  table: tableSchema,
+  field: z.string(),
+  label: z.string(),
+  value: z.string(),
+  rows: z.number().int(),
+  /** Why it is never mapped (高中及以下 spans several codes), or null when the clerk can map it */
+  spanReason: z.string().nullable(),
+});
+
+/** Values filled in because they follow from others (专业类别 from 专业名称 …), per field and source */
+export const derivedCountSchema = z.object({ field: z.string(), label: z.string(), from: z.string(), fromLabel: z.string(), rows: z.number().int() });
+
+/** A required column a sheet does not have */
+export const missingColumnSchema = z.object({
+  sheet: z.string().nullable(),
+  table: tableSchema,
+  field: z.string(),
+  label: z.string(),
+  rows: z.number().int(),
+  /** The value the clerk set for all its rows (a code for coded columns), or null: left to fill later */
+  fill: z.string().nullable(),
+});
+
+/**
+ * A row the import will not simply write: a field the county edited since the record's last import
+ * (edited; the county's value is kept unless the clerk takes the file's), an ID number arriving with
+ * another name, sex or birth date (identity; held, never an update), or a deleted person (deleted;
+ * not re-added unless the clerk says so).
+ */
+export const conflictSchema = z.object({
+  kind: z.enum(['edited', 'identity', 'deleted']),
+  sheet: z.string().nullable(),
+  row: z.number().int(),
+  table: tableSchema,
+  recordId: z.string(),
+  label: z.string(),
+  field: z.string().nullable(),
+  fieldLabel: z.string().nullable(),
+  countyValue: z.string(),
+  fileValue: z.string(),
+  /** What the commit will do: keep the county's value / hold the row, or take the file's */
+  take: z.enum(['county', 'file']),
+});
+export type ImportConflict = z.infer<typeof conflictSchema>;
+
+/** The clerk's answers to what a preview asked, sent back with the next preview and kept for the commit */
+export const importDecisionsSchema = z.object({
+  units: z.array(z.object({ name: z.string(), action: z.enum(['create', 'link', 'skip']), unitId: z.string().optional() })).max(5000).optional(),
+  /** Value mappings; remembered in the census on commit, for later imports and pastes. code null forgets one */
+  values: z.array(z.object({ table: tableSchema, field: z.string(), value: z.string(), code: z.string().nullable() })).max(5000).optional(),
+  fills: z.array(z.object({ file: z.string(), sheet: z.string().nullable(), field: z.string(), value: z.string().nullable() })).max(1000).optional(),
+  conflicts: z.array(z.object({ recordId: z.string(), field: z.string().nullable(), take: z.enum(['county', 'file']) })).max(100_000).optional(),
+});
+export type ImportDecisions = z.infer<typeof importDecisionsSchema>;
+
 export const sheetPreviewSchema = z.object({
   sheet: z.string().nullable(),
   /** null: not imported (see note) */
@@ -85,6 +160,14 @@ export const filePreviewSchema = z.object({
   updatesTotal: z.number().int(),
   issues: z.array(rowIssueSchema),
   issueCounts: countsSchema,
+  /** Units this file's rows name first that the import creates */
+  unitsAdded: z.number().int(),
+  unmapped: z.array(unmappedValueSchema),
+  derived: z.array(derivedCountSchema),
+  missingColumns: z.array(missingColumnSchema),
+  conflicts: z.array(conflictSchema),
+  conflictsTotal: z.number().int(),
+  held: z.number().int(),
 });
 
 export const sheetChoiceSchema = z.object({
@@ -101,6 +184,8 @@ export type SheetChoice = z.infer<typeof sheetChoiceSchema>;
 export const importPreviewSchema = z.object({
   importId: z.string(),
   files: z.array(filePreviewSchema),
+  newUnits: z.array(newUnitSchema),
+  decisions: importDecisionsSchema,
   totals: z.object({
     rowsRead: z.number().int(),
     toAdd: z.number().int(),
@@ -122,14 +207,36 @@ export const fileResultSchema = z.object({
   skippedTotal: z.number().int(),
   issues: z.array(rowIssueSchema),
   issueCounts: countsSchema,
+  unitsAdded: z.number().int(),
+  unitsAddedNames: z.array(z.string()),
+  /** Values of coded columns no code or mapping matched: left as text and flagged */
+  unmapped: z.array(unmappedValueSchema),
+  derived: z.array(derivedCountSchema),
+  conflicts: z.array(conflictSchema),
+  held: z.number().int(),
 });
 export type FileResult = z.infer<typeof fileResultSchema>;
 
 export const importResultSchema = z.object({
+  /** The import's entry in the import history (null when nothing was written) */
+  importId: z.string().nullable(),
   files: z.array(fileResultSchema),
   added: z.number().int(),
   updated: z.number().int(),
+  unitsAdded: z.number().int(),
 });
+
+/** One import in the import history */
+export const importBatchSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  operator: z.string(),
+  files: z.array(z.object({ file: z.string(), added: z.number().int(), updated: z.number().int(), unitsAdded: z.number().int(), openIssues: z.number().int() })),
+  undoneAt: z.string().nullable(),
+  /** Why it cannot be undone now, or null when it can */
+  undoBlocked: z.string().nullable(),
+});
+export type ImportBatch = z.infer<typeof importBatchSchema>;
 export type ImportResult = z.infer<typeof importResultSchema>;
 
 const taskId = z.string().min(1).max(100);
@@ -146,6 +253,7 @@ export const ioMethods = {
       files: z.array(uploadSchema).min(1).max(50).optional(),
       importId: z.string().optional(),
       sheets: z.array(sheetChoiceSchema).optional(),
+      decisions: importDecisionsSchema.optional(),
       taskId: taskId.optional(),
     }).refine((v) => v.files || v.importId, { message: '请选择要导入的文件' }),
     importPreviewSchema,
@@ -160,9 +268,15 @@ export const ioMethods = {
   'io.mappings.reset': method(z.object({}), z.object({ ok: z.literal(true) })),
   /** Rows with issues as an .xlsx to send back: offending cells marked, messages in comments and a last column */
   'io.errorReport': method(
-    z.object({ file: z.string().optional() }),
+    z.object({ file: z.string().optional(), files: z.array(z.string()).max(200).optional() }),
     downloadSchema.extend({ rows: z.number().int() }),
   ),
+  /** Every import, newest first, with whether it can be undone */
+  'io.imports.list': method(z.object({}), z.array(importBatchSchema)),
+  /** Undoes one import as one step; refused with the reason when records it touched were edited since */
+  'io.imports.undo': method(z.object({ importId: z.string() }), z.object({ removed: z.number().int(), restored: z.number().int() })),
+  /** The census's remembered value mappings (学历「普高毕业」→ 普通高级中学 …) */
+  'io.valueMappings.list': method(z.object({}), z.array(z.object({ table: tableSchema, field: z.string(), value: z.string(), code: z.string(), label: z.string() }))),
   /** Every record as .xlsx (both tables) or .csv (one table), with labels or codes */
   'io.export': method(
     z.object({ format: z.enum(['xlsx', 'csv']), codes: z.boolean().default(false), table: tableSchema.default('person') }),

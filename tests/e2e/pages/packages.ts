@@ -13,7 +13,7 @@ export class PackagesPage {
     return this.page.getByTestId('packages-page');
   }
 
-  async tab(id: 'board' | 'duplicates' | 'export' | 'keys'): Promise<void> {
+  async tab(id: 'board' | 'duplicates' | 'feedback' | 'export' | 'keys'): Promise<void> {
     await this.root.getByTestId(`pkg-tab-${id}`).click();
   }
 
@@ -56,6 +56,31 @@ export class PackagesPage {
     await c.getByTestId(`dup-choose-${area}`).check();
     await c.getByTestId('dup-reason').fill(reason);
     await c.getByTestId('dup-save').click();
+  }
+
+  /** Picks files, trusts every new key (the phone call is assumed), merges, and waits for every result. */
+  async mergeAll(paths: string[], areas: string[]): Promise<void> {
+    await this.tab('board');
+    await this.chooseFiles(paths);
+    for (const a of areas) {
+      await this.previewRow(a).waitFor();
+      const trust = this.root.getByTestId(`pkg-trust-${a}`);
+      if (await trust.count()) await trust.check();
+    }
+    await this.mergeButton.click();
+    for (const a of areas) await this.resultRow(a).and(this.page.locator('[data-status="merged"]')).waitFor();
+  }
+
+  /** Exports upward through the export tab and saves the download; confirms incompleteness when asked. */
+  async exportTo(file: string, opts: { confirmIncomplete?: boolean } = {}): Promise<string> {
+    if (await this.root.getByTestId('pkg-tab-export').count()) await this.tab('export');
+    const run = this.exportPanel.getByTestId('export-run');
+    await this.exportPanel.waitFor();
+    if (opts.confirmIncomplete) await this.exportPanel.getByTestId('export-confirm-incomplete').check();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), run.click()]);
+    await download.saveAs(file);
+    await this.exportPanel.getByTestId('export-done').waitFor();
+    return file;
   }
 
   get exportPanel(): Locator {

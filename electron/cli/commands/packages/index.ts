@@ -90,7 +90,7 @@ const mergeCommand: Command = {
       for (const p of paths) {
         const r = await mergePackages(core.ctx, [readPackageFile(p, passphrase)], { trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
         const m = r.results[0]!;
-        results.push({ file: p, area: m.area, sequence: m.sequence, status: m.status, reason: m.reason, added: m.added, replaced: m.replaced, removed: m.removed, duplicatesHeld: m.duplicatesHeld, message: m.message });
+        results.push({ file: p, area: m.area, sequence: m.sequence, status: m.status, added: m.added, replaced: m.replaced, removed: m.removed, duplicatesHeld: m.duplicatesHeld, message: m.message });
         if (!values.json) io.out(`${m.status === 'merged' ? '已合并' : m.status === 'unchanged' ? '无变化' : '已拒绝'}  ${p}：${m.message}\n`);
       }
       if (values.json) io.out(JSON.stringify(results, null, 2) + '\n');

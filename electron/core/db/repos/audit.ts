@@ -16,16 +16,16 @@ export interface AuditRepo {
 export function auditRepo(db: Db): AuditRepo {
   const sqlite = sqliteOf(db);
   const insert = sqlite.prepare(
-    `INSERT INTO audit_log (table_name, record_id, action, field, old_value, new_value, operator, at)
-     VALUES (:table, :recordId, :action, :field, :oldValue, :newValue, :operator, :at)`,
+    `INSERT INTO audit_log (table_name, record_id, action, field, old_value, new_value, operator, at, note)
+     VALUES (:table, :recordId, :action, :field, :oldValue, :newValue, :operator, :at, :note)`,
   );
   const select = sqlite.prepare(
     `SELECT id, table_name AS "table", record_id AS recordId, action, field, old_value AS oldValue,
-            new_value AS newValue, operator, at
+            new_value AS newValue, operator, at, note
      FROM audit_log WHERE table_name = ? AND record_id = ? ORDER BY id`,
   );
   const appendAll = sqlite.transaction((entries: readonly NewAuditEntry[]) => {
-    for (const e of entries) insert.run(e);
+    for (const e of entries) insert.run(e.note === undefined ? { ...e, note: null } : e);
   });
   return {
     append(entries) {

@@ -20,6 +20,48 @@ export interface ImportRepo {
   personCountsByUnit(): Map<string, number>;
   /** Replaces every data column of a record and records where the new values came from */
   updateImported(table: TableName, id: string, data: RecordData, source: Source, updatedAt: string): void;
+  /** Unit id → its 城乡 code, for deriving a person's */
+  unitUrbanRural(): Map<string, string>;
+  /** Record id → fields someone edited (grid, form, restore) after the record's last import */
+  editedSinceImport(table: TableName): Map<string, Set<string>>;
+  /** Persons deleted and not restored: ID number (upper case) → their last record id and name */
+  deletedPersons(): Map<string, { recordId: string; name: string | null }>;
+  /** Persons whose unit cell holds `name` as text (no unit had it when they were written) */
+  personsNamingUnit(name: string): string[];
+  /** Points those persons at the unit */
+  linkPersons(ids: readonly string[], unitId: string, updatedAt: string): void;
+  lastAuditId(): number;
+  saveBatch(batch: ImportBatchRow, records: Iterable<ImportRecordRow>): void;
+  batches(): ImportBatchRow[];
+  batch(id: string): ImportBatchRow | null;
+  batchRecords(id: string): ImportRecordRow[];
+  /** Touched records with an audit entry after the import's own: who and what, for the refusal message */
+  editedSince(id: string, limit: number): { table: TableName; recordId: string; action: string; at: string }[];
+  /** Persons outside the import now pointing at units it added */
+  outsidersOfAddedUnits(id: string): number;
+  markUndone(id: string, at: string, operator: string): void;
+  /** Source files named by records of the census, with counts: what an error report can be limited to */
+  sourceFiles(): { file: string; persons: number; units: number }[];
+}
+
+export interface ImportBatchRow {
+  id: string;
+  at: string;
+  operator: string;
+  /** JSON array of per-file summaries */
+  files: string;
+  auditTo: number;
+  undoneAt: string | null;
+  undoneBy: string | null;
+}
+
+export interface ImportRecordRow {
+  importId: string;
+  table: TableName;
+  recordId: string;
+  kind: 'add' | 'update';
+  before: string | null;
+  beforeSource: string | null;
 }
 
 const tableOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
@@ -48,7 +90,91 @@ export function importRepo(db: Db): ImportRepo {
     }
     return st;
   };
+  const urbanRural = sqlite.prepare(`SELECT id, urban_rural FROM units WHERE urban_rural IS NOT NULL AND urban_rural <> ''`).raw(true);
+  const edited = (table: TableName) => sqlite.prepare(
+    `WITH imp AS (SELECT record_id, max(id) AS last FROM audit_log WHERE table_name = '${table}' AND action = 'import' GROUP BY record_id)
+     SELECT DISTINCT a.record_id, a.field FROM audit_log a JOIN imp ON imp.record_id = a.record_id
+     WHERE a.table_name = '${table}' AND a.action IN ('update', 'restore') AND a.field IS NOT NULL AND a.id > imp.last`,
+  ).raw(true);
+  const editedStmts = { person: edited('person'), unit: edited('unit') };
+  const deleted = sqlite.prepare(
+    `SELECT upper(json_extract(a.old_value, '$.idNumber')), a.record_id, json_extract(a.old_value, '$.name')
+     FROM audit_log a WHERE a.table_name = 'person' AND a.action = 'delete' AND a.old_value IS NOT NULL
+       AND json_valid(a.old_value) AND json_extract(a.old_value, '$.idNumber') IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = a.record_id)
+     ORDER BY a.id`,
+  ).raw(true);
+  const namingUnit = sqlite.prepare(
+    `SELECT p.id FROM persons p WHERE p.unit_id = ? AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = p.unit_id)`,
+  ).pluck();
+  const link = sqlite.prepare(`UPDATE persons SET unit_id = ?, updated_at = ? WHERE id = ?`);
+  const lastAudit = sqlite.prepare(`SELECT coalesce(max(id), 0) FROM audit_log`).pluck();
+  const insertBatch = sqlite.prepare(
+    `INSERT INTO import_batches (id, at, operator, files, audit_to) VALUES (:id, :at, :operator, :files, :auditTo)`,
+  );
+  const insertRecord = sqlite.prepare(
+    `INSERT OR IGNORE INTO import_records (import_id, table_name, record_id, kind, before, before_source)
+     VALUES (:importId, :table, :recordId, :kind, :before, :beforeSource)`,
+  );
+  const batchCols = `id, at, operator, files, audit_to AS auditTo, undone_at AS undoneAt, undone_by AS undoneBy`;
+  const listBatches = sqlite.prepare(`SELECT ${batchCols} FROM import_batches ORDER BY at DESC, rowid DESC`);
+  const oneBatch = sqlite.prepare(`SELECT ${batchCols} FROM import_batches WHERE id = ?`);
+  const recordsOf = sqlite.prepare(
+    `SELECT import_id AS importId, table_name AS "table", record_id AS recordId, kind, before, before_source AS beforeSource
+     FROM import_records WHERE import_id = ?`,
+  );
+  const editedAfter = sqlite.prepare(
+    `SELECT a.table_name AS "table", a.record_id AS recordId, a.action, a.at FROM audit_log a
+     JOIN import_records r ON r.table_name = a.table_name AND r.record_id = a.record_id AND r.import_id = ?
+     WHERE a.id > (SELECT audit_to FROM import_batches WHERE id = ?) ORDER BY a.id LIMIT ?`,
+  );
+  const outsiders = sqlite.prepare(
+    `SELECT count(*) FROM persons p WHERE p.unit_id IN (SELECT record_id FROM import_records WHERE import_id = ? AND table_name = 'unit' AND kind = 'add')
+       AND p.id NOT IN (SELECT record_id FROM import_records WHERE import_id = ? AND table_name = 'person')`,
+  ).pluck();
+  const undone = sqlite.prepare(`UPDATE import_batches SET undone_at = ?, undone_by = ? WHERE id = ?`);
+  const files = sqlite.prepare(
+    `SELECT file, sum(persons), sum(units) FROM (
+       SELECT source_file AS file, count(*) AS persons, 0 AS units FROM persons WHERE source_file IS NOT NULL GROUP BY source_file
+       UNION ALL SELECT source_file, 0, count(*) FROM units WHERE source_file IS NOT NULL GROUP BY source_file)
+     GROUP BY file ORDER BY file`,
+  ).raw(true);
   return {
+    unitUrbanRural() {
+      return new Map(urbanRural.all() as [string, string][]);
+    },
+    editedSinceImport(table) {
+      const out = new Map<string, Set<string>>();
+      for (const [id, f] of editedStmts[table].all() as [string, string][]) {
+        let set = out.get(id);
+        if (!set) out.set(id, (set = new Set()));
+        set.add(f);
+      }
+      return out;
+    },
+    deletedPersons() {
+      const out = new Map<string, { recordId: string; name: string | null }>();
+      for (const [idNumber, recordId, name] of deleted.all() as [string, string, string | null][]) out.set(idNumber, { recordId, name });
+      return out;
+    },
+    personsNamingUnit: (name) => namingUnit.all(name) as string[],
+    linkPersons(ids, unitId, updatedAt) {
+      for (const id of ids) link.run(unitId, updatedAt, id);
+    },
+    lastAuditId: () => lastAudit.get() as number,
+    saveBatch(batch, records) {
+      insertBatch.run(batch);
+      for (const r of records) insertRecord.run(r);
+    },
+    batches: () => listBatches.all() as ImportBatchRow[],
+    batch: (id) => (oneBatch.get(id) as ImportBatchRow | undefined) ?? null,
+    batchRecords: (id) => recordsOf.all(id) as ImportRecordRow[],
+    editedSince: (id, limit) => editedAfter.all(id, id, limit) as { table: TableName; recordId: string; action: string; at: string }[],
+    outsidersOfAddedUnits: (id) => outsiders.get(id, id) as number,
+    markUndone(id, at, operator) {
+      undone.run(at, operator, id);
+    },
+    sourceFiles: () => (files.all() as [string, number, number][]).map(([file, persons, units]) => ({ file, persons, units })),
     personIdIndex() {
       const out = new Map<string, string[]>();
       for (const [idNumber, id] of personIds.all() as [string, string][]) push(out, idNumber, id);

@@ -13,7 +13,10 @@ import { completeFromIdNumber } from '../../../../shared/census/validate';
 import { unescapeFormula } from '../../../../shared/io/escape';
 import type { NewAuditEntry } from '../../db';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
+import { linkNamedPersons } from '../io/link-units';
 import { townshipsOf } from '../io/places';
+import { storedValueMappings, valueMapper } from '../io/value-mappings';
+import { assertEditable } from '../records';
 import { censusIssues, recordsChanged } from '../issues';
 
 const MAINLAND_ID = /^\d{17}[\dX]$/;
@@ -46,7 +49,8 @@ function unitResolver(ctx: ServiceContext): (text: string) => string | null {
 
 export function normalizeContext(ctx: ServiceContext): NormalizeContext {
   const townships = townshipsOf(ctx);
-  return { resolveTownship: (t) => townships.resolve(t), resolveUnit: unitResolver(ctx) };
+  // The census's value mappings apply to pastes as they do to imports.
+  return { resolveTownship: (t) => townships.resolve(t), resolveUnit: unitResolver(ctx), mapValue: valueMapper(storedValueMappings(ctx)) };
 }
 
 /** Derived values, as on import: a mainland ID number implies 居民身份证, and fills sex and birth date */
@@ -97,6 +101,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
       patches.set(c.id, data);
     }
     const existing = new Map(repo.getMany([...new Set([...input.changes.map((c) => c.id), ...removeIds])]).map((r) => [r.id, r]));
+    assertEditable(ctx, table, [...existing.values()]);
     for (const c of input.changes) {
       const f = byKey.get(c.field);
       if (!f || removeIds.has(c.id) || (!existing.has(c.id) && !createIds.has(c.id))) {
@@ -147,10 +152,17 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
     for (const r of removed)
       audit.push({ table, recordId: r.id, action: 'delete', field: null, oldValue: JSON.stringify(r.data), newValue: null, operator: settings.operator, at: now });
     ctx.store.audit.append(audit);
-    return { rows, removed: removed.map((r) => r.id) };
+    // A unit registered or renamed: persons whose unit cell holds its name as text now point at it.
+    const linked = table === 'unit'
+      ? rows.flatMap((r) => (typeof r.data.name === 'string' ? linkNamedPersons(ctx, r.id, r.data.name, settings.operator, now) : []))
+      : [];
+    return { rows, removed: removed.map((r) => r.id), linked };
   });
 
-  const affected = recordsChanged(ctx, [...written.rows.map((r) => ({ table, id: r.id })), ...written.removed.map((id) => ({ table, id }))]);
+  const affected = recordsChanged(ctx, [
+    ...written.rows.map((r) => ({ table, id: r.id })), ...written.removed.map((id) => ({ table, id })),
+    ...written.linked.map((id) => ({ table: 'person' as const, id })),
+  ]);
   const all = censusIssues(ctx);
   const issues: ApplyResult['issues'] = {};
   for (const id of affected[table]) issues[id] = all.of(table, id);

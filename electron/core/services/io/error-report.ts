@@ -19,14 +19,34 @@ import type { Task } from './tasks';
 export interface ErrorReportOptions {
   /** Only records imported from this file (their source file name) */
   file?: string;
+  /** Only records imported from these files; each row then names its file and sheet */
+  files?: readonly string[];
 }
+
+/** Columns naming where each row came from, when a report covers more than one file */
+const SOURCE_COLUMNS = ['来源文件', '来源工作表', '原表行号'] as const;
+
+/**
+ * Printed on A4 from Excel, WPS and LibreOffice: landscape, fitted to the page width, title and
+ * header rows on every page. Columns without a problem in any row are hidden (still in the file,
+ * so the corrected report re-imports whole) so the ones that matter print large enough to read.
+ */
+const PAGE_SETUP = {
+  paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0,
+  printTitlesRow: `${TITLE_ROW}:${HEADER_ROW}`,
+  margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+} as const;
+
+/** Always printed: who the row is */
+const ALWAYS_SHOWN = new Set(['name', 'idNumber', 'creditCode']);
 
 function severityWord(i: Issue): string {
   return i.severity === 'error' ? '错误' : '警告';
 }
 
 export function errorReportFileName(opts: ErrorReportOptions): string {
-  const base = opts.file ? opts.file.replace(/\.(xlsx|xlsm|csv|txt)$/i, '') : '社会工作专业人才统计表';
+  const one = opts.file ?? (opts.files?.length === 1 ? opts.files[0] : undefined);
+  const base = one ? one.replace(/\.(xlsx|xlsm|csv|txt)$/i, '') : '社会工作专业人才统计表';
   return `${base}_退回修改.xlsx`;
 }
 
@@ -40,6 +60,7 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
     if (i.severity === 'warning' && explained.has(issueKey(i))) continue;
     const meta = all.meta.get(i.recordId);
     if (opts.file !== undefined && meta?.source?.file !== opts.file) continue;
+    if (opts.files !== undefined && !opts.files.includes(meta?.source?.file ?? '')) continue;
     const list = byRecord.get(i.recordId);
     if (list) list.push(i);
     else byRecord.set(i.recordId, [i]);
@@ -65,14 +86,23 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
       // Only sheets with rows; an empty report still has the persons sheet.
       if (rows.length === 0 && !(table === 'person' && records.get('unit')!.length === 0)) continue;
       const fields = templateColumns(table);
-      const ws = wb.addWorksheet(SHEET_NAMES[table], { views: [{ state: 'frozen', xSplit: 1, ySplit: HEADER_ROW }] });
-      ws.columns = [...fields.map((f) => ({ width: f.excel.width + 2, ...(f.excel.text ? { style: { numFmt: '@' } } : {}) })), { width: 60 }];
+      const sources = opts.file === undefined ? SOURCE_COLUMNS : [];
+      const flagged = new Set(rows.flatMap((rec) => (byRecord.get(rec.id) ?? []).map((x) => x.field)));
+      const ws = wb.addWorksheet(SHEET_NAMES[table], { views: [{ state: 'frozen', xSplit: 1, ySplit: HEADER_ROW }], pageSetup: { ...PAGE_SETUP } });
+      ws.columns = [
+        ...fields.map((f) => ({
+          width: f.excel.width + 2, ...(f.excel.text ? { style: { numFmt: '@' } } : {}),
+          hidden: rows.length > 0 && !ALWAYS_SHOWN.has(f.key) && !flagged.has(f.key),
+        })),
+        ...sources.map((h) => ({ width: h === '原表行号' ? 8 : 18, style: { alignment: { wrapText: true, vertical: 'top' as const } } })),
+        { width: 60 },
+      ];
       const title = ws.getRow(TITLE_ROW);
       title.getCell(1).value = `${settings.areaName.split(' / ').pop() ?? ''} 社会工作专业人才统计表（${tableLabels[table]}）— 退回修改：请按标色单元格的批注改正后重新报送${opts.file ? `（原文件：${opts.file}）` : ''}`;
       title.getCell(1).font = { bold: true, size: 13 };
       title.commit();
       const header = ws.getRow(HEADER_ROW);
-      [...fields.map((f) => f.label), PROBLEM_COLUMN].forEach((label, i) => {
+      [...fields.map((f) => f.label), ...sources, PROBLEM_COLUMN].forEach((label, i) => {
         const c = header.getCell(i + 1);
         c.value = label;
         c.font = { bold: true, color: { argb: i < fields.length && fields[i]!.required ? COLORS.required : 'FF000000' } };
@@ -96,7 +126,12 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
         });
         const where = rec.source ? `（原表${rec.source.sheet ? `「${rec.source.sheet}」` : ''}第${rec.source.row}行）` : '';
         const text = issues.map((x) => `【${severityWord(x)}】${x.field ? `${fieldLabel(table, x.field)}：` : ''}${x.message}`).join('\n');
-        const last = row.getCell(fields.length + 1);
+        if (sources.length) {
+          row.getCell(fields.length + 1).value = escapeFormula(rec.source?.file ?? '');
+          row.getCell(fields.length + 2).value = escapeFormula(rec.source?.sheet ?? '');
+          row.getCell(fields.length + 3).value = rec.source?.row ?? null;
+        }
+        const last = row.getCell(fields.length + sources.length + 1);
         last.value = escapeFormula(`${text}${where ? `\n${where}` : ''}`);
         last.alignment = { wrapText: true, vertical: 'top' };
         row.commit();
@@ -106,7 +141,7 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
           await task.breathe();
         }
       }
-      ws.autoFilter = `A${HEADER_ROW}:${columnLetter(fields.length + 1)}${HEADER_ROW}`;
+      ws.autoFilter = `A${HEADER_ROW}:${columnLetter(fields.length + sources.length + 1)}${HEADER_ROW}`;
       ws.commit();
     }
     await wb.commit();

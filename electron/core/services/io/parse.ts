@@ -12,7 +12,8 @@ import {
   classifyRow, findHeaderRow, HEADER_SEARCH_ROWS, mapHeaders, normalizeRow, SHEET_NAMES,
   type Cell, type ColumnMapping, type RememberedMappings, type SkipKind,
 } from '../../../../shared/io';
-import { readCsv, readXlsx, sniffFormat, type FileFormat, type InputFile, type SheetRow, type SheetStream, type TextEncoding } from './read';
+import { openSpreadsheetIsolated } from '../../worker/sheets';
+import type { FileFormat, InputFile, SheetRow, SheetStream, TextEncoding } from './read';
 import { cleanCells, type RowNote } from './guard';
 import type { Task } from './tasks';
 
@@ -163,7 +164,6 @@ function columnLetter(index: number): string {
 
 /** Reads one file completely; throws 'invalid_file' for anything that is not a readable spreadsheet. */
 export async function parseFile(input: InputFile, opts: ParseOptions): Promise<StagedFile> {
-  const format = sniffFormat(input);
   const { task } = opts;
   let bytes = 0;
   let rows = 0;
@@ -179,14 +179,10 @@ export async function parseFile(input: InputFile, opts: ParseOptions): Promise<S
     return task.breathe();
   };
   task.progress(label, opts.bytesBefore, opts.bytesTotal);
-  const staged: StagedFile = { name: input.name, format, encoding: null, sheets: [] };
-  if (format === 'csv') {
-    const { encoding, sheet } = readCsv(input, onBytes);
-    staged.encoding = encoding;
-    staged.sheets.push(await parseSheet(input.name, sheet, opts, onRow));
-  } else {
-    for await (const sheet of readXlsx(input, onBytes)) staged.sheets.push(await parseSheet(input.name, sheet, opts, onRow));
-  }
+  // Read in a worker thread: a hostile file exhausts the worker, never this process.
+  const opened = await openSpreadsheetIsolated(input, onBytes);
+  const staged: StagedFile = { name: input.name, format: opened.format, encoding: opened.encoding, sheets: [] };
+  for await (const sheet of opened.sheets) staged.sheets.push(await parseSheet(input.name, sheet, opts, onRow));
   task.progress(label, opts.bytesBefore + input.data.length, opts.bytesTotal);
   const excluded = opts.choices.some((c) => c.file === input.name && c.table === null);
   if (!staged.sheets.some((s) => s.table) && !excluded) {

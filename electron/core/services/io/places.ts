@@ -5,6 +5,7 @@
 import type { DivisionDto } from '../../../../shared/api/contract';
 import type { ServiceContext } from '../context';
 import { requireSettings } from '../context';
+import { defineSlot } from '../state';
 
 export interface Townships {
   resolve(text: string): string | null;
@@ -30,11 +31,12 @@ function townshipsWithin(ctx: ServiceContext, code: string): DivisionDto[] {
   return out;
 }
 
-const cache = new WeakMap<ServiceContext, { area: string; townships: Townships }>();
+const TOWNSHIPS = defineSlot('townships', () => ({ hit: null as { area: string; townships: Townships } | null }));
 
 export function townshipsOf(ctx: ServiceContext): Townships {
   const settings = requireSettings(ctx);
-  const hit = cache.get(ctx);
+  const slot = ctx.state.get(TOWNSHIPS);
+  const hit = slot.hit;
   if (hit && hit.area === settings.areaCode) return hit.townships;
   const area = ctx.divisions.resolve(settings.areaCode) ?? settings.areaCode;
   const list = townshipsWithin(ctx, area);
@@ -70,6 +72,6 @@ export function townshipsOf(ctx: ServiceContext): Townships {
       return byName.get(name) === code ? name : null;
     },
   };
-  cache.set(ctx, { area: settings.areaCode, townships });
+  slot.hit = { area: settings.areaCode, townships };
   return townships;
 }

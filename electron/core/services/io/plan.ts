@@ -6,16 +6,21 @@
  * issues as they will be once written, so the preview shows what the import will look like.
  */
 import { randomUUID } from 'node:crypto';
-import type { FileResult } from '../../../../shared/api/methods/io';
-import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
+import type { FileResult, ImportConflict, ImportDecisions, NewUnit } from '../../../../shared/api/methods/io';
+import { derivePerson, type Derivation } from '../../../../shared/census/derive';
+import { field as fieldDef, fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { Issue } from '../../../../shared/census/issues';
-import type { NormalizeContext } from '../../../../shared/census/normalize';
+import { normalizeValue, type NormalizeContext } from '../../../../shared/census/normalize';
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';
 import { completeFromIdNumber, recordLabel, validateRecord, type CrossLookups } from '../../../../shared/census/validate';
 import { resolveUnitRef, valueText, type CellContext } from '../../../../shared/io';
 import { requireSettings, validationContext, type ServiceContext } from '../context';
+import { conflictIndex, deletedConflict, editedConflicts, identityConflict, type ConflictIndex } from './conflicts';
+import { areaPrefixes, planNewUnits, type NamedRow } from './new-units';
+import { townshipsOf } from './places';
 import type { StagedFile, StagedRow } from './parse';
 import type { Task } from './tasks';
+import { collectUnmapped, type UnmappedIndex } from './unmapped';
 
 export interface FieldChange {
   field: string;
@@ -29,11 +34,19 @@ export interface PlannedRow {
   staged: StagedRow;
   table: TableName;
   recordId: string;
-  action: 'add' | 'update' | 'unchanged';
+  /** held: not written (an identity conflict or a deleted person the clerk did not re-add) */
+  action: 'add' | 'update' | 'unchanged' | 'held';
   /** The whole record as it will be stored */
   data: RecordData;
   before: RecordRow | null;
   changes: readonly FieldChange[];
+  /** Blank fields filled from others (and from what) */
+  derived: Derivation[];
+  /** Fields set from the preview's "one value for all rows" */
+  filled: string[];
+  conflicts: ImportConflict[];
+  /** A unit the import creates from the persons' unit names (no row of its own in the file) */
+  fromPersons?: boolean;
 }
 
 export interface Plan {
@@ -42,6 +55,9 @@ export interface Plan {
   unitNames: Map<string, string>;
   /** The database's keys as planned against, so the issues need not read them again */
   existing: { personIds: Map<string, string[]>; unitCodes: Map<string, string[]>; unitIds: string[] };
+  newUnits: NewUnit[];
+  /** Values of coded columns no code matched, per file */
+  unmapped: UnmappedIndex;
 }
 
 function encode(v: FieldValue | undefined): string | null {
@@ -66,9 +82,14 @@ function only<T>(list: T[] | undefined): T | null {
  * `release`: the staged rows are not needed again (the CLI's one-shot import), so each row's data is
  * let go once planned — at census scale that is tens of megabytes.
  */
-export async function planImport(ctx: ServiceContext, files: readonly StagedFile[], task: Task, release = false): Promise<Plan> {
+export async function planImport(
+  ctx: ServiceContext, files: readonly StagedFile[], task: Task, release = false, decisions: ImportDecisions = {},
+): Promise<Plan> {
   requireSettings(ctx);
   const repo = ctx.store.imports;
+  const unmapped = collectUnmapped(files);
+  const townships = townshipsOf(ctx);
+  const fillsFor = fillIndex(decisions, { resolveTownship: (t) => townships.resolve(t) });
   const unitIndex = repo.unitKeyIndex();
   const personIndex = repo.personIdIndex();
   const unitNames = repo.unitNames();
@@ -105,9 +126,12 @@ export async function planImport(ctx: ServiceContext, files: readonly StagedFile
     matches.push({ file, r, existingId });
   }
   const unitBefore = new Map(ctx.store.units.getMany(matches.flatMap((m) => (m.existingId ? [m.existingId] : []))).map((u) => [u.id, u]));
+  const conflicts = conflictIndex(ctx, decisions, personIndex.size > 0 || unitIndex.byCode.size + unitIndex.byName.size > 0);
+  const cells: CellContext = { unitName: (id) => unitNames.get(id) ?? null };
   for (const m of matches) {
     const before = m.existingId ? (unitBefore.get(m.existingId) ?? null) : null;
-    const planned = planRow(m.file, m.r, 'unit', before);
+    const planned = planRow(m.file, withFills(m.file, m.r, fillsFor), 'unit', before);
+    if (before) resolveConflicts(planned, conflicts, cells);
     if (release) m.r.data = RELEASED;
     rows.push(planned);
     let idx = fileUnits.get(m.file);
@@ -123,7 +147,7 @@ export async function planImport(ctx: ServiceContext, files: readonly StagedFile
     if (breath) await breath;
   }
 
-  const personMatches: { file: string; r: StagedRow; existingId: string | null }[] = [];
+  const personMatches: { file: string; r: StagedRow & { filled?: string[] }; existingId: string | null }[] = [];
   // A return names a few thousand units a hundred thousand times, and the answer for a text is fixed
   // per file from here on: remembered, which also spares toUpperCase (slow on Chinese text) per row.
   const lookups = new Map<string, NormalizeContext>();
@@ -144,45 +168,141 @@ export async function planImport(ctx: ServiceContext, files: readonly StagedFile
     lookups.set(file, (hit = { resolveUnit }));
     return hit;
   };
+  const named: NamedRow[] = [];
   for (const { file, r } of staged('person')) {
-    if (r.unitRef) r.data.unitId = resolveUnitRef(r.unitRef, lookupFor(file));
+    if (r.unitRef) {
+      r.data.unitId = resolveUnitRef(r.unitRef, lookupFor(file));
+      if (r.unitRef.name && r.data.unitId === r.unitRef.name && !unitNames.has(r.unitRef.name)) named.push({ file, r });
+    }
     const id = idKey(r.data.idNumber);
     let existingId = (id ? personIndex.get(id)?.[0] : undefined) ?? null;
     if (existingId && claimed.has(existingId)) existingId = null;
     if (existingId) claimed.add(existingId);
-    personMatches.push({ file, r, existingId });
+    // Filled first, so a unit created from these rows gets the 乡镇 the clerk set for the sheet.
+    const rf = withFills(file, r, fillsFor);
+    if (named.at(-1)?.r === r) named[named.length - 1] = { file, r: rf };
+    personMatches.push({ file, r: rf, existingId });
   }
+  // Units the persons name that no unit has: created (or linked) once each, in the same write.
+  const units = planNewUnits(named, unitNames, areaPrefixes(ctx), decisions);
+  for (const u of units.rows) {
+    rows.push({
+      file: u.file, staged: u.staged, table: 'unit', recordId: u.recordId, action: 'add', data: u.data, before: null,
+      changes: NO_CHANGES, derived: u.derived, filled: [], conflicts: [], fromPersons: true,
+    });
+    unitNames.set(u.recordId, String(u.data.name));
+  }
+  for (const n of named) {
+    const id = units.linked.get(n.r.unitRef!.name!);
+    if (id) n.r.data.unitId = id;
+  }
+  const urbanRural = repo.unitUrbanRural();
+  for (const p of rows) if (p.table === 'unit' && typeof p.data.urbanRural === 'string') urbanRural.set(p.recordId, p.data.urbanRural);
+  const derive = { unitUrbanRural: (id: string) => urbanRural.get(id) ?? null };
   const personBefore = new Map<string, RecordRow>();
   const ids = personMatches.flatMap((m) => (m.existingId ? [m.existingId] : []));
   for (let i = 0; i < ids.length; i += 5000) for (const p of ctx.store.persons.getMany(ids.slice(i, i + 5000))) personBefore.set(p.id, p);
   for (const m of personMatches) {
-    rows.push(planRow(m.file, m.r, 'person', m.existingId ? (personBefore.get(m.existingId) ?? null) : null));
+    const before = m.existingId ? (personBefore.get(m.existingId) ?? null) : null;
+    const p = planRow(m.file, m.r, 'person', before);
+    if (before) resolveConflicts(p, conflicts, cells);
+    else holdDeleted(p, conflicts);
+    if (p.action !== 'held') {
+      p.derived = derivePerson(p.data, derive);
+      if (p.derived.length && p.action === 'unchanged') p.action = 'update';
+    }
+    rows.push(p);
     if (release) m.r.data = RELEASED;
     const breath = step();
     if (breath) await breath;
   }
-  const cells: CellContext = { unitName: (id) => unitNames.get(id) ?? null };
   for (const p of rows) if (p.before) p.changes = diff(p, cells);
-  return { rows, unitNames, existing };
+  for (const p of rows) if (p.action === 'update' && p.changes.length === 0) p.action = 'unchanged';
+  return { rows, unitNames, existing, newUnits: units.units, unmapped };
+}
+
+type FillIndex = { ctx: NormalizeContext; sheets: Map<string, Map<string, string>> };
+
+function fillIndex(decisions: ImportDecisions, ctx: NormalizeContext): FillIndex {
+  const out: FillIndex = { ctx, sheets: new Map() };
+  for (const f of decisions.fills ?? []) {
+    if (f.value == null || f.value === '') continue;
+    const key = `${f.file}\u0000${f.sheet ?? ''}`;
+    let m = out.sheets.get(key);
+    if (!m) out.sheets.set(key, (m = new Map()));
+    m.set(f.field, f.value);
+  }
+  return out;
+}
+
+/** The row with the preview's "one value for all rows" in its blank fields; the staged row itself is left as read */
+function withFills(file: string, r: StagedRow, fills: FillIndex): StagedRow & { filled?: string[] } {
+  const m = fills.sheets.get(`${file}\u0000${r.sheet ?? ''}`);
+  if (!m) return r;
+  const data = { ...r.data };
+  const filled: string[] = [];
+  for (const [key, value] of m) {
+    if (!isBlank(data[key])) continue;
+    data[key] = normalizeValue(fieldDef(r.table, key), value, fills.ctx);
+    filled.push(key);
+  }
+  return { ...r, data, filled };
+}
+
+function isBlank(v: FieldValue | undefined): boolean {
+  return v == null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+function whereOf(p: PlannedRow) {
+  return { sheet: p.staged.sheet, row: p.staged.row, table: p.table, recordId: p.recordId, label: recordLabel(p.table, p.data) };
+}
+
+/** An update's identity and edit conflicts; a held row keeps the record as it is */
+function resolveConflicts(p: PlannedRow, index: ConflictIndex, cells: CellContext): void {
+  const before = p.before!;
+  const edited = index.edited[p.table].get(p.recordId);
+  if (p.table === 'person') {
+    const identity = identityConflict(before.data, p.data, edited, whereOf(p), cells, index.take(p.recordId, null));
+    if (identity) {
+      p.conflicts.push(identity);
+      if (identity.take === 'county') {
+        p.action = 'held';
+        p.data = before.data;
+        return;
+      }
+    }
+  }
+  p.conflicts.push(...editedConflicts(before.data, p.data, edited, whereOf(p), cells, index));
+}
+
+/** A new row whose ID number belonged to a person the county deleted is not re-added silently */
+function holdDeleted(p: PlannedRow, index: ConflictIndex): void {
+  const id = idKey(p.data.idNumber);
+  const gone = id ? index.deleted.get(id) : undefined;
+  if (!gone) return;
+  const take = index.take(gone.recordId, null);
+  p.conflicts.push(deletedConflict(gone, p.data, whereOf(p), take));
+  if (take === 'county') p.action = 'held';
 }
 
 const RELEASED: RecordData = Object.freeze({}) as RecordData;
 const NO_CHANGES: readonly FieldChange[] = Object.freeze([]);
 
-function planRow(file: string, r: StagedRow, table: TableName, before: RecordRow | null): PlannedRow {
+function planRow(file: string, r: StagedRow & { filled?: string[] }, table: TableName, before: RecordRow | null): PlannedRow {
+  const extra = { derived: [], filled: r.filled ?? [], conflicts: [] };
   // Text the reader could not interpret (十二 in a number column) is stored as the clerk wrote it
   // and flagged by validation, like every other wrong value: nothing in the file is dropped.
   if (!before) {
     // normalizeRow already completed the row from its ID number, and the blank fields added here
     // cannot change that answer: no second pass.
     const data = { ...emptyRecord(table), ...r.data };
-    return { file, staged: r, table, recordId: randomUUID(), action: 'add', data, before: null, changes: NO_CHANGES };
+    return { file, staged: r, table, recordId: randomUUID(), action: 'add', data, before: null, changes: NO_CHANGES, ...extra };
   }
   let data: RecordData = { ...before.data, ...r.data };
   // A re-import's month-precise 出生年月 must not overwrite the full date the record already has.
   if (table === 'person') data = completeFromIdNumber(data);
   const changed = fieldsOf[table].some((f) => encode(before.data[f.key]) !== encode(data[f.key]));
-  return { file, staged: r, table, recordId: before.id, action: changed ? 'update' : 'unchanged', data, before, changes: NO_CHANGES };
+  return { file, staged: r, table, recordId: before.id, action: changed ? 'update' : 'unchanged', data, before, changes: NO_CHANGES, ...extra };
 }
 
 function diff(p: PlannedRow, ctx: CellContext): readonly FieldChange[] {
@@ -214,6 +334,7 @@ export function planIssues(ctx: ServiceContext, plan: Plan): Map<PlannedRow, Iss
     if (k) m.set(k, (m.get(k) ?? 0) + by);
   };
   for (const p of plan.rows) {
+    if (p.action === 'held') continue;
     if (p.table === 'unit') {
       unitIds.add(p.recordId);
       bump(codeCounts, upper(p.before?.data.creditCode), -1);
@@ -233,6 +354,7 @@ export function planIssues(ctx: ServiceContext, plan: Plan): Map<PlannedRow, Iss
   };
   const out = new Map<PlannedRow, Issue[]>();
   for (const p of plan.rows) {
+    if (p.action === 'held') continue;
     const found = validateRecord(p.table, p.recordId, p.data, vctx, lookups);
     for (const n of p.staged.notes ?? []) found.push({ table: p.table, recordId: p.recordId, ...n });
     // Most rows are clean: keep only the ones with something to say.
@@ -246,15 +368,19 @@ export function rowLabel(p: PlannedRow): string {
 }
 
 /** Counts of one file's plan, by action */
-export function fileCounts(plan: Plan, file: string): Pick<FileResult, 'added' | 'updated' | 'unchanged'> {
+export function fileCounts(plan: Plan, file: string): Pick<FileResult, 'added' | 'updated' | 'unchanged' | 'held' | 'unitsAdded'> {
   let added = 0;
   let updated = 0;
   let unchanged = 0;
+  let held = 0;
+  let unitsAdded = 0;
   for (const p of plan.rows) {
     if (p.file !== file) continue;
-    if (p.action === 'add') added++;
+    if (p.fromPersons) unitsAdded++;
+    else if (p.action === 'add') added++;
     else if (p.action === 'update') updated++;
+    else if (p.action === 'held') held++;
     else unchanged++;
   }
-  return { added, updated, unchanged };
+  return { added, updated, unchanged, held, unitsAdded };
 }

@@ -214,6 +214,11 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
       },
     });
     parser.on('data', (record: string[]) => {
+      if (record.length > MAX_CSV_FIELDS) {
+        fail(invalid(file.name, `第 ${number + queue.length - head + 1} 行有 ${record.length} 列，超过上限 ${MAX_CSV_FIELDS} 列（Excel 的列数上限），已拒绝`, 'too_many_columns'));
+        source.destroy();
+        return;
+      }
       queue.push(record);
       notify();
     });
@@ -265,5 +270,22 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
 }
 
 const CSV_SLICE = 64 * 1024;
+/** Excel's own column limit (XFD) */
+const MAX_CSV_FIELDS = 16_384;
 const QUEUE_HIGH = 4096;
 const EMPTY_RECORD: string[] = [];
+
+/** A spreadsheet opened for reading: its format, the CSV's encoding, and its sheets in order. */
+export interface OpenedFile {
+  format: FileFormat;
+  encoding: TextEncoding | null;
+  sheets: AsyncIterable<SheetStream>;
+}
+
+/** Opens `file` on this thread (the worker's side of worker/sheets.ts, and its fallback). */
+export function openSpreadsheet(file: InputFile, onBytes: (n: number) => void = () => {}): OpenedFile {
+  const format = sniffFormat(file);
+  if (format === 'xlsx') return { format, encoding: null, sheets: readXlsx(file, onBytes) };
+  const { encoding, sheet } = readCsv(file, onBytes);
+  return { format, encoding, sheets: (async function* () { yield sheet; })() };
+}

@@ -5,6 +5,7 @@
  */
 import { ApiError } from '../../../../shared/api/errors';
 import type { ServiceContext } from '../context';
+import { defineSlot } from '../state';
 
 export interface Task {
   readonly id: string | null;
@@ -14,15 +15,10 @@ export interface Task {
   breathe(): Promise<void>;
 }
 
-const running = new WeakMap<ServiceContext, Map<string, { cancelled: boolean }>>();
+const RUNNING = defineSlot('running tasks', () => new Map<string, { cancelled: boolean }>());
 
 function registry(ctx: ServiceContext): Map<string, { cancelled: boolean }> {
-  let m = running.get(ctx);
-  if (!m) {
-    m = new Map();
-    running.set(ctx, m);
-  }
-  return m;
+  return ctx.state.get(RUNNING);
 }
 
 export const CANCELLED_MESSAGE = '已取消，数据库没有任何改动';

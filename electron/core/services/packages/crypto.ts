@@ -130,6 +130,8 @@ export function decryptEnvelope(data: Buffer, passphrase: string | undefined): B
   } catch {
     throw bad('加密上报包的文件头已损坏，或由不支持的版本生成', 'envelope_header');
   }
+  if (header.kdf.N * header.kdf.r * header.kdf.p > ENVELOPE.maxScryptWork)
+    throw bad(`加密上报包要求的解密计算量异常大（scrypt N=${header.kdf.N}, r=${header.kdf.r}, p=${header.kdf.p}），不是 Headcount 生成的文件，已拒绝`, 'kdf_too_costly');
   if (passphrase === undefined || passphrase === '') throw bad('这是加密的上报包，请输入口令', 'passphrase_required');
   const salt = Buffer.from(header.kdf.salt, 'base64');
   const iv = Buffer.from(header.cipher.iv, 'base64');

@@ -13,6 +13,7 @@ import { ApiError } from '../../../../shared/api/errors';
 import type { RecordData } from '../../../../shared/census/schema';
 import type { CrossAreaPerson } from '../../db';
 import { isoNow, requireSettings, touch, type ServiceContext } from '../context';
+import { defineSlot, type Versioned } from '../state';
 import { packageIndex } from './origins';
 
 export interface EffectiveDecision {
@@ -35,14 +36,15 @@ export interface DuplicateGroup {
   staleDecision: EffectiveDecision | null;
 }
 
-const cache = new WeakMap<ServiceContext, { generation: number; persons: CrossAreaPerson[] }>();
+const CROSS_AREA = defineSlot('cross-area persons', () => ({ hit: null as Versioned<CrossAreaPerson[]> | null }));
 
 function crossAreaPersons(ctx: ServiceContext): CrossAreaPerson[] {
-  const hit = cache.get(ctx);
-  if (hit && hit.generation === ctx.generation.value) return hit.persons;
+  const slot = ctx.state.get(CROSS_AREA);
+  const version = ctx.store.version();
+  if (slot.hit && slot.hit.version === version) return slot.hit.value;
   // A county's records all carry its own code: there is nothing to find, so skip the scan.
   const persons = ctx.store.settings.get()?.level === 'county' ? [] : ctx.store.duplicates.crossAreaPersons();
-  cache.set(ctx, { generation: ctx.generation.value, persons });
+  slot.hit = { version, value: persons };
   return persons;
 }
 

@@ -87,6 +87,8 @@ export function suggestedFileName(ctx: ServiceContext, sequence: number): string
 
 export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): Promise<ExportResult> {
   const settings = requireSettings(ctx);
+  // The checks below and the content written later must describe one state of the file.
+  const othersBefore = ctx.store.othersVersion();
   const { all, list } = unexplainedWarnings(ctx);
   if (all.counts.error > 0)
     throw new ApiError('conflict', `还有 ${all.counts.error} 个错误未修正，不能导出上报包。请先在“问题清单”中修正全部错误。`, {
@@ -157,6 +159,10 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
       onProgress: (label, done, total) => ctx.events.emit('progress', { taskId, label, done, total }),
     },
   );
+  if (ctx.store.othersVersion() !== othersBefore) {
+    rmSync(opts.outPath, { force: true });
+    throw new ApiError('conflict', '导出期间另一程序修改了这个数据库，上报包没有生成。请重新导出（会重新检查全部数据）。', { reason: 'changed' });
+  }
   const fileName = opts.outPath.split(/[\\/]/).pop() ?? opts.outPath;
   ctx.store.packages.finishExport(sequence, fileName, isoNow(ctx));
   return {

@@ -15,7 +15,8 @@ import { duplicateGroups, duplicateGroupsFor } from './duplicates';
 import { trustKey, trustStatus, type TrustStatus } from './keys';
 import { isEnvelope } from './crypto';
 import { areaCodesOfPackage } from './origins';
-import { readPackage, type ParsedPackage } from './read';
+import type { ParsedPackage } from './read';
+import { readPackageIsolated as readPackage } from '../../worker/package';
 
 export interface PackageFile {
   name: string;

@@ -141,7 +141,10 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
 
   const tables = new Map<ResourceName, string[][]>();
   for (const k of RESOURCES) {
-    const rows = parseCsv(texts.get(k.name)!, k.path, columnsOf(k.name), tableSchemaOf(k.name).fields.map((f) => f.title ?? f.name));
+    const declared = entries.get(k.name)!.rows;
+    if (declared > LIMITS.maxRows)
+      throw refuse(`说明文件记载「${k.path}」有 ${declared} 行，超过上限 ${LIMITS.maxRows} 行，已拒绝`, 'too_many_rows', { entry: k.path });
+    const rows = parseCsv(texts.get(k.name)!, k.path, columnsOf(k.name), tableSchemaOf(k.name).fields.map((f) => f.title ?? f.name), declared);
     texts.delete(k.name);
     const declaredFields = entries.get(k.name)!.schema.fields.map((f) => f.name).join(',');
     if (declaredFields !== columnsOf(k.name).join(','))
@@ -214,8 +217,10 @@ function cellError(entry: string, line: number, column: string, problem: string)
 }
 
 /** Rows without the header; the header must be exactly `columns`. */
-function parseCsv(text: string, entry: string, columns: string[], titles: string[]): string[][] {
-  const result = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', escapeChar: '"', skipEmptyLines: false, dynamicTyping: false });
+function parseCsv(text: string, entry: string, columns: string[], titles: string[], declaredRows: number): string[][] {
+  // Header, the declared rows, the writer's final empty line and one more to prove there is more:
+  // a file of millions of tiny lines stops here instead of becoming millions of arrays.
+  const result = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', escapeChar: '"', skipEmptyLines: false, dynamicTyping: false, preview: declaredRows + 3 });
   const bad = result.errors.find((e) => e.type === 'Quotes' || e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
   if (bad) throw refuse(`「${entry}」第 ${(bad.row ?? 0) + 1} 行的引号不成对，文件已损坏`, 'bad_csv', { entry });
   const rows = result.data;

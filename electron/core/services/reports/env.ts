@@ -10,6 +10,7 @@ import type { ReportEnv, SubArea } from '../../../../shared/reports/aggregate';
 import { countingRule } from '../counting';
 import { coverageOf, coverageText } from '../packages/coverage';
 import { requireSettings, type ServiceContext } from '../context';
+import { defineSlot } from '../state';
 
 export interface CensusArea {
   /** Canonical division code (340100 → 3401) */
@@ -47,13 +48,12 @@ export function areaWithSubAreas(divisions: Divisions, areaCode: string, level: 
   };
 }
 
-const cache = new WeakMap<Divisions, Map<string, CensusArea>>();
+const AREAS = defineSlot('census areas', () => new Map<string, CensusArea>());
 
 /** The census area with its sub-areas; sub-areas with no records are included, so the board is complete. */
 export function censusArea(ctx: ServiceContext): CensusArea {
   const s = requireSettings(ctx);
-  let byCode = cache.get(ctx.divisions);
-  if (!byCode) cache.set(ctx.divisions, (byCode = new Map()));
+  const byCode = ctx.state.get(AREAS);
   const key = `${s.level}|${s.areaCode}`;
   let area = byCode.get(key);
   if (!area) byCode.set(key, (area = areaWithSubAreas(ctx.divisions, s.areaCode, s.level, s.areaName)));

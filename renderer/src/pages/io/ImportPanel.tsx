@@ -3,12 +3,13 @@
  * column mapping to confirm or correct → import in one transaction, with progress and cancel.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
+import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
 import { fieldLabel, tableLabels, type TableName } from '../../../../shared/census/dictionary';
 import { importFieldLabel, importFields } from '../../../../shared/io';
 import { call, ClientError, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, readUpload, saveDownload, type Progress } from '../../lib/files';
+import { PreviewDecisions } from './PreviewDecisions';
 import { ProgressBar } from './ProgressBar';
 
 type FilePreview = ImportPreview['files'][number];
@@ -48,6 +49,8 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
   const [notice, setNotice] = useState<string | null>(null);
   // Edits to sheets and columns not yet applied to the preview
   const [choices, setChoices] = useState<Record<string, SheetChoice>>({});
+  // The clerk's answers to the preview (units, value mappings, fills, conflicts), sent with the next preview
+  const [decisions, setDecisions] = useState<ImportDecisions | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const taskId = state.step === 'reading' || state.step === 'committing' ? state.taskId : null;
 
@@ -58,7 +61,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     });
   }, [taskId]);
 
-  async function runPreview(input: { files?: { name: string; dataBase64: string }[]; importId?: string; sheets?: SheetChoice[] }) {
+  async function runPreview(input: { files?: { name: string; dataBase64: string }[]; importId?: string; sheets?: SheetChoice[]; decisions?: ImportDecisions }) {
     const id = newTaskId('preview');
     const previous = state.step === 'preview' ? state.preview : null;
     setError(null);
@@ -68,6 +71,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     try {
       const preview = await call('io.import.preview', { ...input, taskId: id });
       setChoices({});
+      setDecisions(null);
       setState({ step: 'preview', preview });
     } catch (e) {
       setError(e instanceof ClientError && e.code === 'cancelled' ? '已取消读取，数据库没有任何改动。' : errorMessage(e));
@@ -116,6 +120,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
   function discard(preview: ImportPreview) {
     void call('io.import.discard', { importId: preview.importId }).catch(() => undefined);
     setChoices({});
+    setDecisions(null);
     setState({ step: 'idle' });
   }
 
@@ -144,7 +149,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     });
   }
 
-  const dirty = Object.keys(choices).length > 0;
+  const dirty = Object.keys(choices).length > 0 || decisions !== null;
   // Writing has started once the core reports the write phase: from then on it cannot be stopped.
   const writing = state.step === 'committing' && progress?.label.includes('写入') === true;
 
@@ -183,19 +188,25 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
           preview={state.preview}
           choices={choices}
           onChoose={choose}
+          decisions={<PreviewDecisions preview={state.preview} decisions={decisions ?? state.preview.decisions} onChange={setDecisions} />}
           actions={
             <div className="io-row">
               {dirty ? (
                 <>
-                  <button type="button" className="primary" onClick={() => void runPreview({ importId: state.preview.importId, sheets: Object.values(choices) })} data-testid="import-apply">
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => void runPreview({ importId: state.preview.importId, sheets: Object.values(choices), ...(decisions ? { decisions } : {}) })}
+                    data-testid="import-apply"
+                  >
                     按修改重新预览
                   </button>
-                  <button type="button" onClick={() => setChoices({})}>
+                  <button type="button" onClick={() => { setChoices({}); setDecisions(null); }}>
                     撤销修改
                   </button>
                 </>
               ) : (
-                <button type="button" className="primary" onClick={() => void commit(state.preview)} data-testid="import-commit" disabled={state.preview.totals.toAdd + state.preview.totals.toUpdate === 0}>
+                <button type="button" className="primary" onClick={() => void commit(state.preview)} data-testid="import-commit" disabled={state.preview.totals.toAdd + state.preview.totals.toUpdate + state.preview.newUnits.filter((u) => u.action === 'create').length === 0}>
                   确认导入（新增 {state.preview.totals.toAdd}，更新 {state.preview.totals.toUpdate}）
                 </button>
               )}
@@ -223,17 +234,21 @@ function Totals({ items }: { items: [string, number, string?][] }) {
   );
 }
 
-function PreviewView({ preview, choices, onChoose, actions }: {
+function PreviewView({ preview, choices, onChoose, actions, decisions }: {
   preview: ImportPreview;
   choices: Record<string, SheetChoice>;
   onChoose: (file: string, sheet: SheetPreview, change: Partial<SheetChoice>) => void;
   actions: ReactNode;
+  decisions: ReactNode;
 }) {
   const t = preview.totals;
+  const units = preview.newUnits.filter((u) => u.action === 'create').length;
+  const held = preview.files.reduce((n, f) => n + f.held, 0);
   return (
     <div data-testid="import-preview">
-      <Totals items={[['读取', t.rowsRead], ['新增', t.toAdd], ['更新', t.toUpdate], ['未变', t.unchanged], ['跳过', t.skipped], ['错误', t.issues.error, 'count-error'], ['警告', t.issues.warning, 'count-warning']]} />
+      <Totals items={[['读取', t.rowsRead], ['新增', t.toAdd], ['更新', t.toUpdate], ['未变', t.unchanged], ['新建单位', units], ['暂不导入', held], ['跳过', t.skipped], ['错误', t.issues.error, 'count-error'], ['警告', t.issues.warning, 'count-warning']]} />
       {actions}
+      {decisions}
       {preview.files.map((f) => (
         <div className="io-file" key={f.file} data-testid="import-file">
           <h3>
@@ -391,7 +406,7 @@ function ResultView({ result, onErrorReport }: { result: ImportResult; onErrorRe
   return (
     <div data-testid="import-result">
       <div className="banner banner-ok" role="status">
-        导入完成：新增 {result.added} 条，更新 {result.updated} 条。
+        导入完成：新增 {result.added} 条，更新 {result.updated} 条{result.unitsAdded > 0 ? `，新建单位 ${result.unitsAdded} 个` : ''}。可在下方“导入记录”中撤销这次导入或下载各乡镇的问题表。
       </div>
       {result.files.map((f) => (
         <div className="io-file" key={f.file}>

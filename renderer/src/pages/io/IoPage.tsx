@@ -4,16 +4,20 @@ import type { CensusSettings, DivisionDto } from '../../../../shared/api/contrac
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { saveDownload } from '../../lib/files';
+import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import './io.css';
 
 export function IoPage({ settings }: { settings: CensusSettings }) {
+  // Bumped after each import so the history shows it
+  const [imported, setImported] = useState(0);
   return (
     <div className="page io-page" data-testid="io-page">
       <div className="page-head">
         <h1>导入导出</h1>
       </div>
-      <ImportPanel />
+      <ImportPanel onImported={() => setImported((n) => n + 1)} />
+      <ImportHistory version={imported} />
       <TemplatePanel settings={settings} />
       <ExportPanel />
     </div>

@@ -8,15 +8,17 @@ import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { BoardPanel } from './BoardPanel';
 import { DuplicatesPanel } from './DuplicatesPanel';
+import { SentFeedback } from '../feedback/SentFeedback';
 import { ExportPanel } from './ExportPanel';
 import { ImportPanel } from './ImportPanel';
 import { KeysPanel } from './KeysPanel';
 import './packages.css';
 
-type Tab = 'board' | 'duplicates' | 'export' | 'keys';
+type Tab = 'board' | 'duplicates' | 'feedback' | 'export' | 'keys';
 const tabs: { id: Tab; label: string }[] = [
   { id: 'board', label: '报送情况与导入' },
   { id: 'duplicates', label: '重复人员' },
+  { id: 'feedback', label: '审核退回' },
   { id: 'export', label: '向上级上报' },
   { id: 'keys', label: '签名密钥' },
 ];
@@ -59,6 +61,7 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
         </>
       )}
       {merging && tab === 'duplicates' && <DuplicatesPanel onDecided={refresh} />}
+      {merging && tab === 'feedback' && <SentFeedback board={board} onChanged={refresh} />}
       {tab === 'export' && <ExportPanel onExported={refresh} />}
       {(tab === 'keys' || !merging) && <KeysPanel refresh={version} showTrusted={merging} />}
     </div>

@@ -1,0 +1,99 @@
+/**
+ * 导入记录: every import with its files. From here, at any time, the clerk downloads the error report
+ * of one township's file (or of all, each row naming its file and sheet) and undoes an import as one
+ * step — refused, with the reason shown, when records it touched were edited since.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { ImportBatch } from '../../../../shared/api/methods/io';
+import { call, errorMessage } from '../../api/client';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { saveDownload } from '../../lib/files';
+
+export function ImportHistory({ version }: { version: number }) {
+  const [batches, setBatches] = useState<ImportBatch[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(() => {
+    call('io.imports.list', {}).then(setBatches).catch((e: unknown) => setError(errorMessage(e)));
+  }, []);
+  useEffect(load, [load, version]);
+
+  async function report(files: string[]) {
+    setError(null);
+    setNote(null);
+    try {
+      const r = await call('io.errorReport', files.length === 1 ? { file: files[0]! } : { files });
+      if (r.rows === 0) setNote('这些文件的记录目前没有需要退回修改的问题。');
+      else saveDownload(r);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  async function undo(b: ImportBatch) {
+    if (!window.confirm(`撤销 ${b.at.slice(0, 16).replace('T', ' ')} 的导入？这次导入新增的记录将被删除，更新的记录恢复原值。`)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await call('io.imports.undo', { importId: b.id });
+      setNote(`已撤销：删除 ${r.removed} 条新增的记录，恢复 ${r.restored} 条更新过的记录。`);
+      load();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!batches || batches.length === 0) return null;
+  const live = batches.filter((b) => !b.undoneAt);
+  const allFiles = [...new Set(live.flatMap((b) => b.files.map((f) => f.file)))];
+  return (
+    <section data-testid="import-history">
+      <h2>导入记录</h2>
+      <ErrorBanner message={error} onClose={() => setError(null)} />
+      {note && <div className="banner banner-ok" role="status">{note}</div>}
+      {allFiles.length > 1 && (
+        <button type="button" onClick={() => void report(allFiles)} data-testid="history-report-all">
+          下载全部文件的问题表（每行注明来源文件和工作表）
+        </button>
+      )}
+      <table className="data-table">
+        <thead><tr><th>导入时间</th><th>操作人</th><th>文件</th><th>撤销</th></tr></thead>
+        <tbody>
+          {batches.map((b) => (
+            <tr key={b.id} data-testid="history-batch" className={b.undoneAt ? 'undone' : ''}>
+              <td>{b.at.slice(0, 16).replace('T', ' ')}</td>
+              <td>{b.operator}</td>
+              <td>
+                {b.files.map((f) => (
+                  <div key={f.file} data-testid="history-file" data-file={f.file}>
+                    {f.file}：新增 {f.added}，更新 {f.updated}{f.unitsAdded ? `，新建单位 ${f.unitsAdded}` : ''}；未解决问题 {f.openIssues}{' '}
+                    {!b.undoneAt && f.openIssues > 0 && (
+                      <button type="button" className="link" onClick={() => void report([f.file])} data-testid="history-report">
+                        下载问题表
+                      </button>
+                    )}
+                  </div>
+                ))}
+              </td>
+              <td>
+                {b.undoneAt ? (
+                  <span className="io-more">已于 {b.undoneAt.slice(0, 16).replace('T', ' ')} 撤销</span>
+                ) : b.undoBlocked ? (
+                  <span className="io-more" data-testid="history-undo-blocked">{b.undoBlocked}</span>
+                ) : (
+                  <button type="button" disabled={busy} onClick={() => void undo(b)} data-testid="history-undo">
+                    撤销这次导入
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+/** The demo generator's options and output. */
+import type { RecordData } from '../census/schema';
+
+export interface DemoTownship {
+  code: string;
+  name: string;
+  countyCode: string;
+  /** Prefixed to unit names when two townships of the census share a name (two 城关镇 in one city). */
+  countyName?: string;
+}
+
+export interface DemoOptions {
+  /** The census area (6-digit county code, or city/province code). */
+  areaCode: string;
+  /** Real townships inside the area, given by the caller. */
+  townships: DemoTownship[];
+  persons: number;
+  units: number;
+  seed: number | string;
+  /** YYYY-MM-DD */
+  refDate: string;
+}
+
+export interface DemoRecord {
+  id: string;
+  data: RecordData;
+}
+
+export interface DemoCensus {
+  units: DemoRecord[];
+  persons: DemoRecord[];
+}
