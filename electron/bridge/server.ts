@@ -9,7 +9,7 @@ import { realpath, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { eventNames } from '../../shared/api/contract';
-import type { ApiErrorShape, Reply } from '../../shared/api/errors';
+import type { ApiErrorShape, ErrorCode, Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
 import type { EventBus } from '../core/events';
 import { BASE_SECURITY_HEADERS } from './headers';
@@ -101,7 +101,7 @@ export function tokenMatches(expected: string, given: string | null | undefined)
   return timingSafeEqual(digest(expected), digest(given));
 }
 
-function errorReply(code: string, message: string): Reply {
+function errorReply(code: ErrorCode, message: string): Reply {
   const error: ApiErrorShape = { code, message };
   return { ok: false, error };
 }

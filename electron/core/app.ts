@@ -110,7 +110,7 @@ export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
 
   const unavailable = (): never => {
     const s = workspace.status();
-    throw new ApiError(`db_${s.state}`, s.message ?? '当前没有打开的数据库', { state: s.state });
+    throw new ApiError(s.state === 'open' ? 'db_unavailable' : `db_${s.state}`, s.message ?? '当前没有打开的数据库', { state: s.state });
   };
   const closed = Object.fromEntries(methodNames.map((m) => [m, unavailable])) as unknown as Handlers;
 

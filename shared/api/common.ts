@@ -4,8 +4,8 @@ import { issueSchema } from '../census/issues';
 import { recordRowSchema, sourceSchema } from '../census/schema';
 import { recordFilterSchema } from '../reports/filter';
 
-export const levelSchema = z.enum(['county', 'city', 'province']);
-export type Level = z.infer<typeof levelSchema>;
+import { levelSchema } from '../census/level';
+export { levelSchema, type Level } from '../census/level';
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 export const tableSchema = z.enum(['person', 'unit']);

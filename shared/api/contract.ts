@@ -125,8 +125,15 @@ export function isMethodName(name: unknown): name is MethodName {
 }
 
 /** Events the core pushes to the UI (progress of long operations). */
+/**
+ * What a long operation is doing, for code to act on (the label is for people and may change):
+ * read the input, check it against the database, write, done.
+ */
+export const progressPhaseSchema = z.enum(['read', 'check', 'write', 'done']);
+export type ProgressPhase = z.infer<typeof progressPhaseSchema>;
+
 export const eventSchemas = {
-  progress: z.object({ taskId: z.string(), label: z.string(), done: z.number(), total: z.number() }),
+  progress: z.object({ taskId: z.string(), label: z.string(), done: z.number(), total: z.number(), phase: progressPhaseSchema.optional() }),
 } as const;
 export type EventName = keyof typeof eventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

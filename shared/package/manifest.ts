@@ -4,6 +4,7 @@
  * are allowed so other tools may add their own, but every property Headcount relies on is checked.
  */
 import { z } from 'zod';
+import { levelSchema } from '../census/level';
 import { MANIFEST_FILE, PACKAGE_FORMAT, RESOURCES } from './layout';
 import type { TableSchema } from './tables';
 
@@ -21,7 +22,7 @@ export const feedbackAnswerSchema = z.object({
 });
 export type FeedbackAnswer = z.infer<typeof feedbackAnswerSchema>;
 
-export const packageLevelSchema = z.enum(['county', 'city', 'province']);
+export const packageLevelSchema = levelSchema;
 
 export const sourcePackageSchema = z.object({
   packageId: uuid,

@@ -79,6 +79,11 @@ async function countyWithData(text: string, code: string, office_: string, perso
   return o;
 }
 
+/** HEADCOUNT_SHOTS=DIR keeps screenshots of the upper levels' screens for review */
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.HEADCOUNT_SHOTS) await page.screenshot({ path: path.join(process.env.HEADCOUNT_SHOTS, `${name}.png`), fullPage: true });
+}
+
 const cellText = (d: DashboardPage, t: string, row: string, col: string) => d.tableCell(t, row, col).innerText();
 
 async function readXlsx(file: string): Promise<ExcelJS.Workbook> {
@@ -130,6 +135,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await expect.poll(() => city.pkgs.boardRow(SHUANGBAI).getAttribute('data-status')).toBe('received');
     expect(await city.pkgs.boardRow('532324').getAttribute('data-status')).toBe('missing');
     expect(await city.pkgs.root.getByTestId('board-reported').innerText()).toContain('2/10');
+    await shot(city.page, 'city-board');
     const summary = await apiCall(city.app, 'census.summary', {});
     expect(summary.issues.error).toBe(0);
     expect(summary).toMatchObject({ persons: 50, units: 6 });
@@ -138,7 +144,10 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     const d = new DashboardPage(city.page);
     await d.open();
     expect(await city.page.getByTestId('report-coverage').innerText()).toContain('已报 2/10');
+    await (await d.bars('chart-sub-area')).length;
+    await shot(city.page, 'city-dashboard');
     await d.tab('tables');
+    await shot(city.page, 'city-tables');
     expect(await cellText(d, 'T1', 'total', 'persons')).toBe('50');
     expect(await cellText(d, 'T1', CHUXIONG_SHI, 'persons')).toBe('30');
     expect(await cellText(d, 'T1', SHUANGBAI, 'persons')).toBe('20');
@@ -151,6 +160,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await d.cellTotal.waitFor();
     await expect.poll(() => d.cellTotal.innerText()).toBe('20');
     const townships = await d.personRows.locator('td[data-col="township"]').allInnerTexts();
+    await shot(city.page, 'city-drilldown');
     expect(townships.length).toBeGreaterThan(0);
     for (const t of townships) expect(t).toMatch(/[镇乡街道]$/);
 
@@ -180,6 +190,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await city.page.goto(`${city.app.origin}/#/persons/${person.id}`);
     const fb = new FeedbackPage(city.page);
     await fb.readOnlyBanner.waitFor();
+    await shot(city.page, 'city-readonly-record');
     expect(await fb.readOnlyBanner.innerText()).toContain('由双柏县报送，在本级只读');
     expect(await city.page.getByTestId('form-save').isDisabled()).toBe(true);
     await fb.askAboutRecord('培训学时与上年差异大，请核实');
@@ -198,6 +209,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     expect(await cfb.receivedItems.nth(0).getByTestId('fb-question').innerText()).toBe('培训学时与上年差异大，请核实');
     await cfb.answer(0, '已核实，学时按培训证明填写');
     await cfb.answer(1, '两个社工站合并');
+    await shot(shuangbai.page, 'county-feedback');
     await shuangbai.pkgs.open();
     const second = await shuangbai.pkgs.exportTo(path.join(out, 'sb-2.hcpkg'));
     await shuangbai.stop();
@@ -205,6 +217,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await city.pkgs.open();
     await city.pkgs.mergeAll([second], [SHUANGBAI]);
     await expect.poll(() => city.pkgs.boardRow(SHUANGBAI).getByTestId('board-feedback').innerText()).toBe('已退回 2，已答复');
+    await shot(city.page, 'city-board-answered');
     await city.pkgs.tab('feedback');
     await expect.poll(() => fb.sentItems(SHUANGBAI).locator('[data-testid="fb-sent-answer"]').allInnerTexts()).toEqual(['已核实，学时按培训证明填写', '两个社工站合并']);
 
@@ -251,6 +264,8 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     expect(await prov.page.getByTestId('table-T1').locator('tr[data-row="5323"] th').innerText()).toContain('部分报送');
     expect(await cellText(d, 'T3', 'total', 'unitReports')).toBe(String(unitsOf[CHUXIONG_SHI]! + unitsOf[SHUANGBAI]! + 3));
     expect(await cellText(d, 'T3', 'total', 'units')).toBe(String(unitsOf[CHUXIONG_SHI]! + unitsOf[SHUANGBAI]! + 3 - 1));
-    await prov.page.screenshot({ path: path.join(process.env.HEADCOUNT_SHOTS ?? out, 'province-tables.png'), fullPage: false });
+    await shot(prov.page, 'province-tables');
+    await prov.pkgs.open();
+    await shot(prov.page, 'province-board');
   });
 });

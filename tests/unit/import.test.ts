@@ -282,6 +282,23 @@ describe('progress and cancel', () => {
     expect((await t.call('persons.list', {})).total).toBe(2000);
     expect(await t.fail('io.import.commit', { importId: p.importId })).toMatchObject({ code: 'not_found' });
   });
+
+  it('names each progress phase explicitly (the import page acts on the phase, never on the label text)', async () => {
+    const file = bigCsv(2_000);
+    const phases: string[] = [];
+    const off = t.core.events.on('progress', (e) => void (e.taskId.startsWith('ph-') && phases.push(`${e.taskId}:${e.phase}`)));
+    const p = await t.call('io.import.preview', { files: [upload(file)], taskId: 'ph-p' });
+    await t.call('io.import.commit', { importId: p.importId, taskId: 'ph-c' });
+    off();
+    const preview = phases.filter((x) => x.startsWith('ph-p:'));
+    const commit = phases.filter((x) => x.startsWith('ph-c:'));
+    expect(preview[0]).toBe('ph-p:read');
+    expect(preview.at(-1)).toBe('ph-p:done');
+    expect(preview).not.toContain('ph-p:write');
+    expect(commit).toContain('ph-c:write');
+    expect(commit.at(-1)).toBe('ph-c:done');
+    expect(phases.every((x) => /:(read|check|write|done)$/.test(x))).toBe(true);
+  });
 });
 
 describe('unreadable files', () => {

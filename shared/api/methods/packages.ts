@@ -1,9 +1,10 @@
 /** Return packages: export, verify, merge, keys, completeness, duplicates. */
 import { z } from 'zod';
 import { recordDataSchema } from '../../census/schema';
+import { levelSchema } from '../../census/level';
 import { method } from '../common';
 
-const level = z.enum(['county', 'city', 'province']);
+const level = levelSchema;
 const int = z.number().int();
 
 /** A package file travelling through the contract (browser uploads; the CLI reads files directly) */

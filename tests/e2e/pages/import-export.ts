@@ -100,4 +100,42 @@ export class ImportExportPage {
     await panel.getByTestId('export-codes').selectOption({ label: values });
     return this.download(panel.getByTestId('export-download'));
   }
+
+  // --- what the preview asks (units, values, missing columns, conflicts) and the import history
+
+  newUnit(name: string): Locator {
+    return this.preview.locator(`[data-testid="new-unit"][data-name="${name}"]`);
+  }
+
+  async chooseUnit(name: string, optionLabel: string): Promise<void> {
+    await this.newUnit(name).getByTestId('new-unit-action').selectOption({ label: optionLabel });
+  }
+
+  unmapped(value: string): Locator {
+    return this.preview.locator(`[data-testid="unmapped-value"][data-value="${value}"]`);
+  }
+
+  async mapValue(value: string, codeLabel: string): Promise<void> {
+    await this.unmapped(value).getByTestId('unmapped-code').selectOption({ label: codeLabel });
+  }
+
+  missing(file: string, field: string): Locator {
+    return this.preview.getByTestId('missing-column').filter({ hasText: file }).and(this.preview.locator(`[data-field="${field}"]`));
+  }
+
+  async fillMissing(file: string, field: string, value: string): Promise<void> {
+    const input = this.missing(file, field).getByTestId('missing-fill');
+    await input.fill(value);
+    await input.blur();
+  }
+
+  get history(): Locator {
+    return this.root.getByTestId('import-history');
+  }
+
+  /** Undoes the newest import from the history, accepting the confirmation */
+  async undoNewest(): Promise<void> {
+    this.page.once('dialog', (d) => void d.accept());
+    await this.history.getByTestId('history-batch').first().getByTestId('history-undo').click();
+  }
 }

@@ -36,4 +36,9 @@ export class IssuesPage {
   explanation(row: Locator): Promise<string> {
     return row.getByTestId('issue-explain-input').inputValue();
   }
+
+  /** The summary group (rule·field) with its count, as shown */
+  group(rule: string, field: string): Locator {
+    return this.root.locator(`[data-testid="issues-summary-group"][data-rule="${rule}"][data-field="${field}"]`);
+  }
 }

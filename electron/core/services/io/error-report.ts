@@ -137,7 +137,7 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
         row.commit();
         done++;
         if ((done & 255) === 0) {
-          task.progress('正在生成问题表', done, total);
+          task.progress('正在生成问题表', done, total, 'write');
           await task.breathe();
         }
       }

@@ -63,11 +63,11 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
   const total = tables.reduce((n, t) => n + ctx.store.records[t].count(), 0);
   let done = 0;
   const label = '正在导出';
-  task.progress(label, 0, total);
+  task.progress(label, 0, total, 'write');
   const tick = async () => {
     done++;
     if ((done & 1023) === 0) {
-      task.progress(label, done, total);
+      task.progress(label, done, total, 'write');
       await task.breathe();
     }
   };
@@ -114,6 +114,6 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
       );
     }
   });
-  task.progress(label, total, total);
+  task.progress(label, total, total, 'done');
   return { rows: total };
 }

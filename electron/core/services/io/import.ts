@@ -245,7 +245,7 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
     for (const other of all.values()) other.planned = null;
     all.set(importId, { inputs, files, choices, decisions, planned: planned(ctx, plan, issues, seen) });
     while (all.size > MAX_STAGED) all.delete(all.keys().next().value!);
-    task.progress('预览完成', 1, 1);
+    task.progress('预览完成', 1, 1, 'done');
     return buildPreview(importId, files, plan, issues, decisions);
   });
 }
@@ -336,13 +336,13 @@ async function writeStaged(
     const issues = reuse?.issues ?? planIssues(ctx, plan);
     task.throwIfCancelled();
     const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
-    task.progress('正在写入数据库', 0, writes);
+    task.progress('正在写入数据库', 0, writes, 'write');
     // Let the progress event reach the UI before the synchronous write starts.
     await new Promise<void>((resolve) => setImmediate(resolve));
     task.throwIfCancelled();
     try {
       const importId = writePlan(ctx, settings, files, plan, seen, decisions);
-      task.progress('已写入数据库', writes, writes);
+      task.progress('已写入数据库', writes, writes, 'done');
       return { ...buildResult(files, plan, issues), importId };
     } catch (e) {
       const stale = e instanceof StalePlan;
@@ -350,7 +350,7 @@ async function writeStaged(
       if (!stale && Date.now() - started > BUSY_WAIT_MS) throw new ApiError('busy', BUSY_MESSAGE);
       reuse = null;
       if (restage) files = await restage();
-      task.progress(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', 0, 1);
+      task.progress(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', 0, 1, stale ? 'check' : 'write');
       await new Promise<void>((resolve) => setTimeout(resolve, stale ? 0 : Math.min(2000, 200 * (attempt + 1))));
       task.throwIfCancelled();
     }

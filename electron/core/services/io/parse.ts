@@ -175,15 +175,15 @@ export async function parseFile(input: InputFile, opts: ParseOptions): Promise<S
   const onRow = (): Promise<void> | undefined => {
     rows++;
     if ((rows & 255) !== 0) return undefined;
-    task.progress(`${label}（已读 ${rows} 行）`, opts.bytesBefore + bytes, opts.bytesTotal);
+    task.progress(`${label}（已读 ${rows} 行）`, opts.bytesBefore + bytes, opts.bytesTotal, 'read');
     return task.breathe();
   };
-  task.progress(label, opts.bytesBefore, opts.bytesTotal);
+  task.progress(label, opts.bytesBefore, opts.bytesTotal, 'read');
   // Read in a worker thread: a hostile file exhausts the worker, never this process.
   const opened = await openSpreadsheetIsolated(input, onBytes);
   const staged: StagedFile = { name: input.name, format: opened.format, encoding: opened.encoding, sheets: [] };
   for await (const sheet of opened.sheets) staged.sheets.push(await parseSheet(input.name, sheet, opts, onRow));
-  task.progress(label, opts.bytesBefore + input.data.length, opts.bytesTotal);
+  task.progress(label, opts.bytesBefore + input.data.length, opts.bytesTotal, 'read');
   const excluded = opts.choices.some((c) => c.file === input.name && c.table === null);
   if (!staged.sheets.some((s) => s.table) && !excluded) {
     const why = staged.sheets.length === 1 ? staged.sheets[0]!.note : staged.sheets.map((s) => `「${s.name}」${s.note ?? ''}`).join('；');

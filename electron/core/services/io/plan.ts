@@ -104,7 +104,7 @@ export async function planImport(
   const step = (): Promise<void> | undefined => {
     done++;
     if ((done & 1023) !== 0) return undefined;
-    task.progress('正在比对已有记录', done, total);
+    task.progress('正在比对已有记录', done, total, 'check');
     return task.breathe();
   };
 

@@ -4,12 +4,13 @@
  * rows and yields to the event loop often enough for the cancel call to get through.
  */
 import { ApiError } from '../../../../shared/api/errors';
+import type { ProgressPhase } from '../../../../shared/api/contract';
 import type { ServiceContext } from '../context';
 import { defineSlot } from '../state';
 
 export interface Task {
   readonly id: string | null;
-  progress(label: string, done: number, total: number): void;
+  progress(label: string, done: number, total: number, phase: ProgressPhase): void;
   throwIfCancelled(): void;
   /** Yields to the event loop (so progress events flush and cancel requests arrive) every few ms */
   breathe(): Promise<void>;
@@ -38,13 +39,13 @@ export async function runTask<T>(ctx: ServiceContext, id: string | undefined, fn
   let lastBreath = Date.now();
   const task: Task = {
     id: id ?? null,
-    progress(label, done, total) {
+    progress(label, done, total, phase) {
       if (!id) return;
       const now = Date.now();
       // The first, the last, and at most ten a second in between.
       if (done !== 0 && done < total && now - lastEmit < PROGRESS_EVERY_MS) return;
       lastEmit = now;
-      ctx.events.emit('progress', { taskId: id, label, done, total });
+      ctx.events.emit('progress', { taskId: id, label, done, total, phase });
     },
     throwIfCancelled() {
       if (state.cancelled) throw new ApiError('cancelled', CANCELLED_MESSAGE);

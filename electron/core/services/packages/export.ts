@@ -156,7 +156,7 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
       outPath: opts.outPath,
       passphrase: opts.passphrase,
       key,
-      onProgress: (label, done, total) => ctx.events.emit('progress', { taskId, label, done, total }),
+      onProgress: (label, done, total) => ctx.events.emit('progress', { taskId, label, done, total, phase: 'write' }),
     },
   );
   if (ctx.store.othersVersion() !== othersBefore) {

@@ -272,7 +272,7 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
   const results: MergeResult[] = [];
   const taskId = opts.taskId ?? 'merge';
   for (const [i, f] of files.entries()) {
-    ctx.events.emit('progress', { taskId, label: `正在合并 ${f.name}`, done: i, total: files.length });
+    ctx.events.emit('progress', { taskId, label: `正在合并 ${f.name}`, done: i, total: files.length, phase: 'write' });
     const j = await judge(ctx, f, opts, false);
     if (j.kind === 'final') {
       results.push(j.result);
@@ -290,7 +290,7 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
       else results.push(refusedFrom(e, j.result));
     }
   }
-  ctx.events.emit('progress', { taskId, label: '合并完成', done: files.length, total: files.length });
+  ctx.events.emit('progress', { taskId, label: '合并完成', done: files.length, total: files.length, phase: 'done' });
   return { results, pendingDuplicates: opts.countPending === false ? 0 : duplicateGroups(ctx).filter((g) => !g.decision).length };
 }
 

@@ -151,7 +151,8 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
 
   const dirty = Object.keys(choices).length > 0 || decisions !== null;
   // Writing has started once the core reports the write phase: from then on it cannot be stopped.
-  const writing = state.step === 'committing' && progress?.label.includes('写入') === true;
+  // The phase, not the label's words: the write itself and its final count
+  const writing = state.step === 'committing' && (progress?.phase === 'write' || progress?.phase === 'done');
 
   return (
     <section data-testid="import-panel">

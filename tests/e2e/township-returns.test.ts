@@ -1,0 +1,99 @@
+/**
+ * Real township returns to a clean census through the UI in Chromium: three returns in the
+ * townships' own layouts (tests/fixtures/real-returns.ts) previewed together; the clerk confirms a
+ * near unit name as the registered unit, maps a value once, sets the missing 乡镇 for a whole file,
+ * imports, narrows the issues list to one field and rule with one click, and undoes the import from
+ * the import history.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REAL_FILES, REGISTERED_UNITS, writeRealReturns, type RealReturns } from '../fixtures/real-returns';
+import { ImportExportPage } from './pages/import-export';
+import { IssuesPage } from './pages/issues';
+import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+
+let browser: Browser;
+let app: RunningApp;
+let dataDir: string;
+let filesDir: string;
+let returns: RealReturns;
+const cleanups: (() => Promise<void> | void)[] = [];
+const SHOTS = process.env.HEADCOUNT_SHOTS_DIR;
+
+beforeAll(async () => {
+  ensureBuilt();
+  browser = await launchBrowser();
+  dataDir = tempDataDir();
+  filesDir = tempDataDir();
+  returns = await writeRealReturns(filesDir);
+  app = await startApp(dataDir);
+  await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
+  const unit = (name: string, unitType: string, township: string) => ({
+    name, creditCode: null, noCreditReason: '未赋码', unitType, township, urbanRural: '1', isStation: false, staffCount: 10, swPostCount: 0, reportedSwCount: null,
+  });
+  await apiCall(app, 'units.create', { data: unit(REGISTERED_UNITS.jingshanCentre, '2', '110101002') });
+  await apiCall(app, 'units.create', { data: unit(REGISTERED_UNITS.jiaodaokouOffice, '1', '110101003') });
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (dataDir) removeDir(dataDir);
+  if (filesDir) removeDir(filesDir);
+});
+
+describe('real township returns through the UI', () => {
+  it('asks once for units, values and missing columns, imports in one write, filters issues by field and rule, and undoes the import', async () => {
+    const page = await openLoggedPage(browser, cleanups, app);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(app.url);
+    const io = new ImportExportPage(page);
+    await io.open();
+    await io.chooseFiles([returns.files.tidy, returns.files.messy, returns.files.csv]);
+    await io.preview.waitFor();
+    expect(await io.totals()).toContain('新建单位 11');
+    await expect.poll(() => io.newUnit('景山街道社区服务中心').innerText()).toContain(`与已登记的「${REGISTERED_UNITS.jingshanCentre}」相近`);
+    expect(await io.unmapped('高级中学毕业').innerText()).toContain('8 行');
+    expect(await io.unmapped('高中及以下').innerText()).toContain('不能统一对应');
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: `${SHOTS}/preview-messy-returns.png`, fullPage: false });
+      await io.preview.getByTestId('import-decisions').screenshot({ path: `${SHOTS}/preview-decisions.png` });
+    }
+
+    await io.chooseUnit('景山街道社区服务中心', `就是已登记的「${REGISTERED_UNITS.jingshanCentre}」`);
+    await io.chooseUnit('交道口街道办事处', `就是已登记的「${REGISTERED_UNITS.jiaodaokouOffice}」`);
+    await io.mapValue('高级中学毕业', '普通高级中学');
+    await io.fillMissing(REAL_FILES.tidy, 'township', '东华门街道');
+    await io.applyMapping();
+    expect(await io.unmapped('高级中学毕业').count()).toBe(0);
+    expect(await io.newUnit('景山街道社区服务中心').getByTestId('new-unit-action').inputValue()).toMatch(/^link:/);
+    await io.commit();
+    expect(await io.result.innerText()).toContain('新建单位 11 个');
+    expect((await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(425);
+    expect((await apiCall(app, 'issues.list', { rule: 'unit_missing', limit: 1 })).total).toBe(0);
+
+    await page.getByTestId('nav-issues').click();
+    const issues = new IssuesPage(page);
+    await issues.root.waitFor();
+    const group = issues.group('required', 'postCategory');
+    await expect.poll(() => group.innerText()).toContain('必填项为空·岗位类别 425');
+    await group.click();
+    await expect.poll(() => issues.total()).toBe('425');
+    expect(await issues.rows.first().getByTestId('issue-field').innerText()).toBe('岗位类别');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/issues-summary.png` });
+
+    await io.open();
+    await io.history.waitFor();
+    expect(await io.history.getByTestId('history-file').first().innerText()).toContain('新增 150');
+    await io.undoNewest();
+    await expect.poll(async () => (await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(0);
+    expect((await apiCall(app, 'units.list', { limit: 1 })).total).toBe(2);
+    await expect.poll(() => io.history.innerText()).toContain('撤销');
+  });
+});
