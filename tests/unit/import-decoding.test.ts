@@ -189,3 +189,24 @@ describe('through the CLI', () => {
     expect(sha256File(db)).toBe(before);
   });
 });
+
+describe('cells over Excel’s limit', () => {
+  it('an xlsx export clips a 60,000-character cell to 32,767 with a note in the cell and says so; CSV keeps it whole', async () => {
+    const db = path.join(dir, 'clip.sqlite');
+    expect((await runCli('init', '--db', db, '--area', '110101', '--level', 'county', '--ref-date', '2026-12-31')).code).toBe(0);
+    const long = '社'.repeat(60_000);
+    const csv = path.join(dir, 'long.csv');
+    writeFileSync(csv, `姓名,证件号码,专业名称\r\n张三,${makeIdNumber('1985-03-15', 11)},${long}\r\n`);
+    expect(JSON.parse((await runCli('import', '--db', db, csv, '--json')).out).added).toBe(1);
+    const out = path.join(dir, 'long.xlsx');
+    const r = await runCli('export-data', '--db', db, '--format', 'xlsx', '-o', out);
+    expect(r.out).toContain('1 个单元格超过 Excel 的上限 32767 字');
+    const persons = (await readAll(out)).find((s) => s.rows[0]?.includes('专业名称'))!;
+    const cell = persons.rows[1]![persons.rows[0]!.indexOf('专业名称')] as string;
+    expect(cell.length).toBe(32_767);
+    expect(cell).toMatch(/已截断；完整内容见 CSV 导出］$/);
+    const whole = path.join(dir, 'long.csv.out');
+    expect((await runCli('export-data', '--db', db, '--format', 'csv', '-o', whole)).code).toBe(0);
+    expect(readFileSync(whole, 'utf8')).toContain(long);
+  });
+});

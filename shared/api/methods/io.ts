@@ -280,6 +280,7 @@ export const ioMethods = {
   /** Every record as .xlsx (both tables) or .csv (one table), with labels or codes */
   'io.export': method(
     z.object({ format: z.enum(['xlsx', 'csv']), codes: z.boolean().default(false), table: tableSchema.default('person') }),
-    downloadSchema.extend({ rows: z.number().int() }),
+    /** clipped: cells over Excel's 32,767 characters, cut with a note in the cell */
+    downloadSchema.extend({ rows: z.number().int(), clipped: z.number().int().optional() }),
   ),
 } as const;

@@ -22,6 +22,7 @@ export const exportDataCommand: Command = {
     return withCore(db, async (core) => {
       const r = await runTask(core.ctx, undefined, (task) => exportData(core.ctx, { format, codes: values.codes === true, table }, out, task));
       io.out(`已导出 ${r.rows} 条记录：${out}\n`);
+      if (r.clipped) io.out(`注意：有 ${r.clipped} 个单元格超过 Excel 的上限 32767 字，已截断并在单元格末尾注明；完整内容请用 --format csv 导出\n`);
       return 0;
     });
   },

@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import { fieldsOf, tableLabels, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
 import { cellValue, escapeFormula, SHEET_NAMES, type CellContext, type OutCell } from '../../../../shared/io';
+import { clipForExcel } from '../../../../shared/io/clip';
 import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from './places';
 import { streamingWorkbook, writeAtomically } from './output';
@@ -55,13 +56,14 @@ function cellContext(ctx: ServiceContext): CellContext {
 }
 
 /** Writes the export to `target` (atomically) and returns how many records it holds. */
-export async function exportData(ctx: ServiceContext, opts: ExportOptions, target: string, task: Task): Promise<{ rows: number }> {
+export async function exportData(ctx: ServiceContext, opts: ExportOptions, target: string, task: Task): Promise<{ rows: number; clipped: number }> {
   requireSettings(ctx);
   const mode = opts.codes ? 'codes' : 'labels';
   const cells = cellContext(ctx);
   const tables: TableName[] = opts.format === 'csv' ? [opts.table] : ['person', 'unit'];
   const total = tables.reduce((n, t) => n + ctx.store.records[t].count(), 0);
   let done = 0;
+  let clipped = 0;
   const label = '正在导出';
   task.progress(label, 0, total, 'write');
   const tick = async () => {
@@ -92,6 +94,11 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
         ws.getRow(1).commit();
         for await (const page of pages(table)) {
           for (const cellsOfRow of page) {
+            for (let i = 0; i < cellsOfRow.length; i++) {
+              const c = clipForExcel(cellsOfRow[i]);
+              if (c.clipped) clipped++;
+              cellsOfRow[i] = c.value as OutCell;
+            }
             ws.addRow(cellsOfRow).commit();
             // Yielding lets the zip stream drain to disk instead of piling up in memory.
             await tick();
@@ -115,5 +122,5 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
     }
   });
   task.progress(label, total, total, 'done');
-  return { rows: total };
+  return { rows: total, clipped };
 }

@@ -1,0 +1,95 @@
+/**
+ * The clerk's side of issue 17 in Chromium against the real browser-mode server: a workbook written
+ * the WPS/openpyxl way (sheet list after the sheets) previews its sheet as 人员信息 with data under
+ * no header listed and mappable, a CSV with mixed line endings imports every row, and a
+ * shared-strings bomb is refused with a plain message while the app stays usable.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mixedLineEndingsCsv, sharedStringsBomb, sheetsFirst } from '../fixtures/hostile-files';
+import { makeIdNumber, writeXlsx } from '../fixtures/township-returns';
+import { ImportExportPage } from './pages/import-export';
+import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+
+let browser: Browser;
+let app: RunningApp;
+let dataDir: string;
+let filesDir: string;
+const cleanups: (() => Promise<void> | void)[] = [];
+const shots = process.env.HEADCOUNT_SHOTS;
+
+beforeAll(async () => {
+  ensureBuilt();
+  browser = await launchBrowser();
+  dataDir = tempDataDir();
+  filesDir = tempDataDir();
+  app = await startApp(dataDir);
+  await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
+});
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (dataDir) removeDir(dataDir);
+  if (filesDir) removeDir(filesDir);
+});
+
+async function openIo() {
+  const page = await openLoggedPage(browser, cleanups, app);
+  await page.goto(app.url);
+  const io = new ImportExportPage(page);
+  await io.open();
+  return { page, io };
+}
+
+describe('hostile and odd files through the UI', () => {
+  it('previews a WPS-ordered workbook with its own sheet name and a headerless column, maps it, imports', async () => {
+    const base = await writeXlsx(path.join(filesDir, 'base.xlsx'), [
+      { name: '填表说明', rows: [['请按下表填写']] },
+      { name: '人员信息', rows: [['姓名', '证件号码', null], ['张三', makeIdNumber('1985-03-15', 11), '13812345678'], ['王五', makeIdNumber('1990-07-01', 32), '13900001111']] },
+    ]);
+    const file = path.join(filesDir, '东华门街道（WPS）.xlsx');
+    writeFileSync(file, await sheetsFirst(readFileSync(base)));
+    const { page, io } = await openIo();
+    await io.chooseFiles([file]);
+    const sheet = io.sheet('东华门街道（WPS）.xlsx', '人员信息');
+    await sheet.waitFor();
+    await io.showColumns(sheet);
+    await expect.poll(() => sheet.innerText()).toContain('无列名');
+    if (shots) await page.screenshot({ path: path.join(shots, 'wps-preview.png'), fullPage: true });
+    await io.mapColumn(sheet, '（第C列，无列名，2 行有内容）', '手机');
+    await io.applyMapping();
+    await io.commit();
+    const people = await apiCall(app, 'persons.list', { search: '张三' });
+    expect(people.rows[0]!.data.phone).toBe('13812345678');
+    expect(people.rows[0]!.source?.sheet).toBe('人员信息');
+  });
+
+  it('imports every row of a CSV with mixed line endings', async () => {
+    const file = path.join(filesDir, '景山街道.csv');
+    writeFileSync(file, mixedLineEndingsCsv().data);
+    const { io } = await openIo();
+    await io.chooseFiles([file]);
+    await expect.poll(() => io.totals()).toMatch(/读取\s*3\b/);
+    await io.commit();
+    expect((await apiCall(app, 'persons.list', { search: '李四' })).total).toBe(1);
+  });
+
+  it('refuses a shared-strings bomb with a plain message and stays usable', async () => {
+    const base = readFileSync(await writeXlsx(path.join(filesDir, 'b.xlsx'), [{ name: '人员信息', rows: [['姓名', '证件号码'], ['张三', '1']] }]));
+    const bomb = path.join(filesDir, '炸弹.xlsx');
+    writeFileSync(bomb, (await sharedStringsBomb(base, { strings: 8_000_000 })).data);
+    const before = (await apiCall(app, 'persons.list', {})).total;
+    const { page, io } = await openIo();
+    await io.chooseFiles([bomb]);
+    await expect.poll(() => io.error.innerText(), { timeout: 60_000 }).toContain('疑似压缩炸弹');
+    if (shots) await page.screenshot({ path: path.join(shots, 'bomb-refused.png'), fullPage: true });
+    expect((await apiCall(app, 'persons.list', {})).total).toBe(before);
+    await page.getByTestId('nav-persons').click();
+    await expect.poll(() => page.getByTestId('nav-persons').isVisible()).toBe(true);
+  });
+});
