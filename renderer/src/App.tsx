@@ -71,7 +71,9 @@ export function App({ transport }: { transport: TransportState }) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      // Only the digit row: Alt with keypad digits types a character on Windows (Alt+0183 is the · in
+      // names such as 阿依古丽·买买提), and must not leave the page the clerk is typing in.
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.isComposing || !e.code.startsWith('Digit')) return;
       const n = Number(e.key);
       const target = Number.isInteger(n) ? navRoutes[n - 1] : undefined;
       if (target) {

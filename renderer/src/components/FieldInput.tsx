@@ -6,6 +6,8 @@ import type { FieldDef } from '../../../shared/census/dictionary';
 import type { FieldValue } from '../../../shared/census/schema';
 import type { UnitOption } from '../api/lookups';
 import { booleanValue, integerValue, textValue } from '../lib/form';
+import { OptionIndex, type PickOption } from '../grid/search';
+import { OptionSearch } from './OptionSearch';
 
 interface Props {
   field: FieldDef;
@@ -37,16 +39,19 @@ export function FieldInput(props: Props) {
       const items = f.codeList ? codeLists[f.codeList] : [];
       const known = items.some((c) => c.code === str);
       return (
-        <select {...common} value={str} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
-          <option value="">（请选择）</option>
-          {/* An imported value outside the list stays visible so it can be seen and corrected. */}
-          {str !== '' && !known && <option value={str}>{str}（不在代码表中）</option>}
-          {items.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.label}
-            </option>
-          ))}
-        </select>
+        <span className="select-with-search">
+          <select {...common} value={str} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
+            <option value="">（请选择）</option>
+            {/* An imported value outside the list stays visible so it can be seen and corrected. */}
+            {str !== '' && !known && <option value={str}>{str}（不在代码表中）</option>}
+            {items.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          <OptionSearch options={codeOptions(f)} testId={`field-${f.key}-search`} label={f.label} onPick={onChange} />
+        </span>
       );
     }
     case 'codes': {
@@ -60,27 +65,7 @@ export function FieldInput(props: Props) {
         onChange([...ordered, ...unknown]);
       };
       return (
-        <div
-          className="checkbox-group"
-          role="group"
-          id={inputId}
-          data-testid={`field-${f.key}`}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
-        >
-          {items.map((c) => (
-            <label key={c.code} className="checkbox">
-              <input
-                type="checkbox"
-                value={c.code}
-                checked={chosen.includes(c.code)}
-                onChange={(e) => toggle(c.code, e.target.checked)}
-                onBlur={onBlur}
-              />
-              {c.label}
-            </label>
-          ))}
-        </div>
+        <CodesInput f={f} inputId={inputId} chosen={chosen} toggle={toggle} invalid={invalid} describedBy={describedBy} onBlur={onBlur} />
       );
     }
     case 'boolean':
@@ -116,29 +101,35 @@ export function FieldInput(props: Props) {
       }
       const known = props.townships.some((t) => t.code === str);
       return (
-        <select {...common} value={str} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
-          <option value="">（请选择）</option>
-          {str !== '' && !known && <option value={str}>{str}（不在本地区）</option>}
-          {props.townships.map((t) => (
-            <option key={t.code} value={t.code}>
-              {t.name}
-            </option>
-          ))}
-        </select>
+        <span className="select-with-search">
+          <select {...common} value={str} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
+            <option value="">（请选择）</option>
+            {str !== '' && !known && <option value={str}>{str}（不在本地区）</option>}
+            {props.townships.map((t) => (
+              <option key={t.code} value={t.code}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <OptionSearch options={props.townships.map((t) => ({ value: t.code, label: t.name, hint: t.code }))} testId={`field-${f.key}-search`} label={f.label} onPick={onChange} />
+        </span>
       );
     }
     case 'unitRef': {
       const known = props.units.some((u) => u.id === str);
       return (
-        <select {...common} value={str} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
-          <option value="">（请选择单位）</option>
-          {str !== '' && !known && <option value={str}>（未找到的单位）</option>}
-          {props.units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
+        <span className="select-with-search">
+          <select {...common} value={str} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
+            <option value="">（请选择单位）</option>
+            {str !== '' && !known && <option value={str}>（未找到的单位）</option>}
+            {props.units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+          <OptionSearch options={props.units.map((u) => ({ value: u.id, label: u.name }))} testId={`field-${f.key}-search`} label={f.label} onPick={onChange} />
+        </span>
       );
     }
     default:
@@ -154,6 +145,54 @@ export function FieldInput(props: Props) {
         />
       );
   }
+}
+
+/** A code list as search options (label, code, aliases) */
+function codeOptions(f: FieldDef): PickOption[] {
+  return (f.codeList ? codeLists[f.codeList] : []).map((c) => ({ value: c.code, label: c.label, hint: c.code, also: c.aliases ?? [] }));
+}
+
+/** Checkboxes with a filter box: type (pinyin initials or Chinese through an IME) to narrow, Enter ticks the first shown */
+function CodesInput(p: {
+  f: FieldDef;
+  inputId: string;
+  chosen: readonly string[];
+  toggle(code: string, on: boolean): void;
+  invalid: boolean;
+  describedBy: string;
+  onBlur: (() => void) | undefined;
+}) {
+  const [q, setQ] = useState('');
+  const options = codeOptions(p.f);
+  const shown = q.trim() ? new OptionIndex(options).search(q, 200).map((o) => o.value) : options.map((o) => o.value);
+  return (
+    <div className="codes-input">
+      <input
+        type="search"
+        className="codes-filter"
+        data-testid={`field-${p.f.key}-search`}
+        aria-label={`筛选${p.f.label}`}
+        placeholder="输入筛选，回车勾选第一项"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.nativeEvent.isComposing && shown[0]) {
+            e.preventDefault();
+            p.toggle(shown[0], !p.chosen.includes(shown[0]));
+            setQ('');
+          }
+        }}
+      />
+      <div className="checkbox-group" role="group" id={p.inputId} data-testid={`field-${p.f.key}`} aria-invalid={p.invalid || undefined} aria-describedby={p.describedBy}>
+        {options.map((c) => (
+          <label key={c.value} className="checkbox" hidden={!shown.includes(c.value)}>
+            <input type="checkbox" value={c.value} checked={p.chosen.includes(c.value)} onChange={(e) => p.toggle(c.value, e.target.checked)} onBlur={p.onBlur} />
+            {c.label}
+          </label>
+        ))}
+      </div>
+    </div>
+  );
 }
 
 type Common = {

@@ -64,7 +64,7 @@ function columnFor(ctrl: GridController, f: FieldDef): ColDef<GridRow> {
     headerTooltip: `${f.label}：${f.hint}`,
     width: f.grid.width,
     ...(f.grid.pinned ? { pinned: 'left' as const } : {}),
-    valueGetter: (p) => (p.data ? ctrl.value(p.data, key) : null),
+    valueGetter: (p) => (p.data ? ctrl.rows.value(p.data, key) : null),
     valueFormatter: (p: ValueFormatterParams<GridRow, FieldValue>) => cellText(f, p.value, ctrl.lookups),
     // Sorting follows what the clerk reads (labels, unit names), not the stored codes.
     ...(byText ? { comparator: (a: FieldValue, b: FieldValue) => cellText(f, a, ctrl.lookups).localeCompare(cellText(f, b, ctrl.lookups), 'zh-CN') } : {}),
@@ -84,7 +84,7 @@ function columnFor(ctrl: GridController, f: FieldDef): ColDef<GridRow> {
     cellClassRules: {
       'hc-error': (p) => hasSeverity(p.data, key, 'error'),
       'hc-warning': (p) => hasSeverity(p.data, key, 'warning'),
-      'hc-range': (p) => ctrl.inRange(p.node.rowIndex, key),
+      'hc-range': (p) => ctrl.sel.inRange(p.node.rowIndex, key),
     },
     tooltipValueGetter: (p) => {
       const list = p.data ? cellIssues(p.data, key) : [];
@@ -107,7 +107,7 @@ export function buildColumns(ctrl: GridController): (ColDef<GridRow> | ColGroupD
       lockPosition: 'left',
       valueGetter: (p) => (p.node?.rowIndex ?? 0) + 1,
       cellClass: 'hc-rownum',
-      cellClassRules: { 'hc-range': (p) => ctrl.inRange(p.node.rowIndex, ROW_NUMBER_COL) },
+      cellClassRules: { 'hc-range': (p) => ctrl.sel.inRange(p.node.rowIndex, ROW_NUMBER_COL) },
     },
     {
       colId: STATUS_COL,
@@ -241,8 +241,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
 
   const onGridReady = useCallback(
     (e: GridReadyEvent<GridRow>) => {
-      ctrl.api = e.api;
-      ctrl.columnsChanged();
+      ctrl.attach(e.api);
       onReady();
     },
     [ctrl, onReady],
@@ -252,12 +251,12 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
     (e: CellMouseDownEvent<GridRow>) => {
       const row = e.rowIndex;
       if (row == null) return;
-      const col = ctrl.colPos(e.column.getColId());
+      const col = ctrl.sel.colPos(e.column.getColId());
       const me = e.event as MouseEvent | null;
       // Shift+click was handled before the grid moved the focus (onPointerDownCapture).
       if (me?.shiftKey) return;
       drag.current = { row, col };
-      ctrl.setRange(null);
+      ctrl.sel.setRange(null);
     },
     [ctrl],
   );
@@ -267,7 +266,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       const start = drag.current;
       const me = e.event as MouseEvent | null;
       if (!start || e.rowIndex == null || !me || (me.buttons & 1) === 0) return;
-      ctrl.setRange({ anchor: start, focus: { row: e.rowIndex, col: ctrl.colPos(e.column.getColId()) } });
+      ctrl.sel.setRange({ anchor: start, focus: { row: e.rowIndex, col: ctrl.sel.colPos(e.column.getColId()) } });
     },
     [ctrl],
   );
@@ -282,16 +281,16 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       const colId = cell?.getAttribute('col-id');
       const rowIndex = Number(rowEl?.getAttribute('row-index'));
       if (!cell || !colId || !Number.isInteger(rowIndex)) return;
-      const r = ctrl.activeRange();
+      const r = ctrl.sel.activeRange();
       if (!r) return;
-      ctrl.setRange({ anchor: r.anchor, focus: { row: rowIndex, col: ctrl.colPos(colId) } });
+      ctrl.sel.setRange({ anchor: r.anchor, focus: { row: rowIndex, col: ctrl.sel.colPos(colId) } });
     },
     [ctrl, editing],
   );
 
   // A focus change from a plain click or key collapses the range; one from Shift+click keeps it.
   const onCellFocused = useCallback(() => {
-    if (!keepRange.current && !drag.current) ctrl.setRange(null);
+    if (!keepRange.current && !drag.current) ctrl.sel.setRange(null);
     ctrl.focusedChanged();
   }, [ctrl]);
 
@@ -303,7 +302,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
   );
 
   const onColumnsChanged = useCallback(() => {
-    ctrl.columnsChanged();
+    ctrl.sel.columnsChanged();
     onLayoutChange();
   }, [ctrl, onLayoutChange]);
 
@@ -334,7 +333,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         rowBuffer={20}
         suppressColumnVirtualisation
         suppressAnimationFrame
-        isExternalFilterPresent={() => ctrl.filters.size > 0}
+        isExternalFilterPresent={() => ctrl.search.active}
         doesExternalFilterPass={(node: IRowNode<GridRow>) => (node.data ? ctrl.passesFilters(node.data) : true)}
         onGridReady={onGridReady}
         onCellMouseDown={onCellMouseDown}

@@ -40,7 +40,7 @@ export function HistoryPanel({ ctrl }: { ctrl: GridController }) {
 
   return (
     <aside className="hc-side" data-testid="grid-history-panel">
-      <h2>修改历史{row ? `：${ctrl.text(row, 'name') || '（未填名称）'}` : ''}</h2>
+      <h2>修改历史{row ? `：${ctrl.rows.text(row, 'name') || '（未填名称）'}` : ''}</h2>
       {!id && <p className="meta">点击表格中的一行，查看该记录的修改历史。</p>}
       {error && <p className="hc-err-text">{error}</p>}
       <ol className="hc-history">

@@ -9,6 +9,7 @@ import type { Severity } from '../../../shared/census/issues';
 import { ruleTitle } from '../../../shared/census/rules';
 import { call, errorMessage } from '../api/client';
 import type { GridController } from './controller';
+import { IssueSummary } from './IssueSummary';
 import { useGridSelector } from './useGridStatus';
 
 type IssueRow = MethodOutput<'issues.list'>['issues'][number];
@@ -94,6 +95,7 @@ export function IssuesPanel({ ctrl }: { ctrl: GridController }) {
           {rule && !(page?.byRule ?? {})[rule] && <option value={rule}>{ruleTitle(rule)}（0）</option>}
         </select>
       </div>
+      <IssueSummary ctrl={ctrl} />
       {error && <p className="hc-err-text">{error}</p>}
       <p className="meta" data-testid="grid-issues-total">
         共 {page?.total ?? 0} 个{page && page.total > LIMIT ? `，显示前 ${LIMIT} 个` : ''}

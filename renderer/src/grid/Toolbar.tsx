@@ -2,34 +2,32 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GridController } from './controller';
 
-export function FindBox({ ctrl, focusSignal }: { ctrl: GridController; focusSignal: number }) {
+/**
+ * 查找: Ctrl+F focuses the box and selects its text (so typing replaces the last search), within the
+ * keystroke — not a render later, when the first typed keys would already have gone to the grid.
+ * Pinyin initials match Chinese text (`wxm` finds 王小明).
+ */
+export function FindBox({ ctrl, inputRef }: { ctrl: GridController; inputRef: React.RefObject<HTMLInputElement | null> }) {
   const [q, setQ] = useState('');
   const [miss, setMiss] = useState(false);
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (focusSignal) {
-      ref.current?.focus();
-      ref.current?.select();
-    }
-  }, [focusSignal]);
   return (
     <label className="hc-find">
       <input
-        ref={ref}
+        ref={inputRef}
         data-testid="grid-find"
         value={q}
-        placeholder="查找（Ctrl+F，回车找下一个）"
+        placeholder="查找（Ctrl+F，回车找下一个，可用拼音首字母）"
         onChange={(e) => {
           setQ(e.target.value);
           setMiss(false);
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') {
+          if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
             e.preventDefault();
             setMiss(!ctrl.find(q));
           } else if (e.key === 'Escape') {
-            const f = ctrl.focused();
-            if (f) ctrl.focusCell(f);
+            const f = ctrl.sel.focused();
+            if (f) ctrl.sel.focusCell(f);
           }
         }}
       />
@@ -38,7 +36,13 @@ export function FindBox({ ctrl, focusSignal }: { ctrl: GridController; focusSign
   );
 }
 
-function usePopover(): [boolean, (v: boolean) => void, React.RefObject<HTMLDivElement | null>] {
+/** Puts the focus in the find box now and selects what it holds */
+export function focusFind(input: HTMLInputElement | null): void {
+  input?.focus();
+  input?.select();
+}
+
+export function usePopover(): [boolean, (v: boolean) => void, React.RefObject<HTMLDivElement | null>] {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -97,14 +101,16 @@ export function FilterMenu({ ctrl }: { ctrl: GridController }) {
   const current = ctrl.filters.get(key);
   const distinct = useMemo(() => (open && coded ? ctrl.distinct(key) : []), [open, coded, key, ctrl]);
   const active = [...ctrl.filters.keys()];
+  const issue = ctrl.search.issue;
+  const count = active.length + (issue ? 1 : 0);
   const update = (next: Parameters<GridController['setFilter']>[1]) => {
     ctrl.setFilter(key, next);
     force((n) => n + 1);
   };
   return (
     <div className="hc-pop" ref={ref}>
-      <button type="button" data-testid="grid-filter" className={active.length ? 'hc-active' : undefined} onClick={() => setOpen(!open)}>
-        筛选{active.length ? `（${active.length}）` : ''}
+      <button type="button" data-testid="grid-filter" className={count ? 'hc-active' : undefined} onClick={() => setOpen(!open)}>
+        筛选{count ? `（${count}）` : ''}
       </button>
       {open && (
         <div className="hc-pop-body hc-filter" data-testid="grid-filter-menu">
@@ -121,7 +127,7 @@ export function FilterMenu({ ctrl }: { ctrl: GridController }) {
           </label>
           <input
             data-testid="grid-filter-text"
-            placeholder="包含文字"
+            placeholder="包含文字（可用拼音首字母）"
             value={current?.text ?? ''}
             onChange={(e) => update({ ...current, text: e.target.value })}
           />
@@ -144,10 +150,28 @@ export function FilterMenu({ ctrl }: { ctrl: GridController }) {
                       }}
                     />
                     {d.text || '（空）'} <small>{d.count}</small>
+                    <button
+                      type="button"
+                      className="hc-link hc-only"
+                      data-testid="grid-filter-only"
+                      title="只显示此值的行"
+                      onClick={(e) => {
+                        e.preventDefault();
+                        ctrl.onlyValue(key, d.text);
+                        force((n) => n + 1);
+                      }}
+                    >
+                      只看此值
+                    </button>
                   </label>
                 );
               })}
             </div>
+          )}
+          {issue && (
+            <p className="meta" data-testid="grid-filter-issue">
+              只显示有问题「{issue.label}」的行
+            </p>
           )}
           <div className="hc-pop-actions">
             <button type="button" onClick={() => update(null)}>
@@ -157,7 +181,7 @@ export function FilterMenu({ ctrl }: { ctrl: GridController }) {
               type="button"
               data-testid="grid-filter-clear-all"
               onClick={() => {
-                for (const k of [...ctrl.filters.keys()]) ctrl.setFilter(k, null);
+                ctrl.clearFilters();
                 force((n) => n + 1);
               }}
             >

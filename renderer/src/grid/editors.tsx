@@ -78,10 +78,13 @@ export function PickerEditor(props: Props) {
       e.stopPropagation();
       const n = Math.max(0, Math.min(matches.length - 1, active + (e.key === 'ArrowDown' ? 1 : -1)));
       choose(matches as PickOption<FieldValue>[], n);
-    } else if (multi && e.key === ' ') {
+    } else if (multi && e.key === ' ' && !e.nativeEvent.isComposing) {
       e.preventDefault();
       e.stopPropagation();
-      toggle(matches[active] as PickOption<FieldValue> | undefined);
+      // From the box's text now, not the last render's list: a Space right after the text arrived
+      // (handed over from the intake) must tick what it says.
+      const list = e.currentTarget.value === query ? matches : index.search(e.currentTarget.value, 200);
+      toggle(list[e.currentTarget.value === query ? active : 0] as PickOption<FieldValue> | undefined);
     }
   };
 

@@ -36,19 +36,19 @@ export function runKeyAction(ctrl: GridController, action: GridKeyAction, ui: Ke
     case 'addRow':
       return void ctrl.addRow().then((id) => ctrl.focusRow(id));
     case 'deleteRows': {
-      const ids = ctrl.selectedRowIds();
+      const ids = ctrl.sel.selectedRowIds();
       if (ids.length) ui.onDeleteRows(ids);
       return;
     }
     case 'selectAll':
-      return ctrl.selectAll();
+      return ctrl.sel.selectAll();
     case 'openForm':
       if (ctrl.status.focusedId) ui.onOpenForm(ctrl.status.focusedId);
       return;
     case 'extend':
-      return ctrl.extendRange(...DELTA[action.dir]);
+      return ctrl.sel.extendRange(...DELTA[action.dir]);
     case 'extendToEdge':
-      return ctrl.extendToEdge(...DELTA[action.dir]);
+      return ctrl.sel.extendToEdge(...DELTA[action.dir]);
   }
 }
 
@@ -128,8 +128,8 @@ export function whileOpening(ctrl: GridController, e: React.KeyboardEvent<HTMLEl
     e.preventDefault();
     api.stopEditing(true);
     intake.reset();
-    const at = ctrl.focused();
-    if (at) ctrl.focusCell(at);
+    const at = ctrl.sel.focused();
+    if (at) ctrl.sel.focusCell(at);
   } else if (e.key === ' ' && !ime && f.type === 'codes') {
     e.preventDefault();
     e.stopPropagation();

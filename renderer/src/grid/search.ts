@@ -23,7 +23,7 @@ interface Indexed<V> {
 
 const initialsCache = new Map<string, { initials: string; full: string }>();
 
-function pinyinOf(text: string): { initials: string; full: string } {
+export function pinyinOf(text: string): { initials: string; full: string } {
   let hit = initialsCache.get(text);
   if (!hit) {
     const han = text.replace(/[^\u4e00-\u9fff]/g, '');
@@ -94,4 +94,18 @@ export function codeIndex(id: CodeListId): OptionIndex {
     codeIndexes.set(id, idx);
   }
   return idx;
+}
+
+/**
+ * Whether a cell's text matches what was typed in 查找 or a column filter: contained (case-insensitive),
+ * or — for Latin letters — contained in the pinyin initials or the full pinyin of its Chinese (`dxbk` →
+ * 大学本科, `wang` → 王小明).
+ */
+export function textMatches(text: string, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  if (text.toLowerCase().includes(q)) return true;
+  if (!/^[a-z]+$/.test(q) || !/[\u4e00-\u9fff]/.test(text)) return false;
+  const p = pinyinOf(text);
+  return p.initials.includes(q) || p.full.includes(q);
 }

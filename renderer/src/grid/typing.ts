@@ -103,8 +103,9 @@ export class KeyIntake {
       // AG Grid selects right after focusing, in the same task: type after it.
       const onFocus = () => queueMicrotask(flush);
       input.addEventListener('focus', onFocus);
-      // An editor opened without taking the focus (by the API) gets it here.
-      const timer = setTimeout(flush, 80);
+      // A safety net only: AG Grid focuses an editor it opened from the keyboard, which can take well over
+      // 100 ms on a busy machine, and typing before its select-on-focus would be selected away.
+      const timer = setTimeout(flush, 1500);
       this.flushText = flush;
     }
     this.textKeys += key;

@@ -2,14 +2,15 @@
  * 人员 / 单位: the spreadsheet page. Toolbar, grid, status bar, and a side panel with the table's
  * issues or the focused record's history. The full form stays one double-click (row number) away.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TableName } from '../../../shared/census/dictionary';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { GridController } from '../grid/controller';
 import { DataGrid, layoutOf, loadLayout } from '../grid/DataGrid';
 import { HistoryPanel } from '../grid/HistoryPanel';
 import { IssuesPanel } from '../grid/IssuesPanel';
-import { ColumnsMenu, FilterMenu, FindBox } from '../grid/Toolbar';
+import { BulkSet } from '../grid/BulkSet';
+import { ColumnsMenu, FilterMenu, FindBox, focusFind } from '../grid/Toolbar';
 import { useGridStatus } from '../grid/useGridStatus';
 import '../grid/grid.css';
 import { call, errorMessage } from '../api/client';
@@ -56,9 +57,21 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   const ctrl = useMemo(() => new GridController(table), [table]);
   const [side, setSide] = useState<Side>('issues');
   const [confirm, setConfirm] = useState<string[] | null>(null);
-  const [findSignal, setFindSignal] = useState(0);
+  const findRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const layoutTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const pageRef = useRef<HTMLDivElement>(null);
+  // The page ends at the window's bottom edge whatever the top bar's height: a fixed calc() let the grid's
+  // last row and horizontal scroll bar run under the window edge, where clicks could not reach them.
+  useLayoutEffect(() => {
+    const fit = () => {
+      const el = pageRef.current;
+      if (el) el.style.height = `${Math.max(200, window.innerHeight - el.getBoundingClientRect().top)}px`;
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, []);
   const ready = useRef(false);
 
   const onReady = useCallback(() => {
@@ -89,7 +102,7 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   }, []);
 
   const openForm = useCallback((id: string) => navigate({ page: 'form', table, id }), [navigate, table]);
-  const onFind = useCallback(() => setFindSignal((n) => n + 1), []);
+  const onFind = useCallback(() => focusFind(findRef.current), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -111,7 +124,7 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
       const api = ctrl.api;
       const node = api?.getRowNode(id);
       const first = api?.getAllDisplayedColumns().findIndex((c) => ctrl.fieldIndex.has(c.getColId())) ?? 0;
-      if (node?.rowIndex != null) ctrl.focusCell({ row: node.rowIndex, col: first });
+      if (node?.rowIndex != null) ctrl.sel.focusCell({ row: node.rowIndex, col: first });
     });
   const addRowRef = useRef(addRow);
   addRowRef.current = addRow;
@@ -122,7 +135,7 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   };
 
   return (
-    <div className="hc-grid-page" data-testid={`grid-page-${table}`}>
+    <div className="hc-grid-page" ref={pageRef} data-testid={`grid-page-${table}`}>
       <div className="hc-toolbar">
         <h1>{table === 'person' ? '人员' : '单位'}</h1>
         <button type="button" data-testid="grid-add-row" title="新增一行（Insert）" onClick={addRow}>
@@ -133,15 +146,16 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
           data-testid="grid-delete-rows"
           title="删除选中的行（Ctrl+-）"
           onClick={() => {
-            const ids = ctrl.selectedRowIds();
+            const ids = ctrl.sel.selectedRowIds();
             if (ids.length) setConfirm(ids);
           }}
         >
           删除行
         </button>
         <UndoButtons ctrl={ctrl} />
-        <FindBox ctrl={ctrl} focusSignal={findSignal} />
+        <FindBox ctrl={ctrl} inputRef={findRef} />
         <FilterMenu ctrl={ctrl} />
+        <BulkSet ctrl={ctrl} />
         <ColumnsMenu ctrl={ctrl} onChange={onLayoutChange} />
         <button type="button" data-testid="grid-open-form" title="在完整表单中打开当前行（Ctrl+Enter，或双击行号）" onClick={focusedForm}>
           打开表单

@@ -28,6 +28,8 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
   const [offset, setOffset] = useState(0);
   // One group of the summary (必填项为空·城乡): the list shows only its issues
   const [group, setGroup] = useState<Group | null>(null);
+  // The summary as it was before a group was picked, so every group stays one click away
+  const [groups, setGroups] = useState<Group[]>([]);
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -42,6 +44,7 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
       .then((p) => {
         if (!live) return;
         setPage(p);
+        if (!group) setGroups(p.byFieldRule ?? []);
         setError(null);
       })
       .catch((e: unknown) => live && setError(errorMessage(e)));
@@ -92,9 +95,9 @@ export function IssuesList({ navigate }: { navigate: (route: Route) => void }) {
       </div>
       <ReceivedFeedback navigate={navigate} />
       <ErrorBanner message={error} />
-      {page?.byFieldRule && page.byFieldRule.length > 0 && (
+      {groups.length > 0 && (
         <Summary
-          groups={page.byFieldRule}
+          groups={groups}
           active={group}
           onPick={(g) => {
             setGroup(g);

@@ -1,0 +1,147 @@
+/**
+ * The spreadsheet's tools for fixing many rows at once, as a clerk uses them in Chromium: the issues
+ * panel's summary by field and rule (one click filters the grid), 批量设置 for the filtered or selected
+ * rows as one undoable action, Ctrl+Shift+arrow to the data's edge, 只看此值, pinyin in 查找 and the column
+ * filter, Ctrl+F replacing the last search, and the last row clear of the horizontal scroll bar.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordData } from '../../shared/census/schema';
+import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { censusWithUnit, freshApp, newPage, openPersons, type Cleanups } from './support/grid-session';
+
+let browser: Browser;
+const cleanups: Cleanups = [];
+
+beforeAll(async () => {
+  ensureBuilt();
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function start(values: RecordData[]) {
+  const dataDir = tempDataDir();
+  cleanups.push(() => removeDir(dataDir));
+  const app = await freshApp(dataDir, cleanups);
+  await censusWithUnit(app);
+  const create = values.map((v) => ({ id: randomUUID(), values: v }));
+  await apiCall(app, 'grid.apply', { table: 'person', create, changes: [], remove: [] });
+  const { page } = await newPage(browser, cleanups);
+  const grid = await openPersons(page, app);
+  return { app, page, grid, ids: create.map((c) => c.id) };
+}
+
+async function urbanRural(app: RunningApp, ids: string[]): Promise<(string | null)[]> {
+  const list = await apiCall(app, 'persons.list', { limit: 500 });
+  const by = new Map(list.rows.map((r) => [r.id, r.data.urbanRural as string | null]));
+  return ids.map((id) => by.get(id) ?? null);
+}
+
+describe('fixing many rows at once', () => {
+  it('summarises issues by field and rule, filters to one with a click, sets one value for all filtered rows and undoes it in one step', async () => {
+    const people = Array.from({ length: 12 }, (_, i) => ({ name: `居民${i}`, ...(i < 3 ? { urbanRural: '2' } : {}) }));
+    const { app, page, grid, ids } = await start(people);
+    const group = page.locator('[data-testid="grid-issue-group"][data-rule="required"][data-field="urbanRural"]');
+    await group.waitFor();
+    expect(await group.innerText()).toContain('城乡');
+    expect(await group.getByTestId('grid-issue-group-count').innerText()).toBe('9');
+    await group.click();
+    await expect.poll(() => page.getByTestId('grid-rows').innerText()).toContain('筛选后 9 行');
+    expect(await grid.rowCount()).toBe(9);
+
+    await page.getByTestId('grid-bulk').click();
+    await page.getByTestId('grid-bulk-column').selectOption({ label: '城乡' });
+    await page.getByTestId('grid-bulk-value').selectOption({ label: '城镇' });
+    await page.getByTestId('grid-bulk-shown').check();
+    expect(await page.getByTestId('grid-bulk-apply').innerText()).toBe('设置 9 行');
+    await grid.saved(() => page.getByTestId('grid-bulk-apply').click());
+    expect(await urbanRural(app, ids)).toEqual(['2', '2', '2', ...Array(9).fill('1')]);
+    await expect.poll(() => grid.issues.filter({ hasText: '城乡' }).count()).toBe(0);
+
+    // One undo takes the nine back.
+    await grid.click(0, 'name');
+    await grid.saved(() => page.keyboard.press('Control+Z'));
+    expect(await urbanRural(app, ids)).toEqual(['2', '2', '2', ...Array(9).fill(null)]);
+  });
+
+  it('Ctrl+Shift+arrow selects to the edge of the data, and 批量设置 applies to the selected rows', async () => {
+    const { app, page, grid, ids } = await start(Array.from({ length: 6 }, (_, i) => ({ name: `人员${i}`, ...(i === 4 ? {} : { phone: `1380000000${i}` }) })));
+    await grid.click(0, 'phone');
+    await page.keyboard.press('Control+Shift+ArrowDown');
+    expect(await grid.cell(3, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(true);
+    expect(await grid.cell(4, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(false);
+    await page.getByTestId('grid-bulk').click();
+    await page.getByTestId('grid-bulk-column').selectOption({ label: '城乡' });
+    await page.getByTestId('grid-bulk-value').selectOption({ label: '乡村' });
+    await page.getByTestId('grid-bulk-selected').check();
+    await grid.saved(() => page.getByTestId('grid-bulk-apply').click());
+    expect(await urbanRural(app, ids)).toEqual(['2', '2', '2', '2', null, null]);
+  });
+
+  it('the column filter offers 只看此值 and accepts pinyin initials; Ctrl+F accepts them too and replaces the last search', async () => {
+    const { page, grid } = await start([
+      { name: '王小明', education: '20' },
+      { name: '李春梅', education: '30' },
+      { name: '张伟', education: '20' },
+    ]);
+    await page.getByTestId('grid-filter').click();
+    await page.getByTestId('grid-filter-column').selectOption({ label: '学历' });
+    await page.locator('[data-testid="grid-filter-value"][data-value="大学专科"]').locator('..').getByTestId('grid-filter-only').click();
+    await expect.poll(() => grid.rowCount()).toBe(1);
+    expect(await grid.text(0, 'name')).toBe('李春梅');
+    await page.getByTestId('grid-filter-clear-all').click();
+    await page.getByTestId('grid-filter-column').selectOption({ label: '姓名' });
+    await page.getByTestId('grid-filter-text').fill('wxm');
+    await expect.poll(() => grid.rowCount()).toBe(1);
+    expect(await grid.text(0, 'name')).toBe('王小明');
+    await page.getByTestId('grid-filter-clear-all').click();
+    await expect.poll(() => grid.rowCount()).toBe(3);
+    await page.keyboard.press('Escape');
+
+    await grid.click(0, 'name');
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('lcm');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => grid.isFocused(1, 'name')).toBe(true);
+    // Ctrl+F again: what is typed replaces the last search, and the first keys are not lost to the grid.
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('zw', { delay: 20 });
+    expect(await page.getByTestId('grid-find').inputValue()).toBe('zw');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => grid.isFocused(2, 'name')).toBe(true);
+  });
+
+  it('Alt with keypad digits (how Windows types · in 阿依古丽·买买提) stays in the grid instead of jumping to 首页', async () => {
+    const { page, grid } = await start([{ name: '阿依古丽' }]);
+    await grid.click(0, 'name');
+    await page.keyboard.press('F2');
+    for (const k of ['Numpad0', 'Numpad1', 'Numpad8', 'Numpad3']) await page.keyboard.press(`Alt+${k}`);
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/persons');
+    await grid.root.waitFor();
+    // The digit row still switches pages.
+    await page.keyboard.press('Alt+1');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/');
+  });
+
+  it('the last row can be clicked: it is not under the horizontal scroll bar', async () => {
+    const { page, grid } = await start(Array.from({ length: 60 }, (_, i) => ({ name: `行${i}` })));
+    await grid.click(0, 'name');
+    await page.keyboard.press('Control+ArrowDown');
+    await expect.poll(() => grid.isFocused(59, 'name')).toBe(true);
+    const cell = grid.cell(59, 'name');
+    const box = (await cell.boundingBox())!;
+    const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('.ag-cell')?.getAttribute('col-id') ?? null, [box.x + box.width / 2, box.y + box.height - 3]);
+    expect(hit).toBe('name');
+    const viewport = page.viewportSize()!;
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+  });
+});
