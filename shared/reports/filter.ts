@@ -154,16 +154,20 @@ function fieldLabelOf(table: TableName, name: string): string {
   }
 }
 
-function valueLabel(table: TableName, name: string, v: string | number | boolean): string {
+/** Names of places (townships) by code; the divisions live in the core, not here. */
+export type PlaceName = (code: string) => string | null | undefined;
+
+function valueLabel(table: TableName, name: string, v: string | number | boolean, placeName?: PlaceName): string {
   const f = resolveFilterField(table, name);
   const def = f && (f.kind === 'field' || f.kind === 'unitField') ? f.def : null;
+  if (def?.type === 'township' && typeof v === 'string') return placeName?.(v) ?? v;
   if (def?.type === 'boolean') return v === true || v === '1' ? '是' : '否';
   if (def?.codeList && typeof v === 'string') return codeLabel(def.codeList, v);
   return String(v);
 }
 
 /** One line of Chinese describing a filter, for the chip above a filtered list. */
-export function describeFilter(table: TableName, filter: RecordFilter): string {
+export function describeFilter(table: TableName, filter: RecordFilter, placeName?: PlaceName): string {
   const parts: string[] = [];
   // A lower and an upper bound on the same field read as one range.
   const ranges = new Map<string, { lo?: string | number; hi?: string | number }>();
@@ -179,7 +183,7 @@ export function describeFilter(table: TableName, filter: RecordFilter): string {
     const label = fieldLabelOf(table, c.field);
     switch (c.op) {
       case 'eq':
-        parts.push(c.value === null ? `${label}为空` : `${label}：${valueLabel(table, c.field, c.value)}`);
+        parts.push(c.value === null ? `${label}为空` : `${label}：${valueLabel(table, c.field, c.value, placeName)}`);
         break;
       case 'in':
       case 'notIn': {
@@ -187,7 +191,7 @@ export function describeFilter(table: TableName, filter: RecordFilter): string {
           parts.push(`不含待处理的重复人员 ${c.values.length} 人`);
           break;
         }
-        const shown = c.values.slice(0, 5).map((v) => valueLabel(table, c.field, v)).join('、');
+        const shown = c.values.slice(0, 5).map((v) => valueLabel(table, c.field, v, placeName)).join('、');
         const more = c.values.length > 5 ? ` 等${c.values.length}项` : '';
         parts.push(`${label}${c.op === 'in' ? '：' : '不是'}${shown}${more}`);
         break;

@@ -157,6 +157,9 @@ describe('a person reported by two counties of the city', () => {
     for (const table of again.tables) expect(table.notes).toContain('另有 1 名跨地区重复人员待核定，表中每人只计一次');
     const cell = await t.call('reports.cell', { table: 'T1', row: '640105', column: 'persons' });
     expect(cell.description).toContain('不含待处理的重复人员 1 人');
+    // A person reads townships by name: 640105001 is 西花园路街道.
+    expect(cell.description).toContain('西花园路街道');
+    expect(cell.description).not.toMatch(/\d{9}/);
     const list = await t.call('persons.list', { filter: cell.filter, limit: 100_000 });
     expect(list.rows.map((r) => r.id)).not.toContain('dup-xixia');
     expect(list.total).toBe(again.tables[0]!.rows.find((r) => r.key === '640105')!.values[0]);

@@ -16,7 +16,7 @@ export function reportCell(ctx: ServiceContext, q: { table: string; row: string;
   const env = reportEnv(ctx);
   const link = cellLink(env, q.table, q.row, q.column);
   if (!link) throw new ApiError('not_found', '这个单元格不是人数，无法列出对应人员');
-  return { filter: link.filter, title: `${link.rowLabel} · ${link.columnLabel}`, description: describeFilter('person', link.filter) };
+  return { filter: link.filter, title: `${link.rowLabel} · ${link.columnLabel}`, description: describeFilter('person', link.filter, (code) => ctx.divisions.get(code)?.name) };
 }
 
 const HEAD_KEY = 'reports.head';
