@@ -19,7 +19,7 @@ import type { GridController } from './controller';
 import { PickerEditor } from './editors';
 import { runKeyAction, startTyping, whileOpening } from './keyboard';
 import { gridKeyAction } from './keys';
-import { isImeKey } from './typing';
+import { isImeKey, isPrintable } from './typing';
 import { cellIssues, errorsOf, GROUPS, ROW_NUMBER_COL, STATUS_COL, usesPicker, type GridRow } from './model';
 
 // Community modules only: the range, clipboard and fill handle below are our own.
@@ -199,7 +199,9 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       keepRange.current = false;
       if (!api) return;
       if (editing()) {
-        if (!isImeKey(e.nativeEvent)) ctrl.intake.settle();
+        const ime = isImeKey(e.nativeEvent);
+        if (!ime) ctrl.intake.settle();
+        if (e.target instanceof HTMLInputElement && e.target !== ctrl.intake.input) ctrl.intake.keepTyped(e.target, !ime && isPrintable(e.nativeEvent));
         whileOpening(ctrl, e, rootRef.current);
         return;
       }

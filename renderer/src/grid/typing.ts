@@ -71,6 +71,9 @@ export class KeyIntake {
   private stripSeed = false;
   private waiters: (() => void)[] = [];
 
+  /** What the clerk typed into a text editor (directly or through the intake), while only typing happened there */
+  private typed = new WeakMap<HTMLInputElement, string>();
+
   private textTarget: HTMLInputElement | null = null;
   private textKeys = '';
   private flushText: (() => void) | null = null;
@@ -99,6 +102,7 @@ export class KeyIntake {
         this.textKeys = '';
         if (document.activeElement !== input) input.focus({ preventScroll: true });
         typeInto(input, keys);
+        this.typed.set(input, input.value);
       };
       // AG Grid selects right after focusing, in the same task: type after it.
       const onFocus = () => queueMicrotask(flush);
@@ -109,6 +113,26 @@ export class KeyIntake {
       this.flushText = flush;
     }
     this.textKeys += key;
+  }
+
+  /**
+   * A key arriving in a text editor. Tab navigation opens the next editor and AG Grid's focusIn
+   * selects its whole text a few milliseconds after focusing it (seen: 22 ms), so the first key a
+   * fast typist put there was selected and replaced by the second (13933334444 saved as
+   * 3933334444). A printable key that finds exactly the clerk's own typing all selected extends it
+   * instead; any other key (arrows, Ctrl+A, Backspace) ends the guard, so a deliberate selection
+   * is typed over as usual.
+   */
+  keepTyped(input: HTMLInputElement, printable: boolean): void {
+    if (!printable) {
+      this.typed.delete(input);
+      return;
+    }
+    const t = this.typed.get(input);
+    if (t !== undefined && input.value === t && t.length > 0 && input.selectionStart === 0 && input.selectionEnd === t.length)
+      input.setSelectionRange(t.length, t.length);
+    // The key lands after this handler: what the editor then holds is the clerk's own typing.
+    setTimeout(() => this.typed.set(input, input.value), 0);
   }
 
   /** Wires the intake input and the composition listeners of the grid's root element */
