@@ -7,6 +7,7 @@ import { displayValue, maskIdNumber } from '../../renderer/src/lib/format';
 import { formatRoute, parseHash, type Route } from '../../renderer/src/lib/route';
 import { validateSetup } from '../../renderer/src/lib/setup';
 import { extractToken, takeToken, TOKEN_STORAGE_KEY } from '../../renderer/src/lib/token';
+import { historyNoteText } from '../../renderer/src/grid/history-note';
 
 describe('hash routes', () => {
   it('round-trips every route, including ids that need escaping', () => {
@@ -158,5 +159,18 @@ describe('setup checks', () => {
 
   it('accepts a complete form', () => {
     expect(validateSetup({ area, level: 'county', refDate: '2026-12-31', officeName: '民政局', operator: '李明' })).toEqual({});
+  });
+});
+
+describe('history notes', () => {
+  it('say in words why an entry was written without a person typing it', () => {
+    expect(historyNoteText('person', JSON.stringify({ derivedFrom: 'majorName' }))).toBe('导入时由「专业名称」推导');
+    expect(historyNoteText('person', JSON.stringify({ derivedFrom: 'unitId' }))).toContain('推导');
+    expect(historyNoteText('unit', JSON.stringify({ derivedFrom: 'persons' }))).toBe('导入时由该单位人员的填报推导');
+    expect(historyNoteText('person', JSON.stringify({ fill: true }))).toBe('导入时为整个文件统一填写');
+    expect(historyNoteText('person', JSON.stringify({ undoImport: 'i1' }))).toBe('撤销导入');
+    expect(historyNoteText('person', JSON.stringify({ unitLinked: '鹿城镇社工站' }))).toBe('按单位名称「鹿城镇社工站」关联到已登记的单位');
+    expect(historyNoteText('person', null)).toBeNull();
+    expect(historyNoteText('person', 'not json')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api/contract';
 import { fieldsOf } from '../../../shared/census/dictionary';
+import { historyNoteText } from './history-note';
 import type { FieldValue } from '../../../shared/census/schema';
 import { cellText } from '../../../shared/grid';
 import { call, errorMessage } from '../api/client';
@@ -46,10 +47,12 @@ export function HistoryPanel({ ctrl }: { ctrl: GridController }) {
       <ol className="hc-history">
         {[...entries].reverse().map((e) => {
           const f = fieldsOf[ctrl.table].find((x) => x.key === e.field);
+          const why = historyNoteText(ctrl.table, e.note);
           return (
             <li key={e.id} data-testid="grid-history-entry" data-field={e.field ?? ''}>
               <div className="meta">
                 {e.at.replace('T', ' ').slice(0, 19)} · {e.operator} · {actionLabel[e.action]}
+                {why && <span data-testid="grid-history-note"> · {why}</span>}
               </div>
               {e.field ? (
                 <div>
