@@ -123,6 +123,36 @@ describe('committing real returns', () => {
     expect((await t.call('persons.get', { id })).row.data.education).toBe('60');
   });
 
+  it('gives a unit\'s 城乡, set later in the units grid or form, to its persons who have none, never overwriting one', async () => {
+    const { t, result } = await commitWithDecisions();
+    expect(result.unitsAdded).toBe(11);
+    const units = (await t.call('units.list', { limit: 100 })).rows.filter((u) => !u.data.urbanRural);
+    expect(units.length).toBeGreaterThan(1);
+    const persons = () => t.call('persons.list', { limit: 1000 }).then((r) => r.rows);
+    const before = await persons();
+    const blankOf = (rows: typeof before, unitId: string) => rows.filter((r) => r.data.unitId === unitId && !r.data.urbanRural);
+    const [viaGrid, viaForm] = units as [(typeof units)[0], (typeof units)[0]];
+    const blankGrid = blankOf(before, viaGrid.id);
+    const blankForm = blankOf(before, viaForm.id);
+    expect(blankGrid.length).toBeGreaterThan(0);
+    expect(blankForm.length).toBeGreaterThan(0);
+    // One person of the unit already has 城乡 from the clerk: it stays.
+    const given = blankGrid[0]!;
+    await t.call('persons.update', { id: given.id, patch: { urbanRural: '2' } });
+    const urbanErrors = async () => (await t.call('issues.list', { field: 'urbanRural', limit: 10_000 })).issues.filter((i) => i.table === 'person').length;
+    const errorsBefore = await urbanErrors();
+    await t.call('grid.apply', { table: 'unit', changes: [{ id: viaGrid.id, field: 'urbanRural', text: '城镇' }] });
+    await t.call('units.update', { id: viaForm.id, patch: { urbanRural: '2' } });
+    const after = await persons();
+    const byId = new Map(after.map((r) => [r.id, r.data]));
+    expect(byId.get(given.id)!.urbanRural).toBe('2');
+    for (const p of blankGrid.slice(1)) expect(byId.get(p.id)!.urbanRural).toBe('1');
+    for (const p of blankForm) expect(byId.get(p.id)!.urbanRural).toBe('2');
+    expect(await urbanErrors()).toBe(errorsBefore - (blankGrid.length - 1) - blankForm.length);
+    const history = await t.call('history.list', { table: 'person', recordId: blankForm[0]!.id });
+    expect(history.find((h) => h.field === 'urbanRural')!.note).toBe(JSON.stringify({ derivedFrom: 'unitId' }));
+  });
+
   it('links people whose unit cell holds a name when that unit is registered later', async () => {
     const s = await setup();
     const files = [upload(s.returns.files.csv)];

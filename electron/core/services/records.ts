@@ -9,7 +9,7 @@ import type { Issue } from '../../../shared/census/issues';
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../shared/census/schema';
 import { completeFromIdNumber, validateRecord, type CrossLookups } from '../../../shared/census/validate';
 import { isoNow, requireSettings, validationContext, type ServiceContext } from './context';
-import { linkNamedPersons } from './io/link-units';
+import { fillUrbanRuralFromUnits, linkNamedPersons } from './io/link-units';
 import { recordsChanged } from './issues';
 
 function repo(ctx: ServiceContext, table: TableName) {
@@ -126,6 +126,7 @@ export function updateRecord(ctx: ServiceContext, table: TableName, id: string, 
     if (changes.length === 0) return before;
     if (changes.some((f) => f.key === 'name')) linked = linkByName(ctx, table, id, data, settings.operator, now);
     repo(ctx, table).update(id, data, now);
+    if (table === 'unit' && changes.some((f) => f.key === 'urbanRural')) linked = [...linked, ...fillUrbanRuralFromUnits(ctx, [{ id, data }], settings.operator, now)];
     ctx.store.audit.append(
       changes.map((f) => ({
         table, recordId: id, action, field: f.key,

@@ -13,7 +13,7 @@ import { completeFromIdNumber } from '../../../../shared/census/validate';
 import { unescapeFormula } from '../../../../shared/io/escape';
 import type { NewAuditEntry } from '../../db';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
-import { linkNamedPersons } from '../io/link-units';
+import { fillUrbanRuralFromUnits, linkNamedPersons } from '../io/link-units';
 import { townshipsOf } from '../io/places';
 import { storedValueMappings, valueMapper } from '../io/value-mappings';
 import { assertEditable } from '../records';
@@ -156,6 +156,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
     const linked = table === 'unit'
       ? rows.flatMap((r) => (typeof r.data.name === 'string' ? linkNamedPersons(ctx, r.id, r.data.name, settings.operator, now) : []))
       : [];
+    if (table === 'unit') linked.push(...fillUrbanRuralFromUnits(ctx, rows, settings.operator, now));
     return { rows, removed: removed.map((r) => r.id), linked };
   });
 
