@@ -105,6 +105,14 @@ describe('save queue', () => {
     expect(ctrl.status.saves).toBe(5);
   });
 
+  it('removes control characters from pasted text and tells the clerk how many', async () => {
+    const [id] = await withPersons([{ name: '甲' }]);
+    await ctrl.setCell(id!, 'name', { text: '王\u0007小\u0000二' });
+    await ctrl.settled();
+    expect((await stored(id!)).name).toBe('王小二');
+    expect(ctrl.status.notice).toBe('已删除 2 个不可见的控制字符（来自粘贴或输入的文字），请核对内容');
+  });
+
   it('restore goes through the queue: after the edit made before it, and undoable', async () => {
     const [id] = await withPersons([{ name: '甲' }]);
     await ctrl.setCell(id!, 'name', { text: '乙' });

@@ -70,7 +70,9 @@ export class SaveQueue {
         const s = action.select;
         if (s && (s.top !== s.bottom || s.left !== s.right)) this.hooks.select(s);
         this.pending--;
-        this.hooks.changed({ save: this.pending ? { kind: 'saving' } : { kind: 'saved', label: action.label }, saved: true });
+        // Control characters from a web page or another system are removed at the boundary: say so.
+        const cleaned = result.cleaned > 0 ? { notice: `已删除 ${result.cleaned} 个不可见的控制字符（来自粘贴或输入的文字），请核对内容` } : {};
+        this.hooks.changed({ save: this.pending ? { kind: 'saving' } : { kind: 'saved', label: action.label }, saved: true, ...cleaned });
       } catch (e) {
         this.pending--;
         this.hooks.changed({ save: { kind: 'error', message: errorMessage(e) } });

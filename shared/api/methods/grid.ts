@@ -41,6 +41,8 @@ export const applyResultSchema = z.object({
   counts: countsSchema,
   /** How many cells were rejected because their record or column does not exist */
   skipped: z.number().int(),
+  /** Invisible control characters removed from typed or pasted text (the clerk is told) */
+  cleaned: z.number().int().default(0),
 });
 export type ApplyResult = z.infer<typeof applyResultSchema>;
 

@@ -7,7 +7,7 @@ import type { ApplyResult } from '../../../../shared/api/methods/grid';
 import type { ParsedInput } from '../../../../shared/api/contract';
 import { ApiError } from '../../../../shared/api/errors';
 import { fieldsOf, tableLabels, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
-import { normalizeValue, type NormalizeContext } from '../../../../shared/census/normalize';
+import { countControlChars, normalizeValue, type NormalizeContext } from '../../../../shared/census/normalize';
 import { emptyRecord, recordDataSchema, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';
 import { completeFromIdNumber } from '../../../../shared/census/validate';
 import { unescapeFormula } from '../../../../shared/io/escape';
@@ -82,6 +82,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
   const now = isoNow(ctx);
   const nctx = normalizeContext(ctx);
   let skipped = 0;
+  let cleaned = 0;
 
   const written = ctx.store.tx(() => {
     const createIds = new Set(input.create.map((c) => c.id));
@@ -108,6 +109,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
         skipped++;
         continue;
       }
+      if ('text' in c) cleaned += countControlChars(c.text);
       const value = 'value' in c ? typedValue(table, f, c.value) : normalizeValue(f, unescapeFormula(c.text), nctx);
       let patch = patches.get(c.id);
       if (!patch) patches.set(c.id, (patch = {}));
@@ -173,6 +175,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
     issues,
     counts: { ...all.tableCounts[table] },
     skipped,
+    cleaned,
   };
 }
 
