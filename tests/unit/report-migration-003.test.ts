@@ -33,7 +33,8 @@ describe('migration 003 population_targets', () => {
     expect(() => db.prepare(`INSERT INTO population VALUES ('110101', -1, 'a', 'x')`).run()).toThrow(/CHECK/);
     expect(() => db.prepare(`INSERT INTO population VALUES ('110101', 'many', 'a', 'x')`).run()).toThrow();
 
-    // The repositories work on the migrated file.
+    // The repositories (written for the newest schema) work on the file brought up from it.
+    migrate(db);
     const store = storeOf(Db.wrap(file, db));
     store.population.setMany([{ code: '110101', population: 708_829 }], '李四', 'x');
     store.targets.set('110101', { certRate: 0.5, totalTalents: 1000 }, '李四', 'x');
