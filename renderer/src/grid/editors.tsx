@@ -32,7 +32,12 @@ export function PickerEditor(props: Props) {
     // Keys and compositions typed while the popup was opening wait in the grid's intake.
     return ctx.intake.handOff(input, ({ text, commit, ticks }) => {
       const typed = first + text;
-      if (typed !== first) setQuery(typed);
+      if (typed !== first) {
+        // Into the box now, not at React's next render: a Space typed before that render must tick
+        // what the composition said (the Space handler reads the box), not the unfiltered list's first item.
+        input.value = typed;
+        setQuery(typed);
+      }
       if (multi) {
         // Space pressed while the list opened ticked the best match of what was typed before it.
         let next = picked;
