@@ -6,7 +6,7 @@ import { exportPackage, listKeys, ensureOfficeKey, mergePackages, trustSigner, v
 import { parse, requireString, UsageError } from '../../args';
 import type { Command } from '../../command';
 import { withCore } from '../../open';
-import { expandPackagePaths, readPackageFile, readPassphrase } from './common';
+import { expandPackagePaths, lazyPackageFile, readPackageFile, readPassphrase } from './common';
 
 const exportUsage = 'export --db FILE -o OUT.hcpkg [--passphrase-file F] [--allow-unexplained] [--allow-incomplete]';
 
@@ -86,10 +86,11 @@ const mergeCommand: Command = {
     const paths = expandPackagePaths(positionals);
     return withCore(db, async (core) => {
       const results = [];
-      // One file at a time, so a hundred packages never sit in memory together.
-      for (const p of paths) {
-        const r = await mergePackages(core.ctx, [readPackageFile(p, passphrase)], { trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
-        const m = r.results[0]!;
+      // All files in one merge (a bulk load when they are many), each read only when its turn
+      // comes, so a hundred packages never sit in memory together.
+      const r = await mergePackages(core.ctx, paths.map((p) => lazyPackageFile(p, passphrase)), { trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
+      for (const [i, m] of r.results.entries()) {
+        const p = paths[i]!;
         results.push({ file: p, area: m.area, sequence: m.sequence, status: m.status, added: m.added, replaced: m.replaced, removed: m.removed, duplicatesHeld: m.duplicatesHeld, message: m.message });
         if (!values.json) io.out(`${m.status === 'merged' ? '已合并' : m.status === 'unchanged' ? '无变化' : '已拒绝'}  ${p}：${m.message}\n`);
       }
