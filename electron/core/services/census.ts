@@ -5,6 +5,7 @@ import { codeLabel } from '../../../shared/census/codes';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { countingRule } from './counting';
 import { censusIssues } from './issues';
+import { upperLevelIssueCounts } from './upper-issues';
 
 const divisionLevelOf: Record<Level, 'county' | 'city' | 'province'> = { county: 'county', city: 'city', province: 'province' };
 
@@ -40,7 +41,8 @@ export function setOperator(ctx: ServiceContext, operator: string): CensusSettin
 
 export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary'> {
   requireSettings(ctx);
-  const all = censusIssues(ctx);
+  // A city or province counts received records' issues from their packages (upper-issues.ts)
+  const all = upperLevelIssueCounts(ctx) ?? censusIssues(ctx);
   const persons = ctx.store.persons.count();
   // Persons reported by two areas are counted once; pending cases are shown (merged censuses only).
   const rule = countingRule(ctx);

@@ -142,6 +142,8 @@ export interface PackagesRepo {
   restoreIndexes(): string[];
   /** Distinct ID numbers of the persons under these area codes (a package's persons, by its areas) */
   idNumbersUnder(areaCodes: readonly string[]): string[];
+  /** Explanations (核实说明) on the records under these area codes */
+  explanationsUnder(areaCodes: readonly string[]): number;
 }
 
 /** meta key holding the definitions of indexes dropped for a bulk merge: { owner: pid, indexes: [{ name, sql }] } */
@@ -254,6 +256,12 @@ export function packagesRepo(db: Db): PackagesRepo {
   const idNumbersUnderStmt = sqlite.prepare(
     `SELECT DISTINCT id_number FROM persons WHERE area_code IN (SELECT value FROM json_each(?)) AND id_number IS NOT NULL`,
   ).pluck();
+  const explanationsUnderStmt = sqlite.prepare(
+    `SELECT (SELECT count(*) FROM explanations e JOIN persons p ON p.id = e.record_id
+             WHERE e.table_name = 'person' AND p.area_code IN (SELECT value FROM json_each(:a)))
+          + (SELECT count(*) FROM explanations e JOIN units u ON u.id = e.record_id
+             WHERE e.table_name = 'unit' AND u.area_code IN (SELECT value FROM json_each(:a)))`,
+  ).pluck();
   const pending = (): PendingIndexes | null => {
     const text = pendingStmt.get() as string | undefined;
     return text === undefined ? null : (JSON.parse(text) as PendingIndexes);
@@ -284,6 +292,7 @@ export function packagesRepo(db: Db): PackagesRepo {
       }).immediate();
     },
     restoreIndexes: restore,
+    explanationsUnder: (areaCodes) => explanationsUnderStmt.get({ a: JSON.stringify(areaCodes) }) as number,
     idNumbersUnder: (areaCodes) => idNumbersUnderStmt.all(JSON.stringify(areaCodes)) as string[],
     get: (id) => (getStmt.get(id) as PackageRow | undefined) ?? null,
     currentFor: (areaCode) => (currentForStmt.get(areaCode) as PackageRow | undefined) ?? null,
