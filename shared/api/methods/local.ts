@@ -20,7 +20,7 @@ export const localMethods = {
   'io.errorReport.toFile': method(ioMethods['io.errorReport'].input.extend({ outPath: filePath }), written.extend({ rows: z.number().int() })),
   'io.export.toFile': method(
     ioMethods['io.export'].input.extend({ outPath: filePath }),
-    written.extend({ rows: z.number().int(), clipped: z.number().int().optional() }),
+    ioMethods['io.export'].output.omit({ fileName: true, dataBase64: true }).extend({ path: z.string() }),
   ),
   /** The package written to `outPath` under the name given there (recorded in the export history) */
   'packages.export.toFile': method(

@@ -22,7 +22,7 @@ export async function errorReportToFile(ctx: ServiceContext, q: ParsedInput<'io.
   return { path: outPath, rows: r.rows };
 }
 
-export async function exportToFile(ctx: ServiceContext, q: ParsedInput<'io.export.toFile'>): Promise<{ path: string; rows: number; clipped: number }> {
+export async function exportToFile(ctx: ServiceContext, q: ParsedInput<'io.export.toFile'>) {
   const { outPath, ...opts } = q;
   const r = await runTask(ctx, undefined, (task) => exportData(ctx, opts, outPath, task));
   return { path: outPath, ...r };
