@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ApiError } from '../../../../shared/api/errors';
 import { UsageError } from '../../args';
-import type { PackageFile } from '../../../core/services/packages';
+import type { MethodInput } from '../../../../shared/api/contract';
 
 /** The passphrase is the file's content without one trailing line break. */
 export function readPassphrase(path: string | undefined): string | undefined {
@@ -19,12 +19,17 @@ export function readPassphrase(path: string | undefined): string | undefined {
   return p;
 }
 
-export function readPackageFile(path: string, passphrase: string | undefined): PackageFile {
+type PackageUpload = MethodInput<'packages.verify'>['files'][number];
+
+/** A package file from disk in the contract's upload shape, the same one the browser sends. */
+export function readPackageUpload(path: string, passphrase: string | undefined): PackageUpload {
   checkPackagePath(path);
-  return { name: basename(path), data: readFileSync(path), passphrase };
+  const data = readFileSync(path).toString('base64');
+  return passphrase === undefined ? { name: basename(path), dataBase64: data } : { name: basename(path), dataBase64: data, passphrase };
 }
 
-function checkPackagePath(path: string): void {
+/** Refuses, in the clerk's words, a path that is missing or a folder */
+export function checkPackagePath(path: string): void {
   let st;
   try {
     st = statSync(path);
@@ -32,12 +37,6 @@ function checkPackagePath(path: string): void {
     throw new ApiError('not_found', `找不到上报包文件：${path}`);
   }
   if (st.isDirectory()) throw new ApiError('invalid_file', `这是一个文件夹，不是上报包：${path}`);
-}
-
-/** Like readPackageFile (the same refusals, now), but the bytes are read only when the merge reaches the file */
-export function lazyPackageFile(path: string, passphrase: string | undefined): PackageFile {
-  checkPackagePath(path);
-  return { name: basename(path), data: () => readFileSync(path), passphrase };
 }
 
 /** Package paths from the command line: a folder stands for the .hcpkg files directly inside it. */

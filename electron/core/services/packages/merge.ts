@@ -5,6 +5,8 @@
  * replaces exactly the records that area's earlier package brought. The same package again changes
  * nothing; an older sequence is refused.
  */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { isMergeReason, type MergeReason, type MergeResult, type VerifyResult } from '../../../../shared/api/methods/packages';
 import { ApiError } from '../../../../shared/api/errors';
@@ -324,6 +326,11 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
   }
   ctx.events.emit('progress', { taskId, label: '合并完成', done: files.length, total: files.length, phase: 'done' });
   return { results, pendingDuplicates: opts.countPending === false ? 0 : duplicateGroups(ctx).filter((g) => !g.decision).length };
+}
+
+/** Files on this computer (the CLI), each read from disk only when the merge reaches it */
+export function mergePackageFiles(ctx: ServiceContext, paths: readonly string[], passphrase: string | undefined, opts: MergeOptions = {}) {
+  return mergePackages(ctx, paths.map((p) => ({ name: basename(p), data: () => readFileSync(p), passphrase })), opts);
 }
 
 /** Verification without importing; `ctx` (a census) adds the key-trust verdict. */
