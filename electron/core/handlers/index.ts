@@ -7,6 +7,7 @@ import { feedbackHandlers } from './feedback';
 import { gridHandlers } from './grid';
 import { ioHandlers } from './io';
 import { packagesHandlers } from './packages';
+import { periodsHandlers } from './periods';
 import { reportsHandlers } from './reports';
 
 /** Every method that works on an open census; the workspace methods come from ./workspace. */
@@ -18,5 +19,6 @@ export function createHandlers(ctx: ServiceContext): Omit<Handlers, keyof typeof
     ...packagesHandlers(ctx),
     ...feedbackHandlers(ctx),
     ...reportsHandlers(ctx),
+    ...periodsHandlers(ctx),
   };
 }
