@@ -214,3 +214,69 @@ describe('three census periods with change tables at every level', () => {
     ]);
   });
 });
+
+const csvUpload = (name: string, rows: string[][]) => ({
+  name, dataBase64: Buffer.from('\uFEFF' + rows.map((r) => r.join(',')).join('\r\n') + '\r\n', 'utf8').toString('base64'),
+});
+
+describe('returns in a census started from the last one', () => {
+  let last: TestCore, t: TestCore;
+  beforeAll(async () => {
+    last = track(await countyCensus(YAOHAI, 12, 31));
+    t = track(await nextCensus(dbOf(last), '2027-12-31'));
+  }, 60_000);
+
+  it('a return with only 证件号码, 姓名 and 变动情况 marks those people and changes nothing else', async () => {
+    const ps = await allPersons(t);
+    const [a, b] = ps;
+    const stranger = '11010519491231002X';
+    const upload = csvUpload('离开名单.csv', [
+      ['证件号码', '姓名', '变动情况'],
+      [a!.data.idNumber as string, a!.data.name as string, '退休'],
+      [b!.data.idNumber as string, b!.data.name as string, '调出本地区'],
+      [stranger, '外人', '离职'],
+    ]);
+    const preview = await t.call('io.import.preview', { files: [upload] });
+    expect(preview.files[0]).toMatchObject({ toUpdate: 2, toAdd: 0, held: 1 });
+    await t.call('io.import.commit', { importId: preview.importId });
+    const after = new Map((await allPersons(t)).map((p) => [p.id, p]));
+    expect(after.size).toBe(12);
+    expect(after.get(a!.id)!.data).toEqual({ ...a!.data, change: '33' });
+    expect(after.get(b!.id)!.data).toEqual({ ...b!.data, change: '31' });
+  });
+
+  it('a full return matches people by ID number: those in it stay (留任), newcomers need a reason', async () => {
+    const ps = (await allPersons(t)).filter((p) => p.data.change === '00');
+    const c = ps[0]!;
+    const tpl = await t.call('io.export', { format: 'csv', codes: false, table: 'person' });
+    const text = Buffer.from(tpl.dataBase64, 'base64').toString('utf8').replace(/^\uFEFF/, '');
+    const lines = text.split(/\r\n/).filter(Boolean);
+    const header = lines[0]!.split(',');
+    const line = lines.find((l) => l.includes(c.data.idNumber as string))!;
+    // The same row with the 变动情况 column emptied and a phone number changed.
+    const cells = line.split(',');
+    cells[header.indexOf('变动情况')] = '';
+    cells[header.indexOf('手机')] = '13900000000';
+    const preview = await t.call('io.import.preview', { files: [{ name: '东华门.csv', dataBase64: Buffer.from([header.join(','), cells.join(',')].join('\r\n'), 'utf8').toString('base64') }] });
+    expect(preview.files[0]).toMatchObject({ toUpdate: 1, toAdd: 0 });
+    await t.call('io.import.commit', { importId: preview.importId });
+    const got = (await allPersons(t)).find((p) => p.id === c.id)!;
+    expect(got.data).toMatchObject({ change: '10', phone: '13900000000' });
+    // Last period's value is kept beside the new one.
+    const prev = await t.call('periods.previous', { table: 'person', ids: [c.id] });
+    expect(prev[c.id]!.phone).toBe(c.data.phone);
+    // A newcomer entered without 变动情况 is flagged until a reason is given.
+    const joiner = await addJoiner(t, c.data, '', { change: null });
+    const issues = await t.call('issues.list', { recordId: joiner.id, offset: 0, limit: 10 });
+    expect(issues.issues.map((i) => i.rule)).toContain('change_required');
+  });
+
+  it('refuses a previous file that is not a census, and a reference date not after the last', async () => {
+    const fresh = track(await (await import('../fixtures/core')).openTestCore());
+    const early = await fresh.fail('census.setupFrom', { previousPath: dbOf(last), refDate: '2026-06-30' });
+    expect(early.message).toContain('应晚于上期');
+    const missing = await fresh.fail('census.setupFrom', { previousPath: dbOf(last) + '.nope', refDate: '2027-12-31' });
+    expect(missing.message).toContain('找不到数据库文件');
+    expect(await fresh.call('census.get', {})).toBeNull();
+  });
+});
