@@ -37,7 +37,7 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
     'io.export': async (q) => {
       const fileName = exportFileName(ctx, q);
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => exportData(ctx, q, file, task)));
-      return { fileName, dataBase64: data.toString('base64'), rows: result.rows, clipped: result.clipped };
+      return { fileName, dataBase64: data.toString('base64'), rows: result.rows, clipped: result.clipped, ...(result.untyped ? { untyped: result.untyped } : {}) };
     },
   };
 }

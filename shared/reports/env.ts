@@ -1,0 +1,24 @@
+/** The environment a report set is computed in: area, sub-areas, reference date and the figures entered beside the records. */
+import type { ReportCoverage } from './schema';
+import type { Targets } from './indicators';
+
+export interface SubArea {
+  code: string;
+  name: string;
+  /** Every township code of the sub-area (for a county census: the township itself) */
+  townships: readonly string[];
+}
+
+export interface ReportEnv {
+  area: { code: string; name: string; level: 'county' | 'city' | 'province' };
+  refDate: string;
+  subAreas: readonly SubArea[];
+  /** Persons not counted: held as cross-area duplicates of a person who is counted */
+  excludedPersonIds: ReadonlySet<string>;
+  pendingDuplicates: number;
+  /** Registered population by division code (the census area's own code and sub-area codes) */
+  population: ReadonlyMap<string, number>;
+  targets: ReadonlyMap<string, Targets>;
+  /** Upper levels: who has reported. A sub-area that has not is 未报 (null cells), never 0 */
+  coverage?: ReportCoverage | null;
+}
