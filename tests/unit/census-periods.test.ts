@@ -280,3 +280,29 @@ describe('returns in a census started from the last one', () => {
     expect(await fresh.call('census.get', {})).toBeNull();
   });
 });
+
+describe('the command line', () => {
+  it('init --from starts the next census from the last file (left unchanged), report --json includes T6', async () => {
+    const { runCli, sha256File } = await import('../fixtures/cli');
+    const last = await countyCensus(YAOHAI, 8, 41);
+    const lastPath = dbOf(last);
+    last.close();
+    const before = sha256File(lastPath);
+    const next = lastPath.replace(/\.sqlite$/, '-2027.sqlite');
+    const r = await runCli('init', '--db', next, '--from', lastPath, '--ref-date', '2027-06-30');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('人员 8 人');
+    expect(sha256File(lastPath)).toBe(before);
+    const again = await runCli('init', '--db', next + '.x', '--from', lastPath, '--ref-date', '2026-01-01');
+    expect(again.code).not.toBe(0);
+    expect(again.err).toContain('应晚于上期');
+    const rep = await runCli('report', '--db', next, '--json');
+    expect(rep.code).toBe(0);
+    const set = JSON.parse(rep.out) as { tables: ReportTable[] };
+    const t6 = set.tables.find((t) => t.id === 'T6')!;
+    expect(t6.title).toBe('表6 人员变动情况');
+    expect(t6.columns.map((c) => c.label)).toEqual(expect.arrayContaining(['上期人数', '新增', '减少', '本期人数']));
+    expect(row(t6, 'total')).toMatchObject({ prev: 8, joined: 0, left: 0, current: 8, pending: 8 });
+  });
+});
