@@ -86,6 +86,11 @@ const zones = [
   },
   { target: './electron/bridge', from: ['./electron/cli', './electron/main', './electron/preload'], message: LAYER },
   { target: './electron/cli', from: ['./electron/bridge', './electron/main', './electron/preload'], message: LAYER },
+  {
+    target: './electron/cli',
+    from: ['./electron/core/services', './electron/core/handlers', './electron/core/db'],
+    message: 'the CLI is a face of the contract: it calls methods through the dispatch (electron/cli/open.ts `call`), never services',
+  },
   { target: './electron/main', from: ['./electron/cli', './electron/preload'], message: LAYER },
   {
     target: './electron/preload',

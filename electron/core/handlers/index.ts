@@ -6,6 +6,7 @@ import { coreHandlers } from './core';
 import { feedbackHandlers } from './feedback';
 import { gridHandlers } from './grid';
 import { ioHandlers } from './io';
+import { localHandlers } from './local';
 import { packagesHandlers } from './packages';
 import { periodsHandlers } from './periods';
 import { reportsHandlers } from './reports';
@@ -20,5 +21,6 @@ export function createHandlers(ctx: ServiceContext): Omit<Handlers, keyof typeof
     ...feedbackHandlers(ctx),
     ...reportsHandlers(ctx),
     ...periodsHandlers(ctx),
+    ...localHandlers(ctx),
   };
 }

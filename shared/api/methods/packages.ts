@@ -7,7 +7,7 @@ import { method } from '../common';
 const level = levelSchema;
 const int = z.number().int();
 
-/** A package file travelling through the contract (browser uploads; the CLI reads files directly) */
+/** A package file travelling through the contract: an upload, or the bytes the CLI read from disk */
 export const packageFileInput = z.object({
   name: z.string().min(1).max(255),
   dataBase64: z.string(),
@@ -244,9 +244,27 @@ export const packageMethods = {
     z.object({
       files: z.array(packageFileInput).min(1).max(500),
       trustKeys: z.array(trustApproval).default([]),
+      /** Trust the key of an area not seen before without a listed approval (`merge --trust-new-keys`); a changed key still needs one */
+      trustNewKeys: z.boolean().default(false),
+      /** false: skip counting the pending duplicates (0 is returned), for a caller merging file by file */
+      countPending: z.boolean().default(true),
       taskId: z.string().max(100).optional(),
     }),
     z.object({ results: z.array(mergeResultSchema), pendingDuplicates: int }),
+  ),
+  /** Registers (or replaces) the signing key of a sub-area's package, after its fingerprint was checked by phone */
+  'packages.trust': method(
+    z.object({ file: packageFileInput }),
+    z.object({
+      areaCode: z.string(),
+      areaName: z.string(),
+      officeName: z.string(),
+      fingerprint: z.string(),
+      /** The key it replaces, or null */
+      previous: z.string().nullable(),
+      /** It was already the trusted key: nothing changed */
+      already: z.boolean(),
+    }),
   ),
   /** 报送情况: the expected sub-areas and what has arrived */
   'packages.board': method(

@@ -1,8 +1,6 @@
-import { exportData } from '../../../core/services/io/export';
-import { runTask } from '../../../core/services/io/tasks';
 import { parse, requireString, UsageError } from '../../args';
 import type { Command } from '../../command';
-import { withCore } from '../../open';
+import { call, withCore } from '../../open';
 
 const usage = 'export-data --db FILE --format csv|xlsx|parquet [--codes] [--table person|unit] -o OUT';
 
@@ -20,7 +18,7 @@ export const exportDataCommand: Command = {
     const table = values.table ?? 'person';
     if (table !== 'person' && table !== 'unit') throw new UsageError(`参数 --table 应为 person 或 unit，现为「${table}」\n用法：${usage}`);
     return withCore(db, async (core) => {
-      const r = await runTask(core.ctx, undefined, (task) => exportData(core.ctx, { format, codes: values.codes === true, table }, out, task));
+      const r = await call(core, 'io.export.toFile', { format, codes: values.codes === true, table, outPath: out });
       io.out(`已导出 ${r.rows} 条记录：${out}\n`);
       if (r.untyped) io.out(`注意：有 ${r.untyped} 个数值、是否或日期单元格的内容不是有效值（如「十二」），Parquet 的带类型列中已留空；请先在问题清单中修正\n`);
       if (r.clipped) io.out(`注意：有 ${r.clipped} 个单元格超过 Excel 的上限 32767 字，已截断并在单元格末尾注明；完整内容请用 --format csv 导出\n`);
