@@ -47,6 +47,11 @@ export interface FieldDef {
   readonly grid: { readonly width: number; readonly pinned?: boolean };
   /** Excel hints: column width in characters; `text` forces the cell format to text (@) */
   readonly excel: { readonly width: number; readonly text?: boolean };
+  /**
+   * The return-package schema version that added the field (absent: present from version 1). A package
+   * of an older version has no column for it; its readers fill it with nothing (shared/package/legacy.ts).
+   */
+  readonly since?: number;
 }
 
 type Def = Omit<FieldDef, 'table' | 'column' | 'synonyms' | 'grid' | 'excel'> &
@@ -108,8 +113,15 @@ export const personFields = defs('person', [
     synonyms: ['证书编号', '证书号', '管理号'], hint: '18位证书管理号；持证人员必填', excel: { text: true }, grid: { width: 170 } },
   { key: 'certYear', label: '取得年份', type: 'year', required: false, group: '学历与资格',
     synonyms: ['取证年份', '取得证书年份', '发证年份'], hint: '取得职业资格证书的年份；持证人员必填' },
+  { key: 'regStatus', label: '证书登记状态', type: 'code', codeList: 'registration', required: false, group: '学历与资格', since: 3,
+    synonyms: ['登记状态', '证书登记', '是否登记'], hint: '持证人员填写：未登记或已登记（职业资格证书登记）', grid: { width: 100 } },
+  { key: 'regValidUntil', label: '登记有效期至', type: 'date', required: false, group: '学历与资格', since: 3,
+    synonyms: ['登记有效期', '有效期至', '登记有效期截止'], hint: '已登记的持证人员填写登记有效期的截止日期，如 2028-06-30' },
   { key: 'titleLevel', label: '职称级别', type: 'code', codeList: 'titleLevel', required: false, group: '学历与资格',
     synonyms: ['职称'], hint: '无、初级、中级、副高级、正高级' },
+  { key: 'personCategory', label: '人员类别', type: 'code', codeList: 'personCategory', required: true, group: '单位与岗位', since: 3,
+    synonyms: ['人员身份', '人员类型', '身份类别'], hint: '按统计范围选一项：社区工作者、“两委”成员、社工机构、社工站、事业单位社工岗位等',
+    grid: { width: 200 } },
   { key: 'unitId', label: '所在单位', type: 'unitRef', required: true, group: '单位与岗位', column: 'unit_id',
     synonyms: ['工作单位', '单位名称', '单位'], hint: '须是单位表中已登记的单位' },
   { key: 'township', label: '工作地乡镇（街道）', type: 'township', required: true, group: '单位与岗位',
@@ -121,8 +133,10 @@ export const personFields = defs('person', [
     hint: '管理、专业技术、工勤技能或未分类' },
   { key: 'swPost', label: '是否社会工作专业岗位', type: 'boolean', codeList: 'yesNo', required: true, group: '单位与岗位',
     synonyms: ['社工岗位', '是否社工岗位', '社会工作专业岗位'], hint: '是或否' },
-  { key: 'employmentForm', label: '用工形式', type: 'code', codeList: 'employmentForm', required: true, group: '单位与岗位',
-    synonyms: ['用工方式', '聘用形式'], hint: '在编、合同、派遣、购买服务、兼职或其他' },
+  { key: 'staffing', label: '编制情况', type: 'code', codeList: 'staffing', required: true, group: '单位与岗位', since: 3,
+    synonyms: ['编制', '编制类型', '是否在编'], hint: '行政编制、事业编制或无编制' },
+  { key: 'employmentType', label: '用工方式', type: 'code', codeList: 'employmentType', required: false, group: '单位与岗位', since: 3,
+    synonyms: ['用工形式', '聘用形式', '聘用方式'], hint: '劳动合同、劳务派遣、购买服务、公益性岗位、兼职或其他；无编制人员必填' },
   { key: 'domains', label: '服务领域', type: 'codes', codeList: 'domain', required: true, group: '服务与培训',
     synonyms: ['从事领域', '服务领域（可多选）'], hint: '可多选，用顿号或逗号分隔', grid: { width: 220 } },
   { key: 'primaryDomain', label: '主要领域', type: 'code', codeList: 'domain', required: true, group: '服务与培训',
@@ -131,6 +145,9 @@ export const personFields = defs('person', [
     synonyms: ['从业起始年份', '参加社会工作年份', '起始年份'], hint: '四位年份，如 2015', grid: { width: 100 } },
   { key: 'trainingHours', label: '统计期培训学时', type: 'integer', required: false, group: '服务与培训', min: 0, max: 2000,
     synonyms: ['培训学时', '年度培训学时', '学时'], hint: '统计期内参加培训的学时数' },
+  { key: 'cumTrainingHours', label: '规划期累计培训学时', type: 'integer', required: false, group: '服务与培训', min: 0, max: 10000, since: 3,
+    synonyms: ['累计培训学时', '十五五累计培训学时', '十四五累计培训学时', '规划期培训学时'],
+    hint: '规划期（默认“十五五”2026–2030年）内累计参加社会工作培训的学时数，含统计期学时', grid: { width: 110 } },
 ]);
 
 export const unitFields = defs('unit', [

@@ -48,6 +48,11 @@ export const rules = {
   unit_reported_mismatch: { severity: 'warning', title: '报告的社工人数与登记人员数不符' },
   text_unreadable: { severity: 'error', title: '含无法识别的字符（乱码）' },
   control_chars_removed: { severity: 'warning', title: '已删除不可见的控制字符' },
+  registration_lapsed: { severity: 'warning', title: '证书登记已过有效期' },
+  registration_without_cert: { severity: 'error', title: '未持证但填写了证书登记信息' },
+  registration_date_missing: { severity: 'error', title: '已登记但缺少登记有效期' },
+  employment_type_required: { severity: 'error', title: '无编制人员缺少用工方式' },
+  cum_training_below_period: { severity: 'warning', title: '累计培训学时少于统计期学时' },
 } as const satisfies Record<string, RuleDef>;
 
 export type RuleCode = keyof typeof rules;

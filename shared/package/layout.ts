@@ -6,11 +6,14 @@
 
 /**
  * Package format version carried as `headcount.schemaVersion`. Version 2 added two optional manifest
- * fields (`coverage`, `feedbackAnswers`); a version-1 package is a version-2 package without them,
- * so readers accept every version in READABLE_SCHEMA_VERSIONS and refuse newer ones.
+ * fields (`coverage`, `feedbackAnswers`); a version-1 package is a version-2 package without them.
+ * Version 3 derives the person and unit columns from today's dictionary (人员类别, 编制情况/用工方式
+ * instead of 用工形式, certificate registration, cumulative training …) and adds the optional
+ * `planningStart`; older packages are read through shared/package/legacy.ts. Readers accept every
+ * version in READABLE_SCHEMA_VERSIONS and refuse newer ones.
  */
-export const PACKAGE_SCHEMA_VERSION = 2;
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const PACKAGE_SCHEMA_VERSION = 3;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 export const PACKAGE_FORMAT = 'headcount-return-package';
 export const PACKAGE_EXTENSION = '.hcpkg';
 
