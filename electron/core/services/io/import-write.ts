@@ -1,0 +1,218 @@
+/**
+ * The import's write path: one transaction per import (all files or none), the plan checked again
+ * inside it when another process wrote meanwhile, the audit trail and the history entry that undo
+ * reads. Matching (which row is which record) happens before, in plan.ts; this writes its outcome.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../../../shared/api/errors';
+import type { ImportDecisions, ImportResult } from '../../../../shared/api/methods/io';
+import type { Issue } from '../../../../shared/census/issues';
+import type { RecordRow } from '../../../../shared/census/schema';
+import { isBusy, type NewAuditEntry } from '../../db';
+import { BUSY_MESSAGE } from '../../failure';
+import { isoNow, requireSettings, type ServiceContext } from '../context';
+import { buildResult, sourceOf } from './import-summary';
+import { remember, REMEMBERED_KEY } from './remembered';
+import type { StagedFile } from './parse';
+import { planStillHolds } from './recheck';
+import { fileCounts, planImport, planIssues, type Plan, type PlannedRow } from './plan';
+import type { Task } from './tasks';
+import { linkNamedPersons } from './link-units';
+import { storedValueMappings, VALUE_MAPPINGS_KEY, withDecisions } from './value-mappings';
+
+export interface PlannedImport {
+  plan: Plan;
+  issues: Map<PlannedRow, Issue[]>;
+  /** Other processes' commits as seen before planning began (see writeStaged) */
+  othersCommits: number;
+  /** The store version when planned (this process's and other processes' writes) */
+  version: string;
+  persons: number;
+  units: number;
+}
+
+export function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>, seen: number): PlannedImport {
+  return { plan, issues, othersCommits: seen, version: ctx.store.version(), persons: ctx.store.persons.count(), units: ctx.store.units.count() };
+}
+
+function stillCurrent(ctx: ServiceContext, p: PlannedImport | null): PlannedImport | null {
+  if (!p || p.version !== ctx.store.version()) return null;
+  return p.persons === ctx.store.persons.count() && p.units === ctx.store.units.count() ? p : null;
+}
+
+/** Thrown inside the write when another process committed since the plan was made and it no longer holds. */
+class StalePlan extends Error {}
+
+/** How long a write waits, re-planning between tries, while another process holds the census file */
+const BUSY_WAIT_MS = 120_000;
+
+/**
+ * One writer at a time, with the plan checked inside the write: the transaction (BEGIN IMMEDIATE)
+ * holds the file's write lock, and if another process committed after this plan was made (SQLite's
+ * data_version moved) and the plan no longer holds (recheck.ts), the write is abandoned and planned
+ * again, so two imports of one workbook at once store everyone once. While another process holds the
+ * lock the import waits and retries, and says so, up to BUSY_WAIT_MS; then it stops with a plain message.
+ */
+export async function writeStaged(
+  ctx: ServiceContext, files: StagedFile[], task: Task,
+  /** Given: rows may be released once planned, and this reads the files again for another plan */
+  restage: (() => Promise<StagedFile[]>) | null = null,
+  previewed: PlannedImport | null = null,
+  decisions: ImportDecisions = {},
+): Promise<ImportResult> {
+  const release = restage !== null;
+  const settings = requireSettings(ctx);
+  const started = Date.now();
+  let reuse = stillCurrent(ctx, previewed);
+  for (let attempt = 0; ; attempt++) {
+    // Re-planned against the database as it is now, unless nothing was written since the preview.
+    const seen = reuse?.othersCommits ?? ctx.store.othersVersion();
+    const plan = reuse?.plan ?? (await planImport(ctx, files, task, release, decisions));
+    // Computed against the database before the write: the plan's own counts turn it into the after state.
+    const issues = reuse?.issues ?? planIssues(ctx, plan);
+    task.throwIfCancelled();
+    const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
+    task.progress('正在写入数据库', 0, writes, 'write');
+    // Let the progress event reach the UI before the synchronous write starts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    task.throwIfCancelled();
+    try {
+      const importId = writePlan(ctx, settings, files, plan, seen, decisions);
+      task.progress('已写入数据库', writes, writes, 'done');
+      return { ...buildResult(files, plan, issues), importId };
+    } catch (e) {
+      const stale = e instanceof StalePlan;
+      if (!stale && !isBusy(e)) throw e;
+      if (!stale && Date.now() - started > BUSY_WAIT_MS) throw new ApiError('busy', BUSY_MESSAGE);
+      reuse = null;
+      if (restage) files = await restage();
+      task.progress(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', 0, 1, stale ? 'check' : 'write');
+      await new Promise<void>((resolve) => setTimeout(resolve, stale ? 0 : Math.min(2000, 200 * (attempt + 1))));
+      task.throwIfCancelled();
+    }
+  }
+}
+
+/** The write itself, one transaction; returns the import's id in the history. */
+function writePlan(
+  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
+): string {
+  const now = isoNow(ctx);
+  const mappings = remember(ctx, files);
+  const values = decisions.values?.length ? withDecisions(storedValueMappings(ctx), decisions) : null;
+  const importId = randomUUID();
+  const rowOf = (p: PlannedRow): RecordRow => ({
+    id: p.recordId, areaCode: settings.areaCode, data: p.data, source: sourceOf(p), createdBy: settings.operator, createdAt: now, updatedAt: now,
+  });
+  ctx.store.tx(() => {
+    if (ctx.store.othersVersion() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
+    for (const table of ['unit', 'person'] as const) {
+      const mine = plan.rows.filter((p) => p.table === table);
+      ctx.store.records[table].insertMany((function* () {
+        for (const p of mine) if (p.action === 'add') yield rowOf(p);
+      })());
+      for (const p of mine) if (p.action === 'update') ctx.store.imports.updateImported(table, p.recordId, p.data, sourceOf(p), now);
+    }
+    // In slices, so 100k entries never sit in memory at once.
+    let batch: NewAuditEntry[] = [];
+    const sourceJson = sourceJsonWriter();
+    for (const p of plan.rows) {
+      if (p.action === 'add') {
+        batch.push({ table: p.table, recordId: p.recordId, action: 'import', operator: settings.operator, at: now, field: null, oldValue: null, newValue: sourceJson(p) });
+        for (const e of notedEntries(p, settings.operator, now)) batch.push(e);
+      } else if (p.action === 'update') {
+        for (const e of auditEntries(p, settings.operator, now)) batch.push(e);
+      }
+      if (batch.length >= 5000) {
+        ctx.store.audit.append(batch);
+        batch = [];
+      }
+    }
+    ctx.store.audit.append(batch);
+    // Persons of earlier imports whose unit cell holds the name of a unit this import adds
+    for (const p of plan.rows) {
+      if (p.table === 'unit' && p.action !== 'held' && p.action !== 'unchanged' && typeof p.data.name === 'string') {
+        linkNamedPersons(ctx, p.recordId, p.data.name, settings.operator, now);
+      }
+    }
+    if (mappings) ctx.store.meta.set(REMEMBERED_KEY, mappings);
+    if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
+    saveHistory(ctx, importId, plan, files, settings.operator, now);
+  });
+  return importId;
+}
+
+/** The import's entry in the history: what it added, and each updated record as it was, for undo */
+function saveHistory(ctx: ServiceContext, importId: string, plan: Plan, files: StagedFile[], operator: string, at: string): void {
+  const summary = files.map((f) => {
+    const c = fileCounts(plan, f.name);
+    return { file: f.name, sheets: f.sheets.filter((s) => s.table).map((s) => s.name), added: c.added, updated: c.updated, unitsAdded: c.unitsAdded };
+  });
+  ctx.store.imports.saveBatch(
+    { id: importId, at, operator, files: JSON.stringify(summary), auditTo: ctx.store.imports.lastAuditId(), undoneAt: null, undoneBy: null },
+    (function* () {
+      for (const p of plan.rows) {
+        if (p.action === 'add') yield { importId, table: p.table, recordId: p.recordId, kind: 'add' as const, before: null, beforeSource: null };
+        else if (p.action === 'update' && p.before) {
+          yield {
+            importId, table: p.table, recordId: p.recordId, kind: 'update' as const,
+            before: JSON.stringify(p.before.data), beforeSource: p.before.source ? JSON.stringify(p.before.source) : null,
+          };
+        }
+      }
+    })(),
+  );
+}
+
+/**
+ * JSON.stringify(sourceOf(p)), built from a per-sheet prefix: one string per added record instead of
+ * an object and a serialisation (100k of them in a census-size return).
+ */
+function sourceJsonWriter(): (p: PlannedRow) => string {
+  const prefixes = new Map<string, string>();
+  return (p) => {
+    const sheet = p.staged.sheet;
+    const key = sheet === null ? `\u0000${p.file}` : `${p.file}\u0000${sheet}`;
+    let prefix = prefixes.get(key);
+    if (prefix === undefined) {
+      prefix = `{"file":${JSON.stringify(p.file)}${sheet === null ? '' : `,"sheet":${JSON.stringify(sheet)}`},"row":`;
+      prefixes.set(key, prefix);
+    }
+    return `${prefix}${JSON.stringify(p.staged.row)}}`;
+  };
+}
+
+/** One entry per added record (its source), one per changed field of an updated one. */
+function auditEntries(p: PlannedRow, operator: string, at: string): NewAuditEntry[] {
+  const base = { table: p.table, recordId: p.recordId, action: 'import' as const, operator, at };
+  const note = sourceOf(p);
+  if (p.action === 'add') return [{ ...base, field: null, oldValue: null, newValue: JSON.stringify(note) }];
+  if (p.action === 'unchanged') return [];
+  const notes = noteOf(p);
+  const out: NewAuditEntry[] = p.changes.map((c) => ({
+    ...base, field: c.field, oldValue: encodeAudit(p.before?.data[c.field]), newValue: encodeAudit(p.data[c.field]), note: notes.get(c.field) ?? null,
+  }));
+  return out;
+}
+
+/** Field → why the import wrote it without the file giving it */
+function noteOf(p: PlannedRow): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const d of p.derived) m.set(d.field, JSON.stringify({ derivedFrom: d.from }));
+  for (const f of p.filled) m.set(f, JSON.stringify({ fill: true }));
+  return m;
+}
+
+/** An added record's derived and filled fields, one entry each, so its history says where they came from */
+function notedEntries(p: PlannedRow, operator: string, at: string): NewAuditEntry[] {
+  const out: NewAuditEntry[] = [];
+  for (const [field, note] of noteOf(p)) {
+    out.push({ table: p.table, recordId: p.recordId, action: 'import', operator, at, field, oldValue: null, newValue: encodeAudit(p.data[field]), note });
+  }
+  return out;
+}
+
+function encodeAudit(v: unknown): string | null {
+  return v == null || v === '' || (Array.isArray(v) && v.length === 0) ? null : JSON.stringify(v);
+}
+
