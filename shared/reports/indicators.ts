@@ -8,6 +8,7 @@
 import { codeLabel, codesOf } from '../census/codes';
 import { fieldLabel } from '../census/dictionary';
 import { DEFAULT_PLANNING_START } from '../census/planning';
+import { COMMUNITY_WORKER_CATEGORIES_CODES, TRAINING_CATEGORY_CODES } from '../census/scope-codes';
 import type { RecordFilter } from './filter';
 
 /** qualLevel '0' is 无; every other level is a certificate. */
@@ -20,17 +21,9 @@ export const SW_MAJOR = '10';
 export const FEMALE = '2';
 export const PRO_TECH_POST = '2';
 export const TRAINING_HOURS_GOAL = 160;
-/**
- * 人员类别 counted as 社区工作者 for 社区工作者持证率 (seed 002): 城乡社区工作者（专职） and
- * 村（社区）“两委”成员.
- */
-export const COMMUNITY_WORKER_CATEGORIES: readonly string[] = ['1', '2'];
-/**
- * 人员类别 the 160-hour goal applies to (seed 003: 城乡社区、公益服务类事业单位、公益慈善类社会组织等直接从事
- * 社会服务的从业人员): community workers and 两委, social-work agencies, stations, 事业单位 social-work posts.
- * Staff of 党政机关/群团 and of other organisations and firms are trained under another clause.
- */
-export const TRAINING_CATEGORIES: readonly string[] = ['1', '2', '3', '4', '5'];
+/** 人员类别 of 社区工作者 and of those the 160-hour goal applies to (shared/census/scope-codes.ts) */
+export const COMMUNITY_WORKER_CATEGORIES: readonly string[] = COMMUNITY_WORKER_CATEGORIES_CODES;
+export const TRAINING_CATEGORIES: readonly string[] = TRAINING_CATEGORY_CODES;
 /** registration 1 已登记 */
 export const REGISTERED = '1';
 
