@@ -13,7 +13,7 @@ const SOURCES = ['**/*.ts', '**/*.tsx', '**/*.mts'];
 export const PACKAGES = {
   shared: ['zod'],
   renderer: ['react', 'react-dom', 'ag-grid-community', 'ag-grid-react', 'echarts', 'pinyin-pro', 'zod'],
-  core: ['node:*', 'zod', 'exceljs', 'saxes', 'papaparse', 'yazl', 'yauzl', 'iconv-lite'],
+  core: ['node:*', 'zod', 'exceljs', 'saxes', 'papaparse', 'yazl', 'yauzl', 'iconv-lite', 'hyparquet-writer'],
   db: ['node:*', 'zod', 'better-sqlite3'],
   /** Plain .mjs entry points that start TypeScript (a worker thread): they register tsx, as bin/ does */
   bootstrap: ['node:*', 'tsx'],
@@ -86,6 +86,11 @@ const zones = [
   },
   { target: './electron/bridge', from: ['./electron/cli', './electron/main', './electron/preload'], message: LAYER },
   { target: './electron/cli', from: ['./electron/bridge', './electron/main', './electron/preload'], message: LAYER },
+  {
+    target: './electron/cli',
+    from: ['./electron/core/services', './electron/core/handlers', './electron/core/db'],
+    message: 'the CLI is a face of the contract: it calls methods through the dispatch (electron/cli/open.ts `call`), never services',
+  },
   { target: './electron/main', from: ['./electron/cli', './electron/preload'], message: LAYER },
   {
     target: './electron/preload',

@@ -35,6 +35,12 @@ export interface AppCore extends Core {
   workspace: Workspace;
 }
 
+/** A core over one census file, as the CLI and tests open it */
+export interface FileCore extends Core {
+  /** The dispatch of a caller on this computer: also admits the path-taking methods (the CLI's) */
+  localDispatch: Dispatch;
+}
+
 export function appVersion(): string {
   const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
   return pkg.version;
@@ -50,7 +56,7 @@ export interface CoreOptions {
 const logInternal = (e: unknown) =>
   process.stderr.write(`[headcount] internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
 
-export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {}): Core {
+export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {}): FileCore {
   const events = createEventBus();
   const ctx = createContext({
     store,
@@ -59,7 +65,9 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
     now: opts.now ?? (() => new Date()),
     app: { version: appVersion(), dbPath },
   });
-  const dispatch = createDispatch({ ...createHandlers(ctx), ...fixedFileWorkspaceHandlers() }, logInternal);
+  const handlers = { ...createHandlers(ctx), ...fixedFileWorkspaceHandlers() };
+  const dispatch = createDispatch(handlers, logInternal);
+  const localDispatch = createDispatch(handlers, logInternal, { local: true });
   let backupTimer: NodeJS.Timeout | undefined;
   if (opts.backupsDir) {
     const dir = opts.backupsDir;
@@ -72,6 +80,7 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
   }
   return {
     dispatch,
+    localDispatch,
     events,
     dbPath,
     ctx,
@@ -155,7 +164,7 @@ export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
 }
 
 /** For the CLI: an existing database only (a missing or foreign file is an error, never created). */
-export function openCoreForFile(dbPath: string, opts: CoreOptions & { create?: boolean } = {}): Core {
+export function openCoreForFile(dbPath: string, opts: CoreOptions & { create?: boolean } = {}): FileCore {
   const store = opts.create ? createStore(dbPath) : openExistingStore(dbPath);
   return coreForStore(store, dbPath, opts);
 }

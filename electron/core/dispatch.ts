@@ -3,7 +3,7 @@
  * Errors always come back as `{ code, message, details }`; nothing else crosses the boundary.
  */
 import { z, ZodError } from 'zod';
-import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api/contract';
+import { contract, isLocalMethodName, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api/contract';
 import { ApiError, type Reply } from '../../shared/api/errors';
 import { plainFailure } from './failure';
 
@@ -17,10 +17,21 @@ function zodDetails(e: ZodError) {
   return e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
-export function createDispatch(handlers: Handlers, onInternalError: (e: unknown) => void = () => {}): Dispatch {
+export interface DispatchOptions {
+  /**
+   * Admit the methods that take file paths (shared/api/methods/local.ts). Only the CLI's dispatch
+   * does: the window and the browser hand over uploads and never name files on this computer.
+   */
+  local?: boolean;
+}
+
+export function createDispatch(handlers: Handlers, onInternalError: (e: unknown) => void = () => {}, opts: DispatchOptions = {}): Dispatch {
   return async (method, payload) => {
     if (!isMethodName(method)) {
       return { ok: false, error: { code: 'unknown_method', message: `未知的操作：${String(method)}` } };
+    }
+    if (isLocalMethodName(method) && !opts.local) {
+      return { ok: false, error: { code: 'forbidden', message: `该操作只能在本机命令行中使用：${method}` } };
     }
     const spec = contract[method];
     const input = spec.input.safeParse(payload ?? {});

@@ -3,7 +3,7 @@
  * No import of 'electron' here, only the few members we use as structural interfaces, so the
  * whole policy is unit-tested with a fake ipcMain.
  */
-import { eventNames, isMethodName } from '../../shared/api/contract';
+import { eventNames, isFaceMethodName } from '../../shared/api/contract';
 import type { Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
 import type { EventBus } from '../core/events';
@@ -35,7 +35,7 @@ export function registerIpc(ipcMain: IpcMainLike, core: CoreLike, isTrustedSende
     if (!isTrustedSender(event)) {
       return { ok: false, error: { code: 'forbidden', message: FORBIDDEN_SENDER_MESSAGE } };
     }
-    if (!isMethodName(method)) {
+    if (!isFaceMethodName(method)) {
       return { ok: false, error: { code: 'unknown_method', message: `未知的操作：${String(method)}` } };
     }
     return core.dispatch(method, payload);

@@ -3,7 +3,7 @@
  * fake ipcRenderer. Only contract methods and declared events pass; the renderer never sees the
  * IpcRendererEvent (it carries `sender`, a way back into Electron internals).
  */
-import { eventNames, isMethodName, type EventName } from '../../shared/api/contract';
+import { eventNames, isFaceMethodName, type EventName } from '../../shared/api/contract';
 import type { Reply } from '../../shared/api/errors';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../main/channels';
 
@@ -27,7 +27,7 @@ function isEventName(name: unknown): name is EventName {
 export function createPreloadApi(ipc: IpcRendererLike): PreloadApi {
   return {
     async invoke(method, payload) {
-      if (!isMethodName(method)) {
+      if (!isFaceMethodName(method)) {
         return { ok: false, error: { code: 'unknown_method', message: `未知的操作：${String(method)}` } };
       }
       return (await ipc.invoke(INVOKE_CHANNEL, method, payload)) as Reply;

@@ -15,6 +15,7 @@ import { gridMethods } from './methods/grid';
 import { ioMethods } from './methods/io';
 import { feedbackMethods } from './methods/feedback';
 import { packageMethods } from './methods/packages';
+import { isLocalMethodName, localMethods, type LocalMethodName } from './methods/local';
 import { reportMethods } from './methods/reports';
 import { workspaceMethods } from './methods/workspace';
 
@@ -118,6 +119,7 @@ export const contract = {
   ...feedbackMethods,
   ...reportMethods,
   ...workspaceMethods,
+  ...localMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -130,6 +132,14 @@ export const methodNames = Object.keys(contract) as MethodName[];
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+export { isLocalMethodName, type LocalMethodName };
+/** The methods the window and the browser may call: all but the path-taking ones of ./methods/local */
+export type FaceMethodName = Exclude<MethodName, LocalMethodName>;
+
+export function isFaceMethodName(name: unknown): name is FaceMethodName {
+  return isMethodName(name) && !isLocalMethodName(name);
 }
 
 /** Events the core pushes to the UI (progress of long operations). */

@@ -36,6 +36,18 @@ describe('dispatch', () => {
     if (!r.ok) expect(r.error.message).toContain('未知的操作');
   });
 
+  it('refuses the path-taking methods of the CLI unless it is the local dispatch, before the handler runs', async () => {
+    let ran = 0;
+    const over = { 'io.import.files': () => { ran++; return { importId: null, files: [], added: 0, updated: 0, unitsAdded: 0 }; } };
+    const face = await createDispatch(handlers(over))('io.import.files', { paths: ['/etc/passwd'] });
+    expect(face).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    if (!face.ok) expect(face.error.message).toContain('只能在本机命令行中使用');
+    expect(ran).toBe(0);
+    const local = await createDispatch(handlers(over), undefined, { local: true })('io.import.files', { paths: ['a.xlsx'] });
+    expect(local).toMatchObject({ ok: true, result: { added: 0 } });
+    expect(ran).toBe(1);
+  });
+
   it('refuses input that does not match the schema, with details, before the handler runs', async () => {
     let ran = false;
     const d = createDispatch(handlers({ 'census.setup': () => { ran = true; return null; } }));

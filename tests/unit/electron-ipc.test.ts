@@ -92,7 +92,8 @@ describe('registerIpc (main)', () => {
   });
 
   it('refuses a method outside the contract without dispatching it', async () => {
-    for (const method of ['shell.openExternal', '__proto__', 'constructor', 42, undefined]) {
+    // The path-taking methods of the CLI (shared/api/methods/local.ts) are not the window's to call.
+    for (const method of ['shell.openExternal', '__proto__', 'constructor', 42, undefined, 'io.import.files', 'packages.export.toFile']) {
       const reply = await ipcMain.invoke(ownFrame, method, {});
       expect(reply.ok ? 'ok' : reply.error.code, String(method)).toBe('unknown_method');
     }
@@ -173,7 +174,7 @@ describe('createPreloadApi (preload)', () => {
   it('refuses methods outside the contract before they reach IPC', async () => {
     const log: unknown[][] = [];
     const api = createPreloadApi(fakeRenderer(new EventEmitter(), log));
-    for (const method of ['fs.readFile', 'hasOwnProperty', '__proto__', '']) {
+    for (const method of ['fs.readFile', 'hasOwnProperty', '__proto__', '', 'io.export.toFile']) {
       const reply = await api.invoke(method, {});
       expect(reply.ok ? 'ok' : reply.error.code, method).toBe('unknown_method');
     }

@@ -63,6 +63,7 @@ describe('ESLint enforces the architecture', { timeout: 300_000 }, () => {
       ['electron/core/services/records.ts', "import { personRepo } from '../db/repos/records';", 'reaching past db/index.ts'],
       ['electron/bridge/headers.ts', "import { main } from '../cli/main';", 'the bridge importing the CLI'],
       ['electron/cli/args.ts', "import { serve } from '../bridge/serve';", 'the CLI importing the bridge'],
+      ['electron/cli/args.ts', "import { importFiles } from '../core/services/io/import';", 'the CLI calling a service instead of the contract'],
       ['electron/preload/api.ts', "import { createCore } from '../core/app';", 'preload importing the core'],
       ['electron/preload/api.ts', "import { registerIpc } from '../main/ipc';", 'preload importing main beyond channels'],
     ])('%s: %s (%s)', async (file, line) => {

@@ -3,6 +3,7 @@ import type { MethodName } from '../../../shared/api/contract';
 import type { feedbackMethods } from '../../../shared/api/methods/feedback';
 import type { gridMethods } from '../../../shared/api/methods/grid';
 import type { ioMethods } from '../../../shared/api/methods/io';
+import type { localMethods } from '../../../shared/api/methods/local';
 import type { packageMethods } from '../../../shared/api/methods/packages';
 import type { reportMethods } from '../../../shared/api/methods/reports';
 import type { workspaceMethods } from '../../../shared/api/methods/workspace';
@@ -21,7 +22,7 @@ import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } fr
 export type CoreMethod = Exclude<
   MethodName,
   | keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
-  | keyof typeof feedbackMethods
+  | keyof typeof feedbackMethods | keyof typeof localMethods
 >;
 
 export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {

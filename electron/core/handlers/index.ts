@@ -6,6 +6,7 @@ import { coreHandlers } from './core';
 import { feedbackHandlers } from './feedback';
 import { gridHandlers } from './grid';
 import { ioHandlers } from './io';
+import { localHandlers } from './local';
 import { packagesHandlers } from './packages';
 import { reportsHandlers } from './reports';
 
@@ -18,5 +19,6 @@ export function createHandlers(ctx: ServiceContext): Omit<Handlers, keyof typeof
     ...packagesHandlers(ctx),
     ...feedbackHandlers(ctx),
     ...reportsHandlers(ctx),
+    ...localHandlers(ctx),
   };
 }

@@ -6,7 +6,8 @@ import { mutator } from './mutator';
 import { buildInTemp } from '../services/io/output';
 import { errorReportFileName, writeErrorReport } from '../services/io/error-report';
 import { exportData, exportFileName } from '../services/io/export';
-import { commitImport, discardImport, previewImport, REMEMBERED_KEY } from '../services/io/import';
+import { commitImport, discardImport, previewImport } from '../services/io/import';
+import { forgetRememberedMappings } from '../services/io/remembered';
 import { cancelTask, runTask } from '../services/io/tasks';
 import { buildTemplate } from '../services/io/template';
 import { listImports, undoImport } from '../services/io/history';
@@ -22,10 +23,7 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
     'io.import.commit': mutator(ctx, (q) => commitImport(ctx, q.importId, q.taskId)),
     'io.import.discard': (q) => discardImport(ctx, q.importId),
     'io.cancel': (q) => cancelTask(ctx, q.taskId),
-    'io.mappings.reset': mutator(ctx, () => {
-      ctx.store.meta.delete(REMEMBERED_KEY);
-      return { ok: true as const };
-    }),
+    'io.mappings.reset': mutator(ctx, () => forgetRememberedMappings(ctx)),
     'io.errorReport': async (q) => {
       const fileName = errorReportFileName(q);
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => writeErrorReport(ctx, q, file, task)));
@@ -37,7 +35,7 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
     'io.export': async (q) => {
       const fileName = exportFileName(ctx, q);
       const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => exportData(ctx, q, file, task)));
-      return { fileName, dataBase64: data.toString('base64'), rows: result.rows, clipped: result.clipped };
+      return { fileName, dataBase64: data.toString('base64'), rows: result.rows, clipped: result.clipped, ...(result.untyped ? { untyped: result.untyped } : {}) };
     },
   };
 }

@@ -4,24 +4,24 @@ import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
 import {
-  completenessBoard, decideDuplicate, ensureOfficeKey, exportCheck, exportForDownload, listDuplicates, listKeys, mergePackages,
-  packageHistory, previewPackages, verifyPackages, type PackageFile,
+  completenessBoard, decideDuplicate, exportCheck, exportForDownload, listDuplicates, mergePackages, officeKeys,
+  packageHistory, previewPackages, trustSigner, verifyPackages, type PackageFile,
 } from '../services/packages';
 
-const filesOf = (files: { name: string; dataBase64: string; passphrase?: string | undefined }[]): PackageFile[] =>
-  files.map((f) => ({ name: f.name, data: Buffer.from(f.dataBase64, 'base64'), passphrase: f.passphrase }));
+type Upload = { name: string; dataBase64: string; passphrase?: string | undefined };
+const fileOf = (f: Upload): PackageFile => ({ name: f.name, data: Buffer.from(f.dataBase64, 'base64'), passphrase: f.passphrase });
+const filesOf = (files: Upload[]): PackageFile[] => files.map(fileOf);
 
 export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof packageMethods> {
   return {
-    'packages.keys': mutator(ctx, (q) => {
-      if (q.create) ensureOfficeKey(ctx);
-      return listKeys(ctx);
-    }),
+    'packages.keys': mutator(ctx, (q) => officeKeys(ctx, q)),
     'packages.exportCheck': () => exportCheck(ctx),
     'packages.export': mutator(ctx, (q) => exportForDownload(ctx, q)),
     'packages.verify': async (q) => ({ results: await verifyPackages(ctx.store.settings.get() ? ctx : null, filesOf(q.files)) }),
     'packages.preview': async (q) => ({ results: await previewPackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys }) }),
-    'packages.merge': mutator(ctx, (q) => mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, taskId: q.taskId })),
+    'packages.merge': mutator(ctx, (q) =>
+      mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, trustNewKeys: q.trustNewKeys, countPending: q.countPending, taskId: q.taskId })),
+    'packages.trust': mutator(ctx, (q) => trustSigner(ctx, fileOf(q.file))),
     'packages.board': () => completenessBoard(ctx),
     'packages.history': () => packageHistory(ctx),
     'packages.duplicates': (q) => listDuplicates(ctx, q),

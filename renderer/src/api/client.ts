@@ -2,7 +2,7 @@
  * The renderer's only way to the core. Electron: the preload's `window.headcount`. Browser: the HTTP
  * bridge on 127.0.0.1 with the token from the start-up address. Both speak the same Reply shape.
  */
-import { eventSchemas, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput } from '../../../shared/api/contract';
+import { eventSchemas, type EventName, type EventPayload, type FaceMethodName, type MethodInput, type MethodOutput } from '../../../shared/api/contract';
 import { replySchema, type Reply } from '../../../shared/api/errors';
 import type { HeadcountBridge } from '../env';
 import { takeToken } from '../lib/token';
@@ -117,7 +117,7 @@ export function onFileProblem(cb: (code: string) => void): () => void {
   };
 }
 
-export async function callWith<M extends MethodName>(t: Transport, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+export async function callWith<M extends FaceMethodName>(t: Transport, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const reply = await t.invoke(method, input);
   if (!reply.ok && FILE_PROBLEM_CODES.has(reply.error.code)) fileProblemListener?.(reply.error.code);
   if (!reply.ok) throw new ClientError(reply.error.code, reply.error.message, reply.error.details);
@@ -125,7 +125,7 @@ export async function callWith<M extends MethodName>(t: Transport, method: M, in
   return reply.result as MethodOutput<M>;
 }
 
-export function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+export function call<M extends FaceMethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   if (!transport) return Promise.reject(new ClientError('forbidden', FORBIDDEN_MESSAGE));
   return callWith(transport, method, input);
 }

@@ -277,10 +277,10 @@ export const ioMethods = {
   'io.imports.undo': method(z.object({ importId: z.string() }), z.object({ removed: z.number().int(), restored: z.number().int() })),
   /** The census's remembered value mappings (学历「普高毕业」→ 普通高级中学 …) */
   'io.valueMappings.list': method(z.object({}), z.array(z.object({ table: tableSchema, field: z.string(), value: z.string(), code: z.string(), label: z.string() }))),
-  /** Every record as .xlsx (both tables) or .csv (one table), with labels or codes */
+  /** Every record as .xlsx (both tables) or .csv (one table), with labels or codes; or .parquet (one table, typed, codes and labels) */
   'io.export': method(
-    z.object({ format: z.enum(['xlsx', 'csv']), codes: z.boolean().default(false), table: tableSchema.default('person') }),
-    /** clipped: cells over Excel's 32,767 characters, cut with a note in the cell */
-    downloadSchema.extend({ rows: z.number().int(), clipped: z.number().int().optional() }),
+    z.object({ format: z.enum(['xlsx', 'csv', 'parquet']), codes: z.boolean().default(false), table: tableSchema.default('person') }),
+    /** clipped: cells over Excel's 32,767 characters, cut with a note in the cell; untyped: Parquet values not valid for their typed column, left empty */
+    downloadSchema.extend({ rows: z.number().int(), clipped: z.number().int().optional(), untyped: z.number().int().optional() }),
   ),
 } as const;

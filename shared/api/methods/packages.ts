@@ -7,7 +7,7 @@ import { method } from '../common';
 const level = levelSchema;
 const int = z.number().int();
 
-/** A package file travelling through the contract (browser uploads; the CLI reads files directly) */
+/** A package file travelling through the contract: an upload, or the bytes the CLI read from disk */
 export const packageFileInput = z.object({
   name: z.string().min(1).max(255),
   dataBase64: z.string(),
@@ -22,6 +22,38 @@ export const trustApproval = z.object({
 
 const counts3 = z.object({ added: int, replaced: int, removed: int });
 
+/**
+ * Why a package was refused (or left unchanged, or needs a trust decision), judged against this
+ * census: a closed list, so the renderer compares against names the compiler knows. The file-level
+ * problems (damaged, tampered, not a package) are one reason, `invalid_package`; the message says which.
+ */
+export const MERGE_REASONS = {
+  not_upper_level: '区县级不能合并',
+  ref_date: '统计时点不同',
+  outside_area: '不属于本级的下级地区',
+  record_outside: '记录的地区不属于报送地区',
+  untrusted_key: '签名密钥尚未登记',
+  key_changed: '签名密钥已更换',
+  same_package: '已经合并过',
+  same_id_different_content: '编号相同而内容不同',
+  older_sequence: '较旧的上报',
+  same_sequence: '同一次上报内容不同',
+  overlap: '地区与已合并的重叠',
+  id_conflict: '证件号码冲突',
+  passphrase_required: '需要口令',
+  wrong_passphrase: '口令不对',
+  invalid_package: '上报包无效或已损坏',
+  cancelled: '已取消',
+  changed: '合并期间数据库被修改',
+  failed: '未能合并',
+} as const;
+export const mergeReasonSchema = z.enum(Object.keys(MERGE_REASONS) as [keyof typeof MERGE_REASONS, ...(keyof typeof MERGE_REASONS)[]]);
+export type MergeReason = z.infer<typeof mergeReasonSchema>;
+
+export function isMergeReason(s: unknown): s is MergeReason {
+  return typeof s === 'string' && Object.prototype.hasOwnProperty.call(MERGE_REASONS, s);
+}
+
 export const mergeResultSchema = z.object({
   file: z.string(),
   area: z.string().nullable(),
@@ -32,8 +64,8 @@ export const mergeResultSchema = z.object({
   officeName: z.string().nullable(),
   /** preview: ready | unchanged | refused; merge: merged | unchanged | refused */
   status: z.enum(['ready', 'merged', 'unchanged', 'refused']),
-  /** Machine-readable cause of a refusal (untrusted_key, key_changed, older_sequence, …) */
-  reason: z.string().nullable(),
+  /** Machine-readable cause of a refusal (untrusted_key, key_changed, older_sequence, …), see MERGE_REASONS */
+  reason: mergeReasonSchema.nullable(),
   /** Persons added / replaced / removed */
   added: int,
   replaced: int,
@@ -212,9 +244,27 @@ export const packageMethods = {
     z.object({
       files: z.array(packageFileInput).min(1).max(500),
       trustKeys: z.array(trustApproval).default([]),
+      /** Trust the key of an area not seen before without a listed approval (`merge --trust-new-keys`); a changed key still needs one */
+      trustNewKeys: z.boolean().default(false),
+      /** false: skip counting the pending duplicates (0 is returned), for a caller merging file by file */
+      countPending: z.boolean().default(true),
       taskId: z.string().max(100).optional(),
     }),
     z.object({ results: z.array(mergeResultSchema), pendingDuplicates: int }),
+  ),
+  /** Registers (or replaces) the signing key of a sub-area's package, after its fingerprint was checked by phone */
+  'packages.trust': method(
+    z.object({ file: packageFileInput }),
+    z.object({
+      areaCode: z.string(),
+      areaName: z.string(),
+      officeName: z.string(),
+      fingerprint: z.string(),
+      /** The key it replaces, or null */
+      previous: z.string().nullable(),
+      /** It was already the trusted key: nothing changed */
+      already: z.boolean(),
+    }),
   ),
   /** 报送情况: the expected sub-areas and what has arrived */
   'packages.board': method(

@@ -101,6 +101,14 @@ export class ImportExportPage {
     return this.download(panel.getByTestId('export-download'));
   }
 
+  /** Parquet: one table, no codes/labels choice (both are in the file) */
+  async exportParquet(table: '人员' | '单位'): Promise<{ name: string; data: Buffer }> {
+    const panel = this.root.getByTestId('export-panel');
+    await panel.getByTestId('export-format').selectOption({ label: 'Parquet（统计分析）' });
+    await panel.getByTestId('export-table').selectOption({ label: table });
+    return this.download(panel.getByTestId('export-download'));
+  }
+
   // --- what the preview asks (units, values, missing columns, conflicts) and the import history
 
   newUnit(name: string): Locator {

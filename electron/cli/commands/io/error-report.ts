@@ -1,8 +1,6 @@
-import { writeErrorReport } from '../../../core/services/io/error-report';
-import { runTask } from '../../../core/services/io/tasks';
 import { parse, requireString } from '../../args';
 import type { Command } from '../../command';
-import { withCore } from '../../open';
+import { call, withCore } from '../../open';
 
 const usage = 'error-report --db FILE [--file 原文件名] -o OUT.xlsx';
 
@@ -14,7 +12,7 @@ export const errorReportCommand: Command = {
     const db = requireString(values.db, 'db', usage);
     const out = requireString(values.out, 'out', usage);
     return withCore(db, async (core) => {
-      const r = await runTask(core.ctx, undefined, (task) => writeErrorReport(core.ctx, values.file === undefined ? {} : { file: values.file }, out, task));
+      const r = await call(core, 'io.errorReport.toFile', { ...(values.file === undefined ? {} : { file: values.file }), outPath: out });
       io.out(`问题表共 ${r.rows} 条记录：${out}\n`);
       return 0;
     });

@@ -1,9 +1,8 @@
 import { fieldLabel } from '../../../../shared/census/dictionary';
 import type { ImportResult } from '../../../../shared/api/methods/io';
-import { importFiles } from '../../../core/services/io/import';
 import { parse, requireString, UsageError } from '../../args';
 import type { Command } from '../../command';
-import { withCore } from '../../open';
+import { call, withCore } from '../../open';
 
 const usage = 'import --db FILE PATH... [--json]';
 
@@ -36,7 +35,7 @@ export const importCommand: Command = {
     const db = requireString(values.db, 'db', usage);
     if (positionals.length === 0) throw new UsageError(`请指定要导入的表格文件\n用法：${usage}`);
     return withCore(db, async (core) => {
-      const result = await importFiles(core.ctx, positionals);
+      const result = await call(core, 'io.import.files', { paths: positionals });
       if (values.json) {
         const files = result.files.map((f) => ({
           file: f.file,

@@ -1,8 +1,6 @@
-import { buildTemplate } from '../../../core/services/io/template';
-import { writeBufferAtomically } from '../../../core/services/io/output';
 import { parse, requireString } from '../../args';
 import type { Command } from '../../command';
-import { withCore } from '../../open';
+import { call, withCore } from '../../open';
 
 const usage = 'template --db FILE -o OUT.xlsx [--township 名称或代码]';
 
@@ -14,8 +12,7 @@ export const templateCommand: Command = {
     const db = requireString(values.db, 'db', usage);
     const out = requireString(values.out, 'out', usage);
     return withCore(db, async (core) => {
-      const t = await buildTemplate(core.ctx, values.township);
-      await writeBufferAtomically(out, t.data);
+      await call(core, 'io.template.toFile', { ...(values.township === undefined ? {} : { township: values.township }), outPath: out });
       io.out(`已生成模板：${out}\n`);
       return 0;
     });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ApiError } from '../../../../shared/api/errors';
 import { UsageError } from '../../args';
-import type { PackageFile } from '../../../core/services/packages';
+import type { MethodInput } from '../../../../shared/api/contract';
 
 /** The passphrase is the file's content without one trailing line break. */
 export function readPassphrase(path: string | undefined): string | undefined {
@@ -19,7 +19,10 @@ export function readPassphrase(path: string | undefined): string | undefined {
   return p;
 }
 
-export function readPackageFile(path: string, passphrase: string | undefined): PackageFile {
+type PackageUpload = MethodInput<'packages.verify'>['files'][number];
+
+/** A package file from disk in the contract's upload shape, the same one the browser sends. */
+export function readPackageUpload(path: string, passphrase: string | undefined): PackageUpload {
   let st;
   try {
     st = statSync(path);
@@ -27,7 +30,8 @@ export function readPackageFile(path: string, passphrase: string | undefined): P
     throw new ApiError('not_found', `找不到上报包文件：${path}`);
   }
   if (st.isDirectory()) throw new ApiError('invalid_file', `这是一个文件夹，不是上报包：${path}`);
-  return { name: basename(path), data: readFileSync(path), passphrase };
+  const data = readFileSync(path).toString('base64');
+  return passphrase === undefined ? { name: basename(path), dataBase64: data } : { name: basename(path), dataBase64: data, passphrase };
 }
 
 /** Package paths from the command line: a folder stands for the .hcpkg files directly inside it. */

@@ -2,11 +2,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ApiError } from '../../../../shared/api/errors';
-import { exportPackage, listKeys, ensureOfficeKey, mergePackages, trustSigner, verifyPackages } from '../../../core/services/packages';
 import { parse, requireString, UsageError } from '../../args';
 import type { Command } from '../../command';
-import { withCore } from '../../open';
-import { expandPackagePaths, readPackageFile, readPassphrase } from './common';
+import type { FileCore } from '../../../core/app';
+import { call, withCore, withScratchCore } from '../../open';
+import { expandPackagePaths, readPackageUpload, readPassphrase } from './common';
 
 const exportUsage = 'export --db FILE -o OUT.hcpkg [--passphrase-file F] [--allow-unexplained] [--allow-incomplete]';
 
@@ -27,8 +27,9 @@ const exportCommand: Command = {
     if (passphrase !== undefined && passphrase.length < 8) throw new UsageError('口令至少8个字符');
     return withCore(db, async (core) => {
       try {
-        const r = await exportPackage(core.ctx, {
-          outPath: out, passphrase, confirmUnexplained: Boolean(values['allow-unexplained']), allowIncomplete: Boolean(values['allow-incomplete']),
+        const r = await call(core, 'packages.export.toFile', {
+          outPath: out, ...(passphrase === undefined ? {} : { passphrase }), confirmUnexplained: Boolean(values['allow-unexplained']),
+          allowIncomplete: Boolean(values['allow-incomplete']),
         });
         io.out(`已导出上报包：${r.path}\n第 ${r.sequence} 次上报，人员 ${r.persons} 人，单位 ${r.units} 个，${(r.bytes / 1024).toFixed(0)} KB${r.encrypted ? '，已加密' : ''}\n本单位密钥指纹：${r.fingerprint}\n`);
         return 0;
@@ -54,8 +55,15 @@ const verifyCommand: Command = {
     const { values, positionals } = parse(argv, { db: { type: 'string' }, 'passphrase-file': { type: 'string' }, json: { type: 'boolean' } }, verifyUsage);
     if (!positionals.length) throw new UsageError(`请指定要校验的上报包文件\n用法：${verifyUsage}`);
     const passphrase = readPassphrase(values['passphrase-file']);
-    const files = expandPackagePaths(positionals).map((p) => readPackageFile(p, passphrase));
-    const results = typeof values.db === 'string' ? await withCore(values.db, (core) => verifyPackages(core.ctx, files)) : await verifyPackages(null, files);
+    const files = expandPackagePaths(positionals).map((p) => readPackageUpload(p, passphrase));
+    // Without --db there is no census to check keys against: an empty one stands in.
+    const verify = async (core: FileCore) => {
+      // One file a call: the method caps a batch, a folder may hold more.
+      const out = [];
+      for (const file of files) out.push(...(await call(core, 'packages.verify', { files: [file] })).results);
+      return out;
+    };
+    const results = typeof values.db === 'string' ? await withCore(values.db, verify) : await withScratchCore(verify);
     if (values.json) io.out(JSON.stringify({ results }, null, 2) + '\n');
     else {
       for (const r of results) {
@@ -88,7 +96,7 @@ const mergeCommand: Command = {
       const results = [];
       // One file at a time, so a hundred packages never sit in memory together.
       for (const p of paths) {
-        const r = await mergePackages(core.ctx, [readPackageFile(p, passphrase)], { trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
+        const r = await call(core, 'packages.merge', { files: [readPackageUpload(p, passphrase)], trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
         const m = r.results[0]!;
         results.push({ file: p, area: m.area, sequence: m.sequence, status: m.status, added: m.added, replaced: m.replaced, removed: m.removed, duplicatesHeld: m.duplicatesHeld, message: m.message });
         if (!values.json) io.out(`${m.status === 'merged' ? '已合并' : m.status === 'unchanged' ? '无变化' : '已拒绝'}  ${p}：${m.message}\n`);
@@ -110,7 +118,7 @@ const keysCommand: Command = {
     const passphrase = readPassphrase(values['passphrase-file']);
     return withCore(db, async (core) => {
       if (typeof values.trust === 'string') {
-        const t = await trustSigner(core.ctx, readPackageFile(values.trust, passphrase));
+        const t = await call(core, 'packages.trust', { file: readPackageUpload(values.trust, passphrase) });
         if (values.json) io.out(JSON.stringify(t, null, 2) + '\n');
         else
           io.out(t.already
@@ -118,8 +126,7 @@ const keysCommand: Command = {
             : `已登记 ${t.areaName}（${t.officeName}）的密钥：${t.fingerprint}${t.previous ? `（取代原密钥 ${t.previous}）` : ''}\n`);
         return 0;
       }
-      ensureOfficeKey(core.ctx);
-      const k = listKeys(core.ctx);
+      const k = await call(core, 'packages.keys', { create: true });
       if (values.json) {
         io.out(JSON.stringify(k, null, 2) + '\n');
         return 0;

@@ -33,6 +33,11 @@ export interface RecordRepo {
    */
   iterate(): Generator<RecordRow, void, undefined>;
   /**
+   * Up to `limit` rows after rowid `after` (0 to start), in rowid order, with the last rowid read:
+   * whole-table exports page this way, since OFFSET would re-skip every earlier row on each page.
+   */
+  chunkAfter(after: number, limit: number): { rows: RecordRow[]; last: number };
+  /**
    * Every row as a compact array, in no particular order: the id, the area code, then the stored
    * values of the dictionary fields `keys`. For whole-census passes that need a few columns only
    * (counting ID numbers over a million persons without building a million records).
@@ -195,6 +200,10 @@ function baseRepo(db: Db, table: TableName) {
     },
     *iterate() {
       for (const raw of st.get(`${select} ${order}`, true).iterate() as IterableIterator<unknown[]>) yield fromRaw(raw);
+    },
+    chunkAfter(after, limit) {
+      const raws = st.get(`SELECT rowid, ${allColumns.join(', ')} FROM ${name} WHERE rowid > ? ORDER BY rowid LIMIT ?`, true).all(after, limit) as unknown[][];
+      return { rows: raws.map((raw) => fromRaw(raw.slice(1))), last: raws.length ? Number(raws[raws.length - 1]![0]) : after };
     },
     *iterateFields(keys) {
       const codecs = keys.map((k) => codecFor(table, k));

@@ -1,7 +1,8 @@
 /**
  * Microdata export: every record with labels (大学本科) or codes (20), as .xlsx (both tables, exceljs
  * streaming writer) or .csv (one table, UTF-8 with BOM so Excel reads the Chinese, CRLF). Text that
- * a spreadsheet would run as a formula is escaped (shared/io/escape.ts).
+ * a spreadsheet would run as a formula is escaped (shared/io/escape.ts). Parquet (one table, typed,
+ * codes with labels beside them) is written by parquet.ts.
  */
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -14,12 +15,14 @@ import { clipForExcel } from '../../../../shared/io/clip';
 import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from './places';
 import { streamingWorkbook, writeAtomically } from './output';
+import { writeParquet } from './parquet';
 import type { Task } from './tasks';
 
 export interface ExportOptions {
-  format: 'xlsx' | 'csv';
+  format: 'xlsx' | 'csv' | 'parquet';
+  /** xlsx and csv only: Parquet always carries codes with their labels beside them */
   codes: boolean;
-  /** CSV holds one table */
+  /** CSV and Parquet hold one table */
   table: TableName;
 }
 
@@ -45,8 +48,8 @@ function rowCells(table: TableName, r: RecordRow, mode: 'labels' | 'codes', ctx:
 export function exportFileName(ctx: ServiceContext, opts: ExportOptions): string {
   const s = requireSettings(ctx);
   const area = s.areaName.split(' / ').pop() ?? s.areaCode;
-  const what = opts.format === 'csv' ? `_${tableLabels[opts.table]}` : '';
-  return `社会工作专业人才_${area}${what}${opts.codes ? '_代码' : ''}.${opts.format}`;
+  const what = opts.format === 'xlsx' ? '' : `_${tableLabels[opts.table]}`;
+  return `社会工作专业人才_${area}${what}${opts.codes && opts.format !== 'parquet' ? '_代码' : ''}.${opts.format}`;
 }
 
 function cellContext(ctx: ServiceContext): CellContext {
@@ -56,8 +59,9 @@ function cellContext(ctx: ServiceContext): CellContext {
 }
 
 /** Writes the export to `target` (atomically) and returns how many records it holds. */
-export async function exportData(ctx: ServiceContext, opts: ExportOptions, target: string, task: Task): Promise<{ rows: number; clipped: number }> {
+export async function exportData(ctx: ServiceContext, opts: ExportOptions, target: string, task: Task): Promise<{ rows: number; clipped: number; untyped?: number }> {
   requireSettings(ctx);
+  if (opts.format === 'parquet') return writeAtomically(target, (tmp) => writeParquet(ctx, opts.table, tmp, task)).then((r) => ({ ...r, clipped: 0 }));
   const mode = opts.codes ? 'codes' : 'labels';
   const cells = cellContext(ctx);
   const tables: TableName[] = opts.format === 'csv' ? [opts.table] : ['person', 'unit'];

@@ -33,3 +33,9 @@ export function remember(ctx: ServiceContext, files: StagedFile[]): RememberedMa
   }
   return changed ? next : null;
 }
+
+/** Forgets every remembered choice: the next import maps columns by their headers again. */
+export function forgetRememberedMappings(ctx: ServiceContext): { ok: true } {
+  ctx.store.meta.delete(REMEMBERED_KEY);
+  return { ok: true };
+}

@@ -2,7 +2,7 @@
 export { completenessBoard, packageHistory } from './completeness';
 export { decideDuplicate, duplicateGroups, listDuplicates } from './duplicates';
 export { exportCheck, exportForDownload, exportPackage, suggestedFileName, type ExportOptions, type ExportResult } from './export';
-export { ensureOfficeKey, listKeys, ownFingerprint, trustKey, trustStatus } from './keys';
+export { ensureOfficeKey, listKeys, officeKeys, ownFingerprint, trustKey, trustStatus } from './keys';
 export { mergePackages, previewPackages, trustSigner, verifyPackages, type MergeOptions, type PackageFile } from './merge';
 export { readPackage, type ParsedPackage } from './read';
 export { writePackage, type PackageContent } from './write';

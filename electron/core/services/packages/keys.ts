@@ -48,3 +48,9 @@ export function listKeys(ctx: ServiceContext) {
     })),
   };
 }
+
+/** The own key (made now unless `create` is false) and the register of trusted sub-area keys */
+export function officeKeys(ctx: ServiceContext, opts: { create: boolean }) {
+  if (opts.create) ensureOfficeKey(ctx);
+  return listKeys(ctx);
+}

@@ -6,7 +6,7 @@
  * nothing; an older sequence is refused.
  */
 import type { MethodOutput } from '../../../../shared/api/contract';
-import type { MergeResult, VerifyResult } from '../../../../shared/api/methods/packages';
+import { isMergeReason, type MergeReason, type MergeResult, type VerifyResult } from '../../../../shared/api/methods/packages';
 import { ApiError } from '../../../../shared/api/errors';
 import { formatFingerprint } from '../../../../shared/package';
 import type { PackageRow } from '../../db';
@@ -45,11 +45,16 @@ function emptyResult(file: string): MergeResult {
   };
 }
 
+/** The closed merge reason for a failure: a file-level problem of the package is `invalid_package`. */
+function reasonOf(e: ApiError): MergeReason {
+  const reason = (e.details as { reason?: unknown } | undefined)?.reason;
+  if (isMergeReason(reason)) return reason;
+  if (e.code === 'invalid_file') return 'invalid_package';
+  return e.code === 'cancelled' ? 'cancelled' : 'failed';
+}
+
 function refusedFrom(e: unknown, result: MergeResult): MergeResult {
-  if (e instanceof ApiError) {
-    const reason = (e.details as { reason?: unknown } | undefined)?.reason;
-    return { ...result, status: 'refused', reason: typeof reason === 'string' ? reason : e.code, message: e.message };
-  }
+  if (e instanceof ApiError) return { ...result, status: 'refused', reason: reasonOf(e), message: e.message };
   throw e;
 }
 
@@ -81,7 +86,7 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
     area: h.areaCode, areaName: h.areaName, level: h.level, sequence: h.sequence, packageId: h.packageId, officeName: h.officeName,
     encrypted: pkg.encrypted, fingerprint: formatFingerprint(pkg.signer.fingerprint), fingerprintHex: pkg.signer.fingerprint,
   };
-  const refuse = (reason: string, message: string): Judged => ({ kind: 'final', result: { ...result, status: 'refused', reason, message } });
+  const refuse = (reason: MergeReason, message: string): Judged => ({ kind: 'final', result: { ...result, status: 'refused', reason, message } });
 
   if (settings.level === 'county')
     return refuse('not_upper_level', '区县级统计调查不能合并上报包；请在市州或省级统计调查中合并');
@@ -146,7 +151,7 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
   const units = diff(old ? ctx.store.packages.recordIds('unit', oldAreas) : [], pkg.units.ids);
   result = { ...result, ...persons, units, duplicatesHeld: preview ? estimateDuplicates(ctx, pkg, old) : 0 };
 
-  let reason: string | null = null;
+  let reason: MergeReason | null = null;
   let message = old
     ? `将以第 ${h.sequence} 次上报替换第 ${old.sequence} 次：新增 ${persons.added} 人，替换 ${persons.replaced} 人，删除 ${persons.removed} 人`
     : `将新增 ${h.areaName} 的 ${persons.added} 人、${units.added} 个单位`;

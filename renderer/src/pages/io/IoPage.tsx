@@ -95,7 +95,8 @@ function TemplatePanel({ settings }: { settings: CensusSettings }) {
 }
 
 function ExportPanel() {
-  const [format, setFormat] = useState<'xlsx' | 'csv'>('xlsx');
+  const [format, setFormat] = useState<'xlsx' | 'csv' | 'parquet'>('xlsx');
+  const [note, setNote] = useState<string | null>(null);
   const [codes, setCodes] = useState(false);
   const [table, setTable] = useState<'person' | 'unit'>('person');
   const [busy, setBusy] = useState(false);
@@ -104,8 +105,11 @@ function ExportPanel() {
   async function run() {
     setBusy(true);
     setError(null);
+    setNote(null);
     try {
-      saveDownload(await call('io.export', { format, codes, table }));
+      const r = await call('io.export', { format, codes, table });
+      saveDownload(r);
+      if (r.untyped) setNote(`已导出 ${r.rows} 条记录。有 ${r.untyped} 个数值、是否或日期单元格的内容不是有效值，Parquet 的带类型列中已留空；请先在问题清单中修正。`);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -117,16 +121,18 @@ function ExportPanel() {
     <section data-testid="export-panel">
       <h2>导出微观数据</h2>
       <p className="hint">Excel 文件含人员、单位两张表；CSV 一次导出一张表，采用 UTF-8（带 BOM），Excel 可直接打开。以 = + - @ 开头的文字前加英文单引号，打开时不会被当作公式执行。</p>
+      <p className="hint">Parquet 供统计分析软件（DuckDB、pandas、Spark）使用：一次导出一张表，数值、日期、是否为带类型的列，代码列旁附名称列（如 education 与 education_label）。</p>
       <ErrorBanner message={error} onClose={() => setError(null)} />
       <div className="io-row">
         <label>
           格式{' '}
-          <select value={format} onChange={(e) => setFormat(e.target.value as 'xlsx' | 'csv')} data-testid="export-format">
+          <select value={format} onChange={(e) => setFormat(e.target.value as 'xlsx' | 'csv' | 'parquet')} data-testid="export-format">
             <option value="xlsx">Excel（.xlsx）</option>
             <option value="csv">CSV</option>
+            <option value="parquet">Parquet（统计分析）</option>
           </select>
         </label>
-        {format === 'csv' && (
+        {format !== 'xlsx' && (
           <label>
             表{' '}
             <select value={table} onChange={(e) => setTable(e.target.value as 'person' | 'unit')} data-testid="export-table">
@@ -135,6 +141,7 @@ function ExportPanel() {
             </select>
           </label>
         )}
+        {format !== 'parquet' && (
         <label>
           取值{' '}
           <select value={codes ? 'codes' : 'labels'} onChange={(e) => setCodes(e.target.value === 'codes')} data-testid="export-codes">
@@ -142,10 +149,12 @@ function ExportPanel() {
             <option value="codes">代码（如 20）</option>
           </select>
         </label>
+        )}
         <button type="button" className="primary" onClick={() => void run()} disabled={busy} data-testid="export-download">
           {busy ? '正在导出…' : '导出'}
         </button>
       </div>
+      {note && <p className="hint" data-testid="export-note">{note}</p>}
     </section>
   );
 }

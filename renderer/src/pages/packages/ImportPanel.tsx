@@ -4,7 +4,7 @@
  * phone, then merge — each package all-or-nothing.
  */
 import { useEffect, useState } from 'react';
-import type { MergeResult } from '../../../../shared/api/methods/packages';
+import { MERGE_REASONS, type MergeResult } from '../../../../shared/api/methods/packages';
 import { call, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, readUpload, type Progress } from '../../lib/files';
@@ -170,7 +170,7 @@ function ResultTable({ rows, trusted, onTrust, needsTrust }: {
               <td>{r.file}</td>
               <td>{r.areaName ?? '—'}</td>
               <td>{r.sequence ?? '—'}</td>
-              <td className={r.status === 'refused' ? 'error' : ''}>
+              <td className={r.status === 'refused' ? 'error' : ''} title={r.reason ? MERGE_REASONS[r.reason] : undefined}>
                 {r.status === 'ready' && needsTrust?.(r) && !trusted?.[`${r.area}|${r.fingerprintHex}`] ? '待确认密钥' : statusText[r.status]}
               </td>
               <td>{r.added}</td>

@@ -1,0 +1,18 @@
+/** The path-taking methods of the CLI (shared/api/methods/local.ts) mapped onto the services. */
+import type { localMethods } from '../../../shared/api/methods/local';
+import type { Handlers } from '../dispatch';
+import type { ServiceContext } from '../services/context';
+import { mutator } from './mutator';
+import { importFiles } from '../services/io/import';
+import { errorReportToFile, exportToFile, templateToFile } from '../services/io/to-file';
+import { exportPackage } from '../services/packages';
+
+export function localHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof localMethods> {
+  return {
+    'io.import.files': mutator(ctx, (q) => importFiles(ctx, q.paths, q.taskId)),
+    'io.template.toFile': (q) => templateToFile(ctx, q),
+    'io.errorReport.toFile': (q) => errorReportToFile(ctx, q),
+    'io.export.toFile': (q) => exportToFile(ctx, q),
+    'packages.export.toFile': mutator(ctx, (q) => exportPackage(ctx, q)),
+  };
+}
