@@ -210,7 +210,7 @@ describe('persons spreadsheet', () => {
     const unitId = await censusWithUnit(app);
     const base = {
       idType: '01', ethnicity: '01', political: '13', phone: '13812345678', majorCategory: '10', qualLevel: '0', unitId,
-      township: '110101001', urbanRural: '1', postCategory: '2', swPost: true, personCategory: '3', staffing: '3', employmentType: '1', regStatus: '1', regValidUntil: '2028-12-31', domains: ['11'], primaryDomain: '11',
+      township: '110101001', urbanRural: '1', postCategory: '2', swPost: true, personCategory: '3', staffing: '3', employmentType: '1', domains: ['11'], primaryDomain: '11',
     };
     await apiCall(app, 'persons.create', { data: { ...base, name: '王老师', idNumber: '11010519491231002X', education: '20' } });
     await apiCall(app, 'persons.create', { data: { ...base, name: '李错', idNumber: GOOD_ID, education: '博士后' } });
