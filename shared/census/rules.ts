@@ -53,6 +53,10 @@ export const rules = {
   registration_date_missing: { severity: 'error', title: '已登记但缺少登记有效期' },
   employment_type_required: { severity: 'error', title: '无编制人员缺少用工方式' },
   cum_training_below_period: { severity: 'warning', title: '累计培训学时少于统计期学时' },
+  change_pending: { severity: 'error', title: '变动情况待确认' },
+  change_required: { severity: 'error', title: '变动情况为空' },
+  change_not_carried: { severity: 'error', title: '不在上期名单中，只能是新增' },
+  change_carried_joined: { severity: 'error', title: '上期名单中的人员不能标为新增' },
 } as const satisfies Record<string, RuleDef>;
 
 export type RuleCode = keyof typeof rules;

@@ -87,6 +87,9 @@ function personRecord(c: PersonContext, u: PlannedUnit): DemoRecord {
       startYear,
       trainingHours,
       cumTrainingHours,
+      // A first census: no 变动情况, nothing carried from a last one.
+      change: null,
+      prevQualLevel: null,
     },
   };
 }

@@ -144,10 +144,11 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     const declared = entries.get(k.name)!.rows;
     if (declared > LIMITS.maxRows)
       throw refuse(`说明文件记载「${k.path}」有 ${declared} 行，超过上限 ${LIMITS.maxRows} 行，已拒绝`, 'too_many_rows', { entry: k.path });
-    // Packages before version 3 carry the person and unit columns of their day; their rows are brought to today's.
+    // Versions 1 and 2 carry the frozen person/unit layout of their day (用工形式 since split); version 3
+    // lacks only the columns added later in version 3's life. Both are brought to today's columns.
     const legacy = legacyColumns(k.name, version);
-    const columns = legacy ? [...legacy] : columnsOf(k.name);
-    const titles = legacy ? columns : tableSchemaOf(k.name).fields.map((f) => f.title ?? f.name);
+    const columns = legacy ? [...legacy] : columnsOf(k.name, version);
+    const titles = legacy ? columns : tableSchemaOf(k.name, version).fields.map((f) => f.title ?? f.name);
     const rows = parseCsv(texts.get(k.name)!, k.path, columns, titles, declared);
     texts.delete(k.name);
     const declaredFields = entries.get(k.name)!.schema.fields.map((f) => f.name).join(',');
@@ -155,7 +156,7 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
       throw refuse(`说明文件中「${k.path}」的字段与本程序的格式不符`, 'schema_mismatch', { entry: k.path });
     if (rows.length !== entries.get(k.name)!.rows)
       throw refuse(`「${k.path}」有 ${rows.length} 行数据，说明文件记载为 ${entries.get(k.name)!.rows} 行`, 'row_count', { entry: k.path });
-    tables.set(k.name, legacy ? upgradeRows(k.name, columns, columnsOf(k.name), rows) : rows);
+    tables.set(k.name, legacy ? upgradeRows(k.name, columns, columnsOf(k.name), rows) : widen(rows, columns, columnsOf(k.name)));
   }
 
   const provenance = provenanceIndex(tables.get('provenance')!);
@@ -214,6 +215,18 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     audit,
     decisions,
   };
+}
+
+/** Rows of an older version's columns laid out in today's, the columns added since left empty */
+function widen(rows: string[][], from: readonly string[], to: readonly string[]): string[][] {
+  if (from.length === to.length) return rows;
+  const at = new Map(from.map((c, i) => [c, i]));
+  const pick = to.map((c) => at.get(c) ?? -1);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    rows[i] = pick.map((j) => (j < 0 ? '' : r[j]!));
+  }
+  return rows;
 }
 
 function cellError(entry: string, line: number, column: string, problem: string): ApiError {

@@ -1,5 +1,5 @@
 /**
- * 006: who each person is and what the policy targets count (issue 12). Person columns for 人员类别,
+ * 007: who each person is and what the policy targets count (issue 12). Person columns for 人员类别,
  * certificate registration, cumulative training over the planning period, and 用工形式 split into
  * 编制情况 and 用工方式; the census's planning period; deadline years on targets; the other
  * denominators (older people, care-home beds) beside population. Frozen once shipped.
@@ -11,8 +11,8 @@
  */
 import type { Migration } from './types';
 
-export const migration006: Migration = {
-  version: 6,
+export const migration007: Migration = {
+  version: 7,
   name: 'person_categories',
   up(db) {
     db.exec(`
