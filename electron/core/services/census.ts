@@ -1,10 +1,12 @@
 /** Census settings: the area, level, reference date, office and operator of this database. */
 import type { CensusSettings, Level, MethodOutput, ParsedInput } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
+import { LEAVE_CODES } from '../../../shared/census/change';
 import { codeLabel } from '../../../shared/census/codes';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { countingRule } from './counting';
 import { censusIssues } from './issues';
+import { upperLevelIssueCounts } from './upper-issues';
 
 const divisionLevelOf: Record<Level, 'county' | 'city' | 'province'> = { county: 'county', city: 'city', province: 'province' };
 
@@ -40,7 +42,8 @@ export function setOperator(ctx: ServiceContext, operator: string): CensusSettin
 
 export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary'> {
   requireSettings(ctx);
-  const all = censusIssues(ctx);
+  // A city or province counts received records' issues from their packages (upper-issues.ts)
+  const all = upperLevelIssueCounts(ctx) ?? censusIssues(ctx);
   const persons = ctx.store.persons.count();
   // Persons reported by two areas are counted once; pending cases are shown (merged censuses only).
   const rule = countingRule(ctx);
@@ -51,6 +54,7 @@ export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary
     explained: all.explainedWarnings,
     unexplainedWarnings: all.counts.warning - all.explainedWarnings,
     pendingDuplicates: rule.pendingDuplicates,
-    countedPersons: persons - rule.excludedPersonIds.size,
+    // Persons who left since the last census stay in the file for 表6 only.
+    countedPersons: persons - rule.excludedPersonIds.size - ctx.store.persons.countByChange(LEAVE_CODES),
   };
 }

@@ -37,6 +37,8 @@ export interface RecordRepo {
    * whole-table exports page this way, since OFFSET would re-skip every earlier row on each page.
    */
   chunkAfter(after: number, limit: number): { rows: RecordRow[]; last: number };
+  /** The rows whose area code is none of `areaCodes` (at an upper level: those not brought by a package) */
+  outside(areaCodes: readonly string[]): RecordRow[];
   /**
    * Every row as a compact array, in no particular order: the id, the area code, then the stored
    * values of the dictionary fields `keys`. For whole-census passes that need a few columns only
@@ -64,6 +66,10 @@ export interface PersonRepo extends RecordRepo {
   findByIdNumber(idNumber: string): RecordRow[];
   /** How many persons name this unit as theirs */
   countByUnit(unitId: string): number;
+  /** The same, leaving out those whose 变动情况 is one of `leaveCodes` (they left since the last census) */
+  countByUnitExcept(unitId: string, leaveCodes: readonly string[]): number;
+  /** Persons whose 变动情况 is one of `codes` */
+  countByChange(codes: readonly string[]): number;
 }
 
 export interface UnitOption {
@@ -205,6 +211,9 @@ function baseRepo(db: Db, table: TableName) {
       const raws = st.get(`SELECT rowid, ${allColumns.join(', ')} FROM ${name} WHERE rowid > ? ORDER BY rowid LIMIT ?`, true).all(after, limit) as unknown[][];
       return { rows: raws.map((raw) => fromRaw(raw.slice(1))), last: raws.length ? Number(raws[raws.length - 1]![0]) : after };
     },
+    outside(areaCodes) {
+      return (st.get(`${select} WHERE area_code NOT IN (SELECT value FROM json_each(?)) ${order}`, true).all(JSON.stringify(areaCodes)) as unknown[][]).map(fromRaw);
+    },
     *iterateFields(keys) {
       const codecs = keys.map((k) => codecFor(table, k));
       const stmt = st.get(`SELECT id, area_code${codecs.map((c) => `, ${c.column}`).join('')} FROM ${name}`, true);
@@ -262,6 +271,11 @@ export function recordRepo(db: Db, table: TableName): PersonRepo | UnitRepo {
       table,
       findByIdNumber: (idNumber) => rowsWhere('WHERE id_number = ?', idNumber),
       countByUnit: (unitId) => st.get('SELECT count(*) FROM persons WHERE unit_id = ?').pluck().get(unitId) as number,
+      countByUnitExcept: (unitId, leaveCodes) =>
+        st.get(`SELECT count(*) FROM persons WHERE unit_id = ? AND coalesce(change_status, '') NOT IN (SELECT value FROM json_each(?))`)
+          .pluck().get(unitId, JSON.stringify(leaveCodes)) as number,
+      countByChange: (codes) =>
+        st.get('SELECT count(*) FROM persons WHERE change_status IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(codes)) as number,
     };
   }
   return {

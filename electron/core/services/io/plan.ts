@@ -13,12 +13,13 @@ import { normalizeValue, type NormalizeContext } from '../../../../shared/census
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';
 import { completeFromIdNumber, recordLabel, validateRecord, type CrossLookups } from '../../../../shared/census/validate';
 import { resolveUnitRef, valueText, type CellContext } from '../../../../shared/io';
-import { requireSettings, validationContext, type ServiceContext } from '../context';
+import { isContinuing, requireSettings, validationContext, type ServiceContext } from '../context';
 import { conflictIndex, deletedConflict, editedConflicts, identityConflict, type ConflictIndex } from './conflicts';
 import { areaPrefixes, planNewUnits, type NamedRow } from './new-units';
 import { townshipsOf } from './places';
 import type { StagedFile, StagedRow } from './parse';
 import type { Task } from './tasks';
+import { matchToLastPeriod } from './period-match';
 import { collectUnmapped, type UnmappedIndex } from './unmapped';
 import { newRecordId } from './ids';
 
@@ -216,6 +217,7 @@ export async function planImport(
     const breath = step();
     if (breath) await breath;
   }
+  matchToLastPeriod(rows, files, isContinuing(ctx, requireSettings(ctx)));
   for (const p of rows) if (p.before) p.changes = diff(p, cells);
   for (const p of rows) if (p.action === 'update' && p.changes.length === 0) p.action = 'unchanged';
   return { rows, unitNames, existing, newUnits: units.units, unmapped };
