@@ -30,6 +30,7 @@ export { packagesRepo, recordColumns, type SqlValue, type PackagesRepo, type Pac
 export { duplicatesRepo, type DuplicatesRepo, type CrossAreaPerson, type DuplicateDecisionRow } from './repos/duplicates';
 export { keysRepo, type KeysRepo, type OfficeKeyRow, type TrustedKeyRow } from './repos/keys';
 export { feedbackRepo, type FeedbackRepo, type FeedbackRow, type Coverage } from './repos/feedback';
+export { plainLoad, type PlainLoad } from './repos/plain-load';
 export { importRepo, type ImportRepo, type ImportBatchRow, type ImportRecordRow } from './repos/imports';
 export { backupDatabase, backupStem, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';
 export { commitRestore, inspectBackupFile, keepDamagedCopy, stageRestore, type BackupInspection } from './restore';

@@ -7,6 +7,7 @@ import { DEFAULT_PLANNING_START } from '../../../shared/census/planning';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { countingRule } from './counting';
 import { censusIssues } from './issues';
+import { upperLevelIssueCounts } from './upper-issues';
 
 const divisionLevelOf: Record<Level, 'county' | 'city' | 'province'> = { county: 'county', city: 'city', province: 'province' };
 
@@ -50,7 +51,8 @@ export function setOperator(ctx: ServiceContext, operator: string): CensusSettin
 
 export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary'> {
   requireSettings(ctx);
-  const all = censusIssues(ctx);
+  // A city or province counts received records' issues from their packages (upper-issues.ts)
+  const all = upperLevelIssueCounts(ctx) ?? censusIssues(ctx);
   const persons = ctx.store.persons.count();
   // Persons reported by two areas are counted once; pending cases are shown (merged censuses only).
   const rule = countingRule(ctx);
