@@ -14,6 +14,7 @@ import { gridMethods } from './methods/grid';
 import { ioMethods } from './methods/io';
 import { feedbackMethods } from './methods/feedback';
 import { packageMethods } from './methods/packages';
+import { periodMethods } from './methods/periods';
 import { isLocalMethodName, localMethods, type LocalMethodName } from './methods/local';
 import { reportMethods } from './methods/reports';
 import { workspaceMethods } from './methods/workspace';
@@ -110,6 +111,7 @@ export const contract = {
   ...packageMethods,
   ...feedbackMethods,
   ...reportMethods,
+  ...periodMethods,
   ...workspaceMethods,
   ...localMethods,
 } as const;

@@ -154,6 +154,23 @@ export const codeLists = {
     ['1', '是', 'Y', 'y', 'yes', '√', 'TRUE', 'true', '有'],
     ['0', '否', 'N', 'n', 'no', '×', 'FALSE', 'false', '无'],
   ]),
+  /**
+   * 变动情况 against the last census (a census started from the last one). One column carries both the
+   * status and its reason, so a township return needs a single 变动情况 column: 2x are joiners (新增),
+   * 3x leavers (离开, kept in the file outside every count), 00 a carried person not yet confirmed.
+   */
+  change: list([
+    ['00', '待确认', '未确认'],
+    ['10', '留任', '在岗', '继续留任', '无变化', '未变动', '不变'],
+    ['21', '新增（新入职）', '新入职', '新进', '新招聘', '新增-新入职'],
+    ['22', '新增（调入）', '调入', '新增-调入', '外地调入'],
+    ['29', '新增（其他）', '新增-其他', '其他新增'],
+    ['31', '离开（调出本地区）', '调出本地区', '调出', '调离', '离开-调出本地区'],
+    ['32', '离开（离职）', '离职', '辞职', '辞退', '离开-离职'],
+    ['33', '离开（退休）', '退休', '离开-退休'],
+    ['34', '离开（死亡）', '死亡', '去世', '病故', '离开-死亡'],
+    ['39', '离开（其他）', '离开-其他', '其他离开'],
+  ]),
   /** 统计层级 */
   level: list([
     ['county', '区县', '县', '区', '县级'],
@@ -193,6 +210,11 @@ export const spanTerms: Partial<Record<CodeListId, Readonly<Record<string, strin
   },
   employmentForm: {
     编外人员: '可能是合同、派遣或购买服务',
+  },
+  change: {
+    新增: '没有说明是新入职、调入还是其他原因新增',
+    离开: '没有说明是调出本地区、离职、退休、死亡还是其他原因离开',
+    减少: '没有说明是调出本地区、离职、退休、死亡还是其他原因离开',
   },
 };
 

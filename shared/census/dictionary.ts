@@ -47,6 +47,16 @@ export interface FieldDef {
   readonly grid: { readonly width: number; readonly pinned?: boolean };
   /** Excel hints: column width in characters; `text` forces the cell format to text (@) */
   readonly excel: { readonly width: number; readonly text?: boolean };
+  /**
+   * The return-package schema version that added this column (absent: 1). A package of an earlier
+   * version has no such column and is read with the field empty (shared/package/tables.ts).
+   */
+  readonly since?: number;
+  /**
+   * Written by the program when a census is started from the last one, never entered: not in the
+   * grid, the form, templates or import mappings; travels in packages so every level can use it.
+   */
+  readonly carried?: true;
 }
 
 type Def = Omit<FieldDef, 'table' | 'column' | 'synonyms' | 'grid' | 'excel'> &
@@ -85,6 +95,10 @@ export const personFields = defs('person', [
   { key: 'idNumber', label: '证件号码', type: 'idNumber', required: true, group: '基本信息',
     synonyms: ['身份证号', '身份证号码', '公民身份号码', '身份证', '证件号'],
     hint: '18位公民身份号码；请将单元格设为文本格式，避免末尾数字被改为0', grid: { pinned: true } },
+  // Required only in a census started from the last one (rule change_required), so not `required` here.
+  { key: 'change', label: '变动情况', type: 'code', codeList: 'change', required: false, group: '基本信息', column: 'change_status',
+    synonyms: ['人员变动情况', '变动', '变动类型', '增减情况', '人员变动'], since: 3, grid: { width: 150 },
+    hint: '与上期相比：留任；新增（新入职、调入、其他）；离开（调出本地区、离职、退休、死亡、其他）' },
   { key: 'sex', label: '性别', type: 'code', codeList: 'sex', required: true, group: '基本信息', derivedFrom: 'idNumber',
     hint: '由身份证号码自动得出，须与之一致', grid: { width: 70 } },
   { key: 'birthDate', label: '出生日期', type: 'date', required: true, group: '基本信息', derivedFrom: 'idNumber',
@@ -131,6 +145,10 @@ export const personFields = defs('person', [
     synonyms: ['从业起始年份', '参加社会工作年份', '起始年份'], hint: '四位年份，如 2015', grid: { width: 100 } },
   { key: 'trainingHours', label: '统计期培训学时', type: 'integer', required: false, group: '服务与培训', min: 0, max: 2000,
     synonyms: ['培训学时', '年度培训学时', '学时'], hint: '统计期内参加培训的学时数' },
+  // The certificate level the person had in the last census: new holders and holders lost (表6) at
+  // every level, from the records alone. Set for every carried person (0 when the last value was unusable).
+  { key: 'prevQualLevel', label: '上期职业资格等级', type: 'code', codeList: 'qualLevel', required: false, group: '学历与资格',
+    since: 3, carried: true, hint: '上期统计时的职业资格等级，由程序沿用上期名单时填写' },
 ]);
 
 export const unitFields = defs('unit', [
@@ -157,6 +175,12 @@ export const unitFields = defs('unit', [
 ]);
 
 export const fieldsOf: Record<TableName, readonly FieldDef[]> = { person: personFields, unit: unitFields };
+
+/** The fields people enter (grid, form, templates, import mappings): every field but the carried ones */
+export const enteredFieldsOf: Record<TableName, readonly FieldDef[]> = {
+  person: personFields.filter((f) => !f.carried),
+  unit: unitFields.filter((f) => !f.carried),
+};
 
 export const tableLabels: Record<TableName, string> = { person: '人员', unit: '单位' };
 

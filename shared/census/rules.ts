@@ -48,6 +48,10 @@ export const rules = {
   unit_reported_mismatch: { severity: 'warning', title: '报告的社工人数与登记人员数不符' },
   text_unreadable: { severity: 'error', title: '含无法识别的字符（乱码）' },
   control_chars_removed: { severity: 'warning', title: '已删除不可见的控制字符' },
+  change_pending: { severity: 'error', title: '变动情况待确认' },
+  change_required: { severity: 'error', title: '变动情况为空' },
+  change_not_carried: { severity: 'error', title: '不在上期名单中，只能是新增' },
+  change_carried_joined: { severity: 'error', title: '上期名单中的人员不能标为新增' },
 } as const satisfies Record<string, RuleDef>;
 
 export type RuleCode = keyof typeof rules;

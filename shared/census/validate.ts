@@ -3,6 +3,7 @@
  * (cross-record rules through lookups). Pure: the caller supplies the census context and lookups,
  * built in memory here or by SQL in the store for large censuses.
  */
+import { changeKind, isLeaver } from './change';
 import { checkCreditCode, checkIdNumber, isMobilePhone } from './checks';
 import { codeLabel, isValidCode } from './codes';
 import { fieldsOf, type FieldDef, type TableName } from './dictionary';
@@ -16,6 +17,8 @@ export interface ValidationContext {
   refDate: string;
   /** Whether a 9-digit township code is real and inside the census area */
   townshipStatus(code: string): 'inside' | 'outside' | 'unknown';
+  /** A census started from the last one: every person needs a 变动情况 */
+  continuing?: boolean;
 }
 
 /** Cross-record facts; each is optional so live entry can check what it knows. */
@@ -238,6 +241,27 @@ function checkUnit(c: Collector, id: string, d: RecordData, lookups: CrossLookup
   }
 }
 
+/**
+ * 变动情况 against the carried marker: a carried person (prevQualLevel set when the census was started
+ * from the last one) is 待确认, 留任 or 离开; anyone else is 新增 with its reason.
+ */
+function checkChange(c: Collector, d: RecordData, ctx: ValidationContext): void {
+  const v = d.change;
+  const kind = changeKind(v);
+  const carried = str(d.prevQualLevel) !== null;
+  if (kind === null) {
+    // An unknown code is code_invalid already; an empty one matters only when there is a last census.
+    if ((v == null || v === '') && ctx.continuing)
+      c.add('change', 'change_required',
+        carried ? '上期人员的变动情况为空：请确认留任，或标记离开并注明原因' : '请填写变动情况：新增人员注明新入职、调入或其他');
+    return;
+  }
+  if (kind === 'pending') c.add('change', 'change_pending', '上期人员的变动情况待确认：请确认留任，或标记离开（调出本地区、离职、退休、死亡、其他）');
+  else if (kind === 'joined' && carried) c.add('change', 'change_carried_joined', `该人员在上期名单中，不能标为「${codeLabel('change', v as string)}」：请确认留任或标记离开`);
+  else if ((kind === 'stayed' || kind === 'left') && !carried)
+    c.add('change', 'change_not_carried', `该人员不在上期名单中，变动情况不能是「${codeLabel('change', v as string)}」：请填写新增（新入职、调入或其他）`);
+}
+
 /** Every rule that one record can be checked against, plus the cross-record ones the lookups allow. */
 export function validateRecord(
   table: TableName,
@@ -250,6 +274,11 @@ export function validateRecord(
 ): Issue[] {
   const c = new Collector(table, recordId);
   const refYear = Number(ctx.refDate.slice(0, 4));
+  if (table === 'person') {
+    checkChange(c, data, ctx);
+    // A leaver is kept for the change table only: what the record says otherwise is last period's.
+    if (isLeaver(data.change)) return c.issues;
+  }
   for (const f of fieldsOf[table]) checkField(c, f, data[f.key], refYear);
   for (const f of fieldsOf[table]) {
     if (f.type !== 'township') continue;
@@ -287,7 +316,7 @@ export function buildLookups(records: CensusRecords): CrossLookups {
       }
     }
     const u = str(p.data.unitId);
-    if (u) unitMembers.set(u, (unitMembers.get(u) ?? 0) + 1);
+    if (u && !isLeaver(p.data.change)) unitMembers.set(u, (unitMembers.get(u) ?? 0) + 1);
   }
   for (const u of records.units()) {
     unitIds.add(u.id);

@@ -78,6 +78,9 @@ function personRecord(c: PersonContext, u: PlannedUnit): DemoRecord {
       primaryDomain,
       startYear,
       trainingHours,
+      // A first census: no 变动情况, nothing carried from a last one.
+      change: null,
+      prevQualLevel: null,
     },
   };
 }

@@ -4,7 +4,7 @@
  * label, then its synonyms, then (as a guess the user confirms) by containing one of them.
  */
 import { cleanText } from '../census/normalize';
-import { fieldsOf, unitFields, type TableName } from '../census/dictionary';
+import { enteredFieldsOf, unitFields, type TableName } from '../census/dictionary';
 
 /** A cell as the readers hand it over: what the spreadsheet held, untouched. */
 export type Cell = string | number | boolean | Date | null;
@@ -32,7 +32,7 @@ const unitType = unitFields.find((f) => f.key === 'unitType')!;
 
 const importFieldLists: Record<TableName, readonly ImportField[]> = {
   person: [
-    ...fieldsOf.person.map((f) => ({ key: f.key, label: f.label, names: f.synonyms })),
+    ...enteredFieldsOf.person.map((f) => ({ key: f.key, label: f.label, names: f.synonyms })),
     {
       key: UNIT_CREDIT_CODE,
       label: `所在单位${creditCode.label}`,
@@ -40,7 +40,7 @@ const importFieldLists: Record<TableName, readonly ImportField[]> = {
     },
     { key: UNIT_TYPE, label: `所在单位${unitType.label}`, names: [unitType.label, ...unitType.synonyms] },
   ],
-  unit: fieldsOf.unit.map((f) => ({ key: f.key, label: f.label, names: f.synonyms })),
+  unit: enteredFieldsOf.unit.map((f) => ({ key: f.key, label: f.label, names: f.synonyms })),
 };
 
 /** Every column an import of `table` can fill: the dictionary's fields plus import-only ones. */

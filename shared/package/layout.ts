@@ -6,11 +6,14 @@
 
 /**
  * Package format version carried as `headcount.schemaVersion`. Version 2 added two optional manifest
- * fields (`coverage`, `feedbackAnswers`); a version-1 package is a version-2 package without them,
- * so readers accept every version in READABLE_SCHEMA_VERSIONS and refuse newer ones.
+ * fields (`coverage`, `feedbackAnswers`); a version-1 package is a version-2 package without them.
+ * Version 3 added person columns (the dictionary entries with `since: 3`: 变动情况, 上期职业资格等级 …);
+ * an older package has none of them and is read with those fields empty. Readers accept every version
+ * in READABLE_SCHEMA_VERSIONS and refuse newer ones. A later column added this session extends
+ * version 3 the same way (`since: 3`, empty when absent) rather than adding a version.
  */
-export const PACKAGE_SCHEMA_VERSION = 2;
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const PACKAGE_SCHEMA_VERSION = 3;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 export const PACKAGE_FORMAT = 'headcount-return-package';
 export const PACKAGE_EXTENSION = '.hcpkg';
 

@@ -9,7 +9,7 @@
 import { codesOf } from '../census/codes';
 import { fieldsOf, type FieldDef, type TableName } from '../census/dictionary';
 import type { FieldValue } from '../census/schema';
-import { RESOURCES, type ResourceName } from './layout';
+import { PACKAGE_SCHEMA_VERSION, RESOURCES, type ResourceName } from './layout';
 
 export interface FrictionlessField {
   name: string;
@@ -71,12 +71,17 @@ function dictionaryField(f: FieldDef): FrictionlessField {
   }
 }
 
-function recordSchema(table: TableName): TableSchema {
+/** The dictionary fields a package of schema `version` carries: those added in that version or before */
+export function packageFieldsOf(table: TableName, version: number = PACKAGE_SCHEMA_VERSION): readonly FieldDef[] {
+  return fieldsOf[table].filter((f) => (f.since ?? 1) <= version);
+}
+
+function recordSchema(table: TableName, version: number): TableSchema {
   return {
     fields: [
       { name: 'id', title: '记录编号', type: 'string', constraints: { required: true, unique: true } },
       { name: 'area_code', title: '行政区划代码', description: '录入该记录的区县（6位）', type: 'string', constraints: { required: true, pattern: '\\d{6}' } },
-      ...fieldsOf[table].map(dictionaryField),
+      ...packageFieldsOf(table, version).map(dictionaryField),
     ],
     primaryKey: ['id'],
     ...(table === 'person' ? { foreignKeys: [{ fields: ['unit_id'], reference: { resource: 'units', fields: ['id'] } }] } : {}),
@@ -137,15 +142,16 @@ const fixedSchemas: Record<Exclude<ResourceName, 'persons' | 'units'>, TableSche
   },
 };
 
-export function tableSchemaOf(resource: ResourceName): TableSchema {
-  if (resource === 'persons') return recordSchema('person');
-  if (resource === 'units') return recordSchema('unit');
+/** A resource's table schema as packages of schema `version` write it (default: the current version) */
+export function tableSchemaOf(resource: ResourceName, version: number = PACKAGE_SCHEMA_VERSION): TableSchema {
+  if (resource === 'persons') return recordSchema('person', version);
+  if (resource === 'units') return recordSchema('unit', version);
   return fixedSchemas[resource];
 }
 
-/** The CSV header of a resource, in order */
-export function columnsOf(resource: ResourceName): string[] {
-  return tableSchemaOf(resource).fields.map((f) => f.name);
+/** The CSV header of a resource, in order, as packages of schema `version` write it */
+export function columnsOf(resource: ResourceName, version: number = PACKAGE_SCHEMA_VERSION): string[] {
+  return tableSchemaOf(resource, version).fields.map((f) => f.name);
 }
 
 export function resourceOf(name: ResourceName) {

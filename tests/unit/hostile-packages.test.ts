@@ -142,8 +142,8 @@ describe('refused with a clear message, database unchanged', () => {
   });
 
   it('an unknown schema version (correctly signed)', async () => {
-    const future = await repack(valid, (_e, m) => void (m.headcount.schemaVersion = 3));
-    expect(await refuse('v3.hcpkg', future)).toContain('格式版本为 3');
+    const future = await repack(valid, (_e, m) => void (m.headcount.schemaVersion = 4));
+    expect(await refuse('v4.hcpkg', future)).toContain('格式版本为 4');
   });
 
   it('a wrong passphrase, and none at all', async () => {

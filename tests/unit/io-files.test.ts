@@ -7,7 +7,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fieldsOf } from '../../shared/census/dictionary';
+import { enteredFieldsOf, fieldsOf } from '../../shared/census/dictionary';
 import { PROBLEM_COLUMN } from '../../shared/io';
 import { DONGCHENG, openTestCore, removeDir, type TestCore } from '../fixtures/core';
 import { makeIdNumber, MESSY_ROWS, messyWorkbookSheets, PEOPLE, UNITS, writeXlsx } from '../fixtures/township-returns';
@@ -49,14 +49,14 @@ describe('template', () => {
     const wb = await load(tpl.dataBase64);
     expect(wb.worksheets.map((w) => [w.name, w.state])).toEqual([['填表说明', 'visible'], ['人员', 'visible'], ['单位', 'visible'], ['代码表', 'hidden']]);
     const persons = wb.getWorksheet('人员')!;
-    expect((persons.getRow(2).values as unknown[]).slice(1)).toEqual(fieldsOf.person.map((f) => f.label));
-    const col = (label: string) => fieldsOf.person.findIndex((f) => f.label === label) + 1;
+    expect((persons.getRow(2).values as unknown[]).slice(1)).toEqual(enteredFieldsOf.person.map((f) => f.label));
+    const col = (label: string) => enteredFieldsOf.person.findIndex((f) => f.label === label) + 1;
     const letter = (label: string) => String.fromCharCode(64 + col(label));
     expect(persons.getColumn(col('证件号码')).numFmt).toBe('@');
     expect(persons.getColumn(col('手机')).numFmt).toBe('@');
     const dv = validations(persons);
     // every coded column has a dropdown fed from the hidden sheet
-    for (const f of fieldsOf.person.filter((x) => x.codeList)) {
+    for (const f of enteredFieldsOf.person.filter((x) => x.codeList)) {
       const v = dv[`${String.fromCharCode(64 + col(f.label))}3`];
       expect(v?.type, f.label).toBe('list');
     }
@@ -74,7 +74,7 @@ describe('template', () => {
     const wb = await load(tpl.dataBase64);
     const persons = wb.getWorksheet('人员')!;
     const units = wb.getWorksheet('单位')!;
-    const pcol = (key: string) => fieldsOf.person.findIndex((f) => f.key === key) + 1;
+    const pcol = (key: string) => enteredFieldsOf.person.findIndex((f) => f.key === key) + 1;
     const ucol = (key: string) => fieldsOf.unit.findIndex((f) => f.key === key) + 1;
     expect(persons.getCell(3, pcol('township')).value).toBe('景山街道');
     expect(String(persons.getCell(1, 1).value)).toContain('景山街道（110101002）');
@@ -122,8 +122,8 @@ describe('error report', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['人员']);
     const ws = wb.getWorksheet('人员')!;
     const headers = (ws.getRow(2).values as unknown[]).slice(1);
-    expect(headers).toEqual([...fieldsOf.person.map((f) => f.label), PROBLEM_COLUMN]);
-    const idCol = fieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1;
+    expect(headers).toEqual([...enteredFieldsOf.person.map((f) => f.label), PROBLEM_COLUMN]);
+    const idCol = enteredFieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1;
     const li = ws.getRow(3);
     expect(li.getCell(1).value).toBe('李四');
     const cell = li.getCell(idCol);
@@ -134,7 +134,7 @@ describe('error report', () => {
     expect(noteText).toContain('Excel 当作数字');
     expect(String(li.getCell(headers.length).value)).toMatch(/【错误】证件号码：.*Excel 当作数字[\s\S]*第6行/);
     // cells without issues are left plain, values as labels
-    const eduCol = fieldsOf.person.findIndex((f) => f.key === 'education') + 1;
+    const eduCol = enteredFieldsOf.person.findIndex((f) => f.key === 'education') + 1;
     expect(li.getCell(eduCol).value).toBe('大学专科');
     expect(li.getCell(eduCol).fill).toBeUndefined();
     expect(ws.getRow(4).getCell(1).value).toBe('孙八');
@@ -145,7 +145,7 @@ describe('error report', () => {
     const report = await t.call('io.errorReport', {});
     const wb = await load(report.dataBase64);
     const ws = wb.getWorksheet('人员')!;
-    const idCol = fieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1;
+    const idCol = enteredFieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1;
     ws.getRow(3).getCell(idCol).value = PEOPLE.li.id;
     ws.getRow(4).getCell(idCol).value = makeIdNumber('1979-01-02', 61);
     const corrected = Buffer.from(await wb.xlsx.writeBuffer());

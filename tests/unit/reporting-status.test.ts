@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergePackages } from '../../electron/core/services/packages';
 import { runCli } from '../fixtures/cli';
 import type { TestCore } from '../fixtures/core';
-import { countyCensus, exportTo, HEFEI, LUYANG, repack, unpack, upperCensus, writeFile, YAOHAI } from '../fixtures/packages';
+import { asSchemaVersion, countyCensus, exportTo, HEFEI, LUYANG, repack, unpack, upperCensus, writeFile, YAOHAI } from '../fixtures/packages';
 
 const opened: TestCore[] = [];
 afterAll(() => opened.forEach((t) => t.close()));
@@ -24,8 +24,8 @@ describe('未报 at a city with 2 of its 12 counties in', () => {
     const luyang = track(await countyCensus(LUYANG, 20, 22));
     yaohaiPkg = (await exportTo(yaohai, 'y.hcpkg')).data;
     // LUYANG's package written as a version-1 package: no coverage, no answers, schemaVersion 1.
-    const v1 = await repack((await exportTo(luyang, 'l.hcpkg')).data, (_e, m) => {
-      m.headcount.schemaVersion = 1;
+    const v1 = await repack((await exportTo(luyang, 'l.hcpkg')).data, (e, m) => {
+      asSchemaVersion(e, m, 1);
       delete m.headcount.coverage;
       delete m.headcount.feedbackAnswers;
     });
@@ -75,7 +75,7 @@ describe('未报 at a city with 2 of its 12 counties in', () => {
     expect(refused.message).toContain('还有 10 个下级地区未报送');
     const ok = await city.call('packages.export', { allowIncomplete: true });
     const manifest = JSON.parse((await unpack(Buffer.from(ok.dataBase64, 'base64'))).get('datapackage.json')!.toString('utf8'));
-    expect(manifest.headcount.schemaVersion).toBe(2);
+    expect(manifest.headcount.schemaVersion).toBe(3);
     expect(manifest.headcount.coverage.expected).toHaveLength(12);
     expect(manifest.headcount.coverage.included).toEqual(['340102', '340103']);
   });

@@ -12,6 +12,7 @@ export {
   inspectDatabaseFile,
   integrityCheck,
   schemaVersion,
+  snapshotDatabase,
   type DatabaseFileKind,
 } from './open';
 export { APPLICATION_ID, SCHEMA_VERSION } from './migrations';
@@ -21,6 +22,7 @@ export { recordRepo, type RecordRepo, type PersonRepo, type UnitRepo, type UnitO
 export { auditRepo, auditValue, type AuditRepo, type NewAuditEntry } from './repos/audit';
 export { explanationsRepo, type ExplanationsRepo, type Explanation, type ExplanationKey } from './repos/explanations';
 export { metaRepo, type MetaRepo, type Json } from './repos/meta';
+export { periodsRepo, type PeriodsRepo, type PeriodRow } from './repos/periods';
 export { populationRepo, type PopulationRepo, type PopulationEntry } from './repos/population';
 export { targetsRepo, type TargetsRepo } from './repos/targets';
 export { packagesRepo, recordColumns, type SqlValue, type PackagesRepo, type PackageRow, type ReceivedAuditRow, type PackageDecisionRow, type ExportRow } from './repos/packages';

@@ -166,3 +166,26 @@ export function schemaVersion(db: Db): number {
 export function integrityCheck(db: Db): string[] {
   return sqliteOf(db).prepare('PRAGMA integrity_check').pluck().all() as string[];
 }
+
+/**
+ * A consistent copy of the Headcount database at `path` written to `to`, read through a read-only
+ * connection: the file at `path` (and anything beside it) is never written, even when another process
+ * has it open. The copy is an ordinary file the caller may open, migrate and delete.
+ */
+export function snapshotDatabase(path: string, to: string): void {
+  assertHeadcountDatabase(path);
+  let sqlite: Sqlite | null = null;
+  try {
+    sqlite = new Database(path, { readonly: true, fileMustExist: true });
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.prepare('VACUUM INTO ?').run(to);
+  } catch (e) {
+    const code = sqliteCode(e);
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+      throw new ApiError('invalid_file', `数据库文件已损坏，无法读取：${path}。请从备份恢复。`, { reason: 'corrupt' });
+    }
+    throw e;
+  } finally {
+    if (sqlite?.open) sqlite.close();
+  }
+}

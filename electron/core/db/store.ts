@@ -8,6 +8,7 @@ import { feedbackRepo, type FeedbackRepo } from './repos/feedback';
 import { keysRepo, type KeysRepo } from './repos/keys';
 import { importRepo, type ImportRepo } from './repos/imports';
 import { metaRepo, type MetaRepo } from './repos/meta';
+import { periodsRepo, type PeriodsRepo } from './repos/periods';
 import { populationRepo, type PopulationRepo } from './repos/population';
 import { packagesRepo, type PackagesRepo } from './repos/packages';
 import { recordRepo, type PersonRepo, type UnitRepo } from './repos/records';
@@ -37,6 +38,8 @@ export interface Store {
   readonly feedback: FeedbackRepo;
   /** Bulk lookups and provenance-aware updates for the spreadsheet importer */
   readonly imports: ImportRepo;
+  /** Last census's values of carried records and earlier censuses' headline figures */
+  readonly periods: PeriodsRepo;
   /** Runs `fn` as one transaction; nested calls become savepoints. Each commit bumps the change counter. */
   tx<T>(fn: () => T): T;
   /** The file's state now, whoever wrote it: caches keyed by it are stale when it differs */
@@ -74,6 +77,7 @@ export function storeOf(db: Db): Store {
     keys: keysRepo(db),
     feedback: feedbackRepo(db),
     imports: importRepo(db),
+    periods: periodsRepo(db),
     tx: (fn) => transaction(db, fn),
     version: () => versionOf(db),
     lastWrite: () => db.lastWrite,

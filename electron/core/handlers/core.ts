@@ -5,6 +5,7 @@ import type { gridMethods } from '../../../shared/api/methods/grid';
 import type { ioMethods } from '../../../shared/api/methods/io';
 import type { localMethods } from '../../../shared/api/methods/local';
 import type { packageMethods } from '../../../shared/api/methods/packages';
+import type { periodMethods } from '../../../shared/api/methods/periods';
 import type { reportMethods } from '../../../shared/api/methods/reports';
 import type { workspaceMethods } from '../../../shared/api/methods/workspace';
 import type { RecordData } from '../../../shared/census/schema';
@@ -22,7 +23,7 @@ import { createRecord, getRecord, recordIssues, removeRecords, updateRecord } fr
 export type CoreMethod = Exclude<
   MethodName,
   | keyof typeof gridMethods | keyof typeof ioMethods | keyof typeof packageMethods | keyof typeof reportMethods | keyof typeof workspaceMethods
-  | keyof typeof feedbackMethods | keyof typeof localMethods
+  | keyof typeof feedbackMethods | keyof typeof periodMethods | keyof typeof localMethods
 >;
 
 export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {

@@ -8,6 +8,7 @@ import { gridHandlers } from './grid';
 import { ioHandlers } from './io';
 import { localHandlers } from './local';
 import { packagesHandlers } from './packages';
+import { periodsHandlers } from './periods';
 import { reportsHandlers } from './reports';
 
 /** Every method that works on an open census; the workspace methods come from ./workspace. */
@@ -19,6 +20,7 @@ export function createHandlers(ctx: ServiceContext): Omit<Handlers, keyof typeof
     ...packagesHandlers(ctx),
     ...feedbackHandlers(ctx),
     ...reportsHandlers(ctx),
+    ...periodsHandlers(ctx),
     ...localHandlers(ctx),
   };
 }

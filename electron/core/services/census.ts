@@ -1,6 +1,7 @@
 /** Census settings: the area, level, reference date, office and operator of this database. */
 import type { CensusSettings, Level, MethodOutput, ParsedInput } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
+import { LEAVE_CODES } from '../../../shared/census/change';
 import { codeLabel } from '../../../shared/census/codes';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { countingRule } from './counting';
@@ -51,6 +52,7 @@ export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary
     explained: all.explainedWarnings,
     unexplainedWarnings: all.counts.warning - all.explainedWarnings,
     pendingDuplicates: rule.pendingDuplicates,
-    countedPersons: persons - rule.excludedPersonIds.size,
+    // Persons who left since the last census stay in the file for 表6 only.
+    countedPersons: persons - rule.excludedPersonIds.size - ctx.store.persons.countByChange(LEAVE_CODES),
   };
 }

@@ -33,10 +33,22 @@ export function requireSettings(ctx: ServiceContext): CensusSettings {
   return s;
 }
 
+/** Meta key of the last census this one was started from (services/periods/next.ts) */
+export const PREVIOUS_CENSUS_KEY = 'census.previous';
+
+/**
+ * A county census started from the last one: every person needs a 变动情况. Upper levels receive
+ * their sub-areas' persons and judge nothing of the kind themselves.
+ */
+export function isContinuing(ctx: ServiceContext, s: CensusSettings): boolean {
+  return s.level === 'county' && ctx.store.meta.get(PREVIOUS_CENSUS_KEY) !== undefined;
+}
+
 export function validationContext(ctx: ServiceContext, s: CensusSettings): ValidationContext {
   const area = ctx.divisions.resolve(s.areaCode) ?? s.areaCode;
   return {
     refDate: s.refDate,
+    continuing: isContinuing(ctx, s),
     townshipStatus: (code) => {
       if (ctx.divisions.levelOf(code) !== 'township') return 'unknown';
       return ctx.divisions.isWithin(code, area) ? 'inside' : 'outside';

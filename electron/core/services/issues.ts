@@ -8,6 +8,7 @@
  */
 import type { MethodOutput, ParsedInput } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
+import { isLeaver } from '../../../shared/census/change';
 import { issueKey, type Issue } from '../../../shared/census/issues';
 import type { TableName } from '../../../shared/census/dictionary';
 import type { RecordData, RecordRow, Source } from '../../../shared/census/schema';
@@ -147,8 +148,13 @@ function str(v: RecordData[string] | undefined): string | null {
 
 function keysOf(table: TableName, row: RecordRow): Pick<RecordState, 'key' | 'unitId' | 'area'> {
   const data = row.data;
-  if (table === 'person') return { key: str(data.idNumber)?.toUpperCase() ?? null, unitId: str(data.unitId), area: row.areaCode };
+  if (table === 'person') return { key: str(data.idNumber)?.toUpperCase() ?? null, unitId: memberOf(data), area: row.areaCode };
   return { key: str(data.creditCode)?.toUpperCase() ?? null, unitId: null, area: row.areaCode };
+}
+
+/** The unit a person counts in: none once they left (they stay in the file for 表6 only) */
+function memberOf(data: RecordData): string | null {
+  return isLeaver(data.change) ? null : str(data.unitId);
 }
 
 /** Shared by the (many) records without issues; never mutated */
@@ -159,7 +165,7 @@ function stateOf(table: TableName, row: RecordRow, issues: Issue[]): RecordState
   const key = str(table === 'person' ? data.idNumber : data.creditCode);
   return {
     key: key === null ? null : key.toUpperCase(),
-    unitId: table === 'person' ? str(data.unitId) : null,
+    unitId: table === 'person' ? memberOf(data) : null,
     area: row.areaCode,
     label: recordLabel(table, data),
     source: row.source,
@@ -173,9 +179,10 @@ function fullPass(ctx: ServiceContext): Cache {
   // Persons are streamed, never held all at once (a merged province has a million): the counts the
   // cross-record rules need come first from a pass over three columns, then each record is
   // validated as it is read.
-  for (const [, area, idNumber, unitId] of ctx.store.persons.iterateFields(['idNumber', 'unitId'])) {
+  for (const [, area, idNumber, unitId, change] of ctx.store.persons.iterateFields(['idNumber', 'unitId', 'change'])) {
     const key = str(idNumber as RecordData[string]);
-    c.count('person', { key: key === null ? null : key.toUpperCase(), unitId: str(unitId as RecordData[string]), area: area as string }, 1);
+    const unit = isLeaver(change as RecordData[string]) ? null : str(unitId as RecordData[string]);
+    c.count('person', { key: key === null ? null : key.toUpperCase(), unitId: unit, area: area as string }, 1);
   }
   const units: RecordRow[] = [];
   for (const u of ctx.store.units.iterate()) {

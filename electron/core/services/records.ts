@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/api/errors';
+import { LEAVE_CODES } from '../../../shared/census/change';
 import { fieldsOf, tableLabels, type TableName } from '../../../shared/census/dictionary';
 import type { Issue } from '../../../shared/census/issues';
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../shared/census/schema';
@@ -29,7 +30,7 @@ function storeLookups(ctx: ServiceContext, table: TableName, selfId: string | un
     };
   }
   return {
-    personsInUnit: (unitId) => ctx.store.persons.countByUnit(unitId),
+    personsInUnit: (unitId) => ctx.store.persons.countByUnitExcept(unitId, LEAVE_CODES),
     unitsWithCreditCode: (code, area) =>
       ctx.store.units.findByCreditCode(code).filter((r) => r.id !== selfId && (area === undefined || r.areaCode === area)).length + 1,
   };

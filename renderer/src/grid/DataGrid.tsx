@@ -128,7 +128,7 @@ export function buildColumns(ctrl: GridController): (ColDef<GridRow> | ColGroupD
   const groups: ColGroupDef<GridRow>[] = GROUPS.map((g) => ({
     headerName: g,
     groupId: g,
-    children: ctrl.fields.filter((f) => f.group === g).map((f) => columnFor(ctrl, f)),
+    children: ctrl.fields.filter((f) => f.group === g && !f.carried).map((f) => columnFor(ctrl, f)),
   })).filter((g) => g.children.length > 0);
   return [...fixed, ...groups];
 }

@@ -7,7 +7,7 @@ import type { Issue } from '../../../shared/census/issues';
 const GROUP_ORDER: readonly FieldGroup[] = ['基本信息', '学历与资格', '单位与岗位', '服务与培训'];
 
 export function fieldGroups(table: TableName): { group: FieldGroup; fields: FieldDef[] }[] {
-  return GROUP_ORDER.map((group) => ({ group, fields: fieldsOf[table].filter((f) => f.group === group) })).filter(
+  return GROUP_ORDER.map((group) => ({ group, fields: fieldsOf[table].filter((f) => f.group === group && !f.carried) })).filter(
     (g) => g.fields.length > 0,
   );
 }

@@ -15,9 +15,10 @@ export interface AuditRepo {
 /** The edit history: append-only, one row per changed field (or per whole-record action). */
 export function auditRepo(db: Db): AuditRepo {
   const sqlite = sqliteOf(db);
-  const insert = sqlite.prepare(
+  // Positional parameters: binding by name costs a lookup per value, and an import appends 100k entries.
+  const insert = sqlite.prepare<unknown[]>(
     `INSERT INTO audit_log (table_name, record_id, action, field, old_value, new_value, operator, at, note)
-     VALUES (:table, :recordId, :action, :field, :oldValue, :newValue, :operator, :at, :note)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const select = sqlite.prepare(
     `SELECT id, table_name AS "table", record_id AS recordId, action, field, old_value AS oldValue,
@@ -25,7 +26,7 @@ export function auditRepo(db: Db): AuditRepo {
      FROM audit_log WHERE table_name = ? AND record_id = ? ORDER BY id`,
   );
   const appendAll = sqlite.transaction((entries: readonly NewAuditEntry[]) => {
-    for (const e of entries) insert.run(e.note === undefined ? { ...e, note: null } : e);
+    for (const e of entries) insert.run(e.table, e.recordId, e.action, e.field, e.oldValue, e.newValue, e.operator, e.at, e.note ?? null);
   });
   return {
     append(entries) {

@@ -36,17 +36,23 @@ export interface DuplicatesRepo {
   addDecision(row: Omit<DuplicateDecisionRow, 'id'>): number;
 }
 
+/**
+ * Persons who left since the last census (变动情况 3x, shared/census/change.ts) are in no count: one who
+ * left a county (调出) and joined another (调入) is one person at the level above, not a duplicate.
+ */
+const PRESENT = `coalesce(change_status, '') NOT GLOB '3?'`;
+
 export function duplicatesRepo(db: Db): DuplicatesRepo {
   const sqlite = sqliteOf(db);
   const crossAll = sqlite.prepare(
     `SELECT id_number AS idNumber, id, area_code AS areaCode FROM persons
-     WHERE id_number IN (SELECT id_number FROM persons WHERE id_number IS NOT NULL AND id_number <> ''
+     WHERE ${PRESENT} AND id_number IN (SELECT id_number FROM persons WHERE id_number IS NOT NULL AND id_number <> '' AND ${PRESENT}
                          GROUP BY id_number HAVING count(DISTINCT area_code) > 1)
      ORDER BY id_number, area_code, id`,
   );
   const crossFor = sqlite.prepare(
     `SELECT id_number AS idNumber, id, area_code AS areaCode FROM persons
-     WHERE id_number IN (SELECT id_number FROM persons WHERE id_number IN (SELECT value FROM json_each(?))
+     WHERE ${PRESENT} AND id_number IN (SELECT id_number FROM persons WHERE id_number IN (SELECT value FROM json_each(?)) AND ${PRESENT}
                          GROUP BY id_number HAVING count(DISTINCT area_code) > 1)
      ORDER BY id_number, area_code, id`,
   );

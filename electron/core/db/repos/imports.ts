@@ -112,9 +112,8 @@ export function importRepo(db: Db): ImportRepo {
   const insertBatch = sqlite.prepare(
     `INSERT INTO import_batches (id, at, operator, files, audit_to) VALUES (:id, :at, :operator, :files, :auditTo)`,
   );
-  const insertRecord = sqlite.prepare(
-    `INSERT OR IGNORE INTO import_records (import_id, table_name, record_id, kind, before, before_source)
-     VALUES (:importId, :table, :recordId, :kind, :before, :beforeSource)`,
+  const insertRecord = sqlite.prepare<unknown[]>(
+    `INSERT OR IGNORE INTO import_records (import_id, table_name, record_id, kind, before, before_source) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const batchCols = `id, at, operator, files, audit_to AS auditTo, undone_at AS undoneAt, undone_by AS undoneBy`;
   const listBatches = sqlite.prepare(`SELECT ${batchCols} FROM import_batches ORDER BY at DESC, rowid DESC`);
@@ -164,7 +163,7 @@ export function importRepo(db: Db): ImportRepo {
     lastAuditId: () => lastAudit.get() as number,
     saveBatch(batch, records) {
       insertBatch.run(batch);
-      for (const r of records) insertRecord.run(r);
+      for (const r of records) insertRecord.run(r.importId, r.table, r.recordId, r.kind, r.before, r.beforeSource);
     },
     batches: () => listBatches.all() as ImportBatchRow[],
     batch: (id) => (oneBatch.get(id) as ImportBatchRow | undefined) ?? null,

@@ -64,6 +64,10 @@ export interface PersonRepo extends RecordRepo {
   findByIdNumber(idNumber: string): RecordRow[];
   /** How many persons name this unit as theirs */
   countByUnit(unitId: string): number;
+  /** The same, leaving out those whose 变动情况 is one of `leaveCodes` (they left since the last census) */
+  countByUnitExcept(unitId: string, leaveCodes: readonly string[]): number;
+  /** Persons whose 变动情况 is one of `codes` */
+  countByChange(codes: readonly string[]): number;
 }
 
 export interface UnitOption {
@@ -262,6 +266,11 @@ export function recordRepo(db: Db, table: TableName): PersonRepo | UnitRepo {
       table,
       findByIdNumber: (idNumber) => rowsWhere('WHERE id_number = ?', idNumber),
       countByUnit: (unitId) => st.get('SELECT count(*) FROM persons WHERE unit_id = ?').pluck().get(unitId) as number,
+      countByUnitExcept: (unitId, leaveCodes) =>
+        st.get(`SELECT count(*) FROM persons WHERE unit_id = ? AND coalesce(change_status, '') NOT IN (SELECT value FROM json_each(?))`)
+          .pluck().get(unitId, JSON.stringify(leaveCodes)) as number,
+      countByChange: (codes) =>
+        st.get('SELECT count(*) FROM persons WHERE change_status IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(codes)) as number,
     };
   }
   return {

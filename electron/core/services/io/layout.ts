@@ -3,14 +3,14 @@
  * re-imports like a filled template): a title row, then the header row, then data; one column per
  * dictionary field, in dictionary order, headed by its label.
  */
-import { fieldsOf, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
+import { enteredFieldsOf, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 
 export const TITLE_ROW = 1;
 export const HEADER_ROW = 2;
 export const FIRST_DATA_ROW = 3;
 
 export function templateColumns(table: TableName): readonly FieldDef[] {
-  return fieldsOf[table];
+  return enteredFieldsOf[table];
 }
 
 /** Column letter(s) of a 1-based column number */

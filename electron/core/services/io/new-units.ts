@@ -5,7 +5,6 @@
  * registered unit only in spacing, brackets, 居委会 / 社区居民委员会 or an area prefix (东城区…) is
  * offered as that unit and left alone until the clerk chooses: never merged silently.
  */
-import { randomUUID } from 'node:crypto';
 import type { ImportDecisions, NewUnit } from '../../../../shared/api/methods/io';
 import { isValidCode } from '../../../../shared/census/codes';
 import { toHalfWidth } from '../../../../shared/census/normalize';
@@ -13,6 +12,7 @@ import { emptyRecord, type FieldValue, type RecordData } from '../../../../share
 import type { UnitRef } from '../../../../shared/io';
 import { requireSettings, type ServiceContext } from '../context';
 import type { StagedRow } from './parse';
+import { newRecordId } from './ids';
 
 /** The census area and the areas above it, with and without their 省/市/区/县 suffix */
 export function areaPrefixes(ctx: ServiceContext): string[] {
@@ -115,7 +115,7 @@ export function planNewUnits(
     const township = mostCommon(rows.map((n) => n.r.data.township ?? null));
     const urbanRural = agreed(rows.map((n) => n.r.data.urbanRural ?? null), (v) => isValidCode('urbanRural', v));
     if (action === 'create') {
-      unitId = randomUUID();
+      unitId = newRecordId();
       const first = rows[0]!;
       const data: RecordData = { ...emptyRecord('unit'), name, unitType, township, urbanRural };
       const derived = [

@@ -5,7 +5,6 @@
  * file first, then of the other files, then of the database. The plan also carries each row's
  * issues as they will be once written, so the preview shows what the import will look like.
  */
-import { randomUUID } from 'node:crypto';
 import type { FileResult, ImportConflict, ImportDecisions, NewUnit } from '../../../../shared/api/methods/io';
 import { derivePerson, type Derivation } from '../../../../shared/census/derive';
 import { field as fieldDef, fieldsOf, type TableName } from '../../../../shared/census/dictionary';
@@ -14,13 +13,15 @@ import { normalizeValue, type NormalizeContext } from '../../../../shared/census
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';
 import { completeFromIdNumber, recordLabel, validateRecord, type CrossLookups } from '../../../../shared/census/validate';
 import { resolveUnitRef, valueText, type CellContext } from '../../../../shared/io';
-import { requireSettings, validationContext, type ServiceContext } from '../context';
+import { isContinuing, requireSettings, validationContext, type ServiceContext } from '../context';
 import { conflictIndex, deletedConflict, editedConflicts, identityConflict, type ConflictIndex } from './conflicts';
 import { areaPrefixes, planNewUnits, type NamedRow } from './new-units';
 import { townshipsOf } from './places';
 import type { StagedFile, StagedRow } from './parse';
 import type { Task } from './tasks';
+import { matchToLastPeriod } from './period-match';
 import { collectUnmapped, type UnmappedIndex } from './unmapped';
+import { newRecordId } from './ids';
 
 export interface FieldChange {
   field: string;
@@ -216,6 +217,7 @@ export async function planImport(
     const breath = step();
     if (breath) await breath;
   }
+  matchToLastPeriod(rows, files, isContinuing(ctx, requireSettings(ctx)));
   for (const p of rows) if (p.before) p.changes = diff(p, cells);
   for (const p of rows) if (p.action === 'update' && p.changes.length === 0) p.action = 'unchanged';
   return { rows, unitNames, existing, newUnits: units.units, unmapped };
@@ -296,7 +298,7 @@ function planRow(file: string, r: StagedRow & { filled?: string[] }, table: Tabl
     // normalizeRow already completed the row from its ID number, and the blank fields added here
     // cannot change that answer: no second pass.
     const data = { ...emptyRecord(table), ...r.data };
-    return { file, staged: r, table, recordId: randomUUID(), action: 'add', data, before: null, changes: NO_CHANGES, ...extra };
+    return { file, staged: r, table, recordId: newRecordId(), action: 'add', data, before: null, changes: NO_CHANGES, ...extra };
   }
   let data: RecordData = { ...before.data, ...r.data };
   // A re-import's month-precise 出生年月 must not overwrite the full date the record already has.

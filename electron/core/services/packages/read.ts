@@ -144,14 +144,16 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     const declared = entries.get(k.name)!.rows;
     if (declared > LIMITS.maxRows)
       throw refuse(`说明文件记载「${k.path}」有 ${declared} 行，超过上限 ${LIMITS.maxRows} 行，已拒绝`, 'too_many_rows', { entry: k.path });
-    const rows = parseCsv(texts.get(k.name)!, k.path, columnsOf(k.name), tableSchemaOf(k.name).fields.map((f) => f.title ?? f.name), declared);
+    // The columns of the package's own version: an older package lacks the columns added since.
+    const columns = columnsOf(k.name, version);
+    const rows = parseCsv(texts.get(k.name)!, k.path, columns, tableSchemaOf(k.name, version).fields.map((f) => f.title ?? f.name), declared);
     texts.delete(k.name);
     const declaredFields = entries.get(k.name)!.schema.fields.map((f) => f.name).join(',');
-    if (declaredFields !== columnsOf(k.name).join(','))
+    if (declaredFields !== columns.join(','))
       throw refuse(`说明文件中「${k.path}」的字段与本程序的格式不符`, 'schema_mismatch', { entry: k.path });
     if (rows.length !== entries.get(k.name)!.rows)
       throw refuse(`「${k.path}」有 ${rows.length} 行数据，说明文件记载为 ${entries.get(k.name)!.rows} 行`, 'row_count', { entry: k.path });
-    tables.set(k.name, rows);
+    tables.set(k.name, widen(rows, columns, columnsOf(k.name)));
   }
 
   const provenance = provenanceIndex(tables.get('provenance')!);
@@ -210,6 +212,18 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     audit,
     decisions,
   };
+}
+
+/** Rows of an older version's columns laid out in today's, the columns added since left empty */
+function widen(rows: string[][], from: readonly string[], to: readonly string[]): string[][] {
+  if (from.length === to.length) return rows;
+  const at = new Map(from.map((c, i) => [c, i]));
+  const pick = to.map((c) => at.get(c) ?? -1);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    rows[i] = pick.map((j) => (j < 0 ? '' : r[j]!));
+  }
+  return rows;
 }
 
 function cellError(entry: string, line: number, column: string, problem: string): ApiError {

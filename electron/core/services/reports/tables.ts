@@ -1,22 +1,39 @@
 /** The summary tables of the open census, the persons behind a cell, and the Excel export. */
 import { ApiError } from '../../../../shared/api/errors';
+import { isLeaver, LEAVE_CODES } from '../../../../shared/census/change';
+import { codesOf } from '../../../../shared/census/codes';
+import type { RecordRow } from '../../../../shared/census/schema';
+import { computeChangeTable } from '../../../../shared/reports/changes';
 import { cellLink, computeReports } from '../../../../shared/reports/aggregate';
 import { describeFilter, type RecordFilter } from '../../../../shared/reports/filter';
 import type { ReportSet } from '../../../../shared/reports/schema';
-import { requireSettings, type ServiceContext } from '../context';
+import { isContinuing, requireSettings, type ServiceContext } from '../context';
 import { reportEnv } from './env';
 import { reportWorkbook, type ReportFooter } from './xlsx';
 
+/** Persons who left since the last census stay in the file for 表6 only */
+function* present(rows: Iterable<RecordRow>): Generator<RecordRow> {
+  for (const r of rows) if (!isLeaver(r.data.change)) yield r;
+}
+
+/** 表6 appears once there is change to show: a census started from the last one, or records carrying 变动情况 */
+function showsChanges(ctx: ServiceContext): boolean {
+  return isContinuing(ctx, requireSettings(ctx)) || ctx.store.persons.countByChange(codesOf('change')) > 0;
+}
+
 export function reportTables(ctx: ServiceContext): ReportSet {
   const env = reportEnv(ctx);
-  return computeReports({ persons: ctx.store.persons.iterate(), units: ctx.store.units.iterate() }, env);
+  const set = computeReports({ persons: present(ctx.store.persons.iterate()), units: ctx.store.units.iterate() }, env);
+  if (showsChanges(ctx)) set.tables.push(computeChangeTable(ctx.store.persons.iterate(), env));
+  return set;
 }
 
 export function reportCell(ctx: ServiceContext, q: { table: string; row: string; column: string }): { filter: RecordFilter; title: string; description: string } {
   const env = reportEnv(ctx);
   const link = cellLink(env, q.table, q.row, q.column);
   if (!link) throw new ApiError('not_found', '这个单元格不是人数，无法列出对应人员');
-  return { filter: link.filter, title: `${link.rowLabel} · ${link.columnLabel}`, description: describeFilter('person', link.filter, (code) => ctx.divisions.get(code)?.name) };
+  const filter: RecordFilter = [{ field: 'change', op: 'notIn', values: [...LEAVE_CODES] }, ...link.filter];
+  return { filter, title: `${link.rowLabel} · ${link.columnLabel}`, description: describeFilter('person', link.filter, (code) => ctx.divisions.get(code)?.name) };
 }
 
 const HEAD_KEY = 'reports.head';

@@ -1,0 +1,102 @@
+/**
+ * 新建下一期，沿用上期名单: sets up an empty census as the next one after a census file on disk. The
+ * last file is never written: it is copied through a read-only connection into a temporary file,
+ * which is opened (and brought to this schema) and read from there.
+ *
+ * What is carried: the area, level, office and operator; the office's signing key (the level above
+ * keeps trusting it) and the keys it trusts; population figures, targets and their deadlines; the
+ * earlier censuses' headline figures plus the last one's (the trend). A county also carries its units
+ * and its persons — all but those who had already left — each person 待确认 with last period's
+ * certificate level kept as 上期职业资格等级, and last period's values kept beside them (上期 → 本期).
+ * 统计期培训学时 belongs to a period and starts empty. Upper levels carry no records: their sub-areas'
+ * packages bring this period's.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
+import { ApiError } from '../../../../shared/api/errors';
+import { CHANGE_PENDING, isLeaver } from '../../../../shared/census/change';
+import { isValidCode } from '../../../../shared/census/codes';
+import type { RecordRow } from '../../../../shared/census/schema';
+import { openExistingStore, snapshotDatabase, type Store } from '../../db';
+import { setupCensus } from '../census';
+import { createContext, isoNow, PREVIOUS_CENSUS_KEY, type ServiceContext } from '../context';
+import { countingRule } from '../counting';
+import { headlineOf } from './headline';
+import { DEADLINES_KEY } from './trend';
+
+export function setupFromPrevious(ctx: ServiceContext, input: ParsedInput<'census.setupFrom'>): MethodOutput<'census.setupFrom'> {
+  if (ctx.store.settings.get()) throw new ApiError('conflict', '本数据库已建立统计调查，不能再沿用上期名单；请新建一个数据库文件');
+  const dir = mkdtempSync(join(tmpdir(), 'hc-previous-'));
+  let prev: Store | null = null;
+  try {
+    const copy = join(dir, 'previous.sqlite');
+    snapshotDatabase(input.previousPath, copy);
+    prev = openExistingStore(copy);
+    return carry(ctx, prev, input);
+  } finally {
+    prev?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function carry(ctx: ServiceContext, prev: Store, input: ParsedInput<'census.setupFrom'>): MethodOutput<'census.setupFrom'> {
+  const last = prev.settings.get();
+  if (!last) throw new ApiError('bad_input', `上期数据库尚未建立统计调查，无法沿用：${input.previousPath}`);
+  if (input.refDate <= last.refDate)
+    throw new ApiError('bad_input', `本期统计时点 ${input.refDate} 应晚于上期的 ${last.refDate}`);
+  const prevCtx = createContext({ store: prev, divisions: ctx.divisions, events: ctx.events, now: ctx.now, app: ctx.app });
+  const headline = headlineOf(prevCtx);
+  const excluded = countingRule(prevCtx).excludedPersonIds;
+  const now = isoNow(ctx);
+  const result = ctx.store.tx(() => {
+    const settings = setupCensus(ctx, {
+      areaCode: last.areaCode, level: last.level, refDate: input.refDate,
+      officeName: input.officeName ?? last.officeName, operator: input.operator ?? last.operator,
+    });
+    const operator = settings.operator;
+    const own = prev.keys.own();
+    if (own) ctx.store.keys.saveOwn(own);
+    for (const { replacedAt, ...k } of prev.keys.list()) if (replacedAt === null) ctx.store.keys.trust(k);
+    const population = prev.population.all();
+    ctx.store.population.setMany([...population].map(([code, n]) => ({ code, population: n })), operator, now);
+    for (const [code, targets] of prev.targets.all()) ctx.store.targets.set(code, targets, operator, now);
+    const deadlines = prev.meta.get(DEADLINES_KEY);
+    if (deadlines !== undefined) ctx.store.meta.set(DEADLINES_KEY, deadlines);
+    for (const p of prev.periods.list()) ctx.store.periods.upsert(p);
+    const areaCode = ctx.divisions.resolve(last.areaCode) ?? last.areaCode;
+    ctx.store.periods.upsert({
+      refDate: last.refDate, areaCode, areaName: last.areaName, persons: headline.persons, holders: headline.holders,
+      population: population.get(areaCode) ?? null, source: input.previousPath,
+    });
+
+    let units = 0;
+    let persons = 0;
+    if (last.level === 'county') {
+      const fresh = (r: RecordRow): RecordRow => ({ ...r, source: null, createdBy: operator, createdAt: now, updatedAt: now });
+      const unitRows = [...prev.units.iterate()];
+      units = ctx.store.units.insertMany(unitRows.map(fresh));
+      ctx.store.periods.savePrevious('unit', unitRows);
+      const carried: RecordRow[] = [];
+      for (const r of prev.persons.iterate()) {
+        if (isLeaver(r.data.change) || excluded.has(r.id)) continue;
+        carried.push(r);
+      }
+      persons = ctx.store.persons.insertMany(carried.map((r) => {
+        const q = r.data.qualLevel;
+        return fresh({
+          ...r,
+          data: { ...r.data, change: CHANGE_PENDING, prevQualLevel: typeof q === 'string' && isValidCode('qualLevel', q) ? q : '0', trainingHours: null },
+        });
+      }));
+      ctx.store.periods.savePrevious('person', carried);
+    }
+    ctx.store.meta.set(PREVIOUS_CENSUS_KEY, {
+      path: input.previousPath, refDate: last.refDate, persons: headline.persons, holders: headline.holders,
+      carriedPersons: persons, carriedUnits: units, at: now,
+    });
+    return { ...settings, carriedPersons: persons, carriedUnits: units, previousRefDate: last.refDate };
+  });
+  return result;
+}
