@@ -116,7 +116,9 @@ describe('first screens in the browser face', () => {
     await form.choose('urbanRural', '城镇');
     await form.choose('postCategory', '专业技术岗位');
     await form.choose('swPost', '是');
-    await form.choose('employmentForm', '合同');
+    await form.choose('staffing', '无编制');
+    await form.choose('employmentType', '劳动合同');
+    await form.choose('personCategory', '乡镇（街道）社会工作站工作人员');
     await form.check('domains', ['社区治理', '社会救助']);
     await form.choose('primaryDomain', '社区治理');
     await form.saveWithKeyboard();
@@ -167,7 +169,7 @@ describe('first screens in the browser face', () => {
       data: {
         name: '王老师', idType: '01', idNumber: '11010519491231002X', sex: '2', birthDate: '1949-12-31', ethnicity: '01',
         political: '13', phone: '010-65123456', education: '20', majorCategory: '10', qualLevel: '0', unitId: unit.row.id,
-        township, urbanRural: '1', postCategory: '2', swPost: true, employmentForm: '2', domains: ['11'], primaryDomain: '11',
+        township, urbanRural: '1', postCategory: '2', swPost: true, personCategory: '4', staffing: '3', employmentType: '3', domains: ['11'], primaryDomain: '11',
       },
     });
     expect(person.issues.filter((i) => i.severity === 'error')).toEqual([]);

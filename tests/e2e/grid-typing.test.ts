@@ -197,7 +197,7 @@ describe('fast typing in the spreadsheet', () => {
     for (let r = 0; r < NAMES.length; r++) {
       const [spelling, name] = NAMES[r]!;
       await grid.click(r, 'name');
-      // 25 cells a row, left to right, in display order.
+      // 31 cells a row, left to right, in display order.
       const row: (() => Promise<void>)[] = [
         () => ime.type(spelling, name, { delayMs: KEY_MS }),
         () => type(idOf(r)),
@@ -213,13 +213,17 @@ describe('fast typing in the spreadsheet', () => {
         () => type('1'),
         () => type(`2018${String(r).padStart(14, '0')}`),
         () => type('2018'),
+        () => type('ydj'),
+        () => type('2028-12-31'),
         () => type('2'),
+        () => type('shgzfwjg'),
         () => type('yg'),
         () => type('dhm'),
         () => type('cz'),
         () => type('zyjs'),
         () => type('y'),
-        () => type('ht'),
+        () => type('wbz'),
+        () => type('ldht'),
         async () => {
           await type('sqzl');
           await press('Space');
@@ -227,6 +231,7 @@ describe('fast typing in the spreadsheet', () => {
         () => type('sqzl'),
         () => type('2015'),
         () => type(String(40 + r)),
+        () => type(String(100 + r)),
       ];
       for (let c = 0; c < row.length; c++) {
         await row[c]!();
@@ -234,13 +239,14 @@ describe('fast typing in the spreadsheet', () => {
         await press(c === row.length - 1 ? 'Enter' : 'Tab');
       }
     }
-    expect(cells).toBe(200);
+    expect(cells).toBe(NAMES.length * 31);
 
     const expected = (r: number): RecordData => ({
       name: NAMES[r]![1], idNumber: idOf(r), idType: '01', sex: '2', birthDate: `${1980 + r}-03-07`, ethnicity: r % 2 ? '01' : '03',
       political: '13', phone: `1393333${4000 + r}`, education: r % 2 ? '20' : '30', majorCategory: '10', majorName: r % 2 ? 'MSW' : '社会工作',
       qualLevel: '1', certNumber: `2018${String(r).padStart(14, '0')}`, certYear: 2018, titleLevel: '2', unitId, township: '110101001',
-      urbanRural: '1', postCategory: '2', swPost: true, employmentForm: '2', domains: ['01'], primaryDomain: '01', startYear: 2015, trainingHours: 40 + r,
+      urbanRural: '1', postCategory: '2', swPost: true, staffing: '3', employmentType: '1', domains: ['01'], primaryDomain: '01', startYear: 2015, trainingHours: 40 + r,
+      regStatus: '1', regValidUntil: '2028-12-31', personCategory: '3', cumTrainingHours: 100 + r,
     });
     await expect
       .poll(async () => {
@@ -264,8 +270,8 @@ describe('fast typing in the spreadsheet', () => {
       await kb.press('Enter');
     }
     for (let r = 0; r < 5; r++) {
-      await grid.click(r, 'employmentForm');
-      await kb.type('ht', { delay: 20 });
+      await grid.click(r, 'employmentType');
+      await kb.type('ldht', { delay: 20 });
       await kb.press('Tab');
       // 服务领域 opens as a picker: search, tick with Space, leave with Tab at typing speed.
       await kb.type('sqzl', { delay: 20 });
