@@ -1,35 +1,39 @@
 /**
- * Merging 100 county packages of 10,000 persons each into one province-level census (河北省), beside
- * the raw cost of the same work in the same run: inflate every CSV (yauzl), parse it (papaparse) and
- * insert the same rows into a fresh database with the same schema, one transaction per package
- * (no signature, hashes, provenance, origins or checks).
+ * Merging county packages into one province-level census, beside the plain bulk load of the same rows
+ * in the same run: every CSV inflated (yauzl), parsed (papaparse) and inserted into a table with the
+ * same columns and no key, index or constraint (no signature, hashes, provenance, checks either).
+ * Then `census.summary`, `issues.list` (what `check` runs) and `reports.tables` over the result.
  *
- * The packages are generated with `generateDemo` for 100 real counties and written by the real
- * package writer; they are cached in bench/.data/merge-v1/ (git-ignored) because generating them
- * takes longer than merging them. Peak RSS is the kernel's figure for this process, read right
- * after the merge (before the baseline runs).
- * Last line: `merge persons=N s=N raw_s=N rss_mb=N`.
+ * Two cases: a province, 100 packages × 10,000 persons (1M), all files in one merge as the CLI and
+ * the 上报与汇总 page pass them; and national scale, 31 packages × 100,000 persons (3.1M) — there is
+ * no national level in Headcount, so they go into one province census; the size is the point. The
+ * national case runs in its own process (its memory is its own); BENCH_NATIONAL=0 skips it.
+ *
+ * The packages are generated with `generateDemo` for real counties and written by the real package
+ * writer; they are cached in bench/.data/ (git-ignored) because generating them takes longer than
+ * merging them. Peak RSS is the kernel's figure for the process, read right after the merge.
+ * Last line: `merge persons=N s=N raw_s=N rss_mb=N` for the 1M case (raw_s = the plain load).
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import yauzl from 'yauzl';
 import { openCoreForFile } from '../electron/core/app';
-import { createStore, recordColumns, type SqlValue } from '../electron/core/db';
+import { createStore, plainLoad, recordColumns, type SqlValue } from '../electron/core/db';
 import { loadDivisions } from '../electron/core/divisions';
 import { mergePackages, writePackage } from '../electron/core/services/packages';
-import { MERGE_CACHE_MB } from '../electron/core/services/packages/merge';
 import { generateOfficeKey } from '../electron/core/services/packages/crypto';
 import { generateDemo } from '../shared/demo';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
 import type { RecordRow } from '../shared/census/schema';
 
-const COUNTIES = Number(process.env.BENCH_COUNTIES ?? 100);
-const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
+const NATIONAL = process.argv.includes('--national');
+const COUNTIES = NATIONAL ? 31 : Number(process.env.BENCH_COUNTIES ?? 100);
+const PERSONS = NATIONAL ? 100_000 : Number(process.env.BENCH_PERSONS ?? 10_000);
 const UNITS = Math.round(PERSONS / 30);
 const PROVINCE = '13'; // 河北省: 160+ counties
 const REF = '2026-12-31';
@@ -131,14 +135,23 @@ if (!existsSync(path.join(cacheDir, 'READY')) || readdirSync(cacheDir).filter((f
   console.log(`generating ${list.length} county packages of ${PERSONS} persons into ${path.relative(root, cacheDir)} (cached for later runs)…`);
   await generate(list);
   // Generation's memory would count in this process's peak RSS: measure in a fresh one.
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 const files = list.map((c) => path.join(cacheDir, `${c.code}.hcpkg`));
-const bytes = files.reduce((s, f) => s + readFileSync(f).length, 0);
-console.log(`${files.length} packages, ${(bytes / 1048576).toFixed(1)} MB on disk, province 河北省 (130000)`);
+const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+const label = NATIONAL ? `national scale: ${files.length} × ${PERSONS}` : `province: ${files.length} × ${PERSONS}`;
+console.log(`\n--- ${label} persons; ${(bytes / 1048576).toFixed(1)} MB of packages, into 河北省 (130000); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: number; cpu: number }> {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  const value = await fn();
+  return { value, s: (performance.now() - t) / 1000, cpu: cpuSince(c) };
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'headcount-bench-merge-'));
+let national: ReturnType<typeof spawnSync> | null = null;
 try {
   if (typeof globalThis.gc === 'function') globalThis.gc();
   const rssBefore = process.resourceUsage().maxRSS * 1024;
@@ -146,57 +159,66 @@ try {
   const setup = await core.dispatch('census.setup', { areaCode: '130000', level: 'province', refDate: REF, officeName: '河北省民政厅', operator: '汇总员' });
   if (!setup.ok) throw new Error(setup.error.message);
 
-  console.log('\n  packages   merge s   (cumulative)');
+  let done = 0;
   const t0 = performance.now();
+  core.ctx.events.on('progress', (p: { done: number; label: string }) => {
+    if (p.done > done && p.done % 10 === 0) console.log(`  ${String(p.done).padStart(8)} packages  ${fmt((performance.now() - t0) / 1000)} s`);
+    done = p.done;
+  });
   // CPU seconds beside wall seconds: on a shared machine the wall figure moves with other load.
-  const cpu0 = process.cpuUsage();
+  const merge = await timed(() => mergePackages(core.ctx, files.map((f) => ({ name: path.basename(f), data: () => readFileSync(f) })), { trustNewKeys: true, countPending: false }));
   let merged = 0;
-  for (const [i, f] of files.entries()) {
-    const r = await mergePackages(core.ctx, [{ name: path.basename(f), data: readFileSync(f) }], { trustNewKeys: true, countPending: false });
-    const res = r.results[0]!;
-    if (res.status !== 'merged') throw new Error(`${f}: ${res.status} ${res.message}`);
-    merged += res.added;
-    if ((i + 1) % 10 === 0) console.log(`  ${String(i + 1).padStart(8)}  ${fmt((performance.now() - t0) / 1000)}`);
+  for (const r of merge.value.results) {
+    if (r.status !== 'merged') throw new Error(`${r.file}: ${r.status} ${r.message}`);
+    merged += r.added;
   }
-  const mergeS = (performance.now() - t0) / 1000;
-  const mergeCpu = cpuSince(cpu0);
   const rssMerge = process.resourceUsage().maxRSS * 1024;
-  const ts = performance.now();
-  const cpuS = process.cpuUsage();
-  const summary = await core.dispatch('census.summary', {});
-  const summaryS = (performance.now() - ts) / 1000;
-  const summaryCpu = cpuSince(cpuS);
+  const call = (method: 'census.summary' | 'issues.list' | 'reports.tables', input: object) => timed(async () => {
+    const r = await core.dispatch(method, input);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.result;
+  });
+  const summary = await call('census.summary', {});
+  const check = await call('issues.list', { offset: 0, limit: 100 });
+  const report = await call('reports.tables', {});
+  const rssAll = process.resourceUsage().maxRSS * 1024;
   core.close();
-  if (!summary.ok) throw new Error(summary.error.message);
 
-  // Raw baseline on the same files.
+  // Plain bulk load on the same files, into unindexed tables.
   const raw = createStore(path.join(dir, 'raw.sqlite'));
-  // The same page cache the merge uses, so the ratio shows the merge's own overhead.
-  raw.packages.ensureCache(MERGE_CACHE_MB);
-  const t1 = performance.now();
-  const cpu1 = process.cpuUsage();
-  let rawPersons = 0;
-  for (const f of files) {
-    const entries = await inflateAll(readFileSync(f));
-    const units = rawRows('unit', entries.get('units.csv')!.toString('utf8'));
-    const persons = rawRows('person', entries.get('persons.csv')!.toString('utf8'));
-    raw.tx(() => {
-      raw.packages.insertRecords('unit', units);
-      rawPersons += raw.packages.insertRecords('person', persons);
-    });
-  }
-  const rawS = (performance.now() - t1) / 1000;
-  const rawCpu = cpuSince(cpu1);
+  const plain = { unit: plainLoad(raw.db, 'unit'), person: plainLoad(raw.db, 'person') };
+  const rawRun = await timed(async () => {
+    let n = 0;
+    for (const f of files) {
+      const entries = await inflateAll(readFileSync(f));
+      plain.unit.load(rawRows('unit', entries.get('units.csv')!.toString('utf8')));
+      n += plain.person.load(rawRows('person', entries.get('persons.csv')!.toString('utf8')));
+    }
+    return n;
+  });
   raw.close();
   if (recordColumns('person').length !== 2 + fieldsOf.person.length + 6) throw new Error('column layout changed');
 
-  console.log(`\n${'merge (read, verify, replace, insert)'.padEnd(40)} ${fmt(mergeS)} s   ${Math.round(merged / mergeS)} persons/s   cpu ${mergeCpu.toFixed(2)} s`);
-  console.log(`${'raw: inflate + parse + insert'.padEnd(40)} ${fmt(rawS)} s   ${Math.round(rawPersons / rawS)} persons/s   cpu ${rawCpu.toFixed(2)} s`);
-  console.log(`${'ratio merge / raw'.padEnd(40)} ${fmt(mergeS / rawS)}`);
-  console.log(`${'persons in province (summary)'.padEnd(40)} ${String((summary.result as { persons: number }).persons).padStart(8)}`);
-  console.log(`${'census.summary incl. validation, dups'.padEnd(40)} ${fmt(summaryS)} s   cpu ${summaryCpu.toFixed(2)} s`);
-  console.log(`${'peak RSS before merge / after merge'.padEnd(40)} ${String(Math.round(rssBefore / 1048576)).padStart(8)} / ${Math.round(rssMerge / 1048576)} MB`);
-  console.log(`merge persons=${merged} s=${mergeS.toFixed(2)} raw_s=${rawS.toFixed(2)} rss_mb=${Math.round(rssMerge / 1048576)}`);
+  const persons = (summary.value as { persons: number }).persons;
+  console.log(`\n${'merge (read, verify, replace, insert)'.padEnd(40)} ${fmt(merge.s)} s   ${Math.round(merged / merge.s)} persons/s   cpu ${merge.cpu.toFixed(2)} s`);
+  console.log(`${'plain load into an unindexed table'.padEnd(40)} ${fmt(rawRun.s)} s   ${Math.round(rawRun.value / rawRun.s)} persons/s   cpu ${rawRun.cpu.toFixed(2)} s`);
+  console.log(`${'ratio merge / plain load'.padEnd(40)} ${fmt(merge.s / rawRun.s)}`);
+  console.log(`${'persons in province (summary)'.padEnd(40)} ${String(persons).padStart(8)}`);
+  console.log(`${'census.summary'.padEnd(40)} ${fmt(summary.s)} s   cpu ${summary.cpu.toFixed(2)} s`);
+  console.log(`${'check (issues.list)'.padEnd(40)} ${fmt(check.s)} s   cpu ${check.cpu.toFixed(2)} s`);
+  console.log(`${'report (reports.tables)'.padEnd(40)} ${fmt(report.s)} s   cpu ${report.cpu.toFixed(2)} s`);
+  console.log(`${'peak RSS before / after merge / after all'.padEnd(40)} ${String(Math.round(rssBefore / 1048576)).padStart(8)} / ${Math.round(rssMerge / 1048576)} / ${Math.round(rssAll / 1048576)} MB`);
+  const line = `merge persons=${merged} s=${merge.s.toFixed(2)} raw_s=${rawRun.s.toFixed(2)} rss_mb=${Math.round(rssMerge / 1048576)}`;
+  if (NATIONAL) {
+    console.log(`national ${line.slice('merge '.length)} summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)}`);
+  } else {
+    console.log(`province summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)}`);
+    rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_NATIONAL !== '0')
+      national = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--national'], { stdio: 'inherit' });
+    console.log(line);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+if (national && national.status !== 0) process.exit(national.status ?? 1);

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
 import { importFiles } from '../services/io/import';
 import { errorReportToFile, exportToFile, templateToFile } from '../services/io/to-file';
-import { exportPackage } from '../services/packages';
+import { exportPackage, mergePackageFiles } from '../services/packages';
 
 export function localHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof localMethods> {
   return {
@@ -14,5 +14,7 @@ export function localHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof 
     'io.errorReport.toFile': (q) => errorReportToFile(ctx, q),
     'io.export.toFile': (q) => exportToFile(ctx, q),
     'packages.export.toFile': mutator(ctx, (q) => exportPackage(ctx, q)),
+    'packages.merge.files': mutator(ctx, (q) =>
+      mergePackageFiles(ctx, q.paths, q.passphrase, { trustKeys: q.trustKeys, trustNewKeys: q.trustNewKeys, countPending: q.countPending, taskId: q.taskId })),
   };
 }

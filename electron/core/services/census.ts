@@ -3,9 +3,11 @@ import type { CensusSettings, Level, MethodOutput, ParsedInput } from '../../../
 import { ApiError } from '../../../shared/api/errors';
 import { LEAVE_CODES } from '../../../shared/census/change';
 import { codeLabel } from '../../../shared/census/codes';
+import { DEFAULT_PLANNING_START } from '../../../shared/census/planning';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { countingRule } from './counting';
 import { censusIssues } from './issues';
+import { upperLevelIssueCounts } from './upper-issues';
 
 const divisionLevelOf: Record<Level, 'county' | 'city' | 'province'> = { county: 'county', city: 'city', province: 'province' };
 
@@ -27,10 +29,18 @@ export function setupCensus(ctx: ServiceContext, input: ParsedInput<'census.setu
     officeName: input.officeName,
     operator: input.operator,
     createdAt: isoNow(ctx),
+    planningStart: input.planningStart ?? DEFAULT_PLANNING_START,
   };
   ctx.store.settings.save(settings);
   touch(ctx);
   return settings;
+}
+
+export function setPlanningPeriod(ctx: ServiceContext, planningStart: number): CensusSettings {
+  const s = { ...requireSettings(ctx), planningStart };
+  ctx.store.settings.save(s);
+  touch(ctx);
+  return s;
 }
 
 export function setOperator(ctx: ServiceContext, operator: string): CensusSettings {
@@ -41,7 +51,8 @@ export function setOperator(ctx: ServiceContext, operator: string): CensusSettin
 
 export function censusSummary(ctx: ServiceContext): MethodOutput<'census.summary'> {
   requireSettings(ctx);
-  const all = censusIssues(ctx);
+  // A city or province counts received records' issues from their packages (upper-issues.ts)
+  const all = upperLevelIssueCounts(ctx) ?? censusIssues(ctx);
   const persons = ctx.store.persons.count();
   // Persons reported by two areas are counted once; pending cases are shown (merged censuses only).
   const rule = countingRule(ctx);

@@ -22,6 +22,14 @@ export const localMethods = {
     ioMethods['io.export'].input.extend({ outPath: filePath }),
     ioMethods['io.export'].output.omit({ fileName: true, dataBase64: true }).extend({ path: z.string() }),
   ),
+  /**
+   * The package files at these paths merged as one bulk merge (`headcount merge`), each read from
+   * disk only when its turn comes; each package all-or-nothing as in packages.merge
+   */
+  'packages.merge.files': method(
+    packageMethods['packages.merge'].input.omit({ files: true }).extend({ paths: z.array(filePath).min(1).max(10_000), passphrase: z.string().optional() }),
+    packageMethods['packages.merge'].output,
+  ),
   /** The package written to `outPath` under the name given there (recorded in the export history) */
   'packages.export.toFile': method(
     packageMethods['packages.export'].input.omit({ taskId: true }).extend({ outPath: filePath }),

@@ -24,7 +24,7 @@ export const trendSchema = z.object({
     }),
   ),
   /** The area's targets and the year each is due (null: no deadline entered) */
-  targets: z.array(z.object({ key: targetKey, label: z.string(), format: z.enum(['integer', 'percent', 'permille']), value: z.number().nullable(), deadline: z.number().int().nullable() })),
+  targets: z.array(z.object({ key: targetKey, label: z.string(), format: z.enum(['integer', 'percent', 'permille', 'decimal']), value: z.number().nullable(), deadline: z.number().int().nullable() })),
 });
 export type Trend = z.infer<typeof trendSchema>;
 

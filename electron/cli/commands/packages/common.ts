@@ -23,6 +23,13 @@ type PackageUpload = MethodInput<'packages.verify'>['files'][number];
 
 /** A package file from disk in the contract's upload shape, the same one the browser sends. */
 export function readPackageUpload(path: string, passphrase: string | undefined): PackageUpload {
+  checkPackagePath(path);
+  const data = readFileSync(path).toString('base64');
+  return passphrase === undefined ? { name: basename(path), dataBase64: data } : { name: basename(path), dataBase64: data, passphrase };
+}
+
+/** Refuses, in the clerk's words, a path that is missing or a folder */
+export function checkPackagePath(path: string): void {
   let st;
   try {
     st = statSync(path);
@@ -30,8 +37,6 @@ export function readPackageUpload(path: string, passphrase: string | undefined):
     throw new ApiError('not_found', `找不到上报包文件：${path}`);
   }
   if (st.isDirectory()) throw new ApiError('invalid_file', `这是一个文件夹，不是上报包：${path}`);
-  const data = readFileSync(path).toString('base64');
-  return passphrase === undefined ? { name: basename(path), dataBase64: data } : { name: basename(path), dataBase64: data, passphrase };
 }
 
 /** Package paths from the command line: a folder stands for the .hcpkg files directly inside it. */

@@ -6,7 +6,7 @@ import { parse, requireString, UsageError } from '../../args';
 import type { Command } from '../../command';
 import type { FileCore } from '../../../core/app';
 import { call, withCore, withScratchCore } from '../../open';
-import { expandPackagePaths, readPackageUpload, readPassphrase } from './common';
+import { checkPackagePath, expandPackagePaths, readPackageUpload, readPassphrase } from './common';
 
 const exportUsage = 'export --db FILE -o OUT.hcpkg [--passphrase-file F] [--allow-unexplained] [--allow-incomplete]';
 
@@ -94,10 +94,12 @@ const mergeCommand: Command = {
     const paths = expandPackagePaths(positionals);
     return withCore(db, async (core) => {
       const results = [];
-      // One file at a time, so a hundred packages never sit in memory together.
-      for (const p of paths) {
-        const r = await call(core, 'packages.merge', { files: [readPackageUpload(p, passphrase)], trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
-        const m = r.results[0]!;
+      for (const p of paths) checkPackagePath(p);
+      // All files in one merge (a bulk load when they are many), each read from disk only when its
+      // turn comes, so a hundred packages never sit in memory together.
+      const r = await call(core, 'packages.merge.files', { paths, passphrase, trustNewKeys: Boolean(values['trust-new-keys']), countPending: false });
+      for (const [i, m] of r.results.entries()) {
+        const p = paths[i]!;
         results.push({ file: p, area: m.area, sequence: m.sequence, status: m.status, added: m.added, replaced: m.replaced, removed: m.removed, duplicatesHeld: m.duplicatesHeld, message: m.message });
         if (!values.json) io.out(`${m.status === 'merged' ? '已合并' : m.status === 'unchanged' ? '无变化' : '已拒绝'}  ${p}：${m.message}\n`);
       }

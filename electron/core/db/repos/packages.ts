@@ -130,6 +130,38 @@ export interface PackagesRepo {
    * package re-reads and re-writes the same index pages.
    */
   ensureCache(mb: number): void;
+  /**
+   * Bulk merge: drops the secondary indexes of persons and units whose keys scatter over the whole
+   * file (ID number, unit, name, created_at; never a UNIQUE one, never area_code, which removing a
+   * package needs), remembering their definitions in `meta` in the same transaction. `restoreIndexes`
+   * builds them again in one sort each; a crash in between leaves the definitions in `meta`, and the
+   * next open rebuilds them (see `packagesRepo`). Returns the names dropped.
+   */
+  dropScatteredIndexes(owner: number): string[];
+  /** Rebuilds what `dropScatteredIndexes` dropped (nothing when nothing is pending); returns the names */
+  restoreIndexes(): string[];
+  /** Distinct ID numbers of the persons under these area codes (a package's persons, by its areas) */
+  idNumbersUnder(areaCodes: readonly string[]): string[];
+  /** Explanations (核实说明) on the records under these area codes */
+  explanationsUnder(areaCodes: readonly string[]): number;
+}
+
+/** meta key holding the definitions of indexes dropped for a bulk merge: { owner: pid, indexes: [{ name, sql }] } */
+export const BULK_INDEXES_KEY = 'bulk_merge_indexes';
+
+interface PendingIndexes {
+  owner: number;
+  indexes: { name: string; sql: string }[];
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function packagesRepo(db: Db): PackagesRepo {
@@ -214,7 +246,54 @@ export function packagesRepo(db: Db): PackagesRepo {
             started_at AS startedAt, finished_at AS finishedAt FROM exports ORDER BY sequence DESC`,
   );
 
+  const scatteredStmt = sqlite.prepare(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('persons', 'units') AND sql IS NOT NULL
+     AND sql NOT LIKE 'CREATE UNIQUE%' AND name NOT IN ('persons_area_code', 'units_area_code') ORDER BY name`,
+  );
+  const pendingStmt = sqlite.prepare(`SELECT value FROM meta WHERE key = '${BULK_INDEXES_KEY}'`).pluck();
+  const setPendingStmt = sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('${BULK_INDEXES_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  const clearPendingStmt = sqlite.prepare(`DELETE FROM meta WHERE key = '${BULK_INDEXES_KEY}'`);
+  const idNumbersUnderStmt = sqlite.prepare(
+    `SELECT DISTINCT id_number FROM persons WHERE area_code IN (SELECT value FROM json_each(?)) AND id_number IS NOT NULL`,
+  ).pluck();
+  const explanationsUnderStmt = sqlite.prepare(
+    `SELECT (SELECT count(*) FROM explanations e JOIN persons p ON p.id = e.record_id
+             WHERE e.table_name = 'person' AND p.area_code IN (SELECT value FROM json_each(:a)))
+          + (SELECT count(*) FROM explanations e JOIN units u ON u.id = e.record_id
+             WHERE e.table_name = 'unit' AND u.area_code IN (SELECT value FROM json_each(:a)))`,
+  ).pluck();
+  const pending = (): PendingIndexes | null => {
+    const text = pendingStmt.get() as string | undefined;
+    return text === undefined ? null : (JSON.parse(text) as PendingIndexes);
+  };
+  const restore = (): string[] =>
+    sqlite.transaction(() => {
+      const p = pending();
+      if (!p) return [];
+      // IF NOT EXISTS: a migration may have created one of them again meanwhile
+      for (const ix of p.indexes) sqlite.exec(ix.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
+      clearPendingStmt.run();
+      return p.indexes.map((ix) => ix.name);
+    }).immediate();
+  // A bulk merge that never finished (the process died): its indexes are rebuilt now, unless the
+  // process that dropped them is still running (another window merging; it rebuilds them itself).
+  const left = pending();
+  if (left && !alive(left.owner)) restore();
+
   return {
+    dropScatteredIndexes(owner) {
+      return sqlite.transaction(() => {
+        const found = scatteredStmt.all() as { name: string; sql: string }[];
+        const before = pending();
+        const all = [...(before?.indexes ?? []), ...found];
+        setPendingStmt.run(JSON.stringify({ owner, indexes: all } satisfies PendingIndexes));
+        for (const ix of found) sqlite.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
+        return found.map((ix) => ix.name);
+      }).immediate();
+    },
+    restoreIndexes: restore,
+    explanationsUnder: (areaCodes) => explanationsUnderStmt.get({ a: JSON.stringify(areaCodes) }) as number,
+    idNumbersUnder: (areaCodes) => idNumbersUnderStmt.all(JSON.stringify(areaCodes)) as string[],
     get: (id) => (getStmt.get(id) as PackageRow | undefined) ?? null,
     currentFor: (areaCode) => (currentForStmt.get(areaCode) as PackageRow | undefined) ?? null,
     current: () => currentStmt.all() as PackageRow[],

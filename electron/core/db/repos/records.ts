@@ -37,6 +37,8 @@ export interface RecordRepo {
    * whole-table exports page this way, since OFFSET would re-skip every earlier row on each page.
    */
   chunkAfter(after: number, limit: number): { rows: RecordRow[]; last: number };
+  /** The rows whose area code is none of `areaCodes` (at an upper level: those not brought by a package) */
+  outside(areaCodes: readonly string[]): RecordRow[];
   /**
    * Every row as a compact array, in no particular order: the id, the area code, then the stored
    * values of the dictionary fields `keys`. For whole-census passes that need a few columns only
@@ -208,6 +210,9 @@ function baseRepo(db: Db, table: TableName) {
     chunkAfter(after, limit) {
       const raws = st.get(`SELECT rowid, ${allColumns.join(', ')} FROM ${name} WHERE rowid > ? ORDER BY rowid LIMIT ?`, true).all(after, limit) as unknown[][];
       return { rows: raws.map((raw) => fromRaw(raw.slice(1))), last: raws.length ? Number(raws[raws.length - 1]![0]) : after };
+    },
+    outside(areaCodes) {
+      return (st.get(`${select} WHERE area_code NOT IN (SELECT value FROM json_each(?)) ${order}`, true).all(JSON.stringify(areaCodes)) as unknown[][]).map(fromRaw);
     },
     *iterateFields(keys) {
       const codecs = keys.map((k) => codecFor(table, k));

@@ -3,6 +3,6 @@ export { completenessBoard, packageHistory } from './completeness';
 export { decideDuplicate, duplicateGroups, listDuplicates } from './duplicates';
 export { exportCheck, exportForDownload, exportPackage, suggestedFileName, type ExportOptions, type ExportResult } from './export';
 export { ensureOfficeKey, listKeys, officeKeys, ownFingerprint, trustKey, trustStatus } from './keys';
-export { mergePackages, previewPackages, trustSigner, verifyPackages, type MergeOptions, type PackageFile } from './merge';
+export { mergePackageFiles, mergePackages, previewPackages, trustSigner, verifyPackages, type MergeOptions, type PackageFile } from './merge';
 export { readPackage, type ParsedPackage } from './read';
 export { writePackage, type PackageContent } from './write';

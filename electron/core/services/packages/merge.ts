@@ -5,6 +5,8 @@
  * replaces exactly the records that area's earlier package brought. The same package again changes
  * nothing; an older sequence is refused.
  */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { isMergeReason, type MergeReason, type MergeResult, type VerifyResult } from '../../../../shared/api/methods/packages';
 import { ApiError } from '../../../../shared/api/errors';
@@ -17,12 +19,9 @@ import { isEnvelope } from './crypto';
 import { areaCodesOfPackage } from './origins';
 import type { ParsedPackage } from './read';
 import { readPackageIsolated as readPackage } from '../../worker/package';
+import { beginBulk, bytesOf, readAhead, worthBulk, type PackageFile, type ReadOutcome } from './bulk';
 
-export interface PackageFile {
-  name: string;
-  data: Buffer;
-  passphrase?: string | undefined;
-}
+export type { PackageFile };
 
 export interface MergeOptions {
   trustKeys?: readonly { areaCode: string; fingerprint: string }[];
@@ -31,6 +30,8 @@ export interface MergeOptions {
   taskId?: string | undefined;
   /** Count the pending duplicate cases of the whole census afterwards (a full scan; the CLI skips it) */
   countPending?: boolean;
+  /** Fewest incoming persons for a bulk load (tests lower it; default BULK_MIN_PERSONS) */
+  bulkMinPersons?: number;
 }
 
 type Judged =
@@ -71,14 +72,20 @@ function diff(oldIds: readonly string[], newIds: readonly string[]) {
 }
 
 /** Reads one file and judges it against the census; writes nothing. */
-async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions, preview: boolean): Promise<Judged> {
+async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions, preview: boolean, read?: Promise<ReadOutcome>): Promise<Judged> {
   const settings = requireSettings(ctx);
   let result = emptyResult(file.name);
   let pkg: ParsedPackage;
-  try {
-    pkg = await readPackage(file.data, { fileName: file.name, passphrase: file.passphrase });
-  } catch (e) {
-    return { kind: 'final', result: refusedFrom(e, result) };
+  if (read) {
+    const r = await read;
+    if (!r.ok) return { kind: 'final', result: refusedFrom(r.error, result) };
+    pkg = r.pkg;
+  } else {
+    try {
+      pkg = await readPackage(bytesOf(file), { fileName: file.name, passphrase: file.passphrase });
+    } catch (e) {
+      return { kind: 'final', result: refusedFrom(e, result) };
+    }
   }
   const h = pkg.head;
   result = {
@@ -206,7 +213,7 @@ function firstPackagesOf(pkg: ParsedPackage): Record<string, string> {
 }
 
 /** Writes one judged package in a single transaction. */
-function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>): MergeResult {
+function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, countHeld: boolean): MergeResult {
   const settings = requireSettings(ctx);
   const { pkg, old } = j;
   const h = pkg.head;
@@ -245,16 +252,18 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>): Mer
     }]);
   });
   touch(ctx);
-  const idNumbers = [...new Set(pkg.persons.idNumbers.filter((n): n is string => Boolean(n)))];
+  const merged: MergeResult = { ...j.result, status: 'merged', reason: null };
+  return countHeld ? withHeld(ctx, merged, [...new Set(pkg.persons.idNumbers.filter((n): n is string => Boolean(n)))]) : merged;
+}
+
+/** The merged result with its pending duplicate cases counted (needs the ID-number index) */
+function withHeld(ctx: ServiceContext, r: MergeResult, idNumbers: readonly string[]): MergeResult {
   let held = 0;
   for (let i = 0; i < idNumbers.length; i += 5000) held += duplicateGroupsFor(ctx, idNumbers.slice(i, i + 5000)).filter((g) => !g.decision).length;
-  const r = j.result;
   return {
     ...r,
-    status: 'merged',
-    reason: null,
     duplicatesHeld: held,
-    message: `${h.areaName} 第 ${h.sequence} 次上报已合并：新增 ${r.added} 人，替换 ${r.replaced} 人，删除 ${r.removed} 人${held ? `；${held} 人同时由其他地区报送，已列入重复人员待处理` : ''}`,
+    message: `${r.areaName} 第 ${r.sequence} 次上报已合并：新增 ${r.added} 人，替换 ${r.replaced} 人，删除 ${r.removed} 人${held ? `；${held} 人同时由其他地区报送，已列入重复人员待处理` : ''}`,
   };
 }
 
@@ -276,27 +285,52 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
   ctx.store.packages.ensureCache(MERGE_CACHE_MB);
   const results: MergeResult[] = [];
   const taskId = opts.taskId ?? 'merge';
-  for (const [i, f] of files.entries()) {
-    ctx.events.emit('progress', { taskId, label: `正在合并 ${f.name}`, done: i, total: files.length, phase: 'write' });
-    const j = await judge(ctx, f, opts, false);
-    if (j.kind === 'final') {
-      results.push(j.result);
-      continue;
+  const next = readAhead(files);
+  let endBulk: (() => void) | null = null;
+  try {
+    for (const [i, f] of files.entries()) {
+      ctx.events.emit('progress', { taskId, label: `正在合并 ${f.name}`, done: i, total: files.length, phase: 'write' });
+      const j = await judge(ctx, f, opts, false, next(i));
+      if (j.kind === 'final') {
+        results.push(j.result);
+        continue;
+      }
+      if (j.result.reason === 'untrusted_key' || j.result.reason === 'key_changed') {
+        results.push({ ...j.result, status: 'refused' });
+        continue;
+      }
+      // Judged on the first package to write: the rest of the files are taken to be of its size.
+      if (!endBulk && results.every((r) => r.status !== 'merged') && worthBulk(ctx, j.pkg.persons.rows.length * (files.length - i), opts.bulkMinPersons))
+        endBulk = beginBulk(ctx);
+      try {
+        results.push(commit(ctx, j, endBulk === null));
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          results.push({ ...j.result, status: 'refused', reason: 'id_conflict', message: clashMessage(null) });
+        else results.push(refusedFrom(e, j.result));
+      }
     }
-    if (j.result.reason === 'untrusted_key' || j.result.reason === 'key_changed') {
-      results.push({ ...j.result, status: 'refused' });
-      continue;
+  } finally {
+    if (endBulk) {
+      ctx.events.emit('progress', { taskId, label: '正在重建索引', done: files.length, total: files.length, phase: 'write' });
+      endBulk();
     }
-    try {
-      results.push(commit(ctx, j));
-    } catch (e) {
-      if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-        results.push({ ...j.result, status: 'refused', reason: 'id_conflict', message: clashMessage(null) });
-      else results.push(refusedFrom(e, j.result));
+  }
+  if (endBulk) {
+    // Duplicate cases are found through the ID-number index, which exists again only now.
+    for (const [i, r] of results.entries()) {
+      if (r.status !== 'merged' || !r.area) continue;
+      const pkg = ctx.store.packages.currentFor(r.area);
+      if (pkg) results[i] = withHeld(ctx, r, ctx.store.packages.idNumbersUnder(areaCodesOfPackage(pkg)));
     }
   }
   ctx.events.emit('progress', { taskId, label: '合并完成', done: files.length, total: files.length, phase: 'done' });
   return { results, pendingDuplicates: opts.countPending === false ? 0 : duplicateGroups(ctx).filter((g) => !g.decision).length };
+}
+
+/** Files on this computer (the CLI), each read from disk only when the merge reaches it */
+export function mergePackageFiles(ctx: ServiceContext, paths: readonly string[], passphrase: string | undefined, opts: MergeOptions = {}) {
+  return mergePackages(ctx, paths.map((p) => ({ name: basename(p), data: () => readFileSync(p), passphrase })), opts);
 }
 
 /** Verification without importing; `ctx` (a census) adds the key-trust verdict. */
@@ -304,7 +338,7 @@ export async function verifyPackages(ctx: ServiceContext | null, files: readonly
   const out: VerifyResult[] = [];
   for (const f of files) {
     try {
-      const pkg = await readPackage(f.data, { fileName: f.name, passphrase: f.passphrase });
+      const pkg = await readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase });
       const h = pkg.head;
       const settings = ctx?.store.settings.get() ?? null;
       const problems: string[] = [];
@@ -334,7 +368,7 @@ export async function verifyPackages(ctx: ServiceContext | null, files: readonly
       if (!(e instanceof ApiError)) throw e;
       const details = e.details as { problems?: unknown } | undefined;
       const problems = Array.isArray(details?.problems) ? (details.problems as string[]) : [e.message];
-      out.push({ file: f.name, ok: false, problems, encrypted: isEnvelope(f.data), package: null, fingerprint: null, fingerprintHex: null, trust: null });
+      out.push({ file: f.name, ok: false, problems, encrypted: isEnvelope(bytesOf(f)), package: null, fingerprint: null, fingerprintHex: null, trust: null });
     }
   }
   return out;
@@ -344,7 +378,7 @@ export async function verifyPackages(ctx: ServiceContext | null, files: readonly
 export async function trustSigner(ctx: ServiceContext, file: PackageFile) {
   const settings = requireSettings(ctx);
   requireUpperLevel(ctx);
-  const pkg = await readPackage(file.data, { fileName: file.name, passphrase: file.passphrase });
+  const pkg = await readPackage(bytesOf(file), { fileName: file.name, passphrase: file.passphrase });
   const h = pkg.head;
   const here = ctx.divisions.resolve(settings.areaCode) ?? settings.areaCode;
   const there = ctx.divisions.resolve(h.areaCode);
