@@ -71,7 +71,8 @@ const defaultWidth: Record<FieldType, number> = {
   idNumber: 180, creditCode: 180, phone: 120, township: 160, unitRef: 200,
 };
 
-function defs(table: TableName, entries: readonly Def[]): readonly FieldDef[] {
+/** `const` keeps each entry's key as its literal, so FieldKey below is derived from the entries themselves. */
+function defs<const E extends readonly Def[]>(table: TableName, entries: E): readonly (FieldDef & { readonly key: E[number]['key'] })[] {
   return entries.map((d) => ({
     ...d,
     table,
@@ -199,6 +200,20 @@ export const tableLabels: Record<TableName, string> = { person: '人员', unit: 
 const fieldIndex = new Map<string, FieldDef>();
 for (const f of [...personFields, ...unitFields]) fieldIndex.set(`${f.table}.${f.key}`, f);
 
+/**
+ * A field key of the dictionary, derived from its entries: adding a field extends it, nothing is
+ * listed twice. A misspelt key where code names a field is a type error.
+ */
+export type PersonFieldKey = (typeof personFields)[number]['key'];
+export type UnitFieldKey = (typeof unitFields)[number]['key'];
+export type FieldKey<T extends TableName = TableName> = T extends 'person' ? PersonFieldKey : UnitFieldKey;
+
+/** Whether a key that arrived as data (a mapping, a payload) is a field of the table */
+export function isFieldKey<T extends TableName>(table: T, key: string): key is FieldKey<T> {
+  return fieldIndex.has(`${table}.${key}`);
+}
+
+/** The field of a key; a key that arrived as data may be any string (it throws when unknown) */
 export function field(table: TableName, key: string): FieldDef {
   const f = fieldIndex.get(`${table}.${key}`);
   if (!f) throw new Error(`unknown field ${table}.${key}`);
@@ -209,4 +224,4 @@ export function fieldLabel(table: TableName, key: string): string {
   return fieldIndex.get(`${table}.${key}`)?.label ?? key;
 }
 
-export type PersonKey = (typeof personFields)[number]['key'];
+export type PersonKey = PersonFieldKey;

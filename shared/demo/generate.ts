@@ -1,5 +1,5 @@
 /** The demo census itself: units per township, then their people, all from one seeded stream. */
-import { DemoOptions, DemoRecord, DemoCensus } from './types';
+import { DemoOptions, DemoRecord, DemoCensus, type PersonData } from './types';
 import { Rng, draw } from './rng';
 import { POST_CATEGORY, EMPLOYMENT } from './tables';
 import { checkOptions, PlannedUnit } from './helpers';
@@ -90,7 +90,7 @@ function personRecord(c: PersonContext, u: PlannedUnit): DemoRecord {
       // A first census: no 变动情况, nothing carried from a last one.
       change: null,
       prevQualLevel: null,
-    },
+    } satisfies PersonData,
   };
 }
 

@@ -2,8 +2,8 @@
  * The first screens in Chromium against the real browser-mode server: setup, units, persons with
  * live validation, persistence across a server restart, and the token gate.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { HomePage } from './pages/home';
 import { IssuesPage } from './pages/issues';
@@ -11,28 +11,16 @@ import { RecordFormPage } from './pages/record-form';
 import { RecordListPage } from './pages/record-list';
 import { SetupPage } from './pages/setup';
 import { Shell } from './pages/shell';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
 const FIRST17 = '11010119900307002'; // Dongcheng, born 1990-03-07, sequence 002 (even: female)
 const GOOD_ID = FIRST17 + idCheckChar(FIRST17);
 const BAD_ID = FIRST17 + (GOOD_ID.endsWith('0') ? '1' : '0');
 const UNIT_NAME = '东城区阳光社会工作服务中心';
 
-let browser: Browser;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 async function freshApp(dataDir = tempDataDir()): Promise<RunningApp> {
   const app = await startApp(dataDir);
@@ -43,7 +31,7 @@ async function freshApp(dataDir = tempDataDir()): Promise<RunningApp> {
 
 /** A page in a fresh browser context; its navigations and errors are printed if the test fails. */
 async function newPage(): Promise<Page> {
-  const page = await openLoggedPage(browser, cleanups);
+  const page = await openLoggedPage(suite.browser, cleanups);
   return page;
 }
 

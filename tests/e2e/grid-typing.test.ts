@@ -5,31 +5,19 @@
  * real API (the database), not only the screen.
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import type { RecordData } from '../../shared/census/schema';
 import { GridPage } from './pages/grid';
 import { RecordFormPage } from './pages/record-form';
 import { Ime } from './pages/ime';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp, newPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
 
-let browser: Browser;
-const cleanups: Cleanups = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 /** `n` rows made through the grid's own contract method, with the values given; their ids in display order */
 async function rowsFor(app: RunningApp, values: RecordData[]): Promise<string[]> {
@@ -49,7 +37,7 @@ async function session(values: RecordData[]): Promise<{ app: RunningApp; page: P
   const app = await freshApp(dataDir, cleanups);
   const unitId = await censusWithUnit(app);
   const ids = values.length ? await rowsFor(app, values) : [];
-  const { page } = await newPage(browser, cleanups);
+  const { page } = await newPage(suite.browser, cleanups);
   const grid = await openPersons(page, app);
   const ime = await Ime.attach(page);
   cleanups.push(() => ime.detach().catch(() => undefined));

@@ -3,34 +3,21 @@
  * paste of a block copied out of a generated .xlsx, undo/redo of the paste as one step, fill down,
  * the issues panel (jump, fix, explain), a restart on the same data, and restoring from history.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { PASTE_IDS, pasteXlsx, tsvFromXlsx } from '../fixtures/grid-paste';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir } from './support/app';
+import { apiCall, removeDir, tempDataDir } from './support/app';
+import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp as startSession, newPage as openPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
 
 const FIRST17 = '11010119900307002';
 const GOOD_ID = FIRST17 + idCheckChar(FIRST17);
 
-let browser: Browser;
-const cleanups: Cleanups = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 const freshApp = (dataDir: string) => startSession(dataDir, cleanups);
-const newPage = () => openPage(browser, cleanups);
+const newPage = () => openPage(suite.browser, cleanups);
 
 describe('persons spreadsheet', () => {
   it('enters a person in full with the keyboard alone; sex and birth date come from the ID number', async () => {

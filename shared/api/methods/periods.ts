@@ -48,6 +48,11 @@ export const periodMethods = {
     z.object({ table: tableSchema, ids: z.array(z.string()).max(10_000) }),
     z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())),
   ),
+  /** Per carried record, last period's value of each field that differs now (上期 → 本期 in the grid) */
+  'periods.changes': method(
+    z.object({ table: tableSchema }),
+    z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())),
+  ),
   'periods.trend': method(z.object({}), trendSchema),
   /** The year a target of the census area is due (null clears it) */
   'periods.deadline.set': method(z.object({ key: targetKey, year: z.number().int().min(2000).max(2100).nullable() }), trendSchema),

@@ -7,7 +7,8 @@ import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 import { parseHash, type Route } from '../../lib/route';
 import { BarChart, type Bar } from './BarChart';
 import { cell, personsHref, tableOf } from './data';
-import { CoverageBanner } from './TablesView';
+import { CoverageBanner, SummaryTable } from './TablesView';
+import { TrendPanel } from './TrendPanel';
 
 interface Headline {
   key: string;
@@ -129,6 +130,7 @@ export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Rou
   const go = (bar: Bar) => {
     if (bar.href) navigate(parseHash(bar.href));
   };
+  const changes = set.tables.find((t) => t.id === 'T6');
   const subLabel = set.area.level === 'county' ? '乡镇（街道）' : set.area.level === 'city' ? '区县' : '市州';
   return (
     <div data-testid="dashboard">
@@ -152,6 +154,8 @@ export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Rou
           onBar={go}
         />
       </div>
+      <TrendPanel />
+      {changes && <SummaryTable t={changes} />}
     </div>
   );
 }
