@@ -128,8 +128,8 @@ export default tseslint.config(
   // Plugins for every file (plain .mjs scripts get the layer and package rules too, without types)
   {
     plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
-    // Directives for rules this config does not enable (an editor's own set) are left alone
-    linterOptions: { reportUnusedDisableDirectives: 'off' },
+    // A disable directive that suppresses nothing is an error: it would silently hide the next real finding
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   {
     files: SOURCES,
@@ -151,6 +151,7 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-for-in-array': 'error',
       '@typescript-eslint/no-implied-eval': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },
   },

@@ -8,7 +8,7 @@
  * Last line: `import xlsx_s=N xlsx_raw_s=N csv_s=N csv_raw_s=N export_s=N rss_mb=N`.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { openCoreForFile } from '../electron/core/app';
 import { loadDivisions } from '../electron/core/divisions';
 import { exportData } from '../electron/core/services/io/export';
 import { importFiles } from '../electron/core/services/io/import';
+import { readWorkbook } from '../electron/core/services/io/xlsx';
 import { runTask } from '../electron/core/services/io/tasks';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
 import { generateDemo } from '../shared/demo';
@@ -70,6 +71,13 @@ async function rawXlsx(file: string): Promise<number> {
   return rows;
 }
 
+/** Our own reader (io/xlsx.ts) over the same file: the import's parse without mapping or normalising */
+async function ownXlsx(file: string): Promise<number> {
+  let rows = 0;
+  for await (const ws of readWorkbook(readFileSync(file))) for await (const row of ws.rows) if (row.cells.length) rows++;
+  return rows;
+}
+
 async function rawCsv(file: string): Promise<number> {
   let rows = 0;
   const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false });
@@ -82,7 +90,7 @@ async function rawCsv(file: string): Promise<number> {
 // Each measured step runs in its own process, so its peak RSS is its own (as in the app, where one
 // import runs in a long-lived process) and no step inherits another's heap.
 
-type Step = 'raw-xlsx' | 'import-xlsx' | 'raw-csv' | 'import-csv' | 'export-xlsx' | 'export-csv';
+type Step = 'raw-xlsx' | 'own-xlsx' | 'import-xlsx' | 'raw-csv' | 'import-csv' | 'export-xlsx' | 'export-csv';
 
 async function freshCore(dir: string, name: string) {
   const core = openCoreForFile(path.join(dir, name), { create: true });
@@ -114,6 +122,9 @@ async function step(name: Step, dir: string): Promise<{ s: number; detail: strin
   switch (name) {
     case 'raw-xlsx':
       detail = `${await rawXlsx(xlsx)} rows`;
+      break;
+    case 'own-xlsx':
+      detail = `${await ownXlsx(xlsx)} rows`;
       break;
     case 'raw-csv':
       detail = `${await rawCsv(csv)} rows`;
@@ -171,6 +182,7 @@ async function run(): Promise<void> {
     console.log(`${'step'.padEnd(46)} ${'time'.padStart(8)} ${'CPU'.padStart(8)} ${'peak RSS'.padStart(9)}  detail`);
     const steps: [Step, string][] = [
       ['raw-xlsx', 'raw exceljs streaming parse (xlsx)'],
+      ['own-xlsx', 'our xlsx reader alone (io/xlsx.ts)'],
       ['import-xlsx', 'import xlsx (read, match, write, issues)'],
       ['raw-csv', 'raw iconv + papaparse stream parse (GBK csv)'],
       ['import-csv', 'import GBK csv (read, match, write, issues)'],
@@ -185,6 +197,8 @@ async function run(): Promise<void> {
     const rss = Math.max(r['import-xlsx'].rss, r['import-csv'].rss, r['export-xlsx'].rss, r['export-csv'].rss);
     console.log('');
     console.log(`xlsx import / raw parse: ${(r['import-xlsx'].s / r['raw-xlsx'].s).toFixed(2)} (aim ≤ 1.3)`);
+    console.log(`our xlsx reader / exceljs streaming parse: ${(r['own-xlsx'].s / r['raw-xlsx'].s).toFixed(2)} (CPU ${(r['own-xlsx'].cpu / r['raw-xlsx'].cpu).toFixed(2)})`);
+    console.log(`xlsx import CPU / exceljs parse CPU: ${(r['import-xlsx'].cpu / r['raw-xlsx'].cpu).toFixed(2)}; csv import CPU / raw parse CPU: ${(r['import-csv'].cpu / r['raw-csv'].cpu).toFixed(2)}`);
     console.log(`csv  import / raw parse: ${(r['import-csv'].s / r['raw-csv'].s).toFixed(2)} (aim ≤ 1.3)`);
     console.log(`peak RSS of any import or export: ${rss} MB (aim < 600)`);
     console.log(`import xlsx_s=${r['import-xlsx'].s.toFixed(2)} xlsx_raw_s=${r['raw-xlsx'].s.toFixed(2)} csv_s=${r['import-csv'].s.toFixed(2)} csv_raw_s=${r['raw-csv'].s.toFixed(2)} export_s=${r['export-xlsx'].s.toFixed(2)} rss_mb=${rss}`);

@@ -5,6 +5,7 @@ import { recordRowSchema, sourceSchema } from '../census/schema';
 import { recordFilterSchema } from '../reports/filter';
 
 import { levelSchema } from '../census/level';
+import { DEFAULT_PLANNING_START } from '../census/planning';
 export { levelSchema, type Level } from '../census/level';
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
@@ -18,6 +19,8 @@ export const censusSettingsSchema = z.object({
   officeName: z.string(),
   operator: z.string(),
   createdAt: z.string(),
+  /** First year of the planning period cumulative training is counted over (shared/census/planning.ts) */
+  planningStart: z.number().int().default(DEFAULT_PLANNING_START),
 });
 export type CensusSettings = z.infer<typeof censusSettingsSchema>;
 

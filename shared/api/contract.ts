@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { issueSchema, severitySchema } from '../census/issues';
 import { recordDataSchema, recordPatchSchema, recordRowSchema } from '../census/schema';
+import { PLANNING_PERIODS } from '../census/planning';
 
 import {
   auditEntrySchema, censusSettingsSchema, countsSchema, divisionSchema, isoDate, issueWithContext, levelSchema, listQuery,
@@ -34,6 +35,10 @@ const recordMethods = <T extends 'person' | 'unit'>(table: T) => ({
 const person = recordMethods('person');
 const unit = recordMethods('unit');
 
+const planningStartSchema = z.number().int().refine((y) => PLANNING_PERIODS.some((p) => p.start === y), {
+  message: `规划期只能选择 ${PLANNING_PERIODS.map((p) => p.label).join('或')}`,
+});
+
 export const contract = {
   'app.info': method(
     z.object({}),
@@ -54,9 +59,12 @@ export const contract = {
       refDate: isoDate,
       officeName: z.string().trim().min(1, '请填写填报单位').max(100),
       operator: z.string().trim().min(1, '请填写操作员').max(50),
+      planningStart: planningStartSchema.optional(),
     }),
     censusSettingsSchema,
   ),
+  /** The planning period cumulative training hours and target progress refer to */
+  'census.setPlanningPeriod': method(z.object({ planningStart: planningStartSchema }), censusSettingsSchema),
   'census.setOperator': method(z.object({ operator: z.string().trim().min(1).max(50) }), censusSettingsSchema),
   'census.summary': method(
     z.object({}),

@@ -71,7 +71,8 @@ const defaultWidth: Record<FieldType, number> = {
   idNumber: 180, creditCode: 180, phone: 120, township: 160, unitRef: 200,
 };
 
-function defs(table: TableName, entries: readonly Def[]): readonly FieldDef[] {
+/** `const` keeps each entry's key as its literal, so FieldKey below is derived from the entries themselves. */
+function defs<const E extends readonly Def[]>(table: TableName, entries: E): readonly (FieldDef & { readonly key: E[number]['key'] })[] {
   return entries.map((d) => ({
     ...d,
     table,
@@ -122,8 +123,15 @@ export const personFields = defs('person', [
     synonyms: ['证书编号', '证书号', '管理号'], hint: '18位证书管理号；持证人员必填', excel: { text: true }, grid: { width: 170 } },
   { key: 'certYear', label: '取得年份', type: 'year', required: false, group: '学历与资格',
     synonyms: ['取证年份', '取得证书年份', '发证年份'], hint: '取得职业资格证书的年份；持证人员必填' },
+  { key: 'regStatus', label: '证书登记状态', type: 'code', codeList: 'registration', required: false, group: '学历与资格', since: 3,
+    synonyms: ['登记状态', '证书登记', '是否登记'], hint: '持证人员填写：未登记或已登记（职业资格证书登记）', grid: { width: 100 } },
+  { key: 'regValidUntil', label: '登记有效期至', type: 'date', required: false, group: '学历与资格', since: 3,
+    synonyms: ['登记有效期', '有效期至', '登记有效期截止'], hint: '已登记的持证人员填写登记有效期的截止日期，如 2028-06-30' },
   { key: 'titleLevel', label: '职称级别', type: 'code', codeList: 'titleLevel', required: false, group: '学历与资格',
     synonyms: ['职称'], hint: '无、初级、中级、副高级、正高级' },
+  { key: 'personCategory', label: '人员类别', type: 'code', codeList: 'personCategory', required: true, group: '单位与岗位', since: 3,
+    synonyms: ['人员身份', '人员类型', '身份类别'], hint: '按统计范围选一项：社区工作者、“两委”成员、社工机构、社工站、事业单位社工岗位等',
+    grid: { width: 200 } },
   { key: 'unitId', label: '所在单位', type: 'unitRef', required: true, group: '单位与岗位', column: 'unit_id',
     synonyms: ['工作单位', '单位名称', '单位'], hint: '须是单位表中已登记的单位' },
   { key: 'township', label: '工作地乡镇（街道）', type: 'township', required: true, group: '单位与岗位',
@@ -135,8 +143,10 @@ export const personFields = defs('person', [
     hint: '管理、专业技术、工勤技能或未分类' },
   { key: 'swPost', label: '是否社会工作专业岗位', type: 'boolean', codeList: 'yesNo', required: true, group: '单位与岗位',
     synonyms: ['社工岗位', '是否社工岗位', '社会工作专业岗位'], hint: '是或否' },
-  { key: 'employmentForm', label: '用工形式', type: 'code', codeList: 'employmentForm', required: true, group: '单位与岗位',
-    synonyms: ['用工方式', '聘用形式'], hint: '在编、合同、派遣、购买服务、兼职或其他' },
+  { key: 'staffing', label: '编制情况', type: 'code', codeList: 'staffing', required: true, group: '单位与岗位', since: 3,
+    synonyms: ['编制', '编制类型', '是否在编'], hint: '行政编制、事业编制或无编制' },
+  { key: 'employmentType', label: '用工方式', type: 'code', codeList: 'employmentType', required: false, group: '单位与岗位', since: 3,
+    synonyms: ['用工形式', '聘用形式', '聘用方式'], hint: '劳动合同、劳务派遣、购买服务、公益性岗位、兼职或其他；无编制人员必填' },
   { key: 'domains', label: '服务领域', type: 'codes', codeList: 'domain', required: true, group: '服务与培训',
     synonyms: ['从事领域', '服务领域（可多选）'], hint: '可多选，用顿号或逗号分隔', grid: { width: 220 } },
   { key: 'primaryDomain', label: '主要领域', type: 'code', codeList: 'domain', required: true, group: '服务与培训',
@@ -145,6 +155,9 @@ export const personFields = defs('person', [
     synonyms: ['从业起始年份', '参加社会工作年份', '起始年份'], hint: '四位年份，如 2015', grid: { width: 100 } },
   { key: 'trainingHours', label: '统计期培训学时', type: 'integer', required: false, group: '服务与培训', min: 0, max: 2000,
     synonyms: ['培训学时', '年度培训学时', '学时'], hint: '统计期内参加培训的学时数' },
+  { key: 'cumTrainingHours', label: '规划期累计培训学时', type: 'integer', required: false, group: '服务与培训', min: 0, max: 10000, since: 3,
+    synonyms: ['累计培训学时', '十五五累计培训学时', '十四五累计培训学时', '规划期培训学时'],
+    hint: '规划期（默认“十五五”2026–2030年）内累计参加社会工作培训的学时数，含统计期学时', grid: { width: 110 } },
   // The certificate level the person had in the last census: new holders and holders lost (表6) at
   // every level, from the records alone. Set for every carried person (0 when the last value was unusable).
   { key: 'prevQualLevel', label: '上期职业资格等级', type: 'code', codeList: 'qualLevel', required: false, group: '学历与资格',
@@ -187,6 +200,20 @@ export const tableLabels: Record<TableName, string> = { person: '人员', unit: 
 const fieldIndex = new Map<string, FieldDef>();
 for (const f of [...personFields, ...unitFields]) fieldIndex.set(`${f.table}.${f.key}`, f);
 
+/**
+ * A field key of the dictionary, derived from its entries: adding a field extends it, nothing is
+ * listed twice. A misspelt key where code names a field is a type error.
+ */
+export type PersonFieldKey = (typeof personFields)[number]['key'];
+export type UnitFieldKey = (typeof unitFields)[number]['key'];
+export type FieldKey<T extends TableName = TableName> = T extends 'person' ? PersonFieldKey : UnitFieldKey;
+
+/** Whether a key that arrived as data (a mapping, a payload) is a field of the table */
+export function isFieldKey<T extends TableName>(table: T, key: string): key is FieldKey<T> {
+  return fieldIndex.has(`${table}.${key}`);
+}
+
+/** The field of a key; a key that arrived as data may be any string (it throws when unknown) */
 export function field(table: TableName, key: string): FieldDef {
   const f = fieldIndex.get(`${table}.${key}`);
   if (!f) throw new Error(`unknown field ${table}.${key}`);
@@ -197,4 +224,4 @@ export function fieldLabel(table: TableName, key: string): string {
   return fieldIndex.get(`${table}.${key}`)?.label ?? key;
 }
 
-export type PersonKey = (typeof personFields)[number]['key'];
+export type PersonKey = PersonFieldKey;

@@ -48,6 +48,9 @@ export interface RecordInput {
 }
 
 const MIN_CERT_YEAR = 2008;
+/** staffing 3 无编制: the only staffing whose 用工方式 must be stated */
+const STAFFING_NONE = '3';
+const REGISTERED = '1';
 const MIN_SENIOR_YEAR = 2019;
 
 class Collector {
@@ -201,6 +204,10 @@ function checkPerson(c: Collector, d: RecordData, ctx: ValidationContext, lookup
     else if (certYear <= refYear && level === '3' && certYear < MIN_SENIOR_YEAR) c.add('certYear', 'cert_senior_early', `高级社会工作师 ${certYear} 年取证，早于首次评审的2019年，请核实`);
   }
 
+  checkRegistration(c, d, ctx.refDate, level);
+  if (str(d.staffing) === STAFFING_NONE && isEmpty(d.employmentType))
+    c.add('employmentType', 'employment_type_required', `编制情况为「${codeLabel('staffing', STAFFING_NONE)}」，须填写用工方式（劳动合同、劳务派遣、购买服务等）`);
+
   const domains = Array.isArray(d.domains) ? d.domains : [];
   const primary = str(d.primaryDomain);
   if (primary && domains.length && !domains.includes(primary))
@@ -212,6 +219,9 @@ function checkPerson(c: Collector, d: RecordData, ctx: ValidationContext, lookup
 
   const hours = num(d.trainingHours);
   if (hours != null && hours > 400) c.add('trainingHours', 'training_hours_high', `统计期培训学时为 ${hours}，超过400学时，请核实`);
+  const cumulative = num(d.cumTrainingHours);
+  if (hours != null && cumulative != null && cumulative < hours)
+    c.add('cumTrainingHours', 'cum_training_below_period', `规划期累计培训学时 ${cumulative} 少于统计期培训学时 ${hours}，累计学时应包含统计期学时，请核实`);
 
   const phone = str(d.phone);
   if (phone && !isMobilePhone(phone)) c.add('phone', 'phone_not_mobile', `「${phone}」不是11位手机号码，请核实`);
@@ -219,6 +229,21 @@ function checkPerson(c: Collector, d: RecordData, ctx: ValidationContext, lookup
   const unitId = str(d.unitId);
   if (unitId && lookups.unitExists && !lookups.unitExists(unitId))
     c.add('unitId', 'unit_missing', `所在单位「${unitId}」未在单位表中登记，请先登记该单位或从列表中选择`);
+}
+
+/** 登记状态 and 登记有效期至 belong to holders; a registration that ran out before the reference date is flagged. */
+function checkRegistration(c: Collector, d: RecordData, refDate: string, level: string | null): void {
+  const status = str(d.regStatus);
+  const until = str(d.regValidUntil);
+  const holder = level !== null && level !== '0' && isValidCode('qualLevel', level);
+  if (!holder) {
+    if (status === REGISTERED || until)
+      c.add('regStatus', 'registration_without_cert', '职业资格等级为“无”，却填写了证书登记状态或有效期，请补填等级或删除登记信息');
+    return;
+  }
+  if (status === REGISTERED && !until) c.add('regValidUntil', 'registration_date_missing', '证书登记状态为“已登记”，须填写登记有效期至');
+  if (status === REGISTERED && until && isRealIsoDate(until) && until < refDate)
+    c.add('regValidUntil', 'registration_lapsed', `证书登记有效期至 ${until}，在统计时点 ${refDate} 已过期，请核实是否已续期登记`);
 }
 
 function checkUnit(c: Collector, id: string, d: RecordData, lookups: CrossLookups, areaCode?: string): void {

@@ -1,5 +1,5 @@
 /** The demo census itself: units per township, then their people, all from one seeded stream. */
-import { DemoOptions, DemoRecord, DemoCensus } from './types';
+import { DemoOptions, DemoRecord, DemoCensus, type PersonData } from './types';
 import { Rng, draw } from './rng';
 import { POST_CATEGORY, EMPLOYMENT } from './tables';
 import { checkOptions, PlannedUnit } from './helpers';
@@ -7,6 +7,7 @@ import { planUnits, sizeRosters, unitRecord } from './units';
 import { drawAge, drawBirth, drawIdNumber, drawName, drawEthnicity, drawPolitical, drawEducation, drawPhone, isoDate, type RefDate } from './persons';
 import { drawCertificate, drawTitle } from './certificates';
 import { drawSwPost, drawDomains, drawStartYear, drawTrainingHours } from './work';
+import { drawCumulativeHours, drawPersonCategory, drawRegistration, staffingOf } from './categories';
 
 /** What must stay unique across the whole census, as numeric keys where possible (see drawIdNumber). */
 interface Taken {
@@ -49,7 +50,10 @@ function personRecord(c: PersonContext, u: PlannedUnit): DemoRecord {
   const phone = drawPhone(rng, taken.phoneKeys);
   const id = c.newId();
   const postCategory = draw(rng, POST_CATEGORY[u.role]);
-  const employmentForm = draw(rng, EMPLOYMENT[u.role]);
+  const { staffing, employmentType } = staffingOf(u.role, draw(rng, EMPLOYMENT[u.role]));
+  const personCategory = drawPersonCategory(rng, u.role);
+  const { regStatus, regValidUntil } = drawRegistration(rng, ref, qualLevel);
+  const cumTrainingHours = drawCumulativeHours(rng, trainingHours);
   return {
     id,
     data: {
@@ -73,15 +77,20 @@ function personRecord(c: PersonContext, u: PlannedUnit): DemoRecord {
       urbanRural: u.urbanRural,
       postCategory,
       swPost,
-      employmentForm,
+      staffing,
+      employmentType,
+      personCategory,
+      regStatus,
+      regValidUntil,
       domains,
       primaryDomain,
       startYear,
       trainingHours,
+      cumTrainingHours,
       // A first census: no 变动情况, nothing carried from a last one.
       change: null,
       prevQualLevel: null,
-    },
+    } satisfies PersonData,
   };
 }
 

@@ -1,5 +1,6 @@
 /** The demo generator's options and output. */
-import type { RecordData } from '../census/schema';
+import type { PersonFieldKey, UnitFieldKey } from '../census/dictionary';
+import type { FieldValue, RecordData } from '../census/schema';
 
 export interface DemoTownship {
   code: string;
@@ -20,6 +21,10 @@ export interface DemoOptions {
   /** YYYY-MM-DD */
   refDate: string;
 }
+
+/** What the generator fills in: keys typed from the dictionary, so a misspelt field is a type error */
+export type PersonData = Partial<Record<PersonFieldKey, FieldValue>>;
+export type UnitData = Partial<Record<UnitFieldKey, FieldValue>>;
 
 export interface DemoRecord {
   id: string;

@@ -1,6 +1,6 @@
 /** The demo's units: where they sit, what they are called, how many people each lists, their own record. */
 import { creditCheckChar } from '../census/checks';
-import type { DemoOptions, DemoRecord, DemoTownship } from './types';
+import type { DemoOptions, DemoRecord, DemoTownship, UnitData } from './types';
 import { Rng, weighted, draw } from './rng';
 import { UNIT_TYPES, STATION_TYPE, FIXED_NAMES, SIZE_WEIGHT, OTHER_STAFF, CREDIT_PREFIX, NO_CREDIT } from './tables';
 import { kindOf, shortName, orgCode, PlannedUnit, fixedName, comboName } from './helpers';
@@ -128,6 +128,6 @@ export function unitRecord(rng: Rng, u: PlannedUnit, swPosts: number, creditCode
       staffCount,
       swPostCount,
       reportedSwCount: u.count,
-    },
+    } satisfies UnitData,
   };
 }

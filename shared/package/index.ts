@@ -4,3 +4,4 @@ export * from './layout';
 export * from './manifest';
 export * from './tables';
 export * from './feedback';
+export * from './legacy';

@@ -7,10 +7,11 @@
 /**
  * Package format version carried as `headcount.schemaVersion`. Version 2 added two optional manifest
  * fields (`coverage`, `feedbackAnswers`); a version-1 package is a version-2 package without them.
- * Version 3 added person columns (the dictionary entries with `since: 3`: 变动情况, 上期职业资格等级 …);
- * an older package has none of them and is read with those fields empty. Readers accept every version
- * in READABLE_SCHEMA_VERSIONS and refuse newer ones. A later column added this session extends
- * version 3 the same way (`since: 3`, empty when absent) rather than adding a version.
+ * Version 3 added person columns (the dictionary entries with `since: 3`: 变动情况, 上期职业资格等级,
+ * 人员类别, 编制情况/用工方式, certificate registration, cumulative training …) and the optional
+ * `planningStart`; 用工形式 was split, so versions 1 and 2 are read through their frozen column layout
+ * (shared/package/legacy.ts). Readers accept every version in READABLE_SCHEMA_VERSIONS and refuse
+ * newer ones. A later column added this session extends version 3 (`since: 3`, empty when absent).
  */
 export const PACKAGE_SCHEMA_VERSION = 3;
 export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];

@@ -72,6 +72,8 @@ export const headcountSectionSchema = z.object({
   coverage: z.object({ expected: z.array(areaCode), included: z.array(areaCode) }).optional(),
   /** Since version 2: answers to the level above's 核实意见 (feedback items, by their id) */
   feedbackAnswers: z.array(feedbackAnswerSchema).max(100_000).optional(),
+  /** Since version 3: first year of the planning period the persons' cumulative training hours cover */
+  planningStart: z.number().int().optional(),
 });
 export type HeadcountSection = z.infer<typeof headcountSectionSchema>;
 

@@ -8,9 +8,9 @@
 import type { RecordData } from '../census/schema';
 import { TABLES, type TableDef } from './definitions';
 import { compileFilter, type RecordFilter, type RecordLike } from './filter';
-import { indicator } from './indicators';
+import { indicator, indicatorWhere } from './indicators';
 import { classifier, type Ctx } from './classify';
-import type { ReportEnv } from './env';
+import { paramsOf, type ReportEnv } from './env';
 import { finish, type TablePlan } from './finish';
 import { sectionField, sectionRows, totalRow } from './rows';
 import type { ReportSet } from './schema';
@@ -31,14 +31,21 @@ interface Tally {
   totalIsSum: boolean;
   /** `sum` columns: the unit field added up */
   sumField?: string;
-  /** Distinct organisations: the keys already counted */
+  /** Distinct organisations or townships: the keys already counted */
   seen?: Set<string>;
+  keyOf?: (r: RecordLike) => string | null;
 }
 
 /** An organisation's identity: its credit code, else the record itself */
 function organisationKey(r: RecordLike): string {
   const c = r.data.creditCode;
   return typeof c === 'string' && c !== '' ? c.toUpperCase() : `#${r.id}`;
+}
+
+/** A unit's township; a unit without one covers no township */
+function townshipKey(r: RecordLike): string | null {
+  const t = r.data.township;
+  return typeof t === 'string' && t !== '' ? t : null;
 }
 
 export function computeReports(
@@ -51,6 +58,7 @@ export function computeReports(
   const unitData = new Map<string, RecordData>();
   const ctx: Ctx = { env, unitData, townshipIndex };
   const filterEnv = { refDate: env.refDate, unitData: (id: string) => unitData.get(id) };
+  const params = paramsOf(env);
 
   const plans: TablePlan[] = defs.map((def) => {
     const rows = [totalRow(def, env)];
@@ -74,7 +82,7 @@ export function computeReports(
       const ind = c.kind === 'count' ? indicator(c.indicator) : null;
       const subject = ind ? ind.subject : 'unit';
       const s = subjects[subject];
-      const where = ind ? ind.where : [];
+      const where = ind ? indicatorWhere(ind, params) : [];
       s.tallies.push({
         table: t,
         col,
@@ -82,7 +90,7 @@ export function computeReports(
         classifiers: p.def.sections.map((sec) => slot(s.cls, sectionField(sec, c))),
         totalIsSum: c.kind === 'count' && c.rowField !== undefined,
         ...(c.kind === 'sum' ? { sumField: c.field } : {}),
-        ...(c.kind === 'count' && c.distinct ? { seen: new Set<string>() } : {}),
+        ...(c.kind === 'count' && (c.distinct || c.perTownship) ? { seen: new Set<string>(), keyOf: c.perTownship ? townshipKey : organisationKey } : {}),
       });
     });
   });
@@ -104,8 +112,8 @@ export function computeReports(
       for (const tl of s.tallies) {
         if (!pass[tl.predicate]) continue;
         if (tl.seen) {
-          const k = organisationKey(r);
-          if (tl.seen.has(k)) continue;
+          const k = tl.keyOf!(r);
+          if (k === null || tl.seen.has(k)) continue;
           tl.seen.add(k);
         }
         const plan = plans[tl.table]!;

@@ -1,8 +1,8 @@
 /** Click-through: the persons behind one cell. */
 import { TABLES, type TableDef } from './definitions';
 import type { FilterCondition, RecordFilter } from './filter';
-import { indicator } from './indicators';
-import type { ReportEnv } from './env';
+import { indicator, indicatorWhere } from './indicators';
+import { paramsOf, type ReportEnv } from './env';
 import { sectionRows, totalRow } from './rows';
 
 export interface CellLink {
@@ -25,11 +25,11 @@ export function cellLink(env: ReportEnv, tableId: string, rowKey: string, colKey
   const columnLabel = col.group && col.group !== col.label ? `${col.group}·${col.label}` : col.label;
   if (rowKey === 'total') {
     if (col.kind === 'count' && col.rowField) return null;
-    return { filter: [...base, ...ind.where], rowLabel: totalRow(def, env).label, columnLabel };
+    return { filter: [...base, ...indicatorWhere(ind, paramsOf(env))], rowLabel: totalRow(def, env).label, columnLabel };
   }
   for (const s of def.sections) {
     const row = sectionRows(s, env).find((r) => r.key === rowKey);
-    if (row) return { filter: [...base, ...row.where(col.rowField), ...ind.where], rowLabel: row.section ? `${row.section}·${row.label}` : row.label, columnLabel };
+    if (row) return { filter: [...base, ...row.where(col.rowField), ...indicatorWhere(ind, paramsOf(env))], rowLabel: row.section ? `${row.section}·${row.label}` : row.label, columnLabel };
   }
   return null;
 }

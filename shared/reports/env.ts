@@ -1,6 +1,7 @@
 /** The environment a report set is computed in: area, sub-areas, reference date and the figures entered beside the records. */
 import type { ReportCoverage } from './schema';
-import type { Targets } from './indicators';
+import { DEFAULT_PLANNING_START } from '../census/planning';
+import type { AreaFigures, Deadlines, IndicatorParams, Targets } from './indicators';
 
 export interface SubArea {
   code: string;
@@ -19,6 +20,17 @@ export interface ReportEnv {
   /** Registered population by division code (the census area's own code and sub-area codes) */
   population: ReadonlyMap<string, number>;
   targets: ReadonlyMap<string, Targets>;
+  /** Deadline years of the targets, by division code */
+  deadlines?: ReadonlyMap<string, Deadlines>;
+  /** Older people and care-home beds by division code, entered like population */
+  figures?: ReadonlyMap<string, AreaFigures>;
+  /** First year of the planning period (default: shared/census/planning.ts) */
+  planningStart?: number;
   /** Upper levels: who has reported. A sub-area that has not is 未报 (null cells), never 0 */
   coverage?: ReportCoverage | null;
+}
+
+/** The reference date and planning period indicator conditions are built from */
+export function paramsOf(env: ReportEnv): IndicatorParams {
+  return { refDate: env.refDate, planningStart: env.planningStart ?? DEFAULT_PLANNING_START };
 }

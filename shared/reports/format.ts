@@ -3,6 +3,7 @@
  * value (as Excel displays `0.0%`), so 0.4525 shows as 45.3% everywhere, not 45.2% from binary noise.
  */
 import type { ValueFormat } from './definitions';
+import { PROGRESS_LABELS } from './progress';
 
 function roundHalfAway(x: number, decimals: number): number {
   const f = 10 ** decimals;
@@ -19,7 +20,12 @@ export function formatValue(v: number | null, format: ValueFormat): string {
     case 'percent':
       return `${roundHalfAway(v * 100, 1).toFixed(1)}%`;
     case 'permille':
+    case 'decimal':
       return roundHalfAway(v, 2).toFixed(2);
+    case 'year':
+      return String(Math.round(v));
+    case 'progress':
+      return PROGRESS_LABELS[v] ?? '';
   }
 }
 
@@ -28,4 +34,8 @@ export const excelFormat: Record<ValueFormat, string> = {
   integer: '#,##0;-#,##0;0',
   percent: '0.0%',
   permille: '0.00',
+  decimal: '0.00',
+  year: '0',
+  // Written as text (the label), never as the code behind it
+  progress: '@',
 };

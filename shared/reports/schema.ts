@@ -2,13 +2,13 @@
 import { z } from 'zod';
 import { TARGETS } from './indicators';
 
-export const valueFormatSchema = z.enum(['integer', 'percent', 'permille']);
+export const valueFormatSchema = z.enum(['integer', 'percent', 'permille', 'decimal', 'year', 'progress']);
 
 export const reportColumnSchema = z.object({
   key: z.string(),
   group: z.string().nullable(),
   label: z.string(),
-  kind: z.enum(['count', 'sum', 'rate', 'input', 'gap']),
+  kind: z.enum(['count', 'sum', 'rate', 'input', 'gap', 'progress']),
   format: valueFormatSchema,
   /** Counts or sums of records: rows add up to totals and areas to their parent */
   additive: z.boolean(),
@@ -84,3 +84,9 @@ const targetShape = Object.fromEntries(TARGETS.map((t) => [t.key, z.number().min
 >;
 /** Targets of one area; rates as fractions (0.5 = 50%), per-mille as the ‰ figure (1 = 1‰) */
 export const targetsSchema = z.object(targetShape);
+const deadlineShape = Object.fromEntries(TARGETS.map((t) => [t.key, z.number().int().min(2000, '期限年份应在2000至2100年之间').max(2100, '期限年份应在2000至2100年之间').nullable().optional()])) as Record<
+  (typeof TARGETS)[number]['key'],
+  z.ZodOptional<z.ZodNullable<z.ZodNumber>>
+>;
+/** The year by whose end each target is due */
+export const deadlinesSchema = z.object(deadlineShape);

@@ -6,31 +6,19 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { damageDatabase, damageDataPages } from '../fixtures/damage';
 import { validPerson, validUnit } from '../fixtures/records';
 import { FilePage, FileProblemPage } from './pages/file';
 import { HomePage } from './pages/home';
 import { SetupPage } from './pages/setup';
 import { Shell } from './pages/shell';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
-let browser: Browser;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 function dataDir(): string {
   const d = tempDataDir();
@@ -46,7 +34,7 @@ async function serve(dir: string): Promise<RunningApp> {
 }
 
 async function open(app: RunningApp): Promise<Page> {
-  const page = await openLoggedPage(browser, cleanups, app);
+  const page = await openLoggedPage(suite.browser, cleanups, app);
   await page.goto(app.url);
   return page;
 }

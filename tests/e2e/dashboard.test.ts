@@ -5,41 +5,28 @@
  * With HEADCOUNT_DOCS_SCREENSHOTS=1 it also saves docs/dashboard.png.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordFilter } from '../../shared/reports/filter';
 import { populationFile } from '../fixtures/reports';
 import { DashboardPage } from './pages/dashboard';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, repoRoot, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, repoRoot, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
-let browser: Browser;
+const suite = useBrowserSuite({ app: true });
 let app: RunningApp;
-let dataDir: string;
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = suite.cleanups;
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-  dataDir = tempDataDir();
-  app = await startApp(dataDir);
+  app = suite.app;
   await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
   await apiCall(app, 'census.demo', { persons: 600, units: 40, seed: 11 });
   await apiCall(app, 'reports.population.set', { entries: [{ code: '110101', population: 708_829 }] });
   await apiCall(app, 'reports.targets.set', { targets: { totalTalents: 800, certified: 300, certRate: 0.5, perMille: 1, trainingRate: 0.6 } });
 });
 
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  if (dataDir) removeDir(dataDir);
-});
-
 async function newPage(): Promise<Page> {
-  const page = await openLoggedPage(browser, cleanups, app);
+  const page = await openLoggedPage(suite.browser, cleanups, app);
   await page.goto(app.url);
   return page;
 }

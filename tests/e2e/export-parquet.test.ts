@@ -5,38 +5,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ImportExportPage } from './pages/import-export';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
-let browser: Browser;
+const suite = useBrowserSuite({ app: true });
 let app: RunningApp;
-let dataDir: string;
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = suite.cleanups;
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-  dataDir = tempDataDir();
-  app = await startApp(dataDir);
+  app = suite.app;
   await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
   await apiCall(app, 'census.demo', { persons: 400, units: 20, seed: 7 });
 });
 
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  if (dataDir) removeDir(dataDir);
-});
-
 describe('Parquet export through the UI', () => {
   it('downloads the persons table as Parquet that DuckDB reads with types and labels', async () => {
-    const page = await openLoggedPage(browser, cleanups, app);
+    const page = await openLoggedPage(suite.browser, cleanups, app);
     await page.goto(app.url);
     const io = new ImportExportPage(page);
     await io.open();
@@ -53,7 +39,7 @@ describe('Parquet export through the UI', () => {
     expect(file.name).toMatch(/_人员\.parquet$/);
     expect(file.data.subarray(0, 4).toString('latin1')).toBe('PAR1');
 
-    const out = path.join(dataDir, file.name);
+    const out = path.join(app.dataDir, file.name);
     writeFileSync(out, file.data);
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
     try {

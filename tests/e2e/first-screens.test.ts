@@ -2,8 +2,8 @@
  * The first screens in Chromium against the real browser-mode server: setup, units, persons with
  * live validation, persistence across a server restart, and the token gate.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { HomePage } from './pages/home';
 import { IssuesPage } from './pages/issues';
@@ -11,28 +11,16 @@ import { RecordFormPage } from './pages/record-form';
 import { RecordListPage } from './pages/record-list';
 import { SetupPage } from './pages/setup';
 import { Shell } from './pages/shell';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
 const FIRST17 = '11010119900307002'; // Dongcheng, born 1990-03-07, sequence 002 (even: female)
 const GOOD_ID = FIRST17 + idCheckChar(FIRST17);
 const BAD_ID = FIRST17 + (GOOD_ID.endsWith('0') ? '1' : '0');
 const UNIT_NAME = '东城区阳光社会工作服务中心';
 
-let browser: Browser;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 async function freshApp(dataDir = tempDataDir()): Promise<RunningApp> {
   const app = await startApp(dataDir);
@@ -43,7 +31,7 @@ async function freshApp(dataDir = tempDataDir()): Promise<RunningApp> {
 
 /** A page in a fresh browser context; its navigations and errors are printed if the test fails. */
 async function newPage(): Promise<Page> {
-  const page = await openLoggedPage(browser, cleanups);
+  const page = await openLoggedPage(suite.browser, cleanups);
   return page;
 }
 
@@ -128,7 +116,9 @@ describe('first screens in the browser face', () => {
     await form.choose('urbanRural', '城镇');
     await form.choose('postCategory', '专业技术岗位');
     await form.choose('swPost', '是');
-    await form.choose('employmentForm', '合同');
+    await form.choose('staffing', '无编制');
+    await form.choose('employmentType', '劳动合同');
+    await form.choose('personCategory', '乡镇（街道）社会工作站工作人员');
     await form.check('domains', ['社区治理', '社会救助']);
     await form.choose('primaryDomain', '社区治理');
     await form.saveWithKeyboard();
@@ -179,7 +169,7 @@ describe('first screens in the browser face', () => {
       data: {
         name: '王老师', idType: '01', idNumber: '11010519491231002X', sex: '2', birthDate: '1949-12-31', ethnicity: '01',
         political: '13', phone: '010-65123456', education: '20', majorCategory: '10', qualLevel: '0', unitId: unit.row.id,
-        township, urbanRural: '1', postCategory: '2', swPost: true, employmentForm: '2', domains: ['11'], primaryDomain: '11',
+        township, urbanRural: '1', postCategory: '2', swPost: true, personCategory: '4', staffing: '3', employmentType: '3', domains: ['11'], primaryDomain: '11',
       },
     });
     expect(person.issues.filter((i) => i.severity === 'error')).toEqual([]);

@@ -5,27 +5,14 @@
  * filter, Ctrl+F replacing the last search, and the last row clear of the horizontal scroll bar.
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordData } from '../../shared/census/schema';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp, newPage, openPersons, type Cleanups } from './support/grid-session';
 
-let browser: Browser;
-const cleanups: Cleanups = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 async function start(values: RecordData[]) {
   const dataDir = tempDataDir();
@@ -34,7 +21,7 @@ async function start(values: RecordData[]) {
   await censusWithUnit(app);
   const create = values.map((v) => ({ id: randomUUID(), values: v }));
   await apiCall(app, 'grid.apply', { table: 'person', create, changes: [], remove: [] });
-  const { page } = await newPage(browser, cleanups);
+  const { page } = await newPage(suite.browser, cleanups);
   const grid = await openPersons(page, app);
   return { app, page, grid, ids: create.map((c) => c.id) };
 }

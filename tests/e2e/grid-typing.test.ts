@@ -5,31 +5,19 @@
  * real API (the database), not only the screen.
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import type { RecordData } from '../../shared/census/schema';
 import { GridPage } from './pages/grid';
 import { RecordFormPage } from './pages/record-form';
 import { Ime } from './pages/ime';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp, newPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
 
-let browser: Browser;
-const cleanups: Cleanups = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 /** `n` rows made through the grid's own contract method, with the values given; their ids in display order */
 async function rowsFor(app: RunningApp, values: RecordData[]): Promise<string[]> {
@@ -49,7 +37,7 @@ async function session(values: RecordData[]): Promise<{ app: RunningApp; page: P
   const app = await freshApp(dataDir, cleanups);
   const unitId = await censusWithUnit(app);
   const ids = values.length ? await rowsFor(app, values) : [];
-  const { page } = await newPage(browser, cleanups);
+  const { page } = await newPage(suite.browser, cleanups);
   const grid = await openPersons(page, app);
   const ime = await Ime.attach(page);
   cleanups.push(() => ime.detach().catch(() => undefined));
@@ -209,7 +197,7 @@ describe('fast typing in the spreadsheet', () => {
     for (let r = 0; r < NAMES.length; r++) {
       const [spelling, name] = NAMES[r]!;
       await grid.click(r, 'name');
-      // 25 cells a row, left to right, in display order.
+      // 31 cells a row, left to right, in display order.
       const row: (() => Promise<void>)[] = [
         () => ime.type(spelling, name, { delayMs: KEY_MS }),
         () => type(idOf(r)),
@@ -225,13 +213,17 @@ describe('fast typing in the spreadsheet', () => {
         () => type('1'),
         () => type(`2018${String(r).padStart(14, '0')}`),
         () => type('2018'),
+        () => type('ydj'),
+        () => type('2028-12-31'),
         () => type('2'),
+        () => type('shgzfwjg'),
         () => type('yg'),
         () => type('dhm'),
         () => type('cz'),
         () => type('zyjs'),
         () => type('y'),
-        () => type('ht'),
+        () => type('wbz'),
+        () => type('ldht'),
         async () => {
           await type('sqzl');
           await press('Space');
@@ -239,6 +231,7 @@ describe('fast typing in the spreadsheet', () => {
         () => type('sqzl'),
         () => type('2015'),
         () => type(String(40 + r)),
+        () => type(String(100 + r)),
       ];
       for (let c = 0; c < row.length; c++) {
         await row[c]!();
@@ -246,13 +239,14 @@ describe('fast typing in the spreadsheet', () => {
         await press(c === row.length - 1 ? 'Enter' : 'Tab');
       }
     }
-    expect(cells).toBe(200);
+    expect(cells).toBe(NAMES.length * 31);
 
     const expected = (r: number): RecordData => ({
       name: NAMES[r]![1], idNumber: idOf(r), idType: '01', sex: '2', birthDate: `${1980 + r}-03-07`, ethnicity: r % 2 ? '01' : '03',
       political: '13', phone: `1393333${4000 + r}`, education: r % 2 ? '20' : '30', majorCategory: '10', majorName: r % 2 ? 'MSW' : '社会工作',
       qualLevel: '1', certNumber: `2018${String(r).padStart(14, '0')}`, certYear: 2018, titleLevel: '2', unitId, township: '110101001',
-      urbanRural: '1', postCategory: '2', swPost: true, employmentForm: '2', domains: ['01'], primaryDomain: '01', startYear: 2015, trainingHours: 40 + r,
+      urbanRural: '1', postCategory: '2', swPost: true, staffing: '3', employmentType: '1', domains: ['01'], primaryDomain: '01', startYear: 2015, trainingHours: 40 + r,
+      regStatus: '1', regValidUntil: '2028-12-31', personCategory: '3', cumTrainingHours: 100 + r,
     });
     await expect
       .poll(async () => {
@@ -276,8 +270,8 @@ describe('fast typing in the spreadsheet', () => {
       await kb.press('Enter');
     }
     for (let r = 0; r < 5; r++) {
-      await grid.click(r, 'employmentForm');
-      await kb.type('ht', { delay: 20 });
+      await grid.click(r, 'employmentType');
+      await kb.type('ldht', { delay: 20 });
       await kb.press('Tab');
       // 服务领域 opens as a picker: search, tick with Space, leave with Tab at typing speed.
       await kb.type('sqzl', { delay: 20 });

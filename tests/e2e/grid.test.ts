@@ -3,34 +3,21 @@
  * paste of a block copied out of a generated .xlsx, undo/redo of the paste as one step, fill down,
  * the issues panel (jump, fix, explain), a restart on the same data, and restoring from history.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { PASTE_IDS, pasteXlsx, tsvFromXlsx } from '../fixtures/grid-paste';
-import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir } from './support/app';
+import { apiCall, removeDir, tempDataDir } from './support/app';
+import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp as startSession, newPage as openPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
 
 const FIRST17 = '11010119900307002';
 const GOOD_ID = FIRST17 + idCheckChar(FIRST17);
 
-let browser: Browser;
-const cleanups: Cleanups = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 const freshApp = (dataDir: string) => startSession(dataDir, cleanups);
-const newPage = () => openPage(browser, cleanups);
+const newPage = () => openPage(suite.browser, cleanups);
 
 describe('persons spreadsheet', () => {
   it('enters a person in full with the keyboard alone; sex and birth date come from the ID number', async () => {
@@ -66,13 +53,17 @@ describe('persons spreadsheet', () => {
       ['qualLevel', 'zl'],
       ['certNumber', '123456789012345678'],
       ['certYear', '2018'],
+      ['regStatus', 'ydj'],
+      ['regValidUntil', '2028-12-31'],
       ['titleLevel', null],
+      ['personCategory', 'shgzfwjg'],
       ['unitId', 'yg'],
       ['township', 'dhm'],
       ['urbanRural', 'cz'],
       ['postCategory', 'zyjs'],
       ['swPost', 'y'],
-      ['employmentForm', 'ht'],
+      ['staffing', 'wbz'],
+      ['employmentType', 'ldht'],
     ];
     await kb.press('F2');
     for (const [key, text] of steps) {
@@ -106,6 +97,10 @@ describe('persons spreadsheet', () => {
     });
     await grid.saved(async () => {
       await kb.type('40');
+      await kb.press('Tab');
+    });
+    await grid.saved(async () => {
+      await kb.type('120');
       await kb.press('Enter');
     });
 
@@ -113,8 +108,9 @@ describe('persons spreadsheet', () => {
       name: '张晓红', idNumber: GOOD_ID, idType: '居民身份证', sex: '女', birthDate: '1990-03-07', ethnicity: '汉族', political: '群众',
       phone: '13812345678', education: '大学本科', majorCategory: '社会工作', majorName: '社会工作', qualLevel: '助理社会工作师',
       certNumber: '123456789012345678', certYear: '2018', unitId: UNIT_NAME, township: '东华门街道', urbanRural: '城镇',
-      postCategory: '专业技术岗位', swPost: '是', employmentForm: '合同', domains: '社区治理、社会救助', primaryDomain: '社区治理',
-      startYear: '2015', trainingHours: '40',
+      postCategory: '专业技术岗位', swPost: '是', staffing: '无编制', employmentType: '劳动合同', domains: '社区治理、社会救助', primaryDomain: '社区治理',
+      startYear: '2015', trainingHours: '40', cumTrainingHours: '120', regStatus: '已登记', regValidUntil: '2028-12-31',
+      personCategory: '社会工作服务机构从业人员',
     };
     for (const [key, value] of Object.entries(expected)) await expect.poll(() => grid.text(0, key), { message: key }).toBe(value);
     await expect.poll(() => grid.errors()).toBe('错误 0');
@@ -122,7 +118,7 @@ describe('persons spreadsheet', () => {
     expect(await grid.cell(0, '__status').innerText()).toContain('✓');
     const stored = await apiCall(app, 'persons.list', {});
     expect(stored.total).toBe(1);
-    expect(stored.rows[0]!.data).toMatchObject({ name: '张晓红', idNumber: GOOD_ID, sex: '2', birthDate: '1990-03-07', domains: ['01', '10'], trainingHours: 40 });
+    expect(stored.rows[0]!.data).toMatchObject({ name: '张晓红', idNumber: GOOD_ID, sex: '2', birthDate: '1990-03-07', domains: ['01', '10'], trainingHours: 40, cumTrainingHours: 120, personCategory: '3', staffing: '3', employmentType: '1', regStatus: '1', regValidUntil: '2028-12-31' });
   });
 
   it('pastes a 5 × 10 block from Excel, normalises and flags it, undoes and redoes it in one step, and fills down', async () => {
@@ -201,7 +197,7 @@ describe('persons spreadsheet', () => {
     const unitId = await censusWithUnit(app);
     const base = {
       idType: '01', ethnicity: '01', political: '13', phone: '13812345678', majorCategory: '10', qualLevel: '0', unitId,
-      township: '110101001', urbanRural: '1', postCategory: '2', swPost: true, employmentForm: '2', domains: ['11'], primaryDomain: '11',
+      township: '110101001', urbanRural: '1', postCategory: '2', swPost: true, personCategory: '3', staffing: '3', employmentType: '1', domains: ['11'], primaryDomain: '11',
     };
     await apiCall(app, 'persons.create', { data: { ...base, name: '王老师', idNumber: '11010519491231002X', education: '20' } });
     await apiCall(app, 'persons.create', { data: { ...base, name: '李错', idNumber: GOOD_ID, education: '博士后' } });

@@ -6,40 +6,27 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mixedLineEndingsCsv, sharedStringsBomb, sheetsFirst } from '../fixtures/hostile-files';
 import { makeIdNumber, writeXlsx } from '../fixtures/township-returns';
 import { ImportExportPage } from './pages/import-export';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
-let browser: Browser;
+const suite = useBrowserSuite({ app: true });
 let app: RunningApp;
-let dataDir: string;
 let filesDir: string;
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = suite.cleanups;
 const shots = process.env.HEADCOUNT_SHOTS;
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-  dataDir = tempDataDir();
-  filesDir = tempDataDir();
-  app = await startApp(dataDir);
+  filesDir = suite.dir();
+  app = suite.app;
   await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
-});
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  if (dataDir) removeDir(dataDir);
-  if (filesDir) removeDir(filesDir);
 });
 
 async function openIo() {
-  const page = await openLoggedPage(browser, cleanups, app);
+  const page = await openLoggedPage(suite.browser, cleanups, app);
   await page.goto(app.url);
   const io = new ImportExportPage(page);
   await io.open();

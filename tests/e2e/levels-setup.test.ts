@@ -3,35 +3,23 @@
  * 内蒙古, 恩施州, 湘西州): the 6-digit area code is what is stored and shown, and the first screens of
  * an upper level (home, 报送情况) list its sub-areas by name.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { HomePage } from './pages/home';
 import { PackagesPage } from './pages/packages';
 import { SetupPage } from './pages/setup';
-import { ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
-let browser: Browser;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
+const cleanups = suite.cleanups;
 
 async function open(): Promise<{ app: RunningApp; page: Page }> {
   const dir = tempDataDir();
   cleanups.push(() => removeDir(dir));
   const app = await startApp(dir);
   cleanups.push(() => app.stop());
-  const page = await openLoggedPage(browser, cleanups, app);
+  const page = await openLoggedPage(suite.browser, cleanups, app);
   await page.goto(app.url);
   return { app, page };
 }

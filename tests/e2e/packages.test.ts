@@ -6,23 +6,22 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPackages } from '../../electron/core/services/packages';
 import { copyPersonInto, countyCensus, exportTo, HEFEI, LUYANG, SHUSHAN, YAOHAI } from '../fixtures/packages';
 import { PackagesPage } from './pages/packages';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
-let browser: Browser;
+const suite = useBrowserSuite();
 const apps: RunningApp[] = [];
 const dirs: string[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = suite.cleanups;
 let files: { yaohai: string; luyang: string; shushan: string };
 let dupId: string;
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
   const yaohai = await countyCensus(YAOHAI, 120, 1);
   const luyang = await countyCensus(LUYANG, 80, 2);
   const shushan = await countyCensus(SHUSHAN, 0);
@@ -36,12 +35,7 @@ beforeAll(async () => {
   for (const t of [yaohai, luyang, shushan]) t.close();
 });
 
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
 afterAll(async () => {
-  await browser?.close();
   for (const a of apps) await a.stop();
   for (const d of dirs) removeDir(d);
 });
@@ -56,7 +50,7 @@ async function start(setup: Parameters<typeof apiCall<'census.setup'>>[2]): Prom
 }
 
 async function open(app: RunningApp): Promise<{ page: Page; pkgs: PackagesPage }> {
-  const page = await openLoggedPage(browser, cleanups, app);
+  const page = await openLoggedPage(suite.browser, cleanups, app);
   await page.goto(app.url);
   const pkgs = new PackagesPage(page);
   await pkgs.open();

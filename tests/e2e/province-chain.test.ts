@@ -10,8 +10,8 @@
  */
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardPage } from './pages/dashboard';
 import { FeedbackPage } from './pages/feedback';
 import { HomePage } from './pages/home';
@@ -19,7 +19,8 @@ import { PackagesPage } from './pages/packages';
 import { RecordFormPage } from './pages/record-form';
 import { SetupPage } from './pages/setup';
 import { Shell } from './pages/shell';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, startApp, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
 const CHUXIONG_ZHOU = '532300';
 const HONGHE = '532500';
@@ -28,22 +29,11 @@ const SHUANGBAI = '532322';
 const GEJIU = '532501';
 const KAIYUAN = '532502';
 
-let browser: Browser;
-const cleanups: (() => Promise<void> | void)[] = [];
-const dirs: string[] = [];
+const suite = useBrowserSuite();
 let out: string;
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-  out = tempDataDir();
-  dirs.push(out);
-});
-
-afterAll(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-  await browser?.close();
-  for (const d of dirs) removeDir(d);
+  out = suite.dir();
 });
 
 interface Office {
@@ -55,11 +45,10 @@ interface Office {
 
 /** Starts an office's app and sets it up through the wizard. */
 async function office(o: Parameters<SetupPage['setUp']>[0]): Promise<Office> {
-  const dir = tempDataDir();
-  dirs.push(dir);
+  const dir = suite.dir();
   const app = await startApp(dir);
   const local: (() => unknown)[] = [];
-  const page = await openLoggedPage(browser, local, app);
+  const page = await openLoggedPage(suite.browser, local, app);
   await page.goto(app.url);
   await new SetupPage(page).setUp(o);
   const home = new HomePage(page);
@@ -69,7 +58,8 @@ async function office(o: Parameters<SetupPage['setUp']>[0]): Promise<Office> {
     for (const c of local.reverse()) await c();
     await app.stop();
   };
-  cleanups.push(stop);
+  // Offices live across the file's tests: stopped after the last one.
+  suite.atEnd(stop);
   return { app, page, pkgs: new PackagesPage(page), stop };
 }
 

@@ -6,28 +6,24 @@
  * the import history.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REAL_FILES, REGISTERED_UNITS, writeRealReturns, type RealReturns } from '../fixtures/real-returns';
 import { ImportExportPage } from './pages/import-export';
 import { IssuesPage } from './pages/issues';
-import { apiCall, ensureBuilt, launchBrowser, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { apiCall, openLoggedPage, type RunningApp } from './support/app';
+import { useBrowserSuite } from './support/suite';
 
-let browser: Browser;
+const suite = useBrowserSuite({ app: true });
 let app: RunningApp;
-let dataDir: string;
 let filesDir: string;
 let returns: RealReturns;
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = suite.cleanups;
 const SHOTS = process.env.HEADCOUNT_SHOTS_DIR;
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-  dataDir = tempDataDir();
-  filesDir = tempDataDir();
+  filesDir = suite.dir();
   returns = await writeRealReturns(filesDir);
-  app = await startApp(dataDir);
+  app = suite.app;
   await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
   const unit = (name: string, unitType: string, township: string) => ({
     name, creditCode: null, noCreditReason: '未赋码', unitType, township, urbanRural: '1', isStation: false, staffCount: 10, swPostCount: 0, reportedSwCount: null,
@@ -36,20 +32,9 @@ beforeAll(async () => {
   await apiCall(app, 'units.create', { data: unit(REGISTERED_UNITS.jiaodaokouOffice, '1', '110101003') });
 });
 
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  if (dataDir) removeDir(dataDir);
-  if (filesDir) removeDir(filesDir);
-});
-
 describe('real township returns through the UI', () => {
   it('asks once for units, values and missing columns, imports in one write, filters issues by field and rule, and undoes the import', async () => {
-    const page = await openLoggedPage(browser, cleanups, app);
+    const page = await openLoggedPage(suite.browser, cleanups, app);
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(app.url);
     const io = new ImportExportPage(page);

@@ -108,9 +108,9 @@ describe('three census periods with change tables at every level', () => {
     gainedId = noCert.id;
     lostId = withCert.id;
     await yaohai27.call('persons.update', { id: noCert.id, patch: { qualLevel: '1', certNumber: '202700000000000001', certYear: 2027 } });
-    await yaohai27.call('persons.update', { id: withCert.id, patch: { qualLevel: '0', certNumber: null, certYear: null } });
-    await addJoiner(yaohai27, rest[0]!.data, '21', { qualLevel: '0', certNumber: null, certYear: null });
-    await addJoiner(yaohai27, rest[1]!.data, '29', { qualLevel: '0', certNumber: null, certYear: null });
+    await yaohai27.call('persons.update', { id: withCert.id, patch: { qualLevel: '0', certNumber: null, certYear: null, regStatus: null, regValidUntil: null } });
+    await addJoiner(yaohai27, rest[0]!.data, '21', { qualLevel: '0', certNumber: null, certYear: null, regStatus: null, regValidUntil: null });
+    await addJoiner(yaohai27, rest[1]!.data, '29', { qualLevel: '0', certNumber: null, certYear: null, regStatus: null, regValidUntil: null });
 
     const ls = await allPersons(luyang27);
     for (const p of ls) await luyang27.call('persons.update', { id: p.id, patch: { change: '10' } });
@@ -124,7 +124,7 @@ describe('three census periods with change tables at every level', () => {
     const js = await allPersons(jinghu27);
     await jinghu27.call('persons.update', { id: js[0]!.id, patch: { change: '33' } });
     for (const p of js.slice(1)) await jinghu27.call('persons.update', { id: p.id, patch: { change: '10' } });
-    await addJoiner(jinghu27, js[1]!.data, '22', { qualLevel: '0', certNumber: null, certYear: null });
+    await addJoiner(jinghu27, js[1]!.data, '22', { qualLevel: '0', certNumber: null, certYear: null, regStatus: null, regValidUntil: null });
 
     for (const t of [yaohai27, luyang27, jinghu27]) {
       const s = await t.call('census.summary', {});

@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 /** Fields no township return carries and nothing can derive: a person must give them */
-const NOT_COLLECTED = new Set(['postCategory', 'swPost', 'employmentForm']);
+const NOT_COLLECTED = new Set(['postCategory', 'swPost', 'staffing', 'personCategory']);
 
 async function run(withAnswers: boolean) {
   dir = tempDir();

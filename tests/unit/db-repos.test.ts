@@ -29,7 +29,7 @@ const reopen = () => {
 describe('settingsRepo', () => {
   const settings: CensusSettings = {
     areaCode: '110105', areaName: '朝阳区', level: 'county', refDate: '2026-06-30',
-    officeName: '朝阳区民政局', operator: '张三', createdAt: '2026-07-01T08:00:00.000Z',
+    officeName: '朝阳区民政局', operator: '张三', createdAt: '2026-07-01T08:00:00.000Z', planningStart: 2026,
   };
 
   it('has no settings before setup, then keeps what was saved across reopening', () => {

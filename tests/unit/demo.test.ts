@@ -213,8 +213,9 @@ describe('generateDemo: persons', () => {
     expect(share(ps, is('swPost', true))).toBeGreaterThan(0.3);
     expect(share(ps, is('swPost', true))).toBeLessThan(0.9);
     // Every code of the small lists shows up somewhere, so charts and filters have something to show.
-    for (const key of ['postCategory', 'employmentForm', 'titleLevel'] as const) {
-      const seen = new Set(ps.map((d) => d[key]));
+    for (const key of ['postCategory', 'staffing', 'employmentType', 'titleLevel', 'personCategory'] as const) {
+      // 用工方式 is left empty for people with 编制
+      const seen = new Set(ps.map((d) => d[key]).filter((v) => v != null));
       expect([...seen].sort(), key).toEqual(codesOf(key).sort());
     }
     const names = ps.map((d) => str(d.name));

@@ -9,8 +9,8 @@ describe('field dictionary', () => {
     const keys = personFields.map((f) => f.key);
     for (const k of ['name', 'idType', 'idNumber', 'sex', 'birthDate', 'ethnicity', 'political', 'education',
       'majorCategory', 'majorName', 'qualLevel', 'certNumber', 'certYear', 'unitId', 'township', 'urbanRural',
-      'postCategory', 'swPost', 'titleLevel', 'employmentForm', 'domains', 'primaryDomain', 'startYear',
-      'trainingHours', 'phone']) expect(keys).toContain(k);
+      'postCategory', 'swPost', 'titleLevel', 'staffing', 'employmentType', 'domains', 'primaryDomain', 'startYear',
+      'trainingHours', 'phone', 'personCategory', 'regStatus', 'regValidUntil', 'cumTrainingHours']) expect(keys).toContain(k);
     expect(unitFields.map((f) => f.key)).toEqual(expect.arrayContaining(['creditCode', 'noCreditReason', 'name',
       'unitType', 'township', 'urbanRural', 'isStation', 'staffCount', 'swPostCount', 'reportedSwCount']));
     for (const table of ['person', 'unit'] as const) {
@@ -56,10 +56,18 @@ describe('national code lists', () => {
     expect(d[17]!.label).toBe('残疾人服务');
     expect(d[18]).toMatchObject({ code: '99', label: '其他' });
   });
-  it('has the unit types, qualification levels and employment forms', () => {
+  it('has the unit types, qualification levels, staffing and employment types, person categories', () => {
     expect(codeLists.unitType.map((c) => c.label)).toEqual(['党政机关', '事业单位', '群团组织', '社工机构', '其他社会组织', '企业', '社区（居委会）', '村委会', '其他']);
     expect(codeLists.qualLevel.map((c) => c.label)).toEqual(['无', '助理社会工作师', '社会工作师', '高级社会工作师']);
-    expect(codeLists.employmentForm.map((c) => c.label)).toEqual(['在编', '合同', '派遣', '购买服务', '兼职', '其他']);
+    expect(codeLists.staffing.map((c) => c.label)).toEqual(['行政编制', '事业编制', '无编制']);
+    expect(codeLists.employmentType.map((c) => c.label)).toEqual(['劳动合同', '劳务派遣', '购买服务', '公益性岗位', '兼职', '其他']);
+    expect(codeLists.personCategory.map((c) => c.label)).toEqual([
+      '城乡社区工作者（专职）', '村（社区）“两委”成员', '社会工作服务机构从业人员', '乡镇（街道）社会工作站工作人员',
+      '事业单位社会工作专业岗位人员', '党政机关和群团组织从事社会工作人员', '其他社会组织和企业从事社会工作人员', '其他',
+    ]);
+    // GB/T 4762: 12 is 无党派民主人士; the ID types include the mainland travel permits and the foreigner's permanent residence card.
+    expect(codeLists.political.find((c) => c.code === '12')?.label).toBe('无党派民主人士');
+    expect(codeLists.idType.map((c) => c.label)).toEqual(expect.arrayContaining(['港澳居民来往内地通行证', '台湾居民来往大陆通行证', '外国人永久居留身份证']));
     expect(isValidCode('unitType', '7')).toBe(true);
     expect(isValidCode('unitType', '0')).toBe(false);
   });

@@ -20,8 +20,8 @@ const T1 = '110101001', T2 = '110101002', T3 = '110101003';
 const base = (over: RecordData): RecordData =>
   validPerson({
     qualLevel: '0', certNumber: null, certYear: null, political: '13', sex: '1', ethnicity: '01', majorCategory: '90',
-    swPost: false, postCategory: '1', trainingHours: 0, domains: ['01'], primaryDomain: '01', birthDate: '1990-01-01',
-    unitId: 'u1', township: T1, ...over,
+    swPost: false, postCategory: '1', trainingHours: 0, cumTrainingHours: 0, domains: ['01'], primaryDomain: '01', birthDate: '1990-01-01',
+    unitId: 'u1', township: T1, regStatus: null, regValidUntil: null, ...over,
   });
 
 const credit = (first17: string) => first17 + creditCheckChar(first17)!;
@@ -33,9 +33,9 @@ const units = [
 ];
 const persons = [
   // 35 on the reference date itself (birthday that day), 160 hours exactly, two domains
-  { id: 'p1', data: base({ qualLevel: '1', sex: '2', political: '01', birthDate: '1991-12-31', trainingHours: 160, domains: ['01', '11'], primaryDomain: '11' }) },
+  { id: 'p1', data: base({ qualLevel: '1', sex: '2', political: '01', birthDate: '1991-12-31', trainingHours: 10, cumTrainingHours: 160, domains: ['01', '11'], primaryDomain: '11' }) },
   // turns 36 on the reference date; 159 hours is short of 160; 蒙古族
-  { id: 'p2', data: base({ qualLevel: '2', political: '02', ethnicity: '02', birthDate: '1990-12-31', trainingHours: 159, township: T2 }) },
+  { id: 'p2', data: base({ qualLevel: '2', political: '02', ethnicity: '02', birthDate: '1990-12-31', trainingHours: 159, cumTrainingHours: 159, township: T2 }) },
   // 45 (birthday not yet passed… it is 1 January: passed); 97 其他 is not a minority; social-work major and post
   { id: 'p3', data: base({ qualLevel: '3', political: '03', ethnicity: '97', birthDate: '1981-01-01', majorCategory: '10', swPost: true, unitId: 'u2', township: T3 }) },
   // 46; 98 外国血统 is not a minority; professional-technical post
@@ -165,18 +165,20 @@ describe('表4 结构', () => {
     expect(t['年龄:46—55岁']).toMatchObject({ persons: 1, share: 0.2 });
     expect(t['年龄:56岁及以上']).toMatchObject({ persons: 1, share: 0.2 });
   });
-  it('breaks down education, major, urban/rural and employment form from their code lists', () => {
+  it('breaks down education, major, urban/rural, person category, staffing and employment type from their code lists', () => {
     expect(t['学历:大学本科']).toMatchObject({ persons: 5, share: 1 });
     expect(t['专业类别:社会工作']).toMatchObject({ persons: 1, holders: 1 });
     expect(t['专业类别:其他专业']).toMatchObject({ persons: 4, holders: 2, women: 2 });
     expect(t['城乡:城镇']).toMatchObject({ persons: 5 });
-    expect(t['用工形式:合同']).toMatchObject({ persons: 5 });
+    expect(t['编制情况:无编制']).toMatchObject({ persons: 5 });
+    expect(t['用工方式:劳动合同']).toMatchObject({ persons: 5 });
+    expect(t['人员类别:社会工作服务机构从业人员']).toMatchObject({ persons: 5, holders: 3 });
   });
 });
 
 describe('表5 培训、人口与目标', () => {
   const t = grid(table(compute(), 'T5'));
-  it('counts 160 hours or more as attained (159 is not)', () => {
+  it("counts 160 cumulative hours or more as attained (159 is not; one period's 10 hours do not matter)", () => {
     expect(t['东城区']).toMatchObject({ trained: 1, trainingRate: 0.2 });
   });
   it('relates persons to registered population in ‰ where a figure exists', () => {

@@ -51,13 +51,14 @@ describe('template', () => {
     const persons = wb.getWorksheet('人员')!;
     expect((persons.getRow(2).values as unknown[]).slice(1)).toEqual(enteredFieldsOf.person.map((f) => f.label));
     const col = (label: string) => enteredFieldsOf.person.findIndex((f) => f.label === label) + 1;
-    const letter = (label: string) => String.fromCharCode(64 + col(label));
+    const letterOf = (n: number): string => (n > 26 ? letterOf(Math.floor((n - 1) / 26)) : '') + String.fromCharCode(65 + ((n - 1) % 26));
+    const letter = (label: string) => letterOf(col(label));
     expect(persons.getColumn(col('证件号码')).numFmt).toBe('@');
     expect(persons.getColumn(col('手机')).numFmt).toBe('@');
     const dv = validations(persons);
     // every coded column has a dropdown fed from the hidden sheet
     for (const f of enteredFieldsOf.person.filter((x) => x.codeList)) {
-      const v = dv[`${String.fromCharCode(64 + col(f.label))}3`];
+      const v = dv[`${letter(f.label)}3`];
       expect(v?.type, f.label).toBe('list');
     }
     expect(dv[`${letter('学历')}3`]!.formulae[0]).toMatch(/^'代码表'!\$[A-Z]+\$2:\$[A-Z]+\$\d+$/);
@@ -89,7 +90,7 @@ describe('template', () => {
     const values: Record<string, string | number> = {
       name: '周九', idType: '居民身份证', idNumber: PEOPLE.zhou.id, ethnicity: '汉族', political: '群众', education: '大学本科',
       majorCategory: '社会工作', qualLevel: '无', unitId: UNITS.centre.name, urbanRural: '城镇', postCategory: '管理岗位',
-      swPost: '是', employmentForm: '合同', domains: '社区治理、儿童福利', primaryDomain: '儿童福利', trainingHours: 24,
+      swPost: '是', personCategory: '事业单位社会工作专业岗位人员', staffing: '无编制', employmentType: '合同', domains: '社区治理、儿童福利', primaryDomain: '儿童福利', trainingHours: 24,
     };
     for (const [k, v] of Object.entries(values)) p.getCell(pcol(k)).value = v;
     const filled = Buffer.from(await wb.xlsx.writeBuffer());

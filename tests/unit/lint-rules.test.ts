@@ -114,4 +114,10 @@ describe('ESLint enforces the architecture', { timeout: 300_000 }, () => {
     const rules = await plant('electron/core/services/records.ts', 'export function f(): void { Promise.resolve(1); }');
     expect(rules).toContain('@typescript-eslint/no-floating-promises');
   });
+
+  it('refuses throwing what is not an Error, and a disable directive that suppresses nothing', async () => {
+    expect(await plant('electron/core/services/records.ts', "export function g(): never { throw 'failed'; }")).toContain('@typescript-eslint/only-throw-error');
+    // A directive with no finding to hide is reported with no rule id, on its own line.
+    expect(await plant('electron/core/services/records.ts', 'export const h = 1; // eslint-disable-line @typescript-eslint/no-floating-promises')).toEqual(['']);
+  });
 });

@@ -36,7 +36,7 @@ describe('county → city → province', () => {
     jinghu = track(await countyCensus(JINGHU, 150, 3));
     // A warning explained at the county must arrive explained.
     const p = (await luyang.call('persons.list', { offset: 5, limit: 1 })).rows[0]!;
-    await luyang.call('persons.update', { id: p.id, patch: { trainingHours: 450 } });
+    await luyang.call('persons.update', { id: p.id, patch: { trainingHours: 450, cumTrainingHours: 500 } });
     const issues = await luyang.call('issues.list', { rule: 'training_hours_high', offset: 0, limit: 10 });
     expect(issues.issues).toHaveLength(1);
     await luyang.call('issues.explain', { table: 'person', recordId: p.id, field: 'trainingHours', rule: 'training_hours_high', text: '参加了全年脱产培训' });
@@ -260,7 +260,7 @@ describe('export', () => {
     const t = track(await countyCensus(YAOHAI, 30, 4));
     const [a, b] = (await t.call('persons.list', { offset: 0, limit: 2 })).rows;
     await t.call('persons.update', { id: a!.id, patch: { certNumber: '12' } });
-    await t.call('persons.update', { id: b!.id, patch: { trainingHours: 500 } });
+    await t.call('persons.update', { id: b!.id, patch: { trainingHours: 500, cumTrainingHours: 600 } });
     const check = await t.call('packages.exportCheck', {});
     expect(check).toMatchObject({ canExport: false, errors: 1, unexplainedWarnings: 1, nextSequence: 1 });
     const e = await t.fail('packages.export', {});

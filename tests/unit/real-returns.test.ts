@@ -64,11 +64,11 @@ describe('real township returns', () => {
     expect(tidy.derived.find((d) => d.field === 'majorCategory' && d.from === 'majorName')!.rows).toBeGreaterThan(100);
     expect(tidy.derived.find((d) => d.field === 'primaryDomain')?.rows).toBe(150);
     expect(messy.derived.find((d) => d.field === 'domains')?.rows).toBe(150);
-    expect(tidy.missingColumns.map((m) => m.label)).toEqual(expect.arrayContaining(['工作地乡镇（街道）', '城乡', '岗位类别', '是否社会工作专业岗位', '用工形式']));
+    expect(tidy.missingColumns.map((m) => m.label)).toEqual(expect.arrayContaining(['工作地乡镇（街道）', '城乡', '岗位类别', '是否社会工作专业岗位', '编制情况', '人员类别']));
     expect(tidy.missingColumns.find((m) => m.field === 'township')!.rows).toBe(150);
     // 城乡 follows from a unit's, and no unit from these returns has one yet: not guessed
     expect(tidy.derived.find((d) => d.field === 'urbanRural')).toBeUndefined();
-    expect(tidy.derived.find((d) => d.field === 'postCategory' || d.field === 'employmentForm' || d.field === 'swPost')).toBeUndefined();
+    expect(tidy.derived.find((d) => d.field === 'postCategory' || d.field === 'staffing' || d.field === 'employmentType' || d.field === 'swPost')).toBeUndefined();
   });
 });
 

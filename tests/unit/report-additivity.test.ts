@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDivisions } from '../../electron/core/divisions';
 import { computeReports } from '../../shared/reports/aggregate';
+import { tableDef } from '../../shared/reports/definitions';
 import type { ReportSet, ReportTable } from '../../shared/reports/schema';
 import { countyCensus, envFor, union, type CountyCensus } from '../fixtures/reports';
 
@@ -65,14 +66,16 @@ function expectSumOfChildren(parent: ReportSet, children: ReportSet[]): number {
         expect(row.values[i], `${pt.id} ${row.label} ${col.label}`).toBe(sum);
         cells++;
       });
+      const defs = tableDef(pt.id)!.columns;
+      const at = (values: (number | null)[], key: string) => values[pt.columns.findIndex((c) => c.key === key)] ?? null;
       pt.columns.forEach((col, i) => {
-        if (col.kind !== 'rate' || col.key === 'perMille') return;
-        // num/den from the parent's own cells, which were just shown to be the children's sums
-        const numIdx = pt.columns.findIndex((c) => c.key === (col.key === 'share' ? 'persons' : col.key === 'certRate' ? 'holders' : 'trained'));
-        const denRow = col.key === 'share' ? pt.rows[0]! : row;
-        const num = row.values[numIdx]!;
-        const den = denRow.values[pt.columns.findIndex((c) => c.key === 'persons')]!;
-        expect(row.values[i]).toBe(den === 0 ? null : num / den);
+        const def = defs.find((d) => d.key === col.key)!;
+        if (def.kind !== 'rate') return;
+        // num/den from the parent's own cells, which were just shown to be the children's sums (or are entered inputs)
+        const num = at(row.values, def.num);
+        const den = at(def.denRow === 'total' ? pt.rows[0]!.values : row.values, def.den);
+        const scale = def.scale ?? (def.format === 'permille' ? 1000 : 1);
+        expect(row.values[i], `${pt.id} ${row.label} ${col.key}`).toBe(num === null || den === null || den === 0 ? null : (num / den) * scale);
       });
     }
   }
@@ -108,6 +111,16 @@ describe('summary tables add up', () => {
     for (const city of province.children) for (const county of city.children) checks += expectRowsAddUp(county.set);
     expect(countyCount).toBeGreaterThan(15);
     expect(checks).toBeGreaterThan(countyCount * 30);
+  });
+
+  it('has the policy indicators in the demo data, so their additivity is tested on real numbers', () => {
+    const at = (id: string, key: string) => {
+      const t = tableOf(province.set, id);
+      return t.rows[0]!.values[t.columns.findIndex((c) => c.key === key)];
+    };
+    for (const key of ['communityWorkers', 'communityHolders', 'validReg', 'newHolders']) expect(at('T1', key), key).toBeGreaterThan(0);
+    for (const key of ['trainingScope', 'trained', 'townships', 'coveredTownships', 'stations']) expect(at('T5', key), key).toBeGreaterThan(0);
+    expect(tableOf(province.set, 'T5').columns.find((c) => c.key === 'coveredTownships')!.additive).toBe(true);
   });
 
   it("every city: its tables are the sums of its counties' tables, cell by cell", () => {

@@ -2,6 +2,7 @@
  * `headcount report`: the JSON the issue specifies, the text tables, the workbook written with -o
  * (read back and compared with the JSON), and one-line Chinese errors that write nothing.
  */
+import { formatValue } from '../../shared/reports/format';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -15,7 +16,7 @@ const run = runCli;
 interface JsonTable {
   id: string;
   title: string;
-  columns: { key: string; label: string; group: string | null; format: string }[];
+  columns: { key: string; title: string; label: string; group: string | null; format: 'integer' | 'percent' | 'permille' | 'decimal' | 'year' | 'progress' }[];
   notes: string[];
   rows: { label: string; section: string | null; values: (number | null)[] }[];
 }
@@ -48,13 +49,22 @@ describe('headcount report', () => {
     expect(t1.rows[0]!.label).toBe('兴庆区');
     expect(t1.rows[0]!.values[0]).toBe(800);
     expect(t1.columns.map((c) => c.label).slice(0, 2)).toEqual(['人员总数', '合计']);
+    // The policy indicators travel in the JSON: 社区工作者持证率 = community holders ÷ community workers, recomputed
+    const rateAt = t1.columns.findIndex((c) => c.title.includes('社区工作者') && c.title.includes('持证率'));
+    expect(rateAt).toBeGreaterThan(0);
+    const at = (key: string) => t1.rows[0]!.values[t1.columns.findIndex((c) => c.key === key)]!;
+    expect(at('communityWorkers')).toBeGreaterThan(0);
+    expect(t1.rows[0]!.values[rateAt]).toBeCloseTo(at('communityHolders') / at('communityWorkers'), 12);
+    const t5 = json.tables.find((t) => t.id === 'T5')!;
+    for (const key of ['trainingScope', 'trained', 'townships', 'coveredTownships', 'stationCoverage', 'perStation', 'progressPersons', 'deadlineHolders'])
+      expect(t5.columns.map((c) => c.key)).toContain(key);
   });
 
   it('prints readable tables by default', async () => {
     const r = await run('report', '--db', db);
     expect(r.code).toBe(0);
     expect(r.out).toContain('表1 社会工作专业人才总体情况');
-    expect(r.out).toContain('表5 培训、人口比例与目标完成情况');
+    expect(r.out).toContain('表5 培训、人口比例、社工站覆盖与目标完成情况');
     expect(r.out).toMatch(/兴庆区\s+800\s/);
     expect(r.out).toMatch(/\d+\.\d%/);
   });
@@ -74,7 +84,9 @@ describe('headcount report', () => {
       t.rows.forEach((row, i) => {
         expect(ws.getCell(L.firstDataRow + i, L.stubColumns).value).toBe(row.label);
         row.values.forEach((v, j) => {
-          expect(ws.getCell(L.firstDataRow + i, L.stubColumns + 1 + j).value ?? null).toBe(v);
+          // 进度 is written as its words (已达成 …), the JSON keeps the code
+          const shown = t.columns[j]!.format === 'progress' && v !== null ? formatValue(v, 'progress') : v;
+          expect(ws.getCell(L.firstDataRow + i, L.stubColumns + 1 + j).value ?? null).toBe(shown);
           compared++;
         });
       });

@@ -3,6 +3,7 @@
  * number with the right format (rates as 0.0%), with the title, area, reference date, notes,
  * two-row headers, borders, frozen panes, A4 landscape page setup and the sign-off lines.
  */
+import { formatValue } from '../../shared/reports/format';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportSet } from '../../shared/reports/schema';
@@ -59,12 +60,13 @@ describe('the exported workbook', () => {
         row.values.forEach((v, j) => {
           const cell = ws.getCell(r, L.stubColumns + 1 + j);
           if (v === null) expect(cell.value, `${table.id} ${row.label} ${j}`).toBeNull();
+          else if (table.columns[j]!.format === 'progress') expect(cell.value).toBe(formatValue(v, 'progress'));
           else {
             expect(typeof cell.value).toBe('number');
             expect(cell.value, `${table.id} ${row.label} ${table.columns[j]!.label}`).toBe(v);
             numbers++;
           }
-          const fmt = { integer: '#,##0;-#,##0;0', percent: '0.0%', permille: '0.00' }[table.columns[j]!.format];
+          const fmt = { integer: '#,##0;-#,##0;0', percent: '0.0%', permille: '0.00', decimal: '0.00', year: '0', progress: '@' }[table.columns[j]!.format];
           expect(cell.numFmt).toBe(fmt);
         });
       });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergePackages } from '../../electron/core/services/packages';
 import { runCli } from '../fixtures/cli';
 import type { TestCore } from '../fixtures/core';
-import { asSchemaVersion, countyCensus, exportTo, HEFEI, LUYANG, repack, unpack, upperCensus, writeFile, YAOHAI } from '../fixtures/packages';
+import { asLegacyPackage, countyCensus, exportTo, HEFEI, LUYANG, repack, unpack, upperCensus, writeFile, YAOHAI } from '../fixtures/packages';
 
 const opened: TestCore[] = [];
 afterAll(() => opened.forEach((t) => t.close()));
@@ -18,20 +18,32 @@ const track = (t: TestCore) => (opened.push(t), t);
 describe('未报 at a city with 2 of its 12 counties in', () => {
   let city: TestCore;
   let yaohaiPkg: Buffer;
+  let luyangPkg: Buffer;
 
   beforeAll(async () => {
     const yaohai = track(await countyCensus(YAOHAI, 30, 21));
     const luyang = track(await countyCensus(LUYANG, 20, 22));
     yaohaiPkg = (await exportTo(yaohai, 'y.hcpkg')).data;
     // LUYANG's package written as a version-1 package: no coverage, no answers, schemaVersion 1.
-    const v1 = await repack((await exportTo(luyang, 'l.hcpkg')).data, (e, m) => {
-      asSchemaVersion(e, m, 1);
-      delete m.headcount.coverage;
-      delete m.headcount.feedbackAnswers;
-    });
+    luyangPkg = (await exportTo(luyang, 'l.hcpkg')).data;
+    // Written as today's package: a version-1 package's persons lack 人员类别, which is an error that blocks
+    // the city's export upward (the version-1 case is the next test).
+    const v1 = luyangPkg;
     city = track(await upperCensus(HEFEI, 'city'));
     const r = await mergePackages(city.core.ctx, [{ name: 'y.hcpkg', data: yaohaiPkg }, { name: 'l-v1.hcpkg', data: v1 }], { trustNewKeys: true });
     expect(r.results.map((x) => [x.status, x.message])).toEqual([['merged', expect.any(String)], ['merged', expect.any(String)]]);
+  });
+
+  it('counts a version-1 package (no coverage, no answers, old columns) as received, its people flagged for 人员类别', async () => {
+    const other = track(await upperCensus(HEFEI, 'city'));
+    const v1 = await asLegacyPackage(luyangPkg, 1);
+    const r = await mergePackages(other.core.ctx, [{ name: 'l-v1.hcpkg', data: v1 }], { trustNewKeys: true });
+    expect(r.results.map((x) => x.status)).toEqual(['merged']);
+    const set = await other.call('reports.tables', {});
+    expect(set.coverage).toMatchObject({ expected: 12, reported: 1, partial: 0 });
+    expect(set.tables[0]!.rows.find((row) => row.areaCode === LUYANG)?.values[0]).toBe(20);
+    const flagged = await other.call('persons.list', { filter: [{ field: 'personCategory', op: 'empty' }], limit: 100 });
+    expect(flagged.total).toBe(20);
   });
 
   it('marks a county with no package as 未报 (null cells), never 0, and says 已报 2/12 on every table', async () => {

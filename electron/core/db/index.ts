@@ -25,6 +25,7 @@ export { metaRepo, type MetaRepo, type Json } from './repos/meta';
 export { periodsRepo, type PeriodsRepo, type PeriodRow } from './repos/periods';
 export { populationRepo, type PopulationRepo, type PopulationEntry } from './repos/population';
 export { targetsRepo, type TargetsRepo } from './repos/targets';
+export { areaFiguresRepo, type AreaFiguresRepo, type AreaFigureEntry } from './repos/area-figures';
 export { packagesRepo, recordColumns, type SqlValue, type PackagesRepo, type PackageRow, type ReceivedAuditRow, type PackageDecisionRow, type ExportRow } from './repos/packages';
 export { duplicatesRepo, type DuplicatesRepo, type CrossAreaPerson, type DuplicateDecisionRow } from './repos/duplicates';
 export { keysRepo, type KeysRepo, type OfficeKeyRow, type TrustedKeyRow } from './repos/keys';

@@ -14,6 +14,7 @@ import { packagesRepo, type PackagesRepo } from './repos/packages';
 import { recordRepo, type PersonRepo, type UnitRepo } from './repos/records';
 import { settingsRepo, type SettingsRepo } from './repos/settings';
 import { targetsRepo, type TargetsRepo } from './repos/targets';
+import { areaFiguresRepo, type AreaFiguresRepo } from './repos/area-figures';
 
 /** One open census database with all its repositories. */
 export interface Store {
@@ -30,6 +31,8 @@ export interface Store {
   /** Registered population per area and the area's targets (表5, dashboard) */
   readonly population: PopulationRepo;
   readonly targets: TargetsRepo;
+  /** Older people and care-home beds per area, the denominators beside population */
+  readonly figures: AreaFiguresRepo;
   /** Return packages: received packages, record origins, exports */
   readonly packages: PackagesRepo;
   readonly duplicates: DuplicatesRepo;
@@ -72,6 +75,7 @@ export function storeOf(db: Db): Store {
     meta: metaRepo(db),
     population: populationRepo(db),
     targets: targetsRepo(db),
+    figures: areaFiguresRepo(db),
     packages: packagesRepo(db),
     duplicates: duplicatesRepo(db),
     keys: keysRepo(db),

@@ -10,7 +10,7 @@ import type { reportMethods } from '../../../shared/api/methods/reports';
 import type { workspaceMethods } from '../../../shared/api/methods/workspace';
 import type { RecordData } from '../../../shared/census/schema';
 import type { Handlers } from '../dispatch';
-import { censusSummary, getCensus, setOperator, setupCensus } from '../services/census';
+import { censusSummary, getCensus, setOperator, setPlanningPeriod, setupCensus } from '../services/census';
 import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
 import { loadDemo } from '../services/demo';
@@ -53,6 +53,7 @@ export function coreHandlers(ctx: ServiceContext): Pick<Handlers, CoreMethod> {
       return settings;
     }),
     'census.setOperator': mutator(ctx, (q) => setOperator(ctx, q.operator)),
+    'census.setPlanningPeriod': mutator(ctx, (q) => setPlanningPeriod(ctx, q.planningStart)),
     'census.summary': () => censusSummary(ctx),
     'census.demo': mutator(ctx, (q) => loadDemo(ctx, q)),
     'persons.list': persons.list,

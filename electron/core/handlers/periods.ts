@@ -3,6 +3,7 @@ import type { TargetKey } from '../../../shared/reports/indicators';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { ensureOfficeKey } from '../services/packages/keys';
+import { changedSinceLast } from '../services/periods/changes';
 import { setupFromPrevious } from '../services/periods/next';
 import { setDeadline, trend } from '../services/periods/trend';
 import { mutator } from './mutator';
@@ -16,6 +17,7 @@ export function periodsHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeo
       return out;
     }),
     'periods.previous': (q) => Object.fromEntries(ctx.store.periods.previousOf(q.table, q.ids)),
+    'periods.changes': (q) => changedSinceLast(ctx, q.table),
     'periods.trend': () => trend(ctx),
     'periods.deadline.set': mutator(ctx, (q) => setDeadline(ctx, q.key as TargetKey, q.year)),
   };

@@ -16,6 +16,6 @@ export function reportsHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeo
     'reports.inputs': () => reportInputs(ctx),
     'reports.population.set': mutator(ctx, (q) => setPopulation(ctx, q.entries)),
     'reports.population.import': mutator(ctx, (q) => importPopulation(ctx, { name: q.name, data: Buffer.from(q.dataBase64, 'base64') })),
-    'reports.targets.set': mutator(ctx, (q) => setTargets(ctx, q.code, q.targets)),
+    'reports.targets.set': mutator(ctx, (q) => setTargets(ctx, q.code, q.targets, q.deadlines)),
   };
 }

@@ -3,6 +3,7 @@ import type { CensusSettings, Level, MethodOutput, ParsedInput } from '../../../
 import { ApiError } from '../../../shared/api/errors';
 import { LEAVE_CODES } from '../../../shared/census/change';
 import { codeLabel } from '../../../shared/census/codes';
+import { DEFAULT_PLANNING_START } from '../../../shared/census/planning';
 import { isoNow, requireSettings, touch, type ServiceContext } from './context';
 import { countingRule } from './counting';
 import { censusIssues } from './issues';
@@ -28,10 +29,18 @@ export function setupCensus(ctx: ServiceContext, input: ParsedInput<'census.setu
     officeName: input.officeName,
     operator: input.operator,
     createdAt: isoNow(ctx),
+    planningStart: input.planningStart ?? DEFAULT_PLANNING_START,
   };
   ctx.store.settings.save(settings);
   touch(ctx);
   return settings;
+}
+
+export function setPlanningPeriod(ctx: ServiceContext, planningStart: number): CensusSettings {
+  const s = { ...requireSettings(ctx), planningStart };
+  ctx.store.settings.save(s);
+  touch(ctx);
+  return s;
 }
 
 export function setOperator(ctx: ServiceContext, operator: string): CensusSettings {

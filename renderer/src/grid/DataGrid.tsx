@@ -65,7 +65,11 @@ function columnFor(ctrl: GridController, f: FieldDef): ColDef<GridRow> {
     width: f.grid.width,
     ...(f.grid.pinned ? { pinned: 'left' as const } : {}),
     valueGetter: (p) => (p.data ? ctrl.rows.value(p.data, key) : null),
-    valueFormatter: (p: ValueFormatterParams<GridRow, FieldValue>) => cellText(f, p.value, ctrl.lookups),
+    valueFormatter: (p: ValueFormatterParams<GridRow, FieldValue>) => {
+      const text = cellText(f, p.value, ctrl.lookups);
+      const prev = p.data ? ctrl.previous.valueOf(p.data.id, key, p.value ?? null) : undefined;
+      return prev === undefined ? text : `${cellText(f, prev, ctrl.lookups) || '（空）'} → ${text || '（空）'}`;
+    },
     // Sorting follows what the clerk reads (labels, unit names), not the stored codes.
     ...(byText ? { comparator: (a: FieldValue, b: FieldValue) => cellText(f, a, ctrl.lookups).localeCompare(cellText(f, b, ctrl.lookups), 'zh-CN') } : {}),
     editable: true,
@@ -85,6 +89,7 @@ function columnFor(ctrl: GridController, f: FieldDef): ColDef<GridRow> {
       'hc-error': (p) => hasSeverity(p.data, key, 'error'),
       'hc-warning': (p) => hasSeverity(p.data, key, 'warning'),
       'hc-range': (p) => ctrl.sel.inRange(p.node.rowIndex, key),
+      'hc-changed': (p) => (p.data ? ctrl.previous.valueOf(p.data.id, key, ctrl.rows.value(p.data, key)) !== undefined : false),
     },
     tooltipValueGetter: (p) => {
       const list = p.data ? cellIssues(p.data, key) : [];

@@ -14,6 +14,7 @@ import { call } from '../api/client';
 import { FindAndFilter, type FilterState, type IssueFilter } from './filters';
 import { type GridRow, usesPicker } from './model';
 import { agPort, type GridPort } from './port';
+import { PreviousValues } from './previous';
 import { GridRows } from './rows';
 import { SaveQueue, type SaveState } from './saves';
 import type { OptionIndex } from './search';
@@ -68,6 +69,8 @@ export class GridController {
   readonly saves: SaveQueue;
   readonly search: FindAndFilter;
   readonly intake = new KeyIntake();
+  /** Last census's values beside changed cells (上期 → 本期) */
+  readonly previous: PreviousValues;
   readonly context: GridContext;
   api: GridApi<GridRow> | null = null;
   private listeners = new Set<() => void>();
@@ -78,6 +81,7 @@ export class GridController {
 
   constructor(readonly table: TableName) {
     this.rows = new GridRows(table);
+    this.previous = new PreviousValues(table);
     this.sel = new GridSelection(this.rows);
     this.search = new FindAndFilter(this.rows, this.sel);
     this.saves = new SaveQueue(table, this.rows, {
@@ -178,6 +182,8 @@ export class GridController {
       this.set({ loaded: this.rows.byId.size, total: Math.max(page.total, this.rows.byId.size) });
     }
     await this.reloadIssues();
+    await this.previous.load().catch(() => undefined);
+    if (this.previous.any) this.api?.refreshCells({ force: true });
     this.set({ loading: false, shown: this.shown() });
   }
 
@@ -191,6 +197,11 @@ export class GridController {
   applyResult(result: ApplyResult): void {
     const { issuesMoved, ...diff } = this.rows.merge(result);
     this.sel.port?.rowsChanged(diff);
+    if (this.previous.any && diff.update.length) {
+      void this.previous.refresh(diff.update.map((r) => r.id)).then((hit) => {
+        if (hit) this.api?.refreshCells({ force: true });
+      });
+    }
     this.set({
       counts: result.counts,
       total: this.rows.byId.size,

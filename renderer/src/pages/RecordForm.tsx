@@ -13,6 +13,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { RecordFeedback } from './feedback/RecordFeedback';
 import { FieldInput } from '../components/FieldInput';
+import { PreviousValue, usePreviousRecord } from '../components/PreviousValue';
 import { completeRecord, countIssues, fieldGroups, issuesByField, setField } from '../lib/form';
 import { useDebounced } from '../lib/hooks';
 import type { Route } from '../lib/route';
@@ -60,6 +61,7 @@ export function RecordForm({ table, id, areaCode, navigate }: Props) {
   const [confirmLeave, setConfirmLeave] = useState(false);
   /** Set when the record came in a sub-area's package: read-only here */
   const [receivedFrom, setReceivedFrom] = useState<string | null>(null);
+  const previous = usePreviousRecord(table, recordId);
 
   /** Which record the form currently holds; a route change to the same record must not reload it. */
   const shownKey = useRef<string | null>(null);
@@ -243,6 +245,7 @@ export function RecordForm({ table, id, areaCode, navigate }: Props) {
         <div className="hint" id={hintId}>
           {derived.has(f.key) ? '已根据证件号码自动填写' : f.hint}
         </div>
+        <PreviousValue field={f} previous={previous} current={data[f.key]} />
         <ul className="field-issues" id={msgId} data-testid={`field-issues-${f.key}`} aria-live="polite">
           {own.map((i) => (
             <li key={`${i.rule}|${i.message}`} className={`field-msg ${i.severity}`} data-severity={i.severity}>

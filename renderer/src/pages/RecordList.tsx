@@ -1,6 +1,6 @@
 /** Paged, searchable list of persons or units; click or Enter opens the form, delete asks first. */
 import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
-import { field, tableLabels, type TableName } from '../../../shared/census/dictionary';
+import { field, tableLabels, type FieldKey, type TableName } from '../../../shared/census/dictionary';
 import type { RecordRow } from '../../../shared/census/schema';
 import { call, errorMessage } from '../api/client';
 import { unitNames, useTownships } from '../api/lookups';
@@ -16,7 +16,7 @@ const PAGE_SIZE = 50;
 /** Issue counts per row come from one issues.list call; above this many issues the column is left out. */
 const ISSUE_COUNT_LIMIT = 10_000;
 
-const listColumns: Record<TableName, readonly string[]> = {
+const listColumns: { [T in TableName]: readonly FieldKey<T>[] } = {
   person: ['name', 'idNumber', 'sex', 'birthDate', 'unitId', 'qualLevel'],
   unit: ['name', 'creditCode', 'unitType', 'township', 'urbanRural', 'isStation', 'staffCount'],
 };

@@ -5,6 +5,7 @@ import { call, errorMessage } from '../api/client';
 import { toAreaCode } from '../../../shared/divisions/format';
 import { DivisionPicker } from '../components/DivisionPicker';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { SetupFromLast } from './SetupFromLast';
 import { DEFAULT_REF_DATE, levelChoices, validateSetup, type SetupErrors } from '../lib/setup';
 
 export function SetupWizard({ onDone }: { onDone: (s: CensusSettings) => void }) {
@@ -131,6 +132,7 @@ export function SetupWizard({ onDone }: { onDone: (s: CensusSettings) => void })
           </button>
         </div>
       </form>
+      <SetupFromLast onDone={onDone} />
     </div>
   );
 }

@@ -24,7 +24,7 @@ export const trendSchema = z.object({
     }),
   ),
   /** The area's targets and the year each is due (null: no deadline entered) */
-  targets: z.array(z.object({ key: targetKey, label: z.string(), format: z.enum(['integer', 'percent', 'permille']), value: z.number().nullable(), deadline: z.number().int().nullable() })),
+  targets: z.array(z.object({ key: targetKey, label: z.string(), format: z.enum(['integer', 'percent', 'permille', 'decimal']), value: z.number().nullable(), deadline: z.number().int().nullable() })),
 });
 export type Trend = z.infer<typeof trendSchema>;
 
@@ -46,6 +46,11 @@ export const periodMethods = {
   /** Last census's values of carried records (absent: not carried) */
   'periods.previous': method(
     z.object({ table: tableSchema, ids: z.array(z.string()).max(10_000) }),
+    z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())),
+  ),
+  /** Per carried record, last period's value of each field that differs now (上期 → 本期 in the grid) */
+  'periods.changes': method(
+    z.object({ table: tableSchema }),
     z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())),
   ),
   'periods.trend': method(z.object({}), trendSchema),

@@ -10,7 +10,7 @@ import { apiCall, startApp, type RunningApp } from './app';
 export const UNIT_NAME = '东城区阳光社会工作服务中心';
 export const CENSUS = { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' } as const;
 
-export type Cleanups = (() => Promise<void> | void)[];
+export type Cleanups = (() => unknown)[];
 
 export async function freshApp(dataDir: string, cleanups: Cleanups): Promise<RunningApp> {
   const app = await startApp(dataDir);

@@ -17,12 +17,17 @@ export function reportJson(set: ReportSet) {
       id: t.id,
       title: t.title,
       notes: t.notes,
-      columns: t.columns.map((c) => ({ key: c.key, group: c.group, label: c.label, format: c.format })),
+      columns: t.columns.map((c) => ({ key: c.key, title: columnTitle(c), group: c.group, label: c.label, format: c.format })),
       rows: t.rows.map((r) => ({ key: r.key, label: r.label, section: r.section, values: r.values })),
     })),
     pending_duplicates: set.pendingDuplicates,
     excluded_duplicates: set.excluded,
   };
+}
+
+/** 社区工作者·持证率: the column's group and label as one heading */
+export function columnTitle(c: { group: string | null; label: string }): string {
+  return c.group && c.group !== c.label ? `${c.group}·${c.label}` : c.label;
 }
 
 /** Display width in a terminal: CJK and full-width forms take two cells */
@@ -35,7 +40,7 @@ const padEnd = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - widthOf(
 const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - widthOf(s))) + s;
 
 export function tableText(t: ReportTable): string {
-  const heads = t.columns.map((c) => (c.group && c.group !== c.label ? `${c.group}·${c.label}` : c.label));
+  const heads = t.columns.map(columnTitle);
   const stub = t.rows.map((r) => (r.section ? `${r.section}·${r.label}` : r.label));
   const cells = t.rows.map((r) => r.values.map((v, i) => formatValue(v, t.columns[i]!.format)));
   const stubW = Math.max(4, ...stub.map(widthOf));

@@ -23,6 +23,8 @@ export interface PeriodsRepo {
   /** Last census's values of these records; records that were not carried are absent */
   previousOf(table: TableName, ids: readonly string[]): Map<string, RecordData>;
   countPrevious(table: TableName): number;
+  /** Every carried record's last values, in no particular order */
+  iteratePrevious(table: TableName): Generator<{ id: string; data: RecordData }, void, undefined>;
   /** Earlier censuses, oldest first */
   list(): PeriodRow[];
   upsert(row: PeriodRow): void;
@@ -37,6 +39,7 @@ export function periodsRepo(db: Db): PeriodsRepo {
       'SELECT record_id AS id, data FROM previous_records WHERE table_name = ? AND record_id IN (SELECT value FROM json_each(?))',
     ),
     countPrev: sqlite.prepare('SELECT count(*) FROM previous_records WHERE table_name = ?').pluck(),
+    iterate: sqlite.prepare('SELECT record_id AS id, data FROM previous_records WHERE table_name = ?'),
     list: sqlite.prepare(
       `SELECT ref_date AS refDate, area_code AS areaCode, area_name AS areaName, persons, holders, population, source FROM periods ORDER BY ref_date, area_code`,
     ),
@@ -65,6 +68,9 @@ export function periodsRepo(db: Db): PeriodsRepo {
       return out;
     },
     countPrevious: (table) => st().countPrev.get(table) as number,
+    *iteratePrevious(table) {
+      for (const r of st().iterate.iterate(table) as IterableIterator<{ id: string; data: string }>) yield { id: r.id, data: JSON.parse(r.data) as RecordData };
+    },
     list: () => st().list.all() as PeriodRow[],
     upsert: (row) => void st().upsert.run(row),
   };

@@ -7,7 +7,9 @@
 import ExcelJS from 'exceljs';
 import { ApiError } from '../../../../shared/api/errors';
 import { codeLists, type CodeListId } from '../../../../shared/census/codes';
-import { tableLabels, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
+import { fieldLabel, tableLabels, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
+import { planningPeriod, type PlanningPeriod } from '../../../../shared/census/planning';
+import { SCOPE_LINES } from '../../../../shared/census/scope';
 import { SHEET_NAMES } from '../../../../shared/io';
 import { requireSettings, type ServiceContext } from '../context';
 import { COLORS, columnLetter, FIRST_DATA_ROW, HEADER_ROW, templateColumns, TITLE_ROW } from './layout';
@@ -116,7 +118,7 @@ function addDataSheet(
   ws.getRow(HEADER_ROW).height = 30;
 }
 
-function addInstructions(wb: ExcelJS.Workbook, title: string): void {
+function addInstructions(wb: ExcelJS.Workbook, title: string, planning: PlanningPeriod): void {
   const ws = wb.addWorksheet(SHEET_NAMES.instructions);
   ws.getColumn(1).width = 10;
   ws.getColumn(2).width = 26;
@@ -131,9 +133,15 @@ function addInstructions(wb: ExcelJS.Workbook, title: string): void {
     '4. 性别、出生日期可由证件号码自动得出，可以不填；填写的须与证件号码一致。',
     '5. 人员的“所在单位”须与“单位”表中的单位名称一致。服务领域可多选，用顿号（、）分隔。',
     '6. 填好后直接将本文件报送区县；退回修改的问题表改正后可原样重新报送。',
+    `7. 本次统计的规划期为${planning.label}，“${fieldLabel('person', 'cumTrainingHours')}”按这几年累计填写。`,
   ];
   general.forEach((line, i) => (ws.getCell(3 + i, 1).value = line));
-  const start = 4 + general.length;
+  // 统计范围: who is in the headcount and who is not (shared/census/scope.ts, also in docs/indicators.md)
+  const scopeAt = 4 + general.length;
+  ws.getCell(scopeAt, 1).value = '统计范围';
+  ws.getCell(scopeAt, 1).font = { bold: true };
+  SCOPE_LINES.forEach((line, i) => (ws.getCell(scopeAt + 1 + i, 1).value = `${i + 1}. ${line}`));
+  const start = scopeAt + 2 + SCOPE_LINES.length;
   ['表', '列名', '是否必填', '填写说明'].forEach((h, i) => {
     const c = ws.getCell(start, i + 1);
     c.value = h;
@@ -169,7 +177,7 @@ export async function buildTemplate(ctx: ServiceContext, township?: string): Pro
   wb.created = new Date(0);
   const where = `${settings.areaName.split(' / ').pop() ?? settings.areaName}${townshipName ? ` ${townshipName}（${townshipCode}）` : ''}`;
   const title = `${where} 社会工作专业人才统计调查表（统计时点 ${settings.refDate}）`;
-  addInstructions(wb, `${title} — 填表说明`);
+  addInstructions(wb, `${title} — 填表说明`, planningPeriod(settings.planningStart));
   const codes = codeLayout(towns.list.map((t) => towns.nameOf(t.code) ?? t.code));
   addDataSheet(wb, 'person', `${title} — ${tableLabels.person}`, codes, townshipName);
   addDataSheet(wb, 'unit', `${title} — ${tableLabels.unit}`, codes, townshipName);

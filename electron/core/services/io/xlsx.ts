@@ -97,7 +97,8 @@ async function* saxPart(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, par
   const stream = await openStream(zip, entry);
   // stream: true keeps a character's leading bytes until its trailing bytes arrive in the next chunk.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
-  let error: Error | null = null;
+  // Widened by the cast: set in the handler below, which TypeScript's narrowing does not see.
+  let error = null as Error | null;
   parser.on('error', (e) => {
     error ??= e;
   });
@@ -121,7 +122,7 @@ async function parseWhole(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, ca
   if (!entry) return;
   const parser = new SaxesParser();
   setup(parser);
-  for await (const _ of saxPart(zip, entry, cap, parser)); // eslint-disable-line @typescript-eslint/no-unused-vars
+  for await (const _ of saxPart(zip, entry, cap, parser));
 }
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
@@ -363,7 +364,7 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
         }
       }
     };
-    for await (const _ of saxPart(zip, entry, XLSX_LIMITS.maxPartBytes, parser)) { // eslint-disable-line @typescript-eslint/no-unused-vars
+    for await (const _ of saxPart(zip, entry, XLSX_LIMITS.maxPartBytes, parser)) {
       if (ready.length) yield* ready.splice(0, ready.length);
     }
   })();

@@ -147,6 +147,7 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
       createdAt,
       appVersion: ctx.app.version,
       divisionsVersion: ctx.divisions.version,
+      planningStart: settings.planningStart,
       counts: { errors: 0, warnings: all.counts.warning, unexplainedWarnings: list.length, pendingDuplicates: pending },
       sources,
       ...(cov ? { coverage: { expected: cov.rows.map((r) => r.areaCode), included: cov.rows.filter((r) => r.status !== 'missing').map((r) => r.areaCode) } } : {}),

@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { ApiError } from '../../../../shared/api/errors';
 import { fieldsOf, fieldLabel, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 import {
-  columnsOf, LIMITS, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema,
+  columnsOf, legacyColumns, LIMITS, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema, upgradeRows,
   type HeadcountSection, type Manifest, type ResourceName,
 } from '../../../../shared/package';
 import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
@@ -144,16 +144,19 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     const declared = entries.get(k.name)!.rows;
     if (declared > LIMITS.maxRows)
       throw refuse(`说明文件记载「${k.path}」有 ${declared} 行，超过上限 ${LIMITS.maxRows} 行，已拒绝`, 'too_many_rows', { entry: k.path });
-    // The columns of the package's own version: an older package lacks the columns added since.
-    const columns = columnsOf(k.name, version);
-    const rows = parseCsv(texts.get(k.name)!, k.path, columns, tableSchemaOf(k.name, version).fields.map((f) => f.title ?? f.name), declared);
+    // Versions 1 and 2 carry the frozen person/unit layout of their day (用工形式 since split); version 3
+    // lacks only the columns added later in version 3's life. Both are brought to today's columns.
+    const legacy = legacyColumns(k.name, version);
+    const columns = legacy ? [...legacy] : columnsOf(k.name, version);
+    const titles = legacy ? columns : tableSchemaOf(k.name, version).fields.map((f) => f.title ?? f.name);
+    const rows = parseCsv(texts.get(k.name)!, k.path, columns, titles, declared);
     texts.delete(k.name);
     const declaredFields = entries.get(k.name)!.schema.fields.map((f) => f.name).join(',');
     if (declaredFields !== columns.join(','))
       throw refuse(`说明文件中「${k.path}」的字段与本程序的格式不符`, 'schema_mismatch', { entry: k.path });
     if (rows.length !== entries.get(k.name)!.rows)
       throw refuse(`「${k.path}」有 ${rows.length} 行数据，说明文件记载为 ${entries.get(k.name)!.rows} 行`, 'row_count', { entry: k.path });
-    tables.set(k.name, widen(rows, columns, columnsOf(k.name)));
+    tables.set(k.name, legacy ? upgradeRows(k.name, columns, columnsOf(k.name), rows) : widen(rows, columns, columnsOf(k.name)));
   }
 
   const provenance = provenanceIndex(tables.get('provenance')!);

@@ -24,7 +24,7 @@ import { setupCensus } from '../census';
 import { createContext, isoNow, PREVIOUS_CENSUS_KEY, type ServiceContext } from '../context';
 import { countingRule } from '../counting';
 import { headlineOf } from './headline';
-import { DEADLINES_KEY } from './trend';
+import type { AreaFigureKey } from '../../../../shared/reports/indicators';
 
 export function setupFromPrevious(ctx: ServiceContext, input: ParsedInput<'census.setupFrom'>): MethodOutput<'census.setupFrom'> {
   if (ctx.store.settings.get()) throw new ApiError('conflict', '本数据库已建立统计调查，不能再沿用上期名单；请新建一个数据库文件');
@@ -53,7 +53,7 @@ function carry(ctx: ServiceContext, prev: Store, input: ParsedInput<'census.setu
   const result = ctx.store.tx(() => {
     const settings = setupCensus(ctx, {
       areaCode: last.areaCode, level: last.level, refDate: input.refDate,
-      officeName: input.officeName ?? last.officeName, operator: input.operator ?? last.operator,
+      officeName: input.officeName ?? last.officeName, operator: input.operator ?? last.operator, planningStart: last.planningStart,
     });
     const operator = settings.operator;
     const own = prev.keys.own();
@@ -61,9 +61,12 @@ function carry(ctx: ServiceContext, prev: Store, input: ParsedInput<'census.setu
     for (const { replacedAt, ...k } of prev.keys.list()) if (replacedAt === null) ctx.store.keys.trust(k);
     const population = prev.population.all();
     ctx.store.population.setMany([...population].map(([code, n]) => ({ code, population: n })), operator, now);
-    for (const [code, targets] of prev.targets.all()) ctx.store.targets.set(code, targets, operator, now);
-    const deadlines = prev.meta.get(DEADLINES_KEY);
-    if (deadlines !== undefined) ctx.store.meta.set(DEADLINES_KEY, deadlines);
+    const deadlines = prev.targets.deadlines();
+    for (const [code, targets] of prev.targets.all()) ctx.store.targets.set(code, targets, operator, now, deadlines.get(code) ?? {});
+    ctx.store.figures.setMany(
+      [...prev.figures.all()].flatMap(([code, f]) => Object.entries(f).map(([figure, value]) => ({ code, figure: figure as AreaFigureKey, value }))),
+      operator, now,
+    );
     for (const p of prev.periods.list()) ctx.store.periods.upsert(p);
     const areaCode = ctx.divisions.resolve(last.areaCode) ?? last.areaCode;
     ctx.store.periods.upsert({

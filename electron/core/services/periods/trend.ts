@@ -6,16 +6,14 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { TARGETS, type TargetKey } from '../../../../shared/reports/indicators';
 import { requireSettings, type ServiceContext } from '../context';
 import { censusArea } from '../reports/env';
+import { setTargets } from '../reports/inputs';
 import { headlineOf } from './headline';
-
-/** Meta key: target key → the year it is due, for the census area */
-export const DEADLINES_KEY = 'targets.deadlines';
 
 type Trend = MethodOutput<'periods.trend'>;
 
+/** The census area's deadline years: one store with the tables' (targets.deadline_year, migration 007) */
 function deadlines(ctx: ServiceContext): Partial<Record<TargetKey, number>> {
-  const v = ctx.store.meta.get(DEADLINES_KEY);
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Partial<Record<TargetKey, number>>) : {};
+  return ctx.store.targets.deadlines().get(censusArea(ctx).code) ?? {};
 }
 
 const rate = (num: number, den: number) => (den > 0 ? num / den : null);
@@ -45,9 +43,7 @@ export function trend(ctx: ServiceContext): Trend {
 }
 
 export function setDeadline(ctx: ServiceContext, key: TargetKey, year: number | null): Trend {
-  const next: Record<string, number> = { ...(deadlines(ctx) as Record<string, number>) };
-  if (year === null) delete next[key];
-  else next[key] = year;
-  ctx.store.meta.set(DEADLINES_KEY, next);
+  // A deadline belongs to a target: setTargets refuses one for a target not set.
+  setTargets(ctx, undefined, {}, { [key]: year });
   return trend(ctx);
 }

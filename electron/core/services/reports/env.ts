@@ -72,6 +72,9 @@ export function reportEnv(ctx: ServiceContext): ReportEnv {
     pendingDuplicates: rule.pendingDuplicates,
     population: ctx.store.population.all(),
     targets: ctx.store.targets.all(),
+    deadlines: ctx.store.targets.deadlines(),
+    figures: ctx.store.figures.all(),
+    planningStart: s.planningStart,
     coverage: reportCoverage(ctx),
   };
 }

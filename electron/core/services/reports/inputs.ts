@@ -5,8 +5,8 @@
  */
 import { ApiError } from '../../../../shared/api/errors';
 import type { Cell } from '../../../../shared/io';
-import type { Targets } from '../../../../shared/reports/indicators';
-import { TARGETS } from '../../../../shared/reports/indicators';
+import type { Deadlines, Targets } from '../../../../shared/reports/indicators';
+import { AREA_FIGURES, TARGETS, type AreaFigureKey } from '../../../../shared/reports/indicators';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
 import { readCsv, readXlsx, sniffFormat, type SheetStream } from '../io/read';
 import { censusArea, type CensusArea } from './env';
@@ -16,18 +16,31 @@ export interface AreaInputs {
   name: string;
   isArea: boolean;
   population: number | null;
+  elderly: number | null;
+  careBeds: number | null;
   targets: Targets;
+  deadlines: Deadlines;
 }
 
-/** The census area first, then its sub-areas, each with its population and targets */
-export function reportInputs(ctx: ServiceContext): { areas: AreaInputs[] } {
+export interface ReportInputs {
+  areas: AreaInputs[];
+  planningStart: number;
+}
+
+/** The census area first, then its sub-areas, each with its population, other denominators and targets */
+export function reportInputs(ctx: ServiceContext): ReportInputs {
+  const s = requireSettings(ctx);
   const area = censusArea(ctx);
   const pop = ctx.store.population.all();
+  const figures = ctx.store.figures.all();
   const targets = ctx.store.targets.all();
+  const deadlines = ctx.store.targets.deadlines();
   const row = (code: string, name: string, isArea: boolean): AreaInputs => ({
-    code, name, isArea, population: pop.get(code) ?? null, targets: targets.get(code) ?? {},
+    code, name, isArea, population: pop.get(code) ?? null,
+    elderly: figures.get(code)?.elderly ?? null, careBeds: figures.get(code)?.careBeds ?? null,
+    targets: targets.get(code) ?? {}, deadlines: deadlines.get(code) ?? {},
   });
-  return { areas: [row(area.code, area.name, true), ...area.subAreas.map((s) => row(s.code, s.name, false))] };
+  return { areas: [row(area.code, area.name, true), ...area.subAreas.map((a) => row(a.code, a.name, false))], planningStart: s.planningStart };
 }
 
 function areaCodes(area: CensusArea): Map<string, string> {
@@ -40,15 +53,27 @@ function requireAreaCode(ctx: ServiceContext, area: CensusArea, code: string): s
   return canonical;
 }
 
-export function setPopulation(ctx: ServiceContext, entries: readonly { code: string; population: number | null }[]): { areas: AreaInputs[] } {
+type FigureInput = { code: string; population?: number | null | undefined } & Partial<Record<AreaFigureKey, number | null | undefined>>;
+
+/** Population and the other denominators of several areas in one transaction; an absent figure is left as it is */
+export function setPopulation(ctx: ServiceContext, entries: readonly FigureInput[]): ReportInputs {
   const s = requireSettings(ctx);
   const area = censusArea(ctx);
-  const resolved = entries.map((e) => ({ code: requireAreaCode(ctx, area, e.code), population: e.population }));
-  ctx.store.population.setMany(resolved, s.operator, isoNow(ctx));
+  const resolved = entries.map((e) => ({ ...e, code: requireAreaCode(ctx, area, e.code) }));
+  const at = isoNow(ctx);
+  ctx.store.tx(() => {
+    ctx.store.population.setMany(resolved.filter((e) => e.population !== undefined).map((e) => ({ code: e.code, population: e.population! })), s.operator, at);
+    ctx.store.figures.setMany(
+      resolved.flatMap((e) => AREA_FIGURES.filter((f) => e[f.key] !== undefined).map((f) => ({ code: e.code, figure: f.key, value: e[f.key]! }))),
+      s.operator, at,
+    );
+  });
   return reportInputs(ctx);
 }
 
-export function setTargets(ctx: ServiceContext, code: string | undefined, targets: Partial<Record<keyof Targets, number | null>>): { areas: AreaInputs[] } {
+export function setTargets(
+  ctx: ServiceContext, code: string | undefined, targets: Partial<Record<keyof Targets, number | null>>, deadlines: Partial<Record<keyof Deadlines, number | null>> = {},
+): ReportInputs {
   const s = requireSettings(ctx);
   const area = censusArea(ctx);
   const canonical = code === undefined ? area.code : requireAreaCode(ctx, area, code);
@@ -56,8 +81,12 @@ export function setTargets(ctx: ServiceContext, code: string | undefined, target
     const v = targets[t.key];
     if (v !== undefined && v !== null && t.format === 'percent' && v > 1)
       throw new ApiError('bad_input', `${t.label}的目标应在 0 到 100% 之间`);
+    const d = deadlines[t.key];
+    if (d !== undefined && d !== null && targets[t.key] === null) throw new ApiError('bad_input', `${t.label}的目标已清除，不能只设期限`);
+    if (d !== undefined && d !== null && targets[t.key] === undefined && ctx.store.targets.all().get(canonical)?.[t.key] === undefined)
+      throw new ApiError('bad_input', `请先填写${t.label}的目标，再设期限`);
   }
-  ctx.store.targets.set(canonical, targets, s.operator, isoNow(ctx));
+  ctx.store.targets.set(canonical, targets, s.operator, isoNow(ctx), deadlines);
   return reportInputs(ctx);
 }
 
@@ -111,22 +140,38 @@ async function firstSheetRows(name: string, data: Buffer): Promise<{ number: num
   return rows;
 }
 
-export async function importPopulation(ctx: ServiceContext, upload: { name: string; data: Buffer }): Promise<{ updated: number; areas: AreaInputs[] }> {
-  const s = requireSettings(ctx);
+type ImportColumn = 'population' | AreaFigureKey;
+const POPULATION_HEADERS = ['户籍人口', '户籍人口数', '人口', '户籍人口（人）'];
+const FIGURE_NAMES: Record<ImportColumn, string> = { population: '户籍人口', elderly: '老年人口', careBeds: '养老机构床位数' };
+
+/** The figure a header cell names, or null */
+function headerColumn(text: string): ImportColumn | null {
+  const t = text.replace(/[\s（）()人张]/g, '');
+  if (POPULATION_HEADERS.some((h) => h.replace(/[\s（）()人]/g, '') === t)) return 'population';
+  for (const f of AREA_FIGURES) if (f.synonyms.some((h) => h.replace(/[\s（）()人张]/g, '') === t)) return f.key;
+  return null;
+}
+
+export async function importPopulation(ctx: ServiceContext, upload: { name: string; data: Buffer }): Promise<{ updated: number } & ReportInputs> {
+  requireSettings(ctx);
   const area = censusArea(ctx);
-  if (upload.data.length > MAX_BYTES) throw new ApiError('invalid_file', `「${upload.name}」超过 5 MB，不像人口数据表（应为两列：地区名称或代码、户籍人口）`);
+  const what = '应为：地区名称或代码，然后是户籍人口；有表头时可含老年人口、养老机构床位数列';
+  if (upload.data.length > MAX_BYTES) throw new ApiError('invalid_file', `「${upload.name}」超过 5 MB，不像人口数据表（${what}）`);
   const rows = await firstSheetRows(upload.name, upload.data);
   const byName = new Map<string, string[]>();
   for (const [code, name] of areaCodes(area)) byName.set(name, [...(byName.get(name) ?? []), code]);
   const problems: string[] = [];
   const seen = new Map<string, number>();
-  const entries: { code: string; population: number }[] = [];
+  const entries: FigureInput[] = [];
+  // A header row (地区, 户籍人口, 老年人口 …) says which figure each column holds; without one, column 2 is population.
+  const head = rows[0]?.cells.slice(1).map((c) => headerColumn(cellText(c))) ?? [];
+  const hasHeader = head.some((h) => h !== null);
+  const columns: (ImportColumn | null)[] = hasHeader ? head : ['population'];
   rows.forEach((r, i) => {
     const key = cellText(r.cells[0] ?? null);
-    const value = r.cells[1] ?? null;
-    const population = parsePopulation(value);
-    // A first row naming no area and holding no number is the header (地区, 户籍人口).
-    if (i === 0 && population === null && !byName.has(key) && !(/^\d{6,12}$/.test(key) && areaCodes(area).has(ctx.divisions.resolve(key) ?? ''))) return;
+    if (i === 0 && hasHeader) return;
+    // Without a recognised header, a first row naming no area and holding no number is still a header.
+    if (i === 0 && parsePopulation(r.cells[1] ?? null) === null && !byName.has(key) && !(/^\d{6,12}$/.test(key) && areaCodes(area).has(ctx.divisions.resolve(key) ?? ''))) return;
     const where = `第${r.number}行`;
     let code: string | null = null;
     if (/^\d{6,12}$/.test(key)) {
@@ -141,13 +186,25 @@ export async function importPopulation(ctx: ServiceContext, upload: { name: stri
       else if (hits.length > 1) problems.push(`${where}：有多个地区叫「${key}」，请改填行政区划代码`);
       else problems.push(`${where}：「${key}」不是${area.name}或其下级地区的名称`);
     }
-    if (population === null) problems.push(`${where}：户籍人口「${cellText(value)}」不是有效的人数`);
-    if (code !== null && population !== null) {
+    const entry: FigureInput = { code: code ?? '' };
+    let ok = true;
+    columns.forEach((col, j) => {
+      if (col === null) return;
+      const cell = r.cells[j + 1] ?? null;
+      // An empty cell under a header leaves that figure as it is; without a header population is required.
+      if (hasHeader && cellText(cell) === '') return;
+      const value = parsePopulation(cell);
+      if (value === null) {
+        problems.push(`${where}：${FIGURE_NAMES[col]}「${cellText(cell)}」不是有效的${col === 'careBeds' ? '床位数' : '人数'}`);
+        ok = false;
+      } else entry[col] = value;
+    });
+    if (code !== null && ok) {
       const prev = seen.get(code);
       if (prev !== undefined) problems.push(`${where}：地区「${key}」与第${prev}行重复`);
       else {
         seen.set(code, r.number);
-        entries.push({ code, population });
+        entries.push(entry);
       }
     }
   });
@@ -156,7 +213,6 @@ export async function importPopulation(ctx: ServiceContext, upload: { name: stri
     const more = problems.length > 10 ? `；另有 ${problems.length - 10} 处问题` : '';
     throw new ApiError('invalid_file', `「${upload.name}」有 ${problems.length} 处问题，未导入任何数据：${shown}${more}`, { problems });
   }
-  if (!entries.length) throw new ApiError('invalid_file', `「${upload.name}」中没有人口数据（应为两列：地区名称或代码、户籍人口）`);
-  ctx.store.population.setMany(entries, s.operator, isoNow(ctx));
-  return { updated: entries.length, ...reportInputs(ctx) };
+  if (!entries.length) throw new ApiError('invalid_file', `「${upload.name}」中没有人口数据（${what}）`);
+  return { updated: entries.length, ...setPopulation(ctx, entries) };
 }

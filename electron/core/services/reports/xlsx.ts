@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { toAreaCode } from '../../../../shared/divisions/format';
-import { excelFormat } from '../../../../shared/reports/format';
+import { excelFormat, formatValue } from '../../../../shared/reports/format';
 import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 
 export interface ReportFooter {
@@ -155,7 +155,7 @@ function addSheet(wb: ExcelJS.Workbook, set: ReportSet, t: ReportTable, footer: 
     }
     row.values.forEach((v, i) => {
       const cell = ws.getCell(r, stub + 1 + i);
-      if (v !== null && Number.isFinite(v)) cell.value = v;
+      if (v !== null && Number.isFinite(v)) cell.value = t.columns[i]!.format === 'progress' ? formatValue(v, 'progress') : v;
       // A sub-area that sent nothing is 未报 in every cell, never a blank that reads as 0.
       else if (row.status === 'missing') cell.value = UNREPORTED;
       cell.numFmt = excelFormat[t.columns[i]!.format];

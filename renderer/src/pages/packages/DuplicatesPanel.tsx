@@ -13,7 +13,7 @@ import { formatDateTime, lastName } from './format';
 type List = MethodOutput<'packages.duplicates'>;
 type Item = List['items'][number];
 
-const SHOWN = ['name', 'sex', 'birthDate', 'phone', 'education', 'qualLevel', 'certNumber', 'township', 'postCategory', 'employmentForm', 'primaryDomain'];
+const SHOWN = ['name', 'sex', 'birthDate', 'phone', 'education', 'qualLevel', 'certNumber', 'township', 'postCategory', 'personCategory', 'staffing', 'employmentType', 'primaryDomain'];
 const shownFields = personFields.filter((f) => SHOWN.includes(f.key));
 
 export function DuplicatesPanel({ onDecided }: { onDecided: () => void }) {

@@ -3,7 +3,7 @@
  * persons.list. The filter is the contract's record filter, so the spreadsheet grid can take it over.
  */
 import { useEffect, useState } from 'react';
-import { field } from '../../../../shared/census/dictionary';
+import { field, type PersonFieldKey } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
 import type { RecordFilter } from '../../../../shared/reports/filter';
 import { call, errorMessage } from '../../api/client';
@@ -14,7 +14,7 @@ import { countText, displayValue } from '../../lib/format';
 import type { Route } from '../../lib/route';
 
 const PAGE_SIZE = 50;
-const COLUMNS = ['name', 'idNumber', 'sex', 'birthDate', 'township', 'unitId', 'qualLevel', 'primaryDomain'].map((k) => field('person', k));
+const COLUMNS = (['name', 'idNumber', 'sex', 'birthDate', 'township', 'unitId', 'qualLevel', 'primaryDomain'] satisfies PersonFieldKey[]).map((k) => field('person', k));
 
 interface Props {
   table: string;

@@ -7,7 +7,8 @@ import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 import { parseHash, type Route } from '../../lib/route';
 import { BarChart, type Bar } from './BarChart';
 import { cell, personsHref, tableOf } from './data';
-import { CoverageBanner } from './TablesView';
+import { CoverageBanner, SummaryTable } from './TablesView';
+import { TrendPanel } from './TrendPanel';
 
 interface Headline {
   key: string;
@@ -15,6 +16,9 @@ interface Headline {
   value: number | null;
   target: number | null;
   gap: number | null;
+  /** Deadline year and state at the reference date (已达成 / 按进度 / 落后于进度 / 逾期未达成) */
+  deadline?: number | null;
+  progress?: number | null;
   format: ValueFormat;
   href?: string;
   missing?: string;
@@ -24,15 +28,29 @@ function headlines(set: ReportSet): Headline[] {
   const t5 = tableOf(set, 'T5');
   const v = (k: string) => cell(t5, 'total', k);
   const population = v('population');
+  // Each target's deadline and progress columns are named after the column they measure (definitions.ts).
+  const due = (k: string) => ({ deadline: v(`deadline${k[0]!.toUpperCase()}${k.slice(1)}`), progress: v(`progress${k[0]!.toUpperCase()}${k.slice(1)}`) });
+  const elderly = v('elderly');
+  const beds = v('careBeds');
   return [
-    { key: 'persons', label: '社会工作人才总数', value: v('persons'), target: v('targetPersons'), gap: v('gapPersons'), format: 'integer', href: personsHref('T5', 'total', 'persons') },
-    { key: 'holders', label: '持证人数', value: v('holders'), target: v('targetHolders'), gap: v('gapHolders'), format: 'integer', href: personsHref('T5', 'total', 'holders') },
-    { key: 'certRate', label: '持证率', value: v('certRate'), target: v('targetCertRate'), gap: v('gapCertRate'), format: 'percent' },
+    { key: 'persons', label: '社会工作人才总数', value: v('persons'), target: v('targetPersons'), gap: v('gapPersons'), ...due('persons'), format: 'integer', href: personsHref('T5', 'total', 'persons') },
+    { key: 'holders', label: '持证人数', value: v('holders'), target: v('targetHolders'), gap: v('gapHolders'), ...due('holders'), format: 'integer', href: personsHref('T5', 'total', 'holders') },
+    { key: 'certRate', label: '持证率', value: v('certRate'), target: v('targetCertRate'), gap: v('gapCertRate'), ...due('certRate'), format: 'percent' },
+    { key: 'communityCertRate', label: '社区工作者持证率', value: v('communityCertRate'), target: v('targetCommunityCertRate'), gap: v('gapCommunityCertRate'), ...due('communityCertRate'), format: 'percent', href: personsHref('T5', 'total', 'communityWorkers') },
     {
-      key: 'perMille', label: '占户籍人口比例（‰）', value: v('perMille'), target: v('targetPerMille'), gap: v('gapPerMille'), format: 'permille',
+      key: 'perMille', label: '占户籍人口比例（‰）', value: v('perMille'), target: v('targetPerMille'), gap: v('gapPerMille'), ...due('perMille'), format: 'permille',
       ...(population === null ? { missing: '未填户籍人口' } : {}),
     },
-    { key: 'trainingRate', label: '160学时培训达标率', value: v('trainingRate'), target: v('targetTrainingRate'), gap: v('gapTrainingRate'), format: 'percent', href: personsHref('T5', 'total', 'trained') },
+    { key: 'trainingRate', label: '160学时培训达标率（规划期累计）', value: v('trainingRate'), target: v('targetTrainingRate'), gap: v('gapTrainingRate'), ...due('trainingRate'), format: 'percent', href: personsHref('T5', 'total', 'trained') },
+    {
+      key: 'perThousandElderly', label: '每千名老年人拥有社会工作者', value: v('perThousandElderly'), target: v('targetPerThousandElderly'), gap: v('gapPerThousandElderly'), ...due('perThousandElderly'), format: 'decimal',
+      ...(elderly === null ? { missing: '未填老年人口' } : {}),
+    },
+    {
+      key: 'perHundredBeds', label: '每百张养老机构床位拥有社会工作者', value: v('perHundredBeds'), target: v('targetPerHundredBeds'), gap: v('gapPerHundredBeds'), ...due('perHundredBeds'), format: 'decimal',
+      ...(beds === null ? { missing: '未填养老机构床位数' } : {}),
+    },
+    { key: 'stationCoverage', label: '社工站覆盖率（乡镇（街道））', value: v('stationCoverage'), target: null, gap: null, format: 'percent' },
   ];
 }
 
@@ -49,11 +67,15 @@ function HeadlineCard({ h }: { h: Headline }) {
         <span className="tile-note">
           {h.missing}，<a href="#/reports/inputs">去填写</a>
         </span>
+      ) : h.key === 'stationCoverage' ? (
+        <span className="tile-note">有社工站的乡镇（街道）÷ 全部乡镇（街道）</span>
       ) : h.target === null ? (
         <span className="tile-note">未设目标</span>
       ) : (
         <span className={`tile-note ${reached ? 'ok' : ''}`} data-testid={`headline-${h.key}-target`}>
-          目标 {formatValue(h.target, h.format)}，{reached ? '已达成' : `尚差 ${formatValue(h.gap, h.format)}`}
+          目标 {formatValue(h.target, h.format)}
+          {h.deadline ? `（${h.deadline}年底前）` : ''}，{reached ? '已达成' : `尚差 ${formatValue(h.gap, h.format)}`}
+          {h.progress !== null && h.progress !== undefined && !reached ? `，${formatValue(h.progress, 'progress')}` : ''}
         </span>
       )}
       {progress !== null && (
@@ -108,6 +130,7 @@ export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Rou
   const go = (bar: Bar) => {
     if (bar.href) navigate(parseHash(bar.href));
   };
+  const changes = set.tables.find((t) => t.id === 'T6');
   const subLabel = set.area.level === 'county' ? '乡镇（街道）' : set.area.level === 'city' ? '区县' : '市州';
   return (
     <div data-testid="dashboard">
@@ -131,6 +154,8 @@ export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Rou
           onBar={go}
         />
       </div>
+      <TrendPanel />
+      {changes && <SummaryTable t={changes} />}
     </div>
   );
 }

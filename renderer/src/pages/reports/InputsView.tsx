@@ -1,8 +1,12 @@
-/** Registered population per area (typed, or imported from a two-column sheet) and the area's targets. */
+/**
+ * Registered population, older people and care-home beds per area (typed, or imported from a sheet),
+ * the area's targets with their deadline years, and the census's planning period.
+ */
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { toAreaCode } from '../../../../shared/divisions/format';
-import { TARGETS, type TargetKey } from '../../../../shared/reports/indicators';
+import { PLANNING_PERIODS } from '../../../../shared/census/planning';
+import { AREA_FIGURES, TARGETS, type TargetKey } from '../../../../shared/reports/indicators';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { readUpload } from '../../lib/files';
@@ -27,14 +31,19 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
   const [inputs, setInputs] = useState<Inputs | null>(null);
   const [pop, setPop] = useState<Record<string, string>>({});
   const [targets, setTargets] = useState<Record<string, string>>({});
+  const [deadlines, setDeadlines] = useState<Record<string, string>>({});
+  const [figures, setFigures] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const apply = (r: Inputs) => {
     setInputs(r);
     setPop(Object.fromEntries(r.areas.map((a) => [a.code, a.population === null ? '' : String(a.population)])));
+    setFigures(Object.fromEntries(r.areas.flatMap((a) => AREA_FIGURES.map((f) => [`${f.key}|${a.code}`, a[f.key] === null ? '' : String(a[f.key])]))));
     const own = r.areas[0]?.targets ?? {};
     setTargets(Object.fromEntries(TARGETS.map((t) => [t.key, toField(t.key, own[t.key])])));
+    const due = r.areas[0]?.deadlines ?? {};
+    setDeadlines(Object.fromEntries(TARGETS.map((t) => [t.key, due[t.key] === undefined || due[t.key] === null ? '' : String(due[t.key])])));
   };
 
   useEffect(() => {
@@ -44,13 +53,18 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
   async function savePopulation() {
     setError(null);
     try {
-      const entries = Object.entries(pop).map(([code, s]) => {
+      const count = (label: string, s: string): number | null => {
         const t = s.replace(/[,\s]/g, '');
-        if (t !== '' && !/^\d+$/.test(t)) throw new Error(`户籍人口应为整数：${s}`);
-        return { code, population: t === '' ? null : Number(t) };
-      });
+        if (t !== '' && !/^\d+$/.test(t)) throw new Error(`${label}应为整数：${s}`);
+        return t === '' ? null : Number(t);
+      };
+      const entries = Object.entries(pop).map(([code, s]) => ({
+        code,
+        population: count('户籍人口', s),
+        ...Object.fromEntries(AREA_FIGURES.map((f) => [f.key, count(f.label, figures[`${f.key}|${code}`] ?? '')])),
+      }));
       apply(await call('reports.population.set', { entries }));
-      setNotice('户籍人口已保存');
+      setNotice('户籍人口、老年人口和养老机构床位数已保存');
       onChanged();
     } catch (e) {
       setError(errorMessage(e));
@@ -62,7 +76,7 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
     try {
       const r = await call('reports.population.import', await readUpload(file));
       apply(r);
-      setNotice(`已导入 ${r.updated} 个地区的户籍人口`);
+      setNotice(`已导入 ${r.updated} 个地区的人口数据`);
       onChanged();
     } catch (e) {
       setError(errorMessage(e));
@@ -73,8 +87,27 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
     setError(null);
     try {
       const values = Object.fromEntries(TARGETS.map((t) => [t.key, fromField(t.key, targets[t.key] ?? '')]));
-      apply(await call('reports.targets.set', { targets: values }));
+      const years = Object.fromEntries(
+        TARGETS.map((t) => {
+          const y = (deadlines[t.key] ?? '').trim();
+          if (y !== '' && !/^\d{4}$/.test(y)) throw new Error(`${t.label}的期限应为四位年份，如 2027`);
+          return [t.key, y === '' || values[t.key] === null ? null : Number(y)];
+        }),
+      );
+      apply(await call('reports.targets.set', { targets: values, deadlines: years }));
       setNotice('目标已保存');
+      onChanged();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  async function setPlanning(start: number) {
+    setError(null);
+    try {
+      await call('census.setPlanningPeriod', { planningStart: start });
+      apply(await call('reports.inputs', {}));
+      setNotice('规划期已保存');
       onChanged();
     } catch (e) {
       setError(errorMessage(e));
@@ -96,19 +129,42 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
       )}
       <section>
         <h2>{area?.name}的目标</h2>
+        <label className="planning">
+          规划期（累计培训学时、规划期内新取得证书和目标进度按此计算）
+          <select value={inputs.planningStart} onChange={(e) => void setPlanning(Number(e.target.value))} data-testid="planning-period">
+            {PLANNING_PERIODS.map((p) => (
+              <option key={p.start} value={p.start}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <div className="target-form">
           {TARGETS.map((t) => (
-            <label key={t.key}>
-              {t.label}
-              {t.format === 'percent' ? '（%）' : ''}
-              <input
-                type="text"
-                inputMode="decimal"
-                value={targets[t.key] ?? ''}
-                onChange={(e) => setTargets({ ...targets, [t.key]: e.target.value })}
-                data-testid={`target-${t.key}`}
-              />
-            </label>
+            <div key={t.key} className="target-row">
+              <label>
+                {t.label}
+                {t.format === 'percent' ? '（%）' : ''}
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  value={targets[t.key] ?? ''}
+                  onChange={(e) => setTargets({ ...targets, [t.key]: e.target.value })}
+                  data-testid={`target-${t.key}`}
+                />
+              </label>
+              <label>
+                期限（年底前）
+                <input
+                  type="text"
+                  inputMode="numeric"
+                  placeholder="如 2027"
+                  value={deadlines[t.key] ?? ''}
+                  onChange={(e) => setDeadlines({ ...deadlines, [t.key]: e.target.value })}
+                  data-testid={`deadline-${t.key}`}
+                />
+              </label>
+            </div>
           ))}
           <button type="button" className="primary" onClick={() => void saveTargets()} data-testid="save-targets">
             保存目标
@@ -117,10 +173,10 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
       </section>
       <section>
         <div className="page-head">
-          <h2>户籍人口</h2>
+          <h2>户籍人口、老年人口与养老机构床位</h2>
           <div className="toolbar">
             <label className="file-button">
-              从表格导入（两列：地区名称或代码、户籍人口）
+              从表格导入（地区名称或代码、户籍人口；可有老年人口、养老机构床位数列）
               <input
                 type="file"
                 accept=".xlsx,.csv"
@@ -133,7 +189,7 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
               />
             </label>
             <button type="button" className="primary" onClick={() => void savePopulation()} data-testid="save-population">
-              保存户籍人口
+              保存
             </button>
           </div>
         </div>
@@ -143,6 +199,11 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
               <th>地区</th>
               <th>代码</th>
               <th>户籍人口（人）</th>
+              {AREA_FIGURES.map((f) => (
+                <th key={f.key} title={f.hint}>
+                  {f.label}（{f.key === 'careBeds' ? '张' : '人'}）
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -160,6 +221,18 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
                     data-testid={`population-${a.code}`}
                   />
                 </td>
+                {AREA_FIGURES.map((f) => (
+                  <td key={f.key}>
+                    <input
+                      type="text"
+                      inputMode="numeric"
+                      value={figures[`${f.key}|${a.code}`] ?? ''}
+                      onChange={(e) => setFigures({ ...figures, [`${f.key}|${a.code}`]: e.target.value })}
+                      aria-label={`${a.name}${f.label}`}
+                      data-testid={`${f.key}-${a.code}`}
+                    />
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>

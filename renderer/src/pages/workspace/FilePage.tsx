@@ -2,6 +2,7 @@
 import type { WorkspaceStatus } from '../../../../shared/api/methods/workspace';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { BackupsTable } from './BackupsTable';
+import { NextCensus } from './NextCensus';
 import { OpenFile } from './OpenFile';
 import { useWorkspace } from './useWorkspace';
 import './workspace.css';
@@ -54,6 +55,14 @@ export function FilePage({ onChanged }: Props) {
           </tr>
         </tbody>
       </table>
+      <NextCensus
+        status={status}
+        onOpened={(note) => {
+          ws.setNotice(note);
+          void ws.reload();
+          onChanged();
+        }}
+      />
       <h2>备份</h2>
       <p className="meta">
         程序自动保留最近 10 个备份和最近 7 天每天的一个备份。恢复前，当前数据库会先另存为一个新备份，恢复之后仍可以退回。
