@@ -113,6 +113,16 @@ describe('summary tables add up', () => {
     expect(checks).toBeGreaterThan(countyCount * 30);
   });
 
+  it('has the policy indicators in the demo data, so their additivity is tested on real numbers', () => {
+    const at = (id: string, key: string) => {
+      const t = tableOf(province.set, id);
+      return t.rows[0]!.values[t.columns.findIndex((c) => c.key === key)];
+    };
+    for (const key of ['communityWorkers', 'communityHolders', 'validReg', 'newHolders']) expect(at('T1', key), key).toBeGreaterThan(0);
+    for (const key of ['trainingScope', 'trained', 'townships', 'coveredTownships', 'stations']) expect(at('T5', key), key).toBeGreaterThan(0);
+    expect(tableOf(province.set, 'T5').columns.find((c) => c.key === 'coveredTownships')!.additive).toBe(true);
+  });
+
   it("every city: its tables are the sums of its counties' tables, cell by cell", () => {
     for (const city of province.children) {
       expect(city.set.area.level).toBe('city');
