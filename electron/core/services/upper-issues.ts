@@ -54,7 +54,11 @@ export function upperLevelIssueCounts(ctx: ServiceContext): IssueCounts | null {
   const receivedWarnings = out.counts.warning;
   out.explainedWarnings = Math.min(receivedWarnings, out.explainedWarnings + Math.max(0, ctx.store.packages.explanationsUnder(received) - broughtExplanations));
 
-  const own: Record<TableName, RecordRow[]> = { unit: ctx.store.units.outside(received), person: ctx.store.persons.outside(received) };
+  // Every row a package brought is counted in its row (checked on merge), so when the totals agree
+  // there is nothing of this level's own to look for.
+  const brought = (t: TableName) => packages.reduce((n, p) => n + (t === 'person' ? p.persons : p.units), 0);
+  const ownOf = (t: TableName) => (ctx.store.records[t].count() === brought(t) ? [] : ctx.store.records[t].outside(received));
+  const own: Record<TableName, RecordRow[]> = { unit: ownOf('unit'), person: ownOf('person') };
   if (own.unit.length + own.person.length === 0) return out;
   const ids = perArea(own.person, 'idNumber');
   const credits = perArea(own.unit, 'creditCode');
