@@ -197,7 +197,7 @@ export class GridController {
   applyResult(result: ApplyResult): void {
     const { issuesMoved, ...diff } = this.rows.merge(result);
     this.sel.port?.rowsChanged(diff);
-    if (this.previous.any && diff.update.length) {
+    if (diff.update.length) {
       void this.previous.refresh(diff.update.map((r) => r.id)).then((hit) => {
         if (hit) this.api?.refreshCells({ force: true });
       });
