@@ -21,10 +21,14 @@ function showsChanges(ctx: ServiceContext): boolean {
   return isContinuing(ctx, requireSettings(ctx)) || ctx.store.persons.countByChange(codesOf('change')) > 0;
 }
 
+/**
+ * Rows are streamed in storage order (the tables are counts, whatever the order), one at a time:
+ * memory stays bounded by the units and the tallies, not by the million persons.
+ */
 export function reportTables(ctx: ServiceContext): ReportSet {
   const env = reportEnv(ctx);
-  const set = computeReports({ persons: present(ctx.store.persons.iterate()), units: ctx.store.units.iterate() }, env);
-  if (showsChanges(ctx)) set.tables.push(computeChangeTable(ctx.store.persons.iterate(), env));
+  const set = computeReports({ persons: present(ctx.store.persons.scan()), units: ctx.store.units.scan() }, env);
+  if (showsChanges(ctx)) set.tables.push(computeChangeTable(ctx.store.persons.scan(), env));
   return set;
 }
 
