@@ -93,6 +93,14 @@ describe('check and report at a city, scoped to the packages that declared issue
     expect(Math.max(...now.tables[0]!.rows[0]!.values.map((v) => v ?? 0))).toBeGreaterThanOrEqual(3600);
   });
 
+  it('reads only the columns the tables need, and a field it did not read throws instead of counting as empty', () => {
+    const rows = city.core.ctx.store.persons.scanFields(['name', 'sex']);
+    const first = rows.next().value!;
+    void rows.return(); // the statement ends, so the connection can write again
+    expect(typeof first.data.name).toBe('string');
+    expect(() => first.data.education).toThrow(/education was not read/);
+  });
+
   it("still validates the city's own records, and follows their edits", async () => {
     // Entered at the city: a unit that does not exist (error) and 450 training hours (warning)
     const { row: created } = await city.call('persons.create', {

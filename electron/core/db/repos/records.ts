@@ -3,7 +3,7 @@
  * timestamps), so one generic repository serves both; the few lookups that only make sense for one
  * table are added on top.
  */
-import type { TableName } from '../../../../shared/census/dictionary';
+import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, RecordRow } from '../../../../shared/census/schema';
 import type { RecordFilter } from '../../../../shared/reports/filter';
 import { codecFor, codecsOf, dataFromSql, dataToSql, type SqlValue } from '../columns';
@@ -38,6 +38,12 @@ export interface RecordRepo {
    * read at a time in scattered order.
    */
   scan(): Generator<RecordRow, void, undefined>;
+  /**
+   * Like `scan`, reading only the dictionary fields `keys`: `{ id, data }` with just those in `data`.
+   * Reading any other dictionary field of such a record throws, so a caller that forgot a field fails
+   * loudly instead of counting it as empty.
+   */
+  scanFields(keys: readonly string[]): Generator<{ id: string; data: RecordData }, void, undefined>;
   /**
    * Up to `limit` rows after rowid `after` (0 to start), in rowid order, with the last rowid read:
    * whole-table exports page this way, since OFFSET would re-skip every earlier row on each page.
@@ -125,6 +131,20 @@ class Statements {
     }
     return stmt;
   }
+}
+
+/** A prototype whose dictionary fields, other than `keys`, throw when read (see `scanFields`) */
+function unreadGuard(table: TableName, keys: readonly string[]): object {
+  const proto = {};
+  for (const f of fieldsOf[table]) {
+    if (keys.includes(f.key)) continue;
+    Object.defineProperty(proto, f.key, {
+      get() {
+        throw new Error(`${table}.${f.key} was not read by scanFields`);
+      },
+    });
+  }
+  return proto;
 }
 
 /** The WHERE clause of a scope and its parameters; `areas` alone stays on the area-code index */
@@ -244,6 +264,16 @@ function baseRepo(db: Db, table: TableName) {
     },
     outside(areaCodes) {
       return (st.get(`${select} WHERE area_code NOT IN (SELECT value FROM json_each(?)) ${order}`, true).all(JSON.stringify(areaCodes)) as unknown[][]).map(fromRaw);
+    },
+    *scanFields(keys) {
+      const codecs = keys.map((k) => codecFor(table, k));
+      const proto = unreadGuard(table, keys);
+      const stmt = st.get(`SELECT id${codecs.map((c) => `, ${c.column}`).join('')} FROM ${name} ORDER BY rowid`, true);
+      for (const raw of stmt.iterate() as IterableIterator<unknown[]>) {
+        const data = Object.create(proto) as RecordData;
+        for (let i = 0; i < codecs.length; i++) data[codecs[i]!.key] = codecs[i]!.fromSql(raw[i + 1]);
+        yield { id: raw[0] as string, data };
+      }
     },
     *iterateFields(keys, scope) {
       const codecs = keys.map((k) => codecFor(table, k));
