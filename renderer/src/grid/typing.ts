@@ -73,6 +73,8 @@ export class KeyIntake {
 
   /** What the clerk typed into a text editor (directly or through the intake), while only typing happened there */
   private typed = new WeakMap<HTMLInputElement, string>();
+  /** Stops waiting for the last printable key's input event (a key the editor swallowed never sends one) */
+  private stopRecording: (() => void) | null = null;
 
   private textTarget: HTMLInputElement | null = null;
   private textKeys = '';
@@ -101,6 +103,8 @@ export class KeyIntake {
         this.textTarget = null;
         this.textKeys = '';
         if (document.activeElement !== input) input.focus({ preventScroll: true });
+        // Keys an earlier flush typed (its safety net fired before AG Grid's focus) are now selected by it.
+        this.unselectOwnTyping(input);
         typeInto(input, keys);
         this.typed.set(input, input.value);
       };
@@ -124,15 +128,32 @@ export class KeyIntake {
    * is typed over as usual.
    */
   keepTyped(input: HTMLInputElement, printable: boolean): void {
+    this.stopRecording?.();
     if (!printable) {
       this.typed.delete(input);
       return;
     }
+    this.unselectOwnTyping(input);
+    // The key lands after this handler, in the same task: its input event says what the editor then holds.
+    // Not a timer: Chromium runs queued keys before timers, so on a busy machine the next key came first and
+    // found nothing recorded (1980-03-07 saved as 980-03-07).
+    const record = () => {
+      this.typed.set(input, input.value);
+      stop();
+    };
+    const stop = () => {
+      input.removeEventListener('input', record);
+      if (this.stopRecording === stop) this.stopRecording = null;
+    };
+    input.addEventListener('input', record);
+    this.stopRecording = stop;
+  }
+
+  /** Exactly the clerk's own typing, all selected (by AG Grid's select-on-focus): the caret goes to its end instead */
+  private unselectOwnTyping(input: HTMLInputElement): void {
     const t = this.typed.get(input);
     if (t !== undefined && input.value === t && t.length > 0 && input.selectionStart === 0 && input.selectionEnd === t.length)
       input.setSelectionRange(t.length, t.length);
-    // The key lands after this handler: what the editor then holds is the clerk's own typing.
-    setTimeout(() => this.typed.set(input, input.value), 0);
   }
 
   /** Wires the intake input and the composition listeners of the grid's root element */
