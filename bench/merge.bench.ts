@@ -29,6 +29,7 @@ import { mergePackages, writePackage } from '../electron/core/services/packages'
 import { generateOfficeKey } from '../electron/core/services/packages/crypto';
 import { generateDemo } from '../shared/demo';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
+import { columnsOf, recordResource } from '../shared/package/tables';
 import type { RecordRow } from '../shared/census/schema';
 
 const NATIONAL = process.argv.includes('--national');
@@ -110,12 +111,15 @@ function inflateAll(data: Buffer): Promise<Map<string, Buffer>> {
 }
 
 function rawRows(table: TableName, csv: string): SqlValue[][] {
-  const rows = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data.slice(1);
+  const [header = [], ...rows] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
   const fields = fieldsOf[table];
+  // By name, so cached packages of an older schema version (fewer columns) load too: a missing column is empty.
+  const names = columnsOf(recordResource[table]);
+  const at = fields.map((_, j) => header.indexOf(names[2 + j]!));
   return rows.map((r) => {
     const out: SqlValue[] = [r[0]!, r[1]!];
     fields.forEach((f, j) => {
-      const c = r[2 + j]!;
+      const c = at[j]! < 0 ? '' : (r[at[j]!] ?? '');
       out.push(c === '' ? null : f.type === 'integer' || f.type === 'year' ? BigInt(c) : f.type === 'boolean' ? (c === 'true' ? 1n : 0n) : c);
     });
     out.push(null, null, null, '演示', 'now', 'now');

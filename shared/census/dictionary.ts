@@ -213,8 +213,13 @@ export function isFieldKey<T extends TableName>(table: T, key: string): key is F
   return fieldIndex.has(`${table}.${key}`);
 }
 
-/** The field of a key; a key that arrived as data may be any string (it throws when unknown) */
-export function field(table: TableName, key: string): FieldDef {
+/** The field of a key named in code: a misspelt key is a type error */
+export function field<T extends TableName>(table: T, key: FieldKey<T>): FieldDef {
+  return fieldOf(table, key);
+}
+
+/** The field of a key that arrived as data (a mapping, a payload, a column id): it throws when unknown */
+export function fieldOf(table: TableName, key: string): FieldDef {
   const f = fieldIndex.get(`${table}.${key}`);
   if (!f) throw new Error(`unknown field ${table}.${key}`);
   return f;

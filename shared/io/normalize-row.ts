@@ -2,7 +2,7 @@
  * One spreadsheet row → one record's data, through the census normaliser. Shared by the importers
  * and the grid's paste so a value means the same whichever way it arrives.
  */
-import { field, type FieldDef, type TableName } from '../census/dictionary';
+import { field, fieldOf, type FieldDef, type TableName } from '../census/dictionary';
 import { cleanText, normalizeValue, type NormalizeContext } from '../census/normalize';
 import type { FieldValue, RecordData } from '../census/schema';
 import { completeFromIdNumber } from '../census/validate';
@@ -131,7 +131,7 @@ function compile(table: TableName, mapping: readonly RowMapping[]): CompiledColu
       columns.push({ index: m.index, def: field('unit', 'unitType'), kind: 'unitType' });
       continue;
     }
-    const def = field(table, m.field);
+    const def = fieldOf(table, m.field);
     columns.push({ index: m.index, def, kind: def.type === 'unitRef' ? 'unitRef' : def.type === 'date' ? 'date' : CODED.has(def.type) ? 'coded' : 'value' });
   }
   compiled.set(mapping, { table, columns });

@@ -1,6 +1,6 @@
 /** Rows of a table: the categories of each section and the record condition that selects each. */
 import { codesOf, codeLabel, type CodeListId } from '../census/codes';
-import { field as dictField } from '../census/dictionary';
+import { fieldOf as dictField } from '../census/dictionary';
 import { AGE_BANDS } from './age';
 import type { ColumnDef, Section, TableDef } from './definitions';
 import type { RecordFilter } from './filter';

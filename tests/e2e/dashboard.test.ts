@@ -4,6 +4,8 @@
  * on a summary-table cell does the same.
  * With HEADCOUNT_DOCS_SCREENSHOTS=1 it also saves docs/dashboard.png.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,11 @@ beforeAll(async () => {
   await apiCall(app, 'reports.population.set', { entries: [{ code: '110101', population: 708_829 }] });
   await apiCall(app, 'reports.targets.set', { targets: { totalTalents: 800, certified: 300, certRate: 0.5, perMille: 1, trainingRate: 0.6 } });
 });
+
+/** Screenshots worth keeping go to /work/shots/i12 when it exists, else the temp dir */
+const shotDir = existsSync('/work/shots') ? '/work/shots/i12' : tmpdir();
+mkdirSync(shotDir, { recursive: true });
+const shot = (name: string) => path.join(shotDir, name);
 
 async function newPage(): Promise<Page> {
   const page = await openLoggedPage(suite.browser, cleanups, app);
@@ -118,5 +125,50 @@ describe('the dashboard', () => {
     await expect.poll(() => board.headline('persons-target').innerText()).toBe('目标 1200，尚差 600');
     expect(await board.headline('perMille').innerText()).toBe('1.00');
     expect(await board.headline('certRate-target').innerText()).toContain('目标 60.0%');
+  });
+
+  it('takes the planning period, target deadlines and the older-people and care-bed denominators, and the tables show the policy indicators', async () => {
+    const page = await newPage();
+    const board = new DashboardPage(page);
+    await board.open();
+    await board.tab('inputs');
+    await page.getByTestId('planning-period').selectOption('2021');
+    await expect.poll(() => board.notice.innerText()).toContain('规划期已保存');
+    await board.setTarget('certified', '300');
+    await page.getByTestId('deadline-certified').fill('2027');
+    await board.setTarget('communityCertRate', '50');
+    await page.getByTestId('deadline-communityCertRate').fill('2025');
+    await board.saveTargets();
+    await expect.poll(() => board.notice.innerText()).toContain('目标已保存');
+    await page.getByTestId('elderly-110101').fill('120000');
+    await page.getByTestId('careBeds-110101').fill('3000');
+    await page.getByTestId('save-population').click();
+    await expect.poll(() => board.notice.innerText()).toContain('老年人口');
+    await page.screenshot({ path: shot('inputs.png'), fullPage: true });
+    const inputs = await apiCall(app, 'reports.inputs', {});
+    expect(inputs.planningStart).toBe(2021);
+    expect(inputs.areas[0]).toMatchObject({ elderly: 120000, careBeds: 3000, deadlines: { certified: 2027, communityCertRate: 2025 } });
+
+    // What the tables should say, from the records themselves
+    const community = await expectedNames([{ field: 'personCategory', op: 'in', values: ['1', '2'] }]);
+    const communityHolders = await expectedNames([{ field: 'personCategory', op: 'in', values: ['1', '2'] }, { field: 'qualLevel', op: 'in', values: ['1', '2', '3'] }]);
+    const holders = await expectedNames([{ field: 'qualLevel', op: 'in', values: ['1', '2', '3'] }]);
+    await board.tab('tables');
+    await page.getByTestId('report-tables').waitFor();
+    expect(await board.tableCell('T1', 'total', 'communityWorkers').innerText()).toBe(String(community.total));
+    expect(await board.tableCell('T1', 'total', 'communityCertRate').innerText()).toBe(`${((communityHolders.total / community.total) * 100).toFixed(1)}%`);
+    expect(await board.tableCell('T5', 'total', 'deadlineHolders').innerText()).toBe('2027');
+    // 300 holders due by 2027 under 十四五 (2021–2027, 6 of 7 years gone): met, on track or behind, in words
+    const expectedProgress = holders.total >= 300 ? '已达成' : holders.total >= 300 * (6 / 7) ? '按进度' : '落后于进度';
+    expect(await board.tableCell('T5', 'total', 'progressHolders').innerText()).toBe(expectedProgress);
+    // 社区工作者持证率 50% due by the end of 2025, the reference date 2026-12-31: met or overdue
+    expect(await board.tableCell('T5', 'total', 'progressCommunityCertRate').innerText()).toBe(communityHolders.total / community.total >= 0.5 ? '已达成' : '逾期未达成');
+    expect(await board.tableCell('T5', 'total', 'perThousandElderly').innerText()).toBe((600 / 120).toFixed(2));
+    expect(await board.tableCell('T5', 'total', 'perHundredBeds').innerText()).toBe((600 / 30).toFixed(2));
+    await page.getByTestId('table-T5').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('tables.png'), fullPage: true });
+    await board.tab('dashboard');
+    await expect.poll(() => board.headline('communityCertRate').innerText()).toBe(`${((communityHolders.total / community.total) * 100).toFixed(1)}%`);
+    await page.screenshot({ path: shot('dashboard.png'), fullPage: true });
   });
 });

@@ -42,6 +42,7 @@ describe('persons spreadsheet', () => {
       ['name', '张晓红'],
       ['idNumber', GOOD_ID],
       ['idType', 'sfz'],
+      ['change', null],
       ['sex', null],
       ['birthDate', null],
       ['ethnicity', 'hz'],
@@ -121,7 +122,7 @@ describe('persons spreadsheet', () => {
     expect(stored.rows[0]!.data).toMatchObject({ name: '张晓红', idNumber: GOOD_ID, sex: '2', birthDate: '1990-03-07', domains: ['01', '10'], trainingHours: 40, cumTrainingHours: 120, personCategory: '3', staffing: '3', employmentType: '1', regStatus: '1', regValidUntil: '2028-12-31' });
   });
 
-  it('pastes a 5 × 10 block from Excel, normalises and flags it, undoes and redoes it in one step, and fills down', async () => {
+  it('pastes a 5 × 11 block from Excel, normalises and flags it, undoes and redoes it in one step, and fills down', async () => {
     const dataDir = tempDataDir();
     cleanups.push(() => removeDir(dataDir));
     const app = await freshApp(dataDir);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { field } from '../../shared/census/dictionary';
+import { field, fieldOf } from '../../shared/census/dictionary';
 import { excelSerialToDate, matchCode, normalizeValue, parseDate, toHalfWidth } from '../../shared/census/normalize';
 
-const p = (key: string) => field('person', key);
+const p = (key: string) => fieldOf('person', key);
 
 describe('normalising what people type', () => {
   it('maps education spellings to GB/T 4658 codes', () => {

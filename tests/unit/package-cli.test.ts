@@ -126,7 +126,7 @@ describe('headcount merge and keys', () => {
 
     // Another installation of 瑶海区 (a new key) sends its package.
     expect((await run('init', '--db', p('yaohai-new.sqlite'), '--area', YAOHAI, '--level', 'county', '--ref-date', '2026-12-31')).code).toBe(0);
-    expect((await run('demo', '--db', p('yaohai-new.sqlite'), '--persons', '7', '--units', '1')).code).toBe(0);
+    expect((await run('demo', '--db', p('yaohai-new.sqlite'), '--persons', '7', '--units', '1', '--seed', '99')).code).toBe(0);
     for (const n of [1, 2]) expect((await run('export', '--db', p('yaohai-new.sqlite'), '-o', p(`yaohai-new-${n}.hcpkg`))).code).toBe(0);
     const refused = await run('merge', '--db', p('city.sqlite'), p('yaohai-new-2.hcpkg'), '--trust-new-keys');
     expect(refused.code).toBe(1);

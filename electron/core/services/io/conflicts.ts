@@ -9,7 +9,7 @@
  * - a deleted person is not added again unless the clerk says so (deleted).
  */
 import type { ImportConflict, ImportDecisions } from '../../../../shared/api/methods/io';
-import { field as fieldDef, type TableName } from '../../../../shared/census/dictionary';
+import { fieldOf as fieldDef, type TableName } from '../../../../shared/census/dictionary';
 import type { FieldValue, RecordData } from '../../../../shared/census/schema';
 import { valueText, type CellContext } from '../../../../shared/io';
 import type { ServiceContext } from '../context';

@@ -7,7 +7,7 @@
  */
 import type { FileResult, ImportConflict, ImportDecisions, NewUnit } from '../../../../shared/api/methods/io';
 import { derivePerson, type Derivation } from '../../../../shared/census/derive';
-import { field as fieldDef, fieldsOf, type TableName } from '../../../../shared/census/dictionary';
+import { fieldOf as fieldDef, fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { Issue } from '../../../../shared/census/issues';
 import { normalizeValue, type NormalizeContext } from '../../../../shared/census/normalize';
 import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';

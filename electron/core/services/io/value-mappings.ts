@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ImportDecisions } from '../../../../shared/api/methods/io';
 import { codeLabel, isValidCode } from '../../../../shared/census/codes';
-import { field as fieldDef, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
+import { fieldOf as fieldDef, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 import { spanReason, valueKey } from '../../../../shared/census/normalize';
 import type { ServiceContext } from '../context';
 

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { ImportConflict, ImportDecisions, ImportPreview, NewUnit } from '../../../../shared/api/methods/io';
 import { codeLabel, codeLists, type CodeListId } from '../../../../shared/census/codes';
-import { field as fieldDef, type TableName } from '../../../../shared/census/dictionary';
+import { fieldOf as fieldDef, type TableName } from '../../../../shared/census/dictionary';
 import { call } from '../../api/client';
 
 type Unmapped = ImportPreview['files'][number]['unmapped'][number];

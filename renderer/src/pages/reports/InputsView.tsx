@@ -76,7 +76,7 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
     try {
       const r = await call('reports.population.import', await readUpload(file));
       apply(r);
-      setNotice(`已导入 ${r.updated} 个地区的人口数据`);
+      setNotice(`已导入 ${r.updated} 个地区的户籍人口等数据`);
       onChanged();
     } catch (e) {
       setError(errorMessage(e));
