@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import yauzl from 'yauzl';
-import { openCoreForFile } from '../electron/core/app';
+import { appVersion, openCoreForFile } from '../electron/core/app';
 import { createStore, plainLoad, recordColumns, type SqlValue } from '../electron/core/db';
 import { loadDivisions } from '../electron/core/divisions';
 import { mergePackages, writePackage } from '../electron/core/services/packages';
@@ -40,7 +40,7 @@ const PROVINCE = '13'; // 河北省: 160+ counties
 const REF = '2026-12-31';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = path.join(root, 'bench', '.data', `merge-v1-${COUNTIES}x${PERSONS}`);
+const cacheDir = path.join(root, 'bench', '.data', `merge-v2-${COUNTIES}x${PERSONS}`);
 const divisions = loadDivisions();
 
 function counties(): { code: string; name: string }[] {
@@ -75,7 +75,7 @@ async function generate(list: { code: string; name: string }[]): Promise<void> {
       },
       {
         packageId: randomUUID(), areaCode: c.code, areaName: c.name, level: 'county', refDate: REF, officeName: `${c.name}民政局`,
-        operator: '演示', sequence: 1, createdAt: now, appVersion: 'bench', divisionsVersion: divisions.version, sources: [],
+        operator: '演示', sequence: 1, createdAt: now, appVersion: appVersion(), divisionsVersion: divisions.version, sources: [],
         counts: { errors: 0, warnings: 0, unexplainedWarnings: 0, pendingDuplicates: 0 },
       },
       { outPath: file, key: generateOfficeKey() },

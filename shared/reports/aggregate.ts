@@ -6,6 +6,7 @@
  * classified once per distinct row field and tested once per distinct indicator.
  */
 import type { RecordData } from '../census/schema';
+import { CHANGE_FIELDS_READ } from './changes';
 import { TABLES, type TableDef } from './definitions';
 import { compileFilter, type RecordFilter, type RecordLike } from './filter';
 import { indicator, indicatorWhere } from './indicators';
@@ -156,6 +157,32 @@ export function computeReports(
     coverage: env.coverage ?? null,
     tables,
   };
+}
+
+/**
+ * The person fields the tables read, for a store that reads only those columns of a million persons:
+ * the indicators' conditions, the sections' classifiers, 变动情况 (leavers are left out) and what
+ * 表6 reads. A field missing here makes the store's reader throw, never count as empty.
+ */
+export function personFieldsRead(env: ReportEnv, defs: readonly TableDef[] = TABLES): string[] {
+  const keys = new Set<string>(CHANGE_FIELDS_READ);
+  const params = paramsOf(env);
+  const add = (name: string) => {
+    if (name === 'area') keys.add('township');
+    else if (name === 'age') keys.add('birthDate');
+    else if (name.startsWith('unit.')) keys.add('unitId');
+    else if (name !== 'id') keys.add(name);
+  };
+  for (const def of defs) {
+    for (const c of def.columns) {
+      if (c.kind !== 'count') continue;
+      const ind = indicator(c.indicator);
+      if (ind.subject !== 'person') continue;
+      for (const w of indicatorWhere(ind, params)) add(w.field);
+      for (const s of def.sections) add(sectionField(s, c));
+    }
+  }
+  return [...keys];
 }
 
 function bump(cells: Float64Array, i: number, n: number): void {

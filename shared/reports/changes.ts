@@ -53,6 +53,9 @@ export const CHANGE_COLUMNS: readonly ColumnSpec[] = [
 const index = new Map(CHANGE_COLUMNS.map((c, i) => [c.key, i]));
 const at = (key: string) => index.get(key)!;
 
+/** The person fields this table reads (besides the id) */
+export const CHANGE_FIELDS_READ = ['change', 'township', 'qualLevel', 'prevQualLevel'] as const;
+
 const isHolder = (v: unknown) => typeof v === 'string' && CERT_LEVELS.includes(v);
 
 /** Adds one person's contribution to a row of counts */

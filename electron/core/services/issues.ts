@@ -15,6 +15,7 @@ import type { RecordData, RecordRow, Source } from '../../../shared/census/schem
 import { recordLabel, validateRecord, type CrossLookups, type ValidationContext } from '../../../shared/census/validate';
 import { isoNow, requireSettings, validationContext, type ServiceContext } from './context';
 import { defineSlot } from './state';
+import { upperValidationScope } from './upper-issues';
 
 interface RecordMeta {
   label: string;
@@ -66,6 +67,11 @@ class Cache implements CensusIssues {
   /** Credit code counts per area, like idAreaCounts: one organisation may be reported by several counties */
   readonly creditAreaCounts = new Map<string, Map<string, number>>();
   readonly unitMembers = new Map<string, number>();
+  /**
+   * At an upper level, the records this cache leaves out (those of packages that declared no issues):
+   * which areas it covers, and unit existence answered from the store for the rest.
+   */
+  partial: { covers: (area: string) => boolean; unitExists: (id: string) => boolean } | null = null;
   private flat: Issue[] | null = null;
 
   constructor(version: string) {
@@ -94,7 +100,7 @@ class Cache implements CensusIssues {
   lookups(): CrossLookups {
     return {
       personsWithIdNumber: (x, area) => (area === undefined ? this.idCounts.get(x) : this.idAreaCounts.get(area)?.get(x)) ?? 0,
-      unitExists: (x) => this.records.unit.has(x),
+      unitExists: (x) => this.records.unit.has(x) || (this.partial?.unitExists(x) ?? false),
       personsInUnit: (x) => this.unitMembers.get(x) ?? 0,
       unitsWithCreditCode: (x, area) => (area === undefined ? this.creditCounts.get(x) : this.creditAreaCounts.get(area)?.get(x)) ?? 0,
     };
@@ -173,19 +179,25 @@ function stateOf(table: TableName, row: RecordRow, issues: Issue[]): RecordState
   };
 }
 
-function fullPass(ctx: ServiceContext): Cache {
+/**
+ * Validates the census into a new cache. At a city or province (`scoped`), only the records that can
+ * have issues: those of packages that declared some, and this level's own (upper-issues.ts).
+ */
+function fullPass(ctx: ServiceContext, scoped = true): Cache {
   const settings = requireSettings(ctx);
   const c = new Cache(ctx.store.version());
+  const upper = scoped ? upperValidationScope(ctx) : null;
+  if (upper) c.partial = { covers: (area) => !upper.clean.has(area), unitExists: (id) => ctx.store.units.get(id) !== null };
   // Persons are streamed, never held all at once (a merged province has a million): the counts the
   // cross-record rules need come first from a pass over three columns, then each record is
   // validated as it is read.
-  for (const [, area, idNumber, unitId, change] of ctx.store.persons.iterateFields(['idNumber', 'unitId', 'change'])) {
+  for (const [, area, idNumber, unitId, change] of ctx.store.persons.iterateFields(['idNumber', 'unitId', 'change'], upper?.scope.person)) {
     const key = str(idNumber as RecordData[string]);
     const unit = isLeaver(change as RecordData[string]) ? null : str(unitId as RecordData[string]);
     c.count('person', { key: key === null ? null : key.toUpperCase(), unitId: unit, area: area as string }, 1);
   }
   const units: RecordRow[] = [];
-  for (const u of ctx.store.units.iterate()) {
+  for (const u of ctx.store.units.iterate(upper?.scope.unit)) {
     units.push(u);
     const s = stateOf('unit', u, NO_ISSUES);
     c.count('unit', s, 1);
@@ -194,7 +206,17 @@ function fullPass(ctx: ServiceContext): Cache {
   const vctx = memoizedTownships(validationContext(ctx, settings));
   const lookups = c.lookups();
   for (const u of units) c.put('unit', u.id, stateOf('unit', u, validateRecord('unit', u.id, u.data, vctx, lookups, u.areaCode)));
-  for (const p of ctx.store.persons.iterate()) c.put('person', p.id, stateOf('person', p, validateRecord('person', p.id, p.data, vctx, lookups, p.areaCode)));
+  for (const p of ctx.store.persons.iterate(upper?.scope.person)) c.put('person', p.id, stateOf('person', p, validateRecord('person', p.id, p.data, vctx, lookups, p.areaCode)));
+  return c;
+}
+
+/**
+ * Every record of the census validated, received ones included, with nothing cached: what the
+ * scoped pass at an upper level must agree with (tests compare the two).
+ */
+export function validateWholeCensus(ctx: ServiceContext): CensusIssues {
+  const c = fullPass(ctx, false);
+  c.explainedWarnings = countExplained(c, ctx.store.explanations.all());
   return c;
 }
 
@@ -248,6 +270,7 @@ export function recordsChanged(ctx: ServiceContext, touched: Touched): Record<Ta
   const current = c !== null && span !== null && c.version === span.before && ctx.store.version() === span.after;
   if (!current) return affected;
   const settings = requireSettings(ctx);
+  const slot = ctx.state.get(ISSUES);
 
   const idKeys = new Set<string>();
   const creditKeys = new Set<string>();
@@ -257,6 +280,11 @@ export function recordsChanged(ctx: ServiceContext, touched: Touched): Record<Ta
   for (const table of ['unit', 'person'] as const) {
     const ids = [...new Set(touched.filter((t) => t.table === table).map((t) => t.id))];
     for (const r of ctx.store.records[table].getMany(ids)) rows[table].set(r.id, r);
+    // A received record of a package the cache leaves out: rebuild on the next read instead
+    if (c.partial && ids.some((id) => !coveredBy(c, c.records[table].get(id)?.area ?? rows[table].get(id)?.areaCode))) {
+      slot.cache = null;
+      return affected;
+    }
     for (const id of ids) {
       const before = c.records[table].get(id);
       const row = rows[table].get(id);
@@ -289,12 +317,17 @@ export function recordsChanged(ctx: ServiceContext, touched: Touched): Record<Ta
     for (const r of ctx.store.records[table].getMany(missing)) rows[table].set(r.id, r);
     for (const id of affected[table]) {
       const r = rows[table].get(id);
-      if (!r) continue;
+      // Records the cache leaves out have no issues and nothing here changes that (their rules stay in their area)
+      if (!r || !coveredBy(c, r.areaCode)) continue;
       c.put(table, id, stateOf(table, r, validateRecord(table, id, r.data, vctx, lookups, r.areaCode)));
     }
   }
   c.version = span.after;
   return affected;
+}
+
+function coveredBy(c: Cache, area: string | undefined): boolean {
+  return !c.partial || area === undefined || c.partial.covers(area);
 }
 
 /** Explained warnings, found from the (few) explanations rather than by walking every issue */

@@ -13,11 +13,13 @@
  * A million persons then cost a handful of indexed queries instead of a full validation pass.
  */
 import type { TableName } from '../../../shared/census/dictionary';
+import { PACKAGE_SCHEMA_VERSION } from '../../../shared/package';
 import { issueKey } from '../../../shared/census/issues';
 import type { RecordRow } from '../../../shared/census/schema';
 import { validateRecord, type CrossLookups } from '../../../shared/census/validate';
 import { requireSettings, validationContext, type ServiceContext } from './context';
 import { areaCodesOfPackage } from './packages/origins';
+import type { PackageRow, RecordScope } from '../db';
 
 export interface IssueCounts {
   counts: { error: number; warning: number };
@@ -33,6 +35,59 @@ function perArea(rows: readonly RecordRow[], key: string): Map<string, number> {
     if (k) m.set(`${r.areaCode}|${k}`, (m.get(`${r.areaCode}|${k}`) ?? 0) + 1);
   }
   return m;
+}
+
+/**
+ * What a validation pass at an upper level (the issues list, `check`, the board's live counts) still
+ * has to look at. A package that declared neither errors nor warnings brought records without issues
+ * (they were validated where they were entered, and every cross-record rule is scoped to one area),
+ * so its records are skipped; the records of packages that declared issues are validated here to list
+ * them, and so are this level's own.
+ */
+export interface UpperScope {
+  /** Per table: the records to validate (an empty `areas` and no `outsideOf`: none) */
+  scope: Record<TableName, RecordScope>;
+  /** Area codes of the packages that declared no issues: none of their records has any */
+  clean: ReadonlySet<string>;
+}
+
+/** null at a county, whose records are all its own */
+export function upperValidationScope(ctx: ServiceContext): UpperScope | null {
+  if (requireSettings(ctx).level === 'county') return null;
+  const packages = ctx.store.packages.current();
+  const clean = new Set<string>();
+  const withIssues: string[] = [];
+  const received: string[] = [];
+  for (const p of packages) {
+    const areas = areaCodesOfPackage(p);
+    received.push(...areas);
+    if (declaredClean(ctx, p)) for (const a of areas) clean.add(a);
+    else withIssues.push(...areas);
+  }
+  const scopeOf = (t: TableName): RecordScope => ({ areas: withIssues, outsideOf: hasOwn(ctx, packages, t) ? received : undefined });
+  return { scope: { person: scopeOf('person'), unit: scopeOf('unit') }, clean };
+}
+
+/**
+ * A package's "no issues" holds here when it was validated by the same rules, dictionary and division
+ * data: the same app version, package schema version and division data version. An older package
+ * (say version 2, before 人员类别 was required) is validated here again.
+ */
+function declaredClean(ctx: ServiceContext, p: PackageRow): boolean {
+  return (
+    p.declaredErrors + p.declaredWarnings === 0 &&
+    p.appVersion === ctx.app.version &&
+    p.schemaVersion === PACKAGE_SCHEMA_VERSION &&
+    p.divisionsVersion === ctx.divisions.version
+  );
+}
+
+/**
+ * Whether this level holds records of its own in the table: every row a package brought is counted
+ * in its row (checked on merge), so when the totals agree there are none.
+ */
+function hasOwn(ctx: ServiceContext, packages: readonly PackageRow[], t: TableName): boolean {
+  return ctx.store.records[t].count() !== packages.reduce((n, p) => n + (t === 'person' ? p.persons : p.units), 0);
 }
 
 /** Counts for a merged census; null at a county (whose records are all its own: the full pass applies) */
@@ -54,10 +109,7 @@ export function upperLevelIssueCounts(ctx: ServiceContext): IssueCounts | null {
   const receivedWarnings = out.counts.warning;
   out.explainedWarnings = Math.min(receivedWarnings, out.explainedWarnings + Math.max(0, ctx.store.packages.explanationsUnder(received) - broughtExplanations));
 
-  // Every row a package brought is counted in its row (checked on merge), so when the totals agree
-  // there is nothing of this level's own to look for.
-  const brought = (t: TableName) => packages.reduce((n, p) => n + (t === 'person' ? p.persons : p.units), 0);
-  const ownOf = (t: TableName) => (ctx.store.records[t].count() === brought(t) ? [] : ctx.store.records[t].outside(received));
+  const ownOf = (t: TableName) => (hasOwn(ctx, packages, t) ? ctx.store.records[t].outside(received) : []);
   const own: Record<TableName, RecordRow[]> = { unit: ownOf('unit'), person: ownOf('person') };
   if (own.unit.length + own.person.length === 0) return out;
   const ids = perArea(own.person, 'idNumber');

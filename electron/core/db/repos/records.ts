@@ -3,10 +3,10 @@
  * timestamps), so one generic repository serves both; the few lookups that only make sense for one
  * table are added on top.
  */
-import type { TableName } from '../../../../shared/census/dictionary';
+import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, RecordRow } from '../../../../shared/census/schema';
 import type { RecordFilter } from '../../../../shared/reports/filter';
-import { codecFor, codecsOf, dataFromSql, dataToSql, type SqlValue } from '../columns';
+import { codecFor, codecsOf, dataFromSql, dataToSqlInto, type SqlValue } from '../columns';
 import { sqliteOf, type Db } from '../handle';
 import type Database from 'better-sqlite3';
 import { filterSql } from './records-filter';
@@ -31,7 +31,19 @@ export interface RecordRepo {
    * Every row, ordered like `list`, streamed. The connection is busy meanwhile: reads may run, but a
    * write before the iteration finishes throws ("connection is busy"); collect changes and write after.
    */
-  iterate(): Generator<RecordRow, void, undefined>;
+  iterate(scope?: RecordScope): Generator<RecordRow, void, undefined>;
+  /**
+   * Every row in storage (rowid) order, streamed: for passes whose result does not depend on order
+   * (the summary tables). Walking the created_at index instead would fetch a million rows one page
+   * read at a time in scattered order.
+   */
+  scan(): Generator<RecordRow, void, undefined>;
+  /**
+   * Like `scan`, reading only the dictionary fields `keys`: `{ id, data }` with just those in `data`.
+   * Reading any other dictionary field of such a record throws, so a caller that forgot a field fails
+   * loudly instead of counting it as empty.
+   */
+  scanFields(keys: readonly string[]): Generator<{ id: string; data: RecordData }, void, undefined>;
   /**
    * Up to `limit` rows after rowid `after` (0 to start), in rowid order, with the last rowid read:
    * whole-table exports page this way, since OFFSET would re-skip every earlier row on each page.
@@ -44,7 +56,7 @@ export interface RecordRepo {
    * values of the dictionary fields `keys`. For whole-census passes that need a few columns only
    * (counting ID numbers over a million persons without building a million records).
    */
-  iterateFields(keys: readonly string[]): Generator<unknown[], void, undefined>;
+  iterateFields(keys: readonly string[], scope?: RecordScope): Generator<unknown[], void, undefined>;
   insert(row: RecordRow): void;
   /** Many rows in one transaction (joins the caller's transaction if there is one) */
   insertMany(rows: Iterable<RecordRow>): number;
@@ -59,6 +71,15 @@ export interface RecordRepo {
   page(offset: number, limit: number): { id: string; values: RecordData[string][] }[];
   /** Ids of the records whose dictionary field `key` holds one of `values` (exact match, indexed columns stay fast) */
   idsWhereIn(key: string, values: readonly string[]): string[];
+}
+
+/**
+ * A subset of rows by area code (at an upper level: the records still to validate): those whose area
+ * code is one of `areas`, plus, when `outsideOf` is given, those whose area code is none of `outsideOf`.
+ */
+export interface RecordScope {
+  areas: readonly string[];
+  outsideOf?: readonly string[] | undefined;
 }
 
 export interface PersonRepo extends RecordRepo {
@@ -112,6 +133,27 @@ class Statements {
   }
 }
 
+/** A prototype whose dictionary fields, other than `keys`, throw when read (see `scanFields`) */
+function unreadGuard(table: TableName, keys: readonly string[]): object {
+  const proto = {};
+  for (const f of fieldsOf[table]) {
+    if (keys.includes(f.key)) continue;
+    Object.defineProperty(proto, f.key, {
+      get() {
+        throw new Error(`${table}.${f.key} was not read by scanFields`);
+      },
+    });
+  }
+  return proto;
+}
+
+/** The WHERE clause of a scope and its parameters; `areas` alone stays on the area-code index */
+function scopeWhere(scope: RecordScope): [string, string[]] {
+  const inAreas = 'area_code IN (SELECT value FROM json_each(?))';
+  if (!scope.outsideOf) return [inAreas, [JSON.stringify(scope.areas)]];
+  return [`(${inAreas} OR area_code NOT IN (SELECT value FROM json_each(?)))`, [JSON.stringify(scope.areas), JSON.stringify(scope.outsideOf)]];
+}
+
 function baseRepo(db: Db, table: TableName) {
   const sqlite = sqliteOf(db);
   const st = new Statements(sqlite);
@@ -143,17 +185,18 @@ function baseRepo(db: Db, table: TableName) {
   }
 
   function toRaw(row: RecordRow): SqlValue[] {
-    return [
-      row.id,
-      row.areaCode,
-      ...dataToSql(table, row.data),
-      row.source?.file ?? null,
-      row.source?.sheet ?? null,
-      row.source?.row ?? null,
-      row.createdBy,
-      row.createdAt,
-      row.updatedAt,
-    ];
+    const out = new Array<SqlValue>(allColumns.length);
+    out[0] = row.id;
+    out[1] = row.areaCode;
+    dataToSqlInto(table, row.data, out, dataOffset);
+    const t = tailOffset;
+    out[t] = row.source?.file ?? null;
+    out[t + 1] = row.source?.sheet ?? null;
+    out[t + 2] = row.source?.row ?? null;
+    out[t + 3] = row.createdBy;
+    out[t + 4] = row.createdAt;
+    out[t + 5] = row.updatedAt;
+    return out;
   }
 
   function rowsWhere(where: string, ...params: unknown[]): RecordRow[] {
@@ -204,8 +247,17 @@ function baseRepo(db: Db, table: TableName) {
       }
       return out;
     },
-    *iterate() {
-      for (const raw of st.get(`${select} ${order}`, true).iterate() as IterableIterator<unknown[]>) yield fromRaw(raw);
+    *iterate(scope) {
+      if (!scope) {
+        for (const raw of st.get(`${select} ${order}`, true).iterate() as IterableIterator<unknown[]>) yield fromRaw(raw);
+        return;
+      }
+      // `+created_at`: sort the few scoped rows rather than walk the whole created_at index to find them
+      const [where, params] = scopeWhere(scope);
+      for (const raw of st.get(`${select} WHERE ${where} ORDER BY +created_at, rowid`, true).iterate(...params) as IterableIterator<unknown[]>) yield fromRaw(raw);
+    },
+    *scan() {
+      for (const raw of st.get(`${select} ORDER BY rowid`, true).iterate() as IterableIterator<unknown[]>) yield fromRaw(raw);
     },
     chunkAfter(after, limit) {
       const raws = st.get(`SELECT rowid, ${allColumns.join(', ')} FROM ${name} WHERE rowid > ? ORDER BY rowid LIMIT ?`, true).all(after, limit) as unknown[][];
@@ -214,10 +266,21 @@ function baseRepo(db: Db, table: TableName) {
     outside(areaCodes) {
       return (st.get(`${select} WHERE area_code NOT IN (SELECT value FROM json_each(?)) ${order}`, true).all(JSON.stringify(areaCodes)) as unknown[][]).map(fromRaw);
     },
-    *iterateFields(keys) {
+    *scanFields(keys) {
       const codecs = keys.map((k) => codecFor(table, k));
-      const stmt = st.get(`SELECT id, area_code${codecs.map((c) => `, ${c.column}`).join('')} FROM ${name}`, true);
+      const proto = unreadGuard(table, keys);
+      const stmt = st.get(`SELECT id${codecs.map((c) => `, ${c.column}`).join('')} FROM ${name} ORDER BY rowid`, true);
       for (const raw of stmt.iterate() as IterableIterator<unknown[]>) {
+        const data = Object.create(proto) as RecordData;
+        for (let i = 0; i < codecs.length; i++) data[codecs[i]!.key] = codecs[i]!.fromSql(raw[i + 1]);
+        yield { id: raw[0] as string, data };
+      }
+    },
+    *iterateFields(keys, scope) {
+      const codecs = keys.map((k) => codecFor(table, k));
+      const [where, params] = scope ? scopeWhere(scope) : ['1', []];
+      const stmt = st.get(`SELECT id, area_code${codecs.map((c) => `, ${c.column}`).join('')} FROM ${name} WHERE ${where}`, true);
+      for (const raw of stmt.iterate(...params) as IterableIterator<unknown[]>) {
         for (let i = 0; i < codecs.length; i++) raw[i + 2] = codecs[i]!.fromSql(raw[i + 2]);
         yield raw;
       }

@@ -2,9 +2,9 @@
 import { ApiError } from '../../../../shared/api/errors';
 import { isLeaver, LEAVE_CODES } from '../../../../shared/census/change';
 import { codesOf } from '../../../../shared/census/codes';
-import type { RecordRow } from '../../../../shared/census/schema';
-import { computeChangeTable } from '../../../../shared/reports/changes';
-import { cellLink, computeReports } from '../../../../shared/reports/aggregate';
+import type { RecordLike } from '../../../../shared/reports/filter';
+import { CHANGE_FIELDS_READ, computeChangeTable } from '../../../../shared/reports/changes';
+import { cellLink, computeReports, personFieldsRead } from '../../../../shared/reports/aggregate';
 import { describeFilter, type RecordFilter } from '../../../../shared/reports/filter';
 import type { ReportSet } from '../../../../shared/reports/schema';
 import { isContinuing, requireSettings, type ServiceContext } from '../context';
@@ -12,7 +12,7 @@ import { reportEnv } from './env';
 import { reportWorkbook, type ReportFooter } from './xlsx';
 
 /** Persons who left since the last census stay in the file for 表6 only */
-function* present(rows: Iterable<RecordRow>): Generator<RecordRow> {
+function* present<R extends RecordLike>(rows: Iterable<R>): Generator<R> {
   for (const r of rows) if (!isLeaver(r.data.change)) yield r;
 }
 
@@ -21,10 +21,15 @@ function showsChanges(ctx: ServiceContext): boolean {
   return isContinuing(ctx, requireSettings(ctx)) || ctx.store.persons.countByChange(codesOf('change')) > 0;
 }
 
+/**
+ * Rows are streamed in storage order (the tables are counts, whatever the order), one at a time:
+ * memory stays bounded by the units and the tallies, not by the million persons.
+ */
 export function reportTables(ctx: ServiceContext): ReportSet {
   const env = reportEnv(ctx);
-  const set = computeReports({ persons: present(ctx.store.persons.iterate()), units: ctx.store.units.iterate() }, env);
-  if (showsChanges(ctx)) set.tables.push(computeChangeTable(ctx.store.persons.iterate(), env));
+  const fields = personFieldsRead(env);
+  const set = computeReports({ persons: present(ctx.store.persons.scanFields(fields)), units: ctx.store.units.scan() }, env);
+  if (showsChanges(ctx)) set.tables.push(computeChangeTable(ctx.store.persons.scanFields(CHANGE_FIELDS_READ), env));
   return set;
 }
 
