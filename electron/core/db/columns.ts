@@ -96,8 +96,16 @@ export function codecFor(table: TableName, key: string): ColumnCodec {
 
 /** Values of every data column in dictionary order; missing keys are NULL, unknown keys throw. */
 export function dataToSql(table: TableName, data: RecordData): SqlValue[] {
-  for (const key of Object.keys(data)) codecFor(table, key);
-  return codecs[table].map((c) => c.toSql(data[c.key]));
+  return dataToSqlInto(table, data, new Array<SqlValue>(codecs[table].length), 0);
+}
+
+/** dataToSql written into `out` from `offset`: an insert builds one array per row, not two. */
+export function dataToSqlInto(table: TableName, data: RecordData, out: SqlValue[], offset: number): SqlValue[] {
+  const byKey = codecByKey[table];
+  for (const key in data) if (!byKey.has(key)) codecFor(table, key);
+  const list = codecs[table];
+  for (let i = 0; i < list.length; i++) out[offset + i] = list[i]!.toSql(data[list[i]!.key]);
+  return out;
 }
 
 /** Reads the data columns of a raw row starting at `offset`. */

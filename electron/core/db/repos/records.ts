@@ -6,7 +6,7 @@
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, RecordRow } from '../../../../shared/census/schema';
 import type { RecordFilter } from '../../../../shared/reports/filter';
-import { codecFor, codecsOf, dataFromSql, dataToSql, type SqlValue } from '../columns';
+import { codecFor, codecsOf, dataFromSql, dataToSqlInto, type SqlValue } from '../columns';
 import { sqliteOf, type Db } from '../handle';
 import type Database from 'better-sqlite3';
 import { filterSql } from './records-filter';
@@ -185,17 +185,18 @@ function baseRepo(db: Db, table: TableName) {
   }
 
   function toRaw(row: RecordRow): SqlValue[] {
-    return [
-      row.id,
-      row.areaCode,
-      ...dataToSql(table, row.data),
-      row.source?.file ?? null,
-      row.source?.sheet ?? null,
-      row.source?.row ?? null,
-      row.createdBy,
-      row.createdAt,
-      row.updatedAt,
-    ];
+    const out = new Array<SqlValue>(allColumns.length);
+    out[0] = row.id;
+    out[1] = row.areaCode;
+    dataToSqlInto(table, row.data, out, dataOffset);
+    const t = tailOffset;
+    out[t] = row.source?.file ?? null;
+    out[t + 1] = row.source?.sheet ?? null;
+    out[t + 2] = row.source?.row ?? null;
+    out[t + 3] = row.createdBy;
+    out[t + 4] = row.createdAt;
+    out[t + 5] = row.updatedAt;
+    return out;
   }
 
   function rowsWhere(where: string, ...params: unknown[]): RecordRow[] {

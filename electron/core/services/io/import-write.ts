@@ -93,6 +93,12 @@ export async function writeStaged(
   }
 }
 
+/**
+ * From this many added records (and at least as many as the table holds) the table's scattered
+ * indexes are built once after the insert instead of maintained row by row (bench/README.md).
+ */
+const BULK_ADDS = 20_000;
+
 /** The write itself, one transaction; returns the import's id in the history. */
 function writePlan(
   ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
@@ -108,10 +114,13 @@ function writePlan(
     if (ctx.store.othersVersion() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
     for (const table of ['unit', 'person'] as const) {
       const mine = plan.rows.filter((p) => p.table === table);
+      const adds = mine.reduce((n, p) => (p.action === 'add' ? n + 1 : n), 0);
+      const rebuild = adds >= BULK_ADDS && adds >= ctx.store.records[table].count() ? ctx.store.imports.suspendScatteredIndexes(table) : null;
       ctx.store.records[table].insertMany((function* () {
         for (const p of mine) if (p.action === 'add') yield rowOf(p);
       })());
       for (const p of mine) if (p.action === 'update') ctx.store.imports.updateImported(table, p.recordId, p.data, sourceOf(p), now);
+      rebuild?.();
     }
     // In slices, so 100k entries never sit in memory at once.
     let batch: NewAuditEntry[] = [];
