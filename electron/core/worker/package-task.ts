@@ -2,6 +2,8 @@
 import { parentPort } from 'node:worker_threads';
 import { readPackage } from '../services/packages/read';
 import { toWire } from './host';
+import type { SqlValue } from '../db';
+import { packRows } from '../services/packages/packed-rows';
 import type { PackageMessage, PackageRequest } from './package';
 
 const port = parentPort!;
@@ -9,7 +11,13 @@ const port = parentPort!;
 port.on('message', (m: PackageRequest) => {
   const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
   readPackage(data, { fileName: m.fileName, passphrase: m.passphrase }).then(
-    (pkg) => port.postMessage({ type: 'done', pkg } satisfies PackageMessage),
+    (read) => {
+      // The record rows travel as one transferred buffer each (packed-rows.ts), not as half a million values
+      const persons = packRows('person', read.persons.rows as SqlValue[][]);
+      const units = packRows('unit', read.units.rows as SqlValue[][]);
+      const pkg = { ...read, persons: { ...read.persons, rows: persons }, units: { ...read.units, rows: units } };
+      port.postMessage({ type: 'done', pkg } satisfies PackageMessage, [persons.data.buffer as ArrayBuffer, units.data.buffer as ArrayBuffer]);
+    },
     (e: unknown) => port.postMessage({ type: 'error', error: toWire(e) } satisfies PackageMessage),
   );
 });

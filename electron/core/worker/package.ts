@@ -3,11 +3,18 @@
  * parsing a package happen off this thread, so a costly or hostile package never stalls the bridge.
  */
 import { readPackage, type ParsedPackage, type ReadOptions } from '../services/packages/read';
+import { unpackRows, type PackedRows } from '../services/packages/packed-rows';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
 export type PackageRequest = { type: 'start'; fileName: string; passphrase?: string | undefined; data: Uint8Array };
+/** A parsed package whose record rows are packed (packed-rows.ts) */
+type WirePackage = Omit<ParsedPackage, 'persons' | 'units'> & {
+  persons: Omit<ParsedPackage['persons'], 'rows'> & { rows: PackedRows };
+  units: Omit<ParsedPackage['units'], 'rows'> & { rows: PackedRows };
+};
+
 export type PackageMessage =
-  | { type: 'done'; pkg: ParsedPackage }
+  | { type: 'done'; pkg: WirePackage }
   | { type: 'error'; error: WireError };
 
 export async function readPackageIsolated(data: Buffer, opts: ReadOptions): Promise<ParsedPackage> {
@@ -25,7 +32,7 @@ export async function readPackageIsolated(data: Buffer, opts: ReadOptions): Prom
       else reject(value);
     };
     worker.on('message', (m: PackageMessage) => {
-      if (m.type === 'done') settle(true, m.pkg);
+      if (m.type === 'done') settle(true, { ...m.pkg, persons: { ...m.pkg.persons, rows: unpackRows(m.pkg.persons.rows) }, units: { ...m.pkg.units, rows: unpackRows(m.pkg.units.rows) } });
       else if (m.type === 'error') {
         // A refusal is an ordinary answer: the worker is fine and can be used again.
         if (!settled) releaseWorker('package', worker);

@@ -203,7 +203,8 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       const api = ctrl.api;
       keepRange.current = false;
       if (!api) return;
-      if (editing()) {
+      // The intake holds keys for a picker that is still opening (AG Grid may not call it editing yet).
+      if (editing() || e.target === ctrl.intake.input) {
         const ime = isImeKey(e.nativeEvent);
         if (!ime) ctrl.intake.settle();
         if (e.target instanceof HTMLInputElement && e.target !== ctrl.intake.input) ctrl.intake.keepTyped(e.target, !ime && isPrintable(e.nativeEvent));

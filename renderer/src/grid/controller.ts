@@ -4,7 +4,7 @@
  * and filters (`filters.ts`), and the keyboard intake (`typing.ts`). React components subscribe for the
  * few things they show (status bar, panels); the 100k rows live in `GridRows` and AG Grid's row model.
  */
-import type { Column, GridApi } from 'ag-grid-community';
+import type { GridApi } from 'ag-grid-community';
 import type { ApplyResult, CellChange } from '../../../shared/api/methods/grid';
 import type { FieldDef, TableName } from '../../../shared/census/dictionary';
 import type { FieldValue } from '../../../shared/census/schema';
@@ -19,7 +19,7 @@ import { GridRows } from './rows';
 import { SaveQueue, type SaveState } from './saves';
 import type { OptionIndex } from './search';
 import { GridSelection } from './selection';
-import { KeyIntake, type PendingCommit } from './typing';
+import { KeyIntake } from './typing';
 
 export type { FilterState, IssueFilter } from './filters';
 export type { SaveState } from './saves';
@@ -55,8 +55,6 @@ export interface GridContext {
   table: TableName;
   /** Keys and compositions typed while an editor was opening */
   intake: KeyIntake;
-  /** Ends the edit as the Enter or Tab pressed while the editor opened asked for */
-  commitPending(commit: PendingCommit, row: number | null, column: Column): void;
   field(key: string): FieldDef;
   optionsFor(f: FieldDef): OptionIndex<FieldValue>;
   codeText(f: FieldDef, code: string): string;
@@ -100,7 +98,6 @@ export class GridController {
     this.context = {
       table,
       intake: this.intake,
-      commitPending: (commit, row, column) => this.commitPending(commit, row, column),
       field: (key) => this.rows.field(key)!,
       optionsFor: (f) => this.rows.optionsFor(f),
       codeText: (f, code) => this.rows.codeText(f, code),
@@ -342,19 +339,6 @@ export class GridController {
   /** Waits until every queued action is saved */
   settled(): Promise<void> {
     return this.saves.settled();
-  }
-
-  /** Enter or Tab that arrived before the editor was ready: end the edit and move as the key would have */
-  commitPending(commit: PendingCommit, row: number | null, column: Column): void {
-    const api = this.api;
-    if (!api) return;
-    // After the editor's value has landed (its onValueChange runs through React state).
-    setTimeout(() => {
-      api.stopEditing();
-      if (commit === 'Tab') api.tabToNextCell();
-      else if (commit === 'ShiftTab') api.tabToPreviousCell();
-      else if (row != null && row + 1 < api.getDisplayedRowCount()) api.setFocusedCell(row + 1, column);
-    }, 0);
   }
 
   // ---- find and filters -----------------------------------------------------------------------

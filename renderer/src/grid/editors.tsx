@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FieldValue } from '../../../shared/census/schema';
 import type { GridContext } from './controller';
 import type { GridRow } from './model';
+import { pickedByTyping } from './pick';
 import type { PickOption } from './search';
 
 type Props = CustomCellEditorProps<GridRow, FieldValue, GridContext>;
@@ -21,7 +22,13 @@ export function PickerEditor(props: Props) {
   const first = props.eventKey && props.eventKey.length === 1 ? props.eventKey : '';
   const [query, setQuery] = useState(first);
   const [active, setActive] = useState(0);
-  const [picked, setPicked] = useState<string[]>(() => (Array.isArray(props.initialValue) ? props.initialValue : []));
+  const [picked, setPickedState] = useState<string[]>(() => (Array.isArray(props.initialValue) ? props.initialValue : []));
+  // What is ticked now: a Space right after the intake's ticks were handed over must build on them, before React re-renders.
+  const pickedNow = useRef(picked);
+  const setPicked = (next: string[]) => {
+    pickedNow.current = next;
+    setPickedState(next);
+  };
   const matches = useMemo(() => index.search(query, 200), [index, query]);
   const listRef = useRef<HTMLUListElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -30,31 +37,23 @@ export function PickerEditor(props: Props) {
     const input = inputRef.current;
     if (!input) return;
     // Keys and compositions typed while the popup was opening wait in the grid's intake.
-    return ctx.intake.handOff(input, ({ text, commit, ticks }) => {
+    const cell = { rowIndex: props.node.rowIndex ?? -1, colId: key };
+    const isCurrent = () => props.api.getEditingCells().some((c) => c.rowIndex === cell.rowIndex && c.column?.getColId() === key);
+    return ctx.intake.handOff(input, cell, isCurrent, ({ text, selection, ticks }) => {
       const typed = first + text;
       if (typed !== first) {
         // Into the box now, not at React's next render: a Space typed before that render must tick
         // what the composition said (the Space handler reads the box), not the unfiltered list's first item.
         input.value = typed;
+        input.setSelectionRange(first.length + selection[0], first.length + selection[1]);
         setQuery(typed);
       }
-      if (multi) {
-        // Space pressed while the list opened ticked the best match of what was typed before it.
-        let next = picked;
-        for (const q of ticks) {
-          const hit = index.search(q, 1)[0];
-          if (hit && typeof hit.value === 'string') next = next.includes(hit.value) ? next.filter((x) => x !== hit.value) : [...next, hit.value];
-        }
-        if (next !== picked) {
-          setPicked(next);
-          props.onValueChange(next);
-        }
-      } else {
-        // A picker opened by typing takes the best match at once, so Enter or Tab straight away commits it.
-        const best = typed ? index.search(typed, 1)[0] : undefined;
-        if (best) props.onValueChange(best.value as FieldValue);
-      }
-      if (commit) ctx.commitPending(commit, props.node.rowIndex, props.column);
+      // A multi-select ticks what each Space pressed while it opened found; a single choice takes the best
+      // match at once, so Enter or Tab straight away commits it.
+      const next = pickedByTyping(index, multi, pickedNow.current, multi ? '' : typed, ticks);
+      if (next === undefined) return;
+      if (multi && Array.isArray(next)) setPicked(next);
+      props.onValueChange(next);
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -72,7 +71,8 @@ export function PickerEditor(props: Props) {
   const toggle = (o: PickOption<FieldValue> | undefined) => {
     if (!o || typeof o.value !== 'string') return;
     const v = o.value;
-    const next = picked.includes(v) ? picked.filter((x) => x !== v) : [...picked, v];
+    const now = pickedNow.current;
+    const next = now.includes(v) ? now.filter((x) => x !== v) : [...now, v];
     setPicked(next);
     props.onValueChange(next);
   };

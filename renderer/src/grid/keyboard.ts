@@ -5,7 +5,8 @@
 import type { GridController } from './controller';
 import { DELTA, type GridKeyAction } from './keys';
 import { usesPicker } from './model';
-import { commitOf, isImeKey, isPrintable } from './typing';
+import { pickedByTyping } from './pick';
+import { commitOf, isImeKey, isPrintable, type OpeningCell, type PendingCommit } from './typing';
 
 export interface KeyUi {
   onFind(): void;
@@ -70,7 +71,7 @@ export function startTyping(ctrl: GridController, e: React.KeyboardEvent<HTMLEle
       e.preventDefault();
       intake.seeded(e.key);
     }
-    intake.open(ime ? '' : e.key, cellEl);
+    intake.open(ime ? '' : e.key, cellEl, { rowIndex: at.rowIndex, colId: at.column.getColId() });
     e.stopPropagation();
     api.startEditingCell({ rowIndex: at.rowIndex, colKey: at.column });
     return true;
@@ -92,9 +93,46 @@ export function startTyping(ctrl: GridController, e: React.KeyboardEvent<HTMLEle
 }
 
 /**
+ * Enter or Tab while a picker is still opening: decide what the typing chose, end the edit and move, all
+ * within this keystroke. Waiting for the picker instead let the keys typed after Tab (meant for the next
+ * cell) pile up in the intake or the picker's search box on a slow computer.
+ */
+function commitWhileOpening(ctrl: GridController, commit: PendingCommit): void {
+  const api = ctrl.api;
+  const intake = ctrl.intake;
+  const cell = intake.cell ?? editingCell(ctrl);
+  const text = intake.opening ? (intake.input?.value ?? '') : '';
+  const ticks = intake.opening ? [...intake.ticks] : [];
+  api?.stopEditing(true);
+  intake.reset();
+  if (!api || !cell) return;
+  const node = api.getDisplayedRowAtIndex(cell.rowIndex);
+  const f = ctrl.fields[ctrl.fieldIndex.get(cell.colId) ?? -1];
+  if (node?.data && f) {
+    const next = pickedByTyping(ctrl.rows.optionsFor(f), f.type === 'codes', ctrl.rows.value(node.data, cell.colId), text, ticks);
+    if (next !== undefined) ctrl.commitEdit(node.data.id, cell.colId, next);
+  }
+  api.setFocusedCell(cell.rowIndex, cell.colId);
+  if (commit === 'Enter') {
+    if (cell.rowIndex + 1 < api.getDisplayedRowCount()) api.setFocusedCell(cell.rowIndex + 1, cell.colId);
+    return;
+  }
+  // Tab out of an editor opens the next cell's editor, as AG Grid's own Tab does.
+  if (!(commit === 'Tab' ? api.tabToNextCell() : api.tabToPreviousCell())) return;
+  const to = api.getFocusedCell();
+  if (to && to.rowIndex != null && to.column.isCellEditable(api.getDisplayedRowAtIndex(to.rowIndex)!))
+    api.startEditingCell({ rowIndex: to.rowIndex, colKey: to.column });
+}
+
+function editingCell(ctrl: GridController): OpeningCell | null {
+  const c = ctrl.api?.getEditingCells()[0];
+  return c?.column && c.rowIndex != null ? { rowIndex: c.rowIndex, colId: c.column.getColId() } : null;
+}
+
+/**
  * While an editor opens (its input not focused yet) keys would hit the cell and be lost: a text editor
  * that is already in the page gets the focus and the key; otherwise keys and compositions gather in
- * the intake, Enter/Tab wait, and Space in a multi-select is remembered as a tick.
+ * the intake, Enter/Tab commit what they chose at once, and Space in a multi-select is remembered as a tick.
  */
 export function whileOpening(ctrl: GridController, e: React.KeyboardEvent<HTMLElement>, root: HTMLElement | null): void {
   const api = ctrl.api;
@@ -102,9 +140,9 @@ export function whileOpening(ctrl: GridController, e: React.KeyboardEvent<HTMLEl
   const native = e.nativeEvent;
   const target = e.target as HTMLElement;
   const inIntake = target === intake.input;
-  const cell = api?.getEditingCells()[0];
-  const f = cell ? ctrl.fields[ctrl.fieldIndex.get(cell.column?.getColId() ?? '') ?? -1] : undefined;
-  if (!api || !f || (!inIntake && target.tagName === 'INPUT')) return;
+  const cell = (inIntake ? intake.cell : null) ?? editingCell(ctrl);
+  const f = cell ? ctrl.fields[ctrl.fieldIndex.get(cell.colId) ?? -1] : undefined;
+  if (!api || !f || !cell || (!inIntake && target.tagName === 'INPUT')) return;
   const ime = isImeKey(native);
   if (!usesPicker(f)) {
     if (commitOf(native) || e.key === 'Escape') intake.flushPendingText();
@@ -118,12 +156,11 @@ export function whileOpening(ctrl: GridController, e: React.KeyboardEvent<HTMLEl
     }
     return;
   }
-  const commit = commitOf(native);
+  const commit = ime ? null : commitOf(native);
   if (commit) {
     e.preventDefault();
     e.stopPropagation();
-    if (!intake.opening) intake.open('', null);
-    intake.pendingCommit = commit;
+    commitWhileOpening(ctrl, commit);
   } else if (e.key === 'Escape' && inIntake) {
     e.preventDefault();
     api.stopEditing(true);
@@ -133,11 +170,11 @@ export function whileOpening(ctrl: GridController, e: React.KeyboardEvent<HTMLEl
   } else if (e.key === ' ' && !ime && f.type === 'codes') {
     e.preventDefault();
     e.stopPropagation();
-    if (!intake.opening) intake.open('', null);
+    if (!intake.opening) intake.open('', null, cell);
     intake.ticks.push(intake.input?.value ?? '');
   } else if (!inIntake && (ime || isPrintable(native))) {
     e.stopPropagation();
     if (!ime) e.preventDefault();
-    intake.open((intake.opening ? (intake.input?.value ?? '') : '') + (ime ? '' : e.key), null);
+    intake.open((intake.opening ? (intake.input?.value ?? '') : '') + (ime ? '' : e.key), null, cell);
   }
 }

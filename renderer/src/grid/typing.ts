@@ -21,8 +21,15 @@ export type PendingCommit = 'Enter' | 'Tab' | 'ShiftTab';
 /** What an editor receives from the intake when it has opened */
 export interface HandOff {
   text: string;
-  commit: PendingCommit | null;
+  /** The intake's selection in `text` (Ctrl+A typed while the picker opened selects the search text to type over) */
+  selection: [number, number];
   ticks: string[];
+}
+
+/** The cell whose picker is opening */
+export interface OpeningCell {
+  rowIndex: number;
+  colId: string;
 }
 
 /** A keydown an input method sent (it swallowed the key and composes) */
@@ -59,10 +66,10 @@ function setInputValue(input: HTMLInputElement, text: string): void {
 export class KeyIntake {
   /** The hidden input that holds keys and compositions while a picker opens */
   input: HTMLInputElement | null = null;
-  /** Enter or Tab pressed before the picker opened: it commits as soon as it has */
-  pendingCommit: PendingCommit | null = null;
   /** A picker is opening and has not yet taken the intake's text */
   opening = false;
+  /** Which cell's picker is opening (AG Grid may not list a popup editor as editing until it has mounted) */
+  cell: OpeningCell | null = null;
   /** Space pressed in a multi-select while it opened: the search text at each press, to tick its best match */
   ticks: string[] = [];
   /** The Latin key that opened the current edit, while the editor holds nothing else */
@@ -73,6 +80,8 @@ export class KeyIntake {
 
   /** What the clerk typed into a text editor (directly or through the intake), while only typing happened there */
   private typed = new WeakMap<HTMLInputElement, string>();
+  /** Stops waiting for the last printable key's input event (a key the editor swallowed never sends one) */
+  private stopRecording: (() => void) | null = null;
 
   private textTarget: HTMLInputElement | null = null;
   private textKeys = '';
@@ -101,6 +110,8 @@ export class KeyIntake {
         this.textTarget = null;
         this.textKeys = '';
         if (document.activeElement !== input) input.focus({ preventScroll: true });
+        // Keys an earlier flush typed (its safety net fired before AG Grid's focus) are now selected by it.
+        this.unselectOwnTyping(input);
         typeInto(input, keys);
         this.typed.set(input, input.value);
       };
@@ -124,15 +135,32 @@ export class KeyIntake {
    * is typed over as usual.
    */
   keepTyped(input: HTMLInputElement, printable: boolean): void {
+    this.stopRecording?.();
     if (!printable) {
       this.typed.delete(input);
       return;
     }
+    this.unselectOwnTyping(input);
+    // The key lands after this handler, in the same task: its input event says what the editor then holds.
+    // Not a timer: Chromium runs queued keys before timers, so on a busy machine the next key came first and
+    // found nothing recorded (1980-03-07 saved as 980-03-07).
+    const record = () => {
+      this.typed.set(input, input.value);
+      stop();
+    };
+    const stop = () => {
+      input.removeEventListener('input', record);
+      if (this.stopRecording === stop) this.stopRecording = null;
+    };
+    input.addEventListener('input', record);
+    this.stopRecording = stop;
+  }
+
+  /** Exactly the clerk's own typing, all selected (by AG Grid's select-on-focus): the caret goes to its end instead */
+  private unselectOwnTyping(input: HTMLInputElement): void {
     const t = this.typed.get(input);
     if (t !== undefined && input.value === t && t.length > 0 && input.selectionStart === 0 && input.selectionEnd === t.length)
       input.setSelectionRange(t.length, t.length);
-    // The key lands after this handler: what the editor then holds is the clerk's own typing.
-    setTimeout(() => this.typed.set(input, input.value), 0);
   }
 
   /** Wires the intake input and the composition listeners of the grid's root element */
@@ -160,11 +188,11 @@ export class KeyIntake {
   }
 
   /** Focuses the intake (empty, or holding `text`) so the keys that follow land there */
-  open(text: string, anchor: Element | null): void {
+  open(text: string, anchor: Element | null, cell: OpeningCell | null): void {
     const input = this.input;
+    if (!this.opening) this.ticks = [];
     this.opening = true;
-    this.pendingCommit = null;
-    this.ticks = [];
+    if (cell) this.cell = cell;
     if (!input) return;
     // Over the cell, so the IME's candidate window shows where the clerk is typing.
     const box = input.parentElement;
@@ -182,20 +210,26 @@ export class KeyIntake {
 
   /**
    * A picker's search box takes over: it gets the intake's text once no composition is running in it,
-   * then the focus. Returns a function that cancels the hand-over (editor closed first).
+   * then the focus. `isCurrent` says whether the picker still belongs to the cell being edited: a picker
+   * whose edit ended before it mounted (Enter or Tab while it opened) must neither take the keys meant
+   * for the next cell nor the focus (it is removed at once, and the focus would fall to the page, where
+   * keys are lost). Returns a function that cancels the hand-over (editor closed first).
    */
-  handOff(target: HTMLInputElement, take: (got: HandOff) => void): () => void {
+  handOff(target: HTMLInputElement, cell: OpeningCell, isCurrent: () => boolean, take: (got: HandOff) => void): () => void {
     let live = true;
     const deliver = () => {
-      if (!live) return;
+      if (!live || !isCurrent()) return;
       const input = this.input;
-      const got: HandOff = this.opening
-        ? { text: input?.value ?? '', commit: this.pendingCommit, ticks: this.ticks }
-        : { text: '', commit: null, ticks: [] };
-      this.opening = false;
-      this.pendingCommit = null;
-      this.ticks = [];
-      if (input) input.value = '';
+      const mine = this.opening && (this.cell === null || (this.cell.rowIndex === cell.rowIndex && this.cell.colId === cell.colId));
+      const text = mine ? (input?.value ?? '') : '';
+      const selection: [number, number] = [input?.selectionStart ?? text.length, input?.selectionEnd ?? text.length];
+      const got: HandOff = mine ? { text, selection, ticks: this.ticks } : { text: '', selection: [0, 0], ticks: [] };
+      if (mine) {
+        this.opening = false;
+        this.cell = null;
+        this.ticks = [];
+        if (input) input.value = '';
+      }
       target.focus({ preventScroll: true });
       take(got);
     };
@@ -212,8 +246,8 @@ export class KeyIntake {
     this.textTarget = null;
     this.textKeys = '';
     this.opening = false;
+    this.cell = null;
     this.ticks = [];
-    this.pendingCommit = null;
     this.seed = null;
     this.stripSeed = false;
     this.waiters = [];

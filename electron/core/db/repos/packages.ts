@@ -146,6 +146,9 @@ export interface PackagesRepo {
   explanationsUnder(areaCodes: readonly string[]): number;
 }
 
+/** Page cache (and so sorter memory) while rebuilding dropped indexes, KiB */
+const REBUILD_CACHE_KB = 16 * 1024;
+
 /** meta key holding the definitions of indexes dropped for a bulk merge: { owner: pid, indexes: [{ name, sql }] } */
 export const BULK_INDEXES_KEY = 'bulk_merge_indexes';
 
@@ -266,15 +269,28 @@ export function packagesRepo(db: Db): PackagesRepo {
     const text = pendingStmt.get() as string | undefined;
     return text === undefined ? null : (JSON.parse(text) as PendingIndexes);
   };
-  const restore = (): string[] =>
-    sqlite.transaction(() => {
-      const p = pending();
-      if (!p) return [];
-      // IF NOT EXISTS: a migration may have created one of them again meanwhile
-      for (const ix of p.indexes) sqlite.exec(ix.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
-      clearPendingStmt.run();
-      return p.indexes.map((ix) => ix.name);
-    }).immediate();
+  const rebuild = sqlite.transaction(() => {
+    const p = pending();
+    if (!p) return [];
+    // IF NOT EXISTS: a migration may have created one of them again meanwhile
+    for (const ix of p.indexes) sqlite.exec(ix.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
+    clearPendingStmt.run();
+    return p.indexes.map((ix) => ix.name);
+  });
+  // The sort behind each CREATE INDEX keeps up to cache_size bytes in memory before it spills to a
+  // temporary file, on top of the page cache itself: with a merge's 64 MB cache that was the peak of a
+  // million-person merge's memory. The cache is emptied and kept small while rebuilding.
+  const restore = (): string[] => {
+    if (!pending()) return [];
+    const cache = sqlite.pragma('cache_size', { simple: true }) as number;
+    sqlite.pragma('shrink_memory');
+    sqlite.pragma(`cache_size = -${REBUILD_CACHE_KB}`);
+    try {
+      return rebuild.immediate();
+    } finally {
+      sqlite.pragma(`cache_size = ${cache}`);
+    }
+  };
   // A bulk merge that never finished (the process died): its indexes are rebuilt now, unless the
   // process that dropped them is still running (another window merging; it rebuilds them itself).
   const left = pending();

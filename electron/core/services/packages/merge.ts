@@ -187,12 +187,14 @@ function clashMessage(n: number | null): string {
 function estimateDuplicates(ctx: ServiceContext, pkg: ParsedPackage, old: PackageRow | null): number {
   const areaOf = new Map<string, Set<string>>();
   const areaCol = 1;
-  pkg.persons.idNumbers.forEach((n, i) => {
-    if (!n) return;
+  let i = 0;
+  for (const row of pkg.persons.rows) {
+    const n = pkg.persons.idNumbers[i++];
+    if (!n) continue;
     const s = areaOf.get(n) ?? new Set<string>();
-    s.add(pkg.persons.rows[i]![areaCol] as string);
+    s.add(row[areaCol] as string);
     areaOf.set(n, s);
-  });
+  }
   const cases = new Set<string>();
   const list = [...areaOf.keys()];
   for (let i = 0; i < list.length; i += 5000) {

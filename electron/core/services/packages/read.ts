@@ -14,10 +14,11 @@ import {
 import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
 import { decryptEnvelope, fingerprintOf, isEnvelope, sha256Hex, verifySignature } from './crypto';
 import { looksLikeZip, openZip } from './zip';
+import type { RowSource } from './packed-rows';
 
 export interface RecordTable {
-  /** Rows in the column order of `recordColumns(table)` */
-  rows: SqlValue[][];
+  /** Rows in the column order of `recordColumns(table)` (from the worker: decoded as they are read, see packed-rows.ts) */
+  rows: RowSource;
   ids: string[];
   /** Per area code: the package that first carried those records upward ('' when the sending level entered them) */
   firstPackages: Map<string, string>;
@@ -305,7 +306,7 @@ function provenanceIndex(rows: string[][]): Map<string, string[]> {
   return out;
 }
 
-function recordTable(table: TableName, csv: string[][], provenance: Map<string, string[]>): RecordTable {
+function recordTable(table: TableName, csv: string[][], provenance: Map<string, string[]>): RecordTable & { rows: SqlValue[][] } {
   const entry = table === 'person' ? 'persons.csv' : 'units.csv';
   const conv = converters[table];
   const fields = fieldsOf[table];
