@@ -13,7 +13,7 @@ import { mergePackages } from '../../electron/core/services/packages';
 import { validateWholeCensus } from '../../electron/core/services/issues';
 import { reportEnv } from '../../electron/core/services/reports/env';
 import type { TestCore } from '../fixtures/core';
-import { countyCensus, exportTo, HEFEI, LUYANG, SHUSHAN, upperCensus, YAOHAI } from '../fixtures/packages';
+import { asLegacyPackage, countyCensus, exportTo, HEFEI, LUYANG, SHUSHAN, upperCensus, YAOHAI } from '../fixtures/packages';
 import { validPerson } from '../fixtures/records';
 
 const opened: TestCore[] = [];
@@ -120,5 +120,22 @@ describe('check and report at a city, scoped to the packages that declared issue
     ({ listed, whole } = await bothWays(city));
     expect(listed.counts).toEqual(whole.counts);
     expect(listed.issues.map((i) => `${i.recordId}|${i.rule}`)).toEqual(whole.issues.map((i) => `${i.recordId}|${i.rule}`));
+  });
+});
+
+describe('a package judged by older rules', () => {
+  it('is validated here: the list and the summary show what it could not declare (人员类别 required since version 3)', async () => {
+    const county = track(await countyCensus(YAOHAI, 12, 5));
+    const v2 = await asLegacyPackage((await exportTo(county, 'y.hcpkg')).data, 2, ['1', '2', '5']);
+    const city = track(await upperCensus(HEFEI, 'city'));
+    const r = await mergePackages(city.core.ctx, [{ name: 'y-v2.hcpkg', data: v2 }], { trustNewKeys: true });
+    expect(r.results.map((x) => x.status)).toEqual(['merged']);
+    const whole = validateWholeCensus(city.core.ctx);
+    expect(whole.issues.filter((i) => i.field === 'personCategory')).toHaveLength(12);
+    const listed = await city.call('issues.list', { offset: 0, limit: 1000 });
+    expect(listed.counts).toEqual(whole.counts);
+    expect(listed.total).toBe(whole.issues.length);
+    const s = await city.call('census.summary', {});
+    expect(s.issues).toEqual(whole.counts);
   });
 });

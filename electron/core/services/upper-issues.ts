@@ -74,12 +74,11 @@ export function upperValidationScope(ctx: ServiceContext): UpperScope | null {
  * (say version 2, before 人员类别 was required) is validated here again.
  */
 function declaredClean(ctx: ServiceContext, p: PackageRow): boolean {
-  return (
-    p.declaredErrors + p.declaredWarnings === 0 &&
-    p.appVersion === ctx.app.version &&
-    p.schemaVersion === PACKAGE_SCHEMA_VERSION &&
-    p.divisionsVersion === ctx.divisions.version
-  );
+  return p.declaredErrors + p.declaredWarnings === 0 && sameRules(ctx, p);
+}
+
+function sameRules(ctx: ServiceContext, p: PackageRow): boolean {
+  return p.appVersion === ctx.app.version && p.schemaVersion === PACKAGE_SCHEMA_VERSION && p.divisionsVersion === ctx.divisions.version;
 }
 
 /**
@@ -90,11 +89,17 @@ function hasOwn(ctx: ServiceContext, packages: readonly PackageRow[], t: TableNa
   return ctx.store.records[t].count() !== packages.reduce((n, p) => n + (t === 'person' ? p.persons : p.units), 0);
 }
 
-/** Counts for a merged census; null at a county (whose records are all its own: the full pass applies) */
+/**
+ * Counts for a merged census; null at a county (whose records are all its own: the full pass applies)
+ * and when a current package was judged by other rules than this census's.
+ */
 export function upperLevelIssueCounts(ctx: ServiceContext): IssueCounts | null {
   const settings = requireSettings(ctx);
   if (settings.level === 'county') return null;
   const packages = ctx.store.packages.current();
+  // A package judged by other rules (another app, schema or division data version) may have issues
+  // here it did not declare: then the counts come from validating (the issues list's scoped pass).
+  if (packages.some((p) => !sameRules(ctx, p))) return null;
   const received = [...new Set(packages.flatMap(areaCodesOfPackage))];
   const out: IssueCounts = { counts: { error: 0, warning: 0 }, explainedWarnings: 0 };
   let broughtExplanations = 0;
