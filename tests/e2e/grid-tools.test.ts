@@ -63,6 +63,7 @@ describe('fixing many rows at once', () => {
     const { app, page, grid, ids } = await start(Array.from({ length: 6 }, (_, i) => ({ name: `人员${i}`, ...(i === 4 ? {} : { phone: `1380000000${i}` }) })));
     await grid.click(0, 'phone');
     await page.keyboard.press('Control+Shift+ArrowDown');
+    await grid.reveal(3, 'phone');
     expect(await grid.cell(3, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(true);
     expect(await grid.cell(4, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(false);
     await page.getByTestId('grid-bulk').click();

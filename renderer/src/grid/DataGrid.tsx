@@ -339,7 +339,6 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         animateRows={false}
         suppressDragLeaveHidesColumns
         rowBuffer={20}
-        suppressColumnVirtualisation
         suppressAnimationFrame
         isExternalFilterPresent={() => ctrl.search.active}
         doesExternalFilterPass={(node: IRowNode<GridRow>) => (node.data ? ctrl.passesFilters(node.data) : true)}

@@ -19,7 +19,42 @@ export class GridPage {
     return this.grid.locator(`.ag-row[row-index="${row}"] .ag-cell[col-id="${key}"]`);
   }
 
+  /**
+   * Scrolls the grid sideways until the cell's column is on screen, as a clerk does with the scroll bar: the
+   * grid renders only the columns in view (and the pinned ones), so a far-right cell is not in the page before.
+   */
+  async reveal(row: number, key: string): Promise<void> {
+    const found = await this.page.evaluate(
+      async ([sel, r, k]) => {
+        const grid = document.querySelector(sel)!;
+        const cellSel = `.ag-row[row-index="${r}"] .ag-cell[col-id="${k}"]`;
+        const bar = grid.querySelector<HTMLElement>('.ag-body-horizontal-scroll-viewport');
+        const frame = () => new Promise<void>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res())));
+        const inView = () => {
+          const cell = grid.querySelector(cellSel);
+          if (!cell) return false;
+          if (!bar) return true;
+          const c = cell.getBoundingClientRect();
+          const v = bar.getBoundingClientRect();
+          return cell.closest('.ag-pinned-left-cols-container, .ag-pinned-right-cols-container') !== null || (c.left >= v.left - 1 && c.right <= v.right + 1);
+        };
+        if (inView()) return true;
+        if (!bar) return false;
+        const step = Math.max(100, Math.floor(bar.clientWidth / 2));
+        for (let x = 0; x <= bar.scrollWidth; x += step) {
+          bar.scrollLeft = x;
+          await frame();
+          if (inView()) return true;
+        }
+        return false;
+      },
+      [`[data-testid="grid-${this.table}"]`, row, key] as const,
+    );
+    if (!found) await this.cell(row, key).waitFor();
+  }
+
   async text(row: number, key: string): Promise<string> {
+    await this.reveal(row, key);
     return (await this.cell(row, key).innerText()).trim();
   }
 
@@ -64,19 +99,23 @@ export class GridPage {
   }
 
   async click(row: number, key: string, opts: { shift?: boolean } = {}): Promise<void> {
+    await this.reveal(row, key);
     await this.cell(row, key).click(opts.shift ? { modifiers: ['Shift'] } : {});
   }
 
-  isFocused(row: number, key: string): Promise<boolean> {
+  async isFocused(row: number, key: string): Promise<boolean> {
+    await this.reveal(row, key);
     return this.cell(row, key).evaluate((el) => el.classList.contains('ag-cell-focus'));
   }
 
-  severity(row: number, key: string): Promise<'error' | 'warning' | null> {
+  async severity(row: number, key: string): Promise<'error' | 'warning' | null> {
+    await this.reveal(row, key);
     return this.cell(row, key).evaluate((el) => (el.classList.contains('hc-error') ? 'error' : el.classList.contains('hc-warning') ? 'warning' : null));
   }
 
   /** Hovers a cell and returns the tooltip text */
   async tooltip(row: number, key: string): Promise<string> {
+    await this.reveal(row, key);
     await this.cell(row, key).hover();
     const tip = this.page.locator('.ag-tooltip');
     await tip.waitFor();
