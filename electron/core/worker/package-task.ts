@@ -13,8 +13,9 @@ port.on('message', (m: PackageRequest) => {
   readPackage(data, { fileName: m.fileName, passphrase: m.passphrase }).then(
     (read) => {
       // The record rows travel as one transferred buffer each (packed-rows.ts), not as half a million values
-      const persons = packRows('person', read.persons.rows as SqlValue[][]);
-      const units = packRows('unit', read.units.rows as SqlValue[][]);
+      // (packed already when the one-pass reader read them, read-fast.ts)
+      const persons = read.persons.rows.packed ?? packRows('person', read.persons.rows as SqlValue[][]);
+      const units = read.units.rows.packed ?? packRows('unit', read.units.rows as SqlValue[][]);
       const pkg = { ...read, persons: { ...read.persons, rows: persons }, units: { ...read.units, rows: units } };
       port.postMessage({ type: 'done', pkg } satisfies PackageMessage, [persons.data.buffer as ArrayBuffer, units.data.buffer as ArrayBuffer]);
     },

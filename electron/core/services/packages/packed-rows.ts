@@ -15,6 +15,8 @@ import type { SqlValue } from '../../db';
 /** Rows to insert, iterable once or more, with their number known up front */
 export interface RowSource extends Iterable<SqlValue[]> {
   readonly length: number;
+  /** The buffer the rows are decoded from, when they are packed (handed to another thread as is) */
+  readonly packed?: PackedRows;
 }
 
 export interface PackedRows {
@@ -51,12 +53,46 @@ export function packRows(table: TableName, rows: SqlValue[][]): PackedRows {
   return { packed: true, table, length: rows.length, data: new TextEncoder().encode(lines.join('\n')) };
 }
 
+/**
+ * Packs rows one at a time as they are read, so a package's rows never exist as JS values all at
+ * once: each row's values die young. Integer, year, boolean and source_row values are given as numbers.
+ */
+export class RowPacker {
+  private buf: Buffer;
+  private at = 0;
+  length = 0;
+
+  constructor(readonly table: TableName, expectedBytes: number) {
+    // Its own ArrayBuffer (never Node's shared pool): the result is transferred to another thread
+    this.buf = Buffer.from(new ArrayBuffer(Math.max(1024, expectedBytes)));
+  }
+
+  add(row: readonly SqlValue[]): void {
+    const line = JSON.stringify(row);
+    // A UTF-16 unit takes at most 3 bytes in UTF-8, plus the newline
+    const need = this.at + line.length * 3 + 1;
+    if (need > this.buf.length) {
+      const next = Buffer.from(new ArrayBuffer(Math.max(need, this.buf.length * 2)));
+      this.buf.copy(next, 0, 0, this.at);
+      this.buf = next;
+    }
+    if (this.length > 0) this.buf[this.at++] = 10;
+    this.at += this.buf.write(line, this.at, 'utf8');
+    this.length++;
+  }
+
+  done(): PackedRows {
+    return { packed: true, table: this.table, length: this.length, data: new Uint8Array(this.buf.buffer, 0, this.at) };
+  }
+}
+
 /** The rows of a packed buffer, decoded one at a time (JSON escapes newlines inside strings) */
 export function unpackRows(p: PackedRows): RowSource {
   const big = BIG[p.table];
   const buf = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
   return {
     length: p.length,
+    packed: p,
     *[Symbol.iterator]() {
       if (p.length === 0) return;
       let at = 0;

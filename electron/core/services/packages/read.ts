@@ -4,16 +4,18 @@
  * SHA-256, strict UTF-8, CSV shape and cell types. The result holds every row ready for insertion,
  * so a merge can run as one synchronous transaction after all checks have passed.
  */
+import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { ApiError } from '../../../../shared/api/errors';
 import { fieldsOf, fieldLabel, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 import {
-  columnsOf, legacyColumns, LIMITS, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema, upgradeRows,
+  columnsOf, legacyColumns, LIMITS, recordResource, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema, upgradeRows,
   type HeadcountSection, type Manifest, type ResourceName,
 } from '../../../../shared/package';
 import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
 import { decryptEnvelope, fingerprintOf, isEnvelope, sha256Hex, verifySignature } from './crypto';
 import { looksLikeZip, openZip } from './zip';
+import { NotFast, readRecordsFast } from './read-fast';
 import type { RowSource } from './packed-rows';
 
 export interface RecordTable {
@@ -47,16 +49,13 @@ export interface ReadOptions {
 const refuse = (message: string, reason: string, details: Record<string, unknown> = {}) =>
   new ApiError('invalid_file', message, { reason, ...details });
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 function decodeText(bytes: Buffer, entry: string): string {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
     throw refuse(`「${entry}」以 BOM 开头，不符合上报包格式（应为不带 BOM 的 UTF-8）`, 'bom', { entry });
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw refuse(`「${entry}」含有无效的 UTF-8 编码，文件已损坏或不是 Headcount 生成的`, 'invalid_utf8', { entry });
-  }
+  // One validating pass (simdutf) and a plain decode: several times faster than a fatal TextDecoder,
+  // and just as strict (overlong forms, surrogates and truncated sequences are refused).
+  if (!isUtf8(bytes)) throw refuse(`「${entry}」含有无效的 UTF-8 编码，文件已损坏或不是 Headcount 生成的`, 'invalid_utf8', { entry });
+  return bytes.toString('utf8');
 }
 
 function parseJson(bytes: Buffer, entry: string): unknown {
@@ -140,6 +139,25 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
   if (problems.length)
     throw refuse(`上报包内容校验失败：${problems.join('；')}，已拒绝`, 'hash_mismatch', { problems });
 
+  const base = {
+    fileName: opts.fileName, encrypted, manifest, head, manifestSha256: sha256Hex(manifestBytes), signer: { publicKey: sig.publicKey, fingerprint },
+  };
+  // The one-pass reader takes the packages our writer makes today; anything else, and every refusal,
+  // is the general reader's (read-fast.ts).
+  if (version === PACKAGE_SCHEMA_VERSION) {
+    try {
+      return { ...base, ...recordsFast(texts, entries, head) };
+    } catch {
+      // read again below: the general reader accepts or refuses it, with its message
+    }
+  }
+  return { ...base, ...recordsGeneral(texts, entries, head, version) };
+}
+
+type Entries = Map<string, Manifest['resources'][number]>;
+type Content = Pick<ParsedPackage, 'persons' | 'units' | 'explanations' | 'audit' | 'decisions'>;
+
+function recordsGeneral(texts: Map<ResourceName, string>, entries: Entries, head: HeadcountSection, version: number): Content {
   const tables = new Map<ResourceName, string[][]>();
   for (const k of RESOURCES) {
     const declared = entries.get(k.name)!.rows;
@@ -163,10 +181,38 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
   const provenance = provenanceIndex(tables.get('provenance')!);
   const units = recordTable('unit', tables.get('units')!, provenance);
   const persons = recordTable('person', tables.get('persons')!, provenance);
-  if (provenance.size > 0) throw refuse(`「provenance.csv」中有 ${provenance.size} 条来源信息找不到对应的记录`, 'provenance');
   const idCol = 2 + fieldsOf.person.findIndex((f) => f.key === 'idNumber');
   const personTable = { ...persons, idNumbers: persons.rows.map((r) => (typeof r[idCol] === 'string' ? (r[idCol] as string) : null)) };
+  return sideTables(tables, personTable, units, provenance, head);
+}
 
+/** The same result as recordsGeneral for a package of today's schema that our writer made; throws otherwise */
+function recordsFast(texts: Map<ResourceName, string>, entries: Entries, head: HeadcountSection): Content {
+  const tables = new Map<ResourceName, string[][]>();
+  for (const k of RESOURCES) {
+    const e = entries.get(k.name)!;
+    const columns = columnsOf(k.name);
+    if (e.rows > LIMITS.maxRows || e.schema.fields.map((f) => f.name).join(',') !== columns.join(',')) throw new NotFast();
+    if (k.name === 'persons' || k.name === 'units') continue;
+    const rows = parseCsv(texts.get(k.name)!, k.path, columns, columns, e.rows);
+    if (rows.length !== e.rows) throw new NotFast();
+    tables.set(k.name, rows);
+  }
+  const provenance = provenanceIndex(tables.get('provenance')!);
+  const records = (table: TableName) => {
+    const r = recordResource[table];
+    return readRecordsFast(table, texts.get(r)!, columnsOf(r), entries.get(r)!.rows, provenance, (t) => converters[t]);
+  };
+  const units = records('unit');
+  const persons = records('person');
+  return sideTables(tables, persons, units, provenance, head);
+}
+
+/** Explanations, audit rows and duplicate decisions checked against the records; the declared counts */
+function sideTables(
+  tables: Map<ResourceName, string[][]>, persons: ParsedPackage['persons'], units: RecordTable, provenance: Map<string, string[]>, head: HeadcountSection,
+): Content {
+  if (provenance.size > 0) throw refuse(`「provenance.csv」中有 ${provenance.size} 条来源信息找不到对应的记录`, 'provenance');
   const recordKeys = new Set<string>([...persons.ids.map((id) => `person|${id}`), ...units.ids.map((id) => `unit|${id}`)]);
   const explanations = tables.get('explanations')!.map((r, i) => {
     const [table, recordId, field, rule, text, operator, at] = r as [string, string, string, string, string, string, string];
@@ -202,20 +248,7 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     ['重复人员决定', c.decisions, decisions.length],
   ].find(([, declared, actual]) => declared !== actual);
   if (mismatch) throw refuse(`说明文件记载${mismatch[0]} ${mismatch[1]} 条，实际为 ${mismatch[2]} 条`, 'count_mismatch');
-
-  return {
-    fileName: opts.fileName,
-    encrypted,
-    manifest,
-    head,
-    manifestSha256: sha256Hex(manifestBytes),
-    signer: { publicKey: sig.publicKey, fingerprint },
-    persons: personTable,
-    units,
-    explanations,
-    audit,
-    decisions,
-  };
+  return { persons, units, explanations, audit, decisions };
 }
 
 /** Rows of an older version's columns laid out in today's, the columns added since left empty */

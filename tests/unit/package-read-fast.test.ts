@@ -1,0 +1,98 @@
+/**
+ * The one-pass reader of persons.csv / units.csv (read-fast.ts) takes only what our writer makes and
+ * steps aside for anything else: every package must read to exactly the same records either way, and
+ * a package written another valid way (LF line ends, a quoted header, no final line end) must still be
+ * read — by the general reader — as before.
+ */
+import Papa from 'papaparse';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readPackage, type ParsedPackage } from '../../electron/core/services/packages';
+import { countyCensus, exportTo, repack, unpack, YAOHAI } from '../fixtures/packages';
+
+let valid: Buffer;
+let tricky: Buffer;
+
+/** persons.csv with text cells that need quoting, escaping, line breaks and 4-byte characters */
+function withTrickyCells(csv: Buffer): Buffer {
+  const rows = Papa.parse<string[]>(csv.toString('utf8'), { skipEmptyLines: true }).data;
+  const header = rows[0]!;
+  const name = header.indexOf('name');
+  const major = header.indexOf('major_name');
+  const cert = header.indexOf('cert_number');
+  rows[1]![name] = '王"小"明, 二世';
+  rows[2]![name] = '李\r\n四';
+  rows[3]![major] = '社会\n工作 \\ 反斜杠 𠮷 😀';
+  rows[4]![cert] = '"';
+  rows[5]![major] = ' 前后空格 ';
+  return Buffer.from(`${Papa.unparse(rows, { newline: '\r\n' })}\r\n`, 'utf8');
+}
+
+function content(p: ParsedPackage) {
+  return {
+    persons: [...p.persons.rows], units: [...p.units.rows], personIds: p.persons.ids, unitIds: p.units.ids,
+    idNumbers: p.persons.idNumbers, areas: [...p.persons.areaCodes].sort(), first: [...p.persons.firstPackages],
+    explanations: p.explanations, audit: p.audit, decisions: p.decisions,
+  };
+}
+
+beforeAll(async () => {
+  const county = await countyCensus(YAOHAI, 80, 11);
+  valid = (await exportTo(county, 'valid.hcpkg')).data;
+  county.close();
+  tricky = await repack(valid, (e) => e.set('persons.csv', withTrickyCells(e.get('persons.csv')!)));
+});
+
+const read = (data: Buffer) => readPackage(data, { fileName: 'x.hcpkg' });
+
+describe('the one-pass record reader', () => {
+  it('reads an exported package in one pass (rows come packed)', async () => {
+    const p = await read(valid);
+    expect(p.persons.rows.packed).toBeDefined();
+    expect(p.units.rows.packed).toBeDefined();
+    expect(p.persons.rows.length).toBe(80);
+  });
+
+  it('gives the general reader’s records, cell for cell, for quotes, commas, line breaks and 4-byte characters', async () => {
+    const fast = await read(tricky);
+    expect(fast.persons.rows.packed).toBeDefined();
+    // A quoted header is valid CSV our writer never makes: the general reader reads this copy
+    const general = await read(await repack(tricky, (e) => {
+      const csv = e.get('persons.csv')!.toString('utf8');
+      const end = csv.indexOf('\r\n');
+      e.set('persons.csv', Buffer.from(csv.slice(0, end).split(',').map((c) => `"${c}"`).join(',') + csv.slice(end), 'utf8'));
+    }));
+    expect(general.persons.rows.packed).toBeUndefined();
+    expect(content(fast)).toEqual(content(general));
+    const names = [...fast.persons.rows].map((r) => r[2]);
+    expect(names).toContain('王"小"明, 二世');
+    expect(names).toContain('李\r\n四');
+  });
+
+  it('leaves packages written with LF line ends or without a final line end to the general reader, which reads them as before', async () => {
+    const lf = await repack(valid, (e) => {
+      for (const n of ['persons.csv', 'units.csv']) e.set(n, Buffer.from(e.get(n)!.toString('utf8').replace(/\r\n/g, '\n'), 'utf8'));
+    });
+    const unterminated = await repack(valid, (e) => e.set('persons.csv', e.get('persons.csv')!.subarray(0, -2)));
+    const base = content(await read(valid));
+    for (const data of [lf, unterminated]) {
+      const p = await read(data);
+      expect(p.persons.rows.packed).toBeUndefined();
+      expect(content(p)).toEqual(base);
+    }
+  });
+
+  it('refuses a bad cell with the general reader’s message (line and column named)', async () => {
+    const entries = await unpack(valid);
+    const csv = entries.get('persons.csv')!.toString('utf8');
+    const header = csv.slice(0, csv.indexOf('\r\n')).split(',');
+    const col = header.indexOf('training_hours');
+    const bad = await repack(valid, (e) => {
+      const lines = e.get('persons.csv')!.toString('utf8').split('\r\n');
+      const cells = Papa.parse<string[]>(lines[3]!).data[0]!;
+      cells[col] = '十二';
+      lines[3] = Papa.unparse([cells]);
+      e.set('persons.csv', Buffer.from(lines.join('\r\n'), 'utf8'));
+    });
+    await expect(read(bad)).rejects.toThrow(/「persons\.csv」第 4 行「training_hours（.+）」不是整数：「十二」/);
+  });
+});
