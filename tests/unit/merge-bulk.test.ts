@@ -10,7 +10,7 @@ import { openCoreForFile } from '../../electron/core/app';
 import { mergePackages } from '../../electron/core/services/packages';
 import { BULK_INDEXES_KEY } from '../../electron/core/db/repos/packages';
 import type { TestCore } from '../fixtures/core';
-import { ANHUI, copyPersonInto, countyCensus, exportTo, HEFEI, JINGHU, LUYANG, repack, upperCensus, YAOHAI } from '../fixtures/packages';
+import { ANHUI, copyPersonInto, countyCensus, exportTo, HEFEI, JINGHU, LUYANG, repack, unpack, upperCensus, YAOHAI } from '../fixtures/packages';
 
 const opened: TestCore[] = [];
 const track = <T extends TestCore>(t: T) => (opened.push(t), t);
@@ -63,6 +63,8 @@ describe('bulk merge', () => {
     expect(labels).toContain('正在重建索引');
     // The case across two counties is found once the ID-number index is back
     expect(r.results[1]!.duplicatesHeld).toBe(1);
+    // Counted after the last package: both counties' packages carry the person, jinghu's does not
+    expect(r.results.map((x) => x.duplicatesHeld)).toEqual([1, 1, 0]);
     expect(r.results[1]!.message).toContain('已列入重复人员待处理');
     expect(r.pendingDuplicates).toBe(1);
     expect(indexes(dbFile(bulk))).toEqual(before);
@@ -81,6 +83,56 @@ describe('bulk merge', () => {
     expect(r.results[1]!.message).toContain('校验');
     expect((await t.call('census.summary', {})).persons).toBe(211);
     expect(indexes(dbFile(t))).toContain('persons_id_number');
+  });
+
+  it('writes several packages per commit when the reader is ahead, and refuses a clashing one alone inside it', async () => {
+    // luyang's package with one person's record id taken from yaohai's (the primary key refuses it)
+    const lines = (b: Buffer) => b.toString('utf8').split('\r\n');
+    const taken = lines((await unpack(pkgs[0]!.data)).get('persons.csv')!)[1]!.split(',')[0]!;
+    const clash = await repack(pkgs[1]!.data, (entries) => {
+      const own = lines(entries.get('persons.csv')!)[1]!.split(',')[0]!;
+      for (const n of ['persons.csv', 'provenance.csv']) entries.set(n, Buffer.from(entries.get(n)!.toString('utf8').replace(own, taken), 'utf8'));
+    });
+    const t = track(await upperCensus(ANHUI, 'province'));
+    const store = t.core.ctx.store;
+    // A writer slower than the reader, as on a province's machine: the next package is always read by the time one is written
+    const insert = store.packages.insertRecords.bind(store.packages);
+    store.packages.insertRecords = (table, rows) => {
+      const until = Date.now() + 150;
+      while (Date.now() < until);
+      return insert(table, rows);
+    };
+    const openTx = store.openTx.bind(store);
+    let commits = 0;
+    store.openTx = () => (commits++, openTx());
+    const r = await mergePackages(t.core.ctx, [pkgs[0]!, { name: 'clash.hcpkg', data: clash }, pkgs[2]!], { trustNewKeys: true, bulkMinPersons: 1 });
+    expect(r.results.map((x) => [x.status, x.reason])).toEqual([['merged', null], ['refused', 'id_conflict'], ['merged', null]]);
+    expect(commits).toBe(1);
+    // Nothing of the refused package, everything of the two around it, every index back
+    expect((await t.call('census.summary', {})).persons).toBe(120 + 60);
+    expect(store.packages.current().map((p) => p.areaCode).sort()).toEqual([JINGHU, YAOHAI].sort());
+    expect(indexes(dbFile(t))).toContain('persons_id_number');
+  });
+
+  it('a commit left open across packages undoes all of them on rollback and keeps a savepoint\'s failure to itself', async () => {
+    const t = track(await upperCensus(ANHUI, 'province'));
+    const store = t.core.ctx.store;
+    const before = store.version();
+    const open = store.openTx();
+    store.tx(() => store.meta.set('a', '1'));
+    expect(() => store.tx(() => {
+      store.meta.set('b', '2');
+      throw new Error('this package fails');
+    })).toThrow('this package fails');
+    expect(open.open).toBe(true);
+    open.commit();
+    expect(store.meta.get('a')).toBe('1');
+    expect(store.meta.get('b')).toBeUndefined();
+    expect(store.version()).not.toBe(before);
+    const again = store.openTx();
+    store.tx(() => store.meta.set('c', '3'));
+    again.rollback();
+    expect(store.meta.get('c')).toBeUndefined();
   });
 
   it('builds the indexes again when the database is opened after a crash in the middle', async () => {

@@ -72,6 +72,47 @@ export function transaction<T>(db: Db, fn: () => T): T {
   return result;
 }
 
+/** A write transaction left open across several steps (see `openTransaction`) */
+export interface OpenTransaction {
+  commit(): void;
+  /** Undoes everything since it opened (nothing when SQLite already rolled it back) */
+  rollback(): void;
+  /** False once SQLite itself rolled it back (a disk-full or I/O error ends the whole transaction) */
+  readonly open: boolean;
+}
+
+/**
+ * BEGIN IMMEDIATE now, COMMIT when told: for a bulk merge that writes several packages (each in its own
+ * savepoint through `transaction`) per commit. The caller must not yield to other work of this
+ * connection while it is open. The commit bumps the change counter as `transaction` does.
+ */
+export function openTransaction(db: Db): OpenTransaction {
+  const sqlite = sqliteOf(db);
+  if (sqlite.inTransaction) throw new Error('a transaction is already open');
+  sqlite.exec('BEGIN IMMEDIATE');
+  const before = versionOf(db);
+  let done = false;
+  return {
+    get open() {
+      return !done && sqlite.inTransaction;
+    },
+    commit() {
+      if (done) return;
+      const span = { before, after: `${dataVersion(sqlite)}.${db.writes + 1}` };
+      sqlite.exec('COMMIT');
+      done = true;
+      db.writes++;
+      db.lastWrite = span;
+    },
+    rollback() {
+      if (done) return;
+      done = true;
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      markWrite(db);
+    },
+  };
+}
+
 /** Marks a write made outside `transaction` (it invalidates every cache keyed by the version). */
 export function markWrite(db: Db): void {
   db.writes++;

@@ -2,7 +2,7 @@
  * The census database: the only place SQL lives. Callers get a `Db` handle with no SQL surface and
  * work through the repositories (usually bundled as a `Store`).
  */
-export { Db, transaction } from './handle';
+export { Db, transaction, type OpenTransaction } from './handle';
 export { isBusy } from './version';
 export {
   openDatabase,

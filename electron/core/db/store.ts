@@ -1,5 +1,5 @@
 import type { TableName } from '../../../shared/census/dictionary';
-import { dataVersion, markWrite, sqliteOf, totalChanges, transaction, versionOf, type Db, type WriteSpan } from './handle';
+import { dataVersion, markWrite, openTransaction, sqliteOf, totalChanges, transaction, versionOf, type Db, type OpenTransaction, type WriteSpan } from './handle';
 import { openDatabase, openExistingDatabase } from './open';
 import { auditRepo, type AuditRepo } from './repos/audit';
 import { duplicatesRepo, type DuplicatesRepo } from './repos/duplicates';
@@ -45,6 +45,8 @@ export interface Store {
   readonly periods: PeriodsRepo;
   /** Runs `fn` as one transaction; nested calls become savepoints. Each commit bumps the change counter. */
   tx<T>(fn: () => T): T;
+  /** A transaction left open until committed: several `tx` calls (savepoints) per commit */
+  openTx(): OpenTransaction;
   /** The file's state now, whoever wrote it: caches keyed by it are stale when it differs */
   version(): string;
   /** The versions around this process's last write transaction (null after a write outside one) */
@@ -83,6 +85,7 @@ export function storeOf(db: Db): Store {
     imports: importRepo(db),
     periods: periodsRepo(db),
     tx: (fn) => transaction(db, fn),
+    openTx: () => openTransaction(db),
     version: () => versionOf(db),
     lastWrite: () => db.lastWrite,
     markWrite: () => markWrite(db),

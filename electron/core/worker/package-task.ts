@@ -17,8 +17,8 @@ port.on('message', (m: PackageRequest) => {
       const persons = read.persons.rows.packed ?? packRows('person', read.persons.rows as SqlValue[][]);
       const units = read.units.rows.packed ?? packRows('unit', read.units.rows as SqlValue[][]);
       const pkg = { ...read, persons: { ...read.persons, rows: persons }, units: { ...read.units, rows: units } };
-      port.postMessage({ type: 'done', pkg } satisfies PackageMessage, [persons.data.buffer as ArrayBuffer, units.data.buffer as ArrayBuffer]);
+      m.reply.postMessage({ type: 'done', pkg } satisfies PackageMessage, [persons.data.buffer as ArrayBuffer, units.data.buffer as ArrayBuffer]);
     },
-    (e: unknown) => port.postMessage({ type: 'error', error: toWire(e) } satisfies PackageMessage),
+    (e: unknown) => m.reply.postMessage({ type: 'error', error: toWire(e) } satisfies PackageMessage),
   );
 });

@@ -2,11 +2,13 @@
  * Host side of reading a return package in a worker (see host.ts): scrypt, inflating, hashing and
  * parsing a package happen off this thread, so a costly or hostile package never stalls the bridge.
  */
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { readPackage, type ParsedPackage, type ReadOptions } from '../services/packages/read';
 import { unpackRows, type PackedRows } from '../services/packages/packed-rows';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
-export type PackageRequest = { type: 'start'; fileName: string; passphrase?: string | undefined; data: Uint8Array };
+/** `reply`: the port the answer goes to, so the caller can take it without yielding (`poll`) */
+export type PackageRequest = { type: 'start'; fileName: string; passphrase?: string | undefined; data: Uint8Array; reply: MessagePort };
 /** A parsed package whose record rows are packed (packed-rows.ts) */
 type WirePackage = Omit<ParsedPackage, 'persons' | 'units'> & {
   persons: Omit<ParsedPackage['persons'], 'rows'> & { rows: PackedRows };
@@ -17,35 +19,57 @@ export type PackageMessage =
   | { type: 'done'; pkg: WirePackage }
   | { type: 'error'; error: WireError };
 
-export async function readPackageIsolated(data: Buffer, opts: ReadOptions): Promise<ParsedPackage> {
-  if (!workersEnabled()) return readPackage(data, opts);
+/** A read under way; `poll()` takes its answer if the worker has sent it, without yielding to the event loop */
+export type PendingRead = Promise<ParsedPackage> & { poll(): boolean };
+
+export function readPackageIsolated(data: Buffer, opts: ReadOptions): PendingRead {
+  if (!workersEnabled()) {
+    let done = false;
+    const p = readPackage(data, opts).finally(() => (done = true));
+    return Object.assign(p, { poll: () => done });
+  }
   const what = `读取上报包「${opts.fileName}」`;
   const worker = acquireWorker('package');
-  return new Promise<ParsedPackage>((resolve, reject) => {
-    let settled = false;
+  const { port1, port2 } = new MessageChannel();
+  let settled = false;
+  let answer = (_m: PackageMessage) => {};
+  const p = new Promise<ParsedPackage>((resolve, reject) => {
     const settle = (ok: boolean, value: unknown) => {
       if (settled) return;
       settled = true;
+      port1.close();
       if (ok) releaseWorker('package', worker);
       else void worker.terminate();
       if (ok) resolve(value as ParsedPackage);
       else reject(value);
     };
-    worker.on('message', (m: PackageMessage) => {
+    answer = (m: PackageMessage) => {
       if (m.type === 'done') settle(true, { ...m.pkg, persons: { ...m.pkg.persons, rows: unpackRows(m.pkg.persons.rows) }, units: { ...m.pkg.units, rows: unpackRows(m.pkg.units.rows) } });
       else if (m.type === 'error') {
         // A refusal is an ordinary answer: the worker is fine and can be used again.
-        if (!settled) releaseWorker('package', worker);
+        if (settled) return;
         settled = true;
+        port1.close();
+        releaseWorker('package', worker);
         reject(fromWire(m.error));
       }
-    });
+    };
+    port1.on('message', (m: PackageMessage) => answer(m));
     worker.on('error', (e) => settle(false, workerFailure(e, what)));
     worker.on('exit', () => settle(false, workerFailure(new Error('worker exited'), what)));
     const copy = new Uint8Array(data);
     worker.postMessage(
-      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, data: copy } satisfies PackageRequest,
-      [copy.buffer],
+      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, data: copy, reply: port2 } satisfies PackageRequest,
+      [copy.buffer, port2],
     );
+  });
+  return Object.assign(p, {
+    poll: () => {
+      if (!settled) {
+        const got = receiveMessageOnPort(port1);
+        if (got) answer(got.message as PackageMessage);
+      }
+      return settled;
+    },
   });
 }

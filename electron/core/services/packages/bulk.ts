@@ -29,14 +29,24 @@ export type ReadOutcome = { ok: true; pkg: ParsedPackage } | { ok: false; error:
  * Reads files in order, one at a time (one worker, one parsed package waiting): file i+1 is started as
  * soon as file i has been read, so it is read while file i is written.
  */
-export function readAhead(files: readonly PackageFile[]): (i: number) => Promise<ReadOutcome> {
+export interface ReadAhead {
+  (i: number): Promise<ReadOutcome>;
+  /** Whether file i has been read (awaiting it then runs only promise callbacks, never another event) */
+  ready(i: number): boolean;
+}
+
+export function readAhead(files: readonly PackageFile[]): ReadAhead {
   const started = new Map<number, Promise<ReadOutcome>>();
+  const settled = new Set<number>();
+  const polls = new Map<number, () => boolean>();
   const start = (i: number) => {
     if (i >= files.length || started.has(i)) return;
     const f = files[i]!;
     let p: Promise<ReadOutcome>;
     try {
-      p = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase }).then(
+      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase });
+      polls.set(i, read.poll);
+      p = read.then(
         (pkg) => ({ ok: true as const, pkg }),
         (error: unknown) => ({ ok: false as const, error }),
       );
@@ -44,15 +54,28 @@ export function readAhead(files: readonly PackageFile[]): (i: number) => Promise
       p = Promise.resolve({ ok: false as const, error });
     }
     started.set(i, p);
-    void p.then(() => start(i + 1));
+    void p.then(() => {
+      settled.add(i);
+      polls.delete(i);
+      start(i + 1);
+    });
   };
-  return (i) => {
+  const take = (i: number) => {
     start(i);
     const p = started.get(i)!;
     started.delete(i);
     return p;
   };
+  // An answer the worker sent while this thread was busy is taken now (receiveMessageOnPort)
+  return Object.assign(take, { ready: (i: number) => settled.has(i) || (polls.get(i)?.() ?? false) });
 }
+
+/**
+ * Persons written per commit in a bulk merge. Each commit writes every page the packages dirtied to
+ * the WAL: with record ids scattered over the primary key, a province's packages each dirty most of
+ * that index, so five packages per commit write its pages once instead of five times.
+ */
+export const BULK_COMMIT_PERSONS = 50_000;
 
 /** Below this many incoming persons the indexes are simply kept up to date */
 export const BULK_MIN_PERSONS = 20_000;

@@ -89,6 +89,32 @@ export function duplicateGroupsFor(ctx: ServiceContext, idNumbers: readonly stri
   return resolve(ctx, ctx.store.duplicates.crossAreaPersonsFor(idNumbers));
 }
 
+/**
+ * Per package (given by its area codes; current packages' areas never overlap), how many pending cases
+ * involve an ID number carried by one of its persons — what `duplicateGroupsFor` on each package's
+ * ID numbers would count, from one scan of the census instead of one query per package.
+ */
+export function pendingCasesPerPackage(ctx: ServiceContext, packages: readonly (readonly string[])[]): number[] {
+  const out = packages.map(() => 0);
+  const pending = duplicateGroups(ctx).filter((g) => !g.decision);
+  if (!pending.length) return out;
+  const packageOf = new Map<string, number>();
+  packages.forEach((areas, i) => areas.forEach((a) => packageOf.set(a, i)));
+  // Every person with the ID number counts, also one who left (变动情况 3x), as idNumbersUnder does
+  const touched = new Map<string, Set<number>>();
+  for (let i = 0; i < pending.length; i += 5000) {
+    for (const p of ctx.store.packages.personsWithIdNumbersNotFrom(pending.slice(i, i + 5000).map((g) => g.idNumber), [])) {
+      const k = packageOf.get(p.areaCode);
+      if (k === undefined) continue;
+      const set = touched.get(p.idNumber) ?? new Set<number>();
+      set.add(k);
+      touched.set(p.idNumber, set);
+    }
+  }
+  for (const set of touched.values()) for (const k of set) out[k]!++;
+  return out;
+}
+
 /** Decisions in force on current cases, as they travel upward in this level's package */
 export function decisionsForExport(ctx: ServiceContext) {
   return duplicateGroups(ctx)

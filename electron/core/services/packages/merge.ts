@@ -11,15 +11,15 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { isMergeReason, type MergeReason, type MergeResult, type VerifyResult } from '../../../../shared/api/methods/packages';
 import { ApiError } from '../../../../shared/api/errors';
 import { formatFingerprint } from '../../../../shared/package';
-import type { PackageRow } from '../../db';
+import type { OpenTransaction, PackageRow } from '../../db';
 import { isoNow, requireSettings, touch, type ServiceContext } from '../context';
-import { duplicateGroups, duplicateGroupsFor } from './duplicates';
+import { duplicateGroups, duplicateGroupsFor, pendingCasesPerPackage } from './duplicates';
 import { trustKey, trustStatus, type TrustStatus } from './keys';
 import { isEnvelope } from './crypto';
 import { areaCodesOfPackage } from './origins';
 import type { ParsedPackage } from './read';
 import { readPackageIsolated as readPackage } from '../../worker/package';
-import { beginBulk, bytesOf, readAhead, worthBulk, type PackageFile, type ReadOutcome } from './bulk';
+import { beginBulk, BULK_COMMIT_PERSONS, bytesOf, readAhead, worthBulk, type PackageFile, type ReadOutcome } from './bulk';
 
 export type { PackageFile };
 
@@ -262,6 +262,10 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, coun
 function withHeld(ctx: ServiceContext, r: MergeResult, idNumbers: readonly string[]): MergeResult {
   let held = 0;
   for (let i = 0; i < idNumbers.length; i += 5000) held += duplicateGroupsFor(ctx, idNumbers.slice(i, i + 5000)).filter((g) => !g.decision).length;
+  return heldResult(r, held);
+}
+
+function heldResult(r: MergeResult, held: number): MergeResult {
   return {
     ...r,
     duplicatesHeld: held,
@@ -289,42 +293,61 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
   const taskId = opts.taskId ?? 'merge';
   const next = readAhead(files);
   let endBulk: (() => void) | null = null;
+  // Bulk: several packages per commit, each in its own savepoint (all-or-nothing as before). The
+  // commit stays open only while the next package is already read, so nothing else of this
+  // connection (the bridge answering the UI) ever runs inside it.
+  let open: OpenTransaction | null = null;
+  let pending = 0;
+  const flush = () => {
+    open?.commit();
+    open = null;
+    pending = 0;
+  };
   try {
     for (const [i, f] of files.entries()) {
       ctx.events.emit('progress', { taskId, label: `正在合并 ${f.name}`, done: i, total: files.length, phase: 'write' });
       const j = await judge(ctx, f, opts, false, next(i));
       if (j.kind === 'final') {
         results.push(j.result);
-        continue;
-      }
-      if (j.result.reason === 'untrusted_key' || j.result.reason === 'key_changed') {
+      } else if (j.result.reason === 'untrusted_key' || j.result.reason === 'key_changed') {
         results.push({ ...j.result, status: 'refused' });
-        continue;
+      } else {
+        // Judged on the first package to write: the rest of the files are taken to be of its size.
+        if (!endBulk && results.every((r) => r.status !== 'merged') && worthBulk(ctx, j.pkg.persons.rows.length * (files.length - i), opts.bulkMinPersons))
+          endBulk = beginBulk(ctx);
+        if (endBulk && !open) open = ctx.store.openTx();
+        try {
+          results.push(commit(ctx, j, endBulk === null));
+          pending += j.pkg.persons.rows.length;
+        } catch (e) {
+          // A savepoint's failure leaves the open commit as it was; one SQLite ended altogether (disk
+          // full, I/O) took the packages before it too, and the merge stops with the error.
+          if (open && !open.open) throw e;
+          if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+            results.push({ ...j.result, status: 'refused', reason: 'id_conflict', message: clashMessage(null) });
+          else results.push(refusedFrom(e, j.result));
+        }
       }
-      // Judged on the first package to write: the rest of the files are taken to be of its size.
-      if (!endBulk && results.every((r) => r.status !== 'merged') && worthBulk(ctx, j.pkg.persons.rows.length * (files.length - i), opts.bulkMinPersons))
-        endBulk = beginBulk(ctx);
-      try {
-        results.push(commit(ctx, j, endBulk === null));
-      } catch (e) {
-        if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-          results.push({ ...j.result, status: 'refused', reason: 'id_conflict', message: clashMessage(null) });
-        else results.push(refusedFrom(e, j.result));
-      }
+      if (open && (pending >= BULK_COMMIT_PERSONS || !next.ready(i + 1))) flush();
     }
+    flush();
   } finally {
+    // Only after an error: the packages of the open commit were never reported merged
+    (open as OpenTransaction | null)?.rollback();
     if (endBulk) {
       ctx.events.emit('progress', { taskId, label: '正在重建索引', done: files.length, total: files.length, phase: 'write' });
       endBulk();
     }
   }
   if (endBulk) {
-    // Duplicate cases are found through the ID-number index, which exists again only now.
-    for (const [i, r] of results.entries()) {
-      if (r.status !== 'merged' || !r.area) continue;
-      const pkg = ctx.store.packages.currentFor(r.area);
-      if (pkg) results[i] = withHeld(ctx, r, ctx.store.packages.idNumbersUnder(areaCodesOfPackage(pkg)));
-    }
+    // Duplicate cases are found through the ID-number index, which exists again only now: one scan for all packages.
+    const merged = [...results.keys()].filter((i) => results[i]!.status === 'merged' && results[i]!.area);
+    const areas = merged.map((i) => {
+      const pkg = ctx.store.packages.currentFor(results[i]!.area!);
+      return pkg ? areaCodesOfPackage(pkg) : [];
+    });
+    const held = pendingCasesPerPackage(ctx, areas);
+    merged.forEach((i, k) => (results[i] = heldResult(results[i]!, held[k]!)));
   }
   ctx.events.emit('progress', { taskId, label: '合并完成', done: files.length, total: files.length, phase: 'done' });
   return { results, pendingDuplicates: opts.countPending === false ? 0 : duplicateGroups(ctx).filter((g) => !g.decision).length };
