@@ -151,21 +151,29 @@ export function countPersons(env: ReportEnv, unitData: ReadonlyMap<string, Recor
   const people = subjects.person;
   if (people.tallies.some((tl) => tl.seen || tl.sumField !== undefined)) throw new Error('person columns are plain counts');
   const ctx = classifierContext(env, unitData);
-  const histogram = new PersonHistogram(people.preds.length, people.cls.map((f) => classifier('person', f, ctx)), people.cls.map((f) => classifierSize(f, ctx)));
+  const relevant = people.cls.map((_, k) => [...new Set(people.tallies.filter((tl) => tl.classifiers.includes(k)).map((tl) => tl.predicate))].sort((a, b) => a - b));
+  const histogram = new PersonHistogram(
+    people.preds.length, people.cls.map((f) => classifier('person', f, ctx)), people.cls.map((f) => classifierSize(f, ctx)), relevant,
+  );
   for (const row of rows) histogram.add(row.pass, row);
+  // Totals of plain counts come from the signatures; every section's rows from its classifier's counts.
   for (const sig of histogram.signatures()) {
-    for (const tl of people.tallies) {
-      if (!sig.pass[tl.predicate]) continue;
-      const plan = plans[tl.table]!;
-      if (!tl.totalIsSum) bump(plan.cells, tl.col, sig.count);
-      tl.classifiers.forEach((ci, si) => {
-        const counts = sig.byClass[ci]!;
-        const start = plan.sectionStart[si]!;
-        const width = plan.def.columns.length;
-        for (let c = 0; c < counts.length; c++) if (counts[c]) bump(plan.cells, (start + c) * width + tl.col, counts[c]!);
-      });
-    }
+    for (const tl of people.tallies) if (!tl.totalIsSum && sig.pass[tl.predicate]) bump(plans[tl.table]!.cells, tl.col, sig.count);
   }
+  people.cls.forEach((_, k) => {
+    for (const { pass, counts } of histogram.classified(k)) {
+      for (const tl of people.tallies) {
+        if (!pass[tl.predicate]) continue;
+        const plan = plans[tl.table]!;
+        const width = plan.def.columns.length;
+        tl.classifiers.forEach((ci, si) => {
+          if (ci !== k) return;
+          const start = plan.sectionStart[si]!;
+          for (let c = 0; c < counts.length; c++) if (counts[c]) bump(plan.cells, (start + c) * width + tl.col, counts[c]!);
+        });
+      }
+    }
+  });
   return { key: personCountsKey(env, defs), cells: plans.map((p) => p.cells) };
 }
 
