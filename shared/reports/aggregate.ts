@@ -6,11 +6,11 @@
  * classified once per distinct row field and tested once per distinct indicator.
  */
 import type { RecordData } from '../census/schema';
-import { CHANGE_FIELDS_READ } from './changes';
 import { TABLES, type TableDef } from './definitions';
 import { compileFilter, type RecordFilter, type RecordLike } from './filter';
 import { indicator, indicatorWhere } from './indicators';
-import { classifier, type Ctx } from './classify';
+import { classifier, classifierSize, type Ctx } from './classify';
+import { PersonHistogram } from './person-tally';
 import { paramsOf, type ReportEnv } from './env';
 import { finish, type TablePlan } from './finish';
 import { sectionField, sectionRows, totalRow } from './rows';
@@ -49,18 +49,39 @@ function townshipKey(r: RecordLike): string | null {
   return typeof t === 'string' && t !== '' ? t : null;
 }
 
-export function computeReports(
-  input: { persons: Iterable<RecordLike>; units: Iterable<RecordLike> },
-  env: ReportEnv,
-  defs: readonly TableDef[] = TABLES,
-): ReportSet {
-  const townshipIndex = new Map<string, number>();
-  env.subAreas.forEach((a, i) => a.townships.forEach((t) => townshipIndex.set(t, i)));
-  const unitData = new Map<string, RecordData>();
-  const ctx: Ctx = { env, unitData, townshipIndex };
-  const filterEnv = { refDate: env.refDate, unitData: (id: string) => unitData.get(id) };
-  const params = paramsOf(env);
+/** A person whose conditions were evaluated where it is stored: `pass[i]` is 1 (or true) when it meets condition i */
+export interface EvaluatedPerson {
+  readonly data: RecordData;
+  readonly pass: ArrayLike<unknown>;
+}
 
+/**
+ * The person columns of every table, counted (the same layout as the tables' cells, unit columns 0).
+ * Counts of disjoint sets of persons add up when their keys are equal: an upper level keeps each
+ * received package's counts and adds them.
+ */
+export interface PersonCounts {
+  /** What the counts depend on besides the records (conditions, classifiers, sub-areas, reference date) */
+  readonly key: string;
+  readonly cells: readonly Float64Array[];
+}
+
+interface Subject {
+  /** Distinct conditions, as JSON of the filter */
+  preds: string[];
+  /** Distinct classifier fields */
+  cls: string[];
+  tallies: Tally[];
+}
+
+interface Layout {
+  plans: TablePlan[];
+  subjects: { person: Subject; unit: Subject };
+}
+
+/** The tables' rows and cells, and the distinct conditions and classifiers each subject's tallies use */
+function layout(env: ReportEnv, defs: readonly TableDef[]): Layout {
+  const params = paramsOf(env);
   const plans: TablePlan[] = defs.map((def) => {
     const rows = [totalRow(def, env)];
     const sectionStart: number[] = [];
@@ -72,7 +93,7 @@ export function computeReports(
   });
 
   // Distinct predicates and classifiers per subject, shared by all tables.
-  const subjects = { person: { preds: [] as string[], cls: [] as string[], tallies: [] as Tally[] }, unit: { preds: [] as string[], cls: [] as string[], tallies: [] as Tally[] } };
+  const subjects: Layout['subjects'] = { person: { preds: [], cls: [], tallies: [] }, unit: { preds: [], cls: [], tallies: [] } };
   const slot = (list: string[], key: string) => {
     const i = list.indexOf(key);
     return i >= 0 ? i : list.push(key) - 1;
@@ -95,57 +116,156 @@ export function computeReports(
       });
     });
   });
+  return { plans, subjects };
+}
 
-  const run = (subject: 'person' | 'unit', records: Iterable<RecordLike>, skip: (r: RecordLike) => boolean) => {
-    const s = subjects[subject];
-    if (!s.tallies.length) {
-      for (const r of records) void r; // the iterator is drained so the store's cursor closes
-      return;
-    }
-    const preds = s.preds.map((k) => compileFilter(subject, JSON.parse(k) as RecordFilter, filterEnv));
-    const classes = s.cls.map((f) => classifier(subject, f, ctx));
-    const pass = new Array<boolean>(preds.length);
-    const cat = new Array<number | number[]>(classes.length);
-    for (const r of records) {
-      if (skip(r)) continue;
-      for (let i = 0; i < preds.length; i++) pass[i] = preds[i]!(r);
-      for (let i = 0; i < classes.length; i++) cat[i] = classes[i]!(r);
-      for (const tl of s.tallies) {
+/** The distinct person conditions of the tables, in the order `EvaluatedPersons.rows[].pass` holds them */
+export function personConditions(env: ReportEnv, defs: readonly TableDef[] = TABLES): RecordFilter[] {
+  return layout(env, defs).subjects.person.preds.map((k) => JSON.parse(k) as RecordFilter);
+}
+
+/** The person fields the sections classify by (township for areas, birth date for ages, the unit for its fields) */
+export function personClassifierFields(env: ReportEnv, defs: readonly TableDef[] = TABLES): string[] {
+  return [...new Set(layout(env, defs).subjects.person.cls.map(storedField))];
+}
+
+/** The key person counts computed under `env` carry; counts with another key do not add up with them */
+export function personCountsKey(env: ReportEnv, defs: readonly TableDef[] = TABLES): string {
+  const { subjects } = layout(env, defs);
+  return JSON.stringify({ defs: defs.map((d) => d.id), preds: subjects.person.preds, cls: subjects.person.cls, subAreas: env.subAreas, refDate: env.refDate });
+}
+
+function classifierContext(env: ReportEnv, unitData: ReadonlyMap<string, RecordData>): Ctx {
+  const townshipIndex = new Map<string, number>();
+  env.subAreas.forEach((a, i) => a.townships.forEach((t) => townshipIndex.set(t, i)));
+  return { env, unitData, townshipIndex };
+}
+
+/**
+ * Counts evaluated persons (their conditions in `personConditions(env)`'s order) into the tables' person
+ * columns. Each person is classified once per distinct section field; the histogram (person-tally.ts)
+ * turns a million persons into a few thousand signatures before any cell is touched.
+ */
+export function countPersons(env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, rows: Iterable<EvaluatedPerson>, defs: readonly TableDef[] = TABLES): PersonCounts {
+  const { plans, subjects } = layout(env, defs);
+  const people = subjects.person;
+  if (people.tallies.some((tl) => tl.seen || tl.sumField !== undefined)) throw new Error('person columns are plain counts');
+  const ctx = classifierContext(env, unitData);
+  const relevant = people.cls.map((_, k) => [...new Set(people.tallies.filter((tl) => tl.classifiers.includes(k)).map((tl) => tl.predicate))].sort((a, b) => a - b));
+  const histogram = new PersonHistogram(
+    people.preds.length, people.cls.map((f) => classifier('person', f, ctx)), people.cls.map((f) => classifierSize(f, ctx)), relevant,
+  );
+  for (const row of rows) histogram.add(row.pass, row);
+  // Totals of plain counts come from the signatures; every section's rows from its classifier's counts.
+  for (const sig of histogram.signatures()) {
+    for (const tl of people.tallies) if (!tl.totalIsSum && sig.pass[tl.predicate]) bump(plans[tl.table]!.cells, tl.col, sig.count);
+  }
+  people.cls.forEach((_, k) => {
+    for (const { pass, counts } of histogram.classified(k)) {
+      for (const tl of people.tallies) {
         if (!pass[tl.predicate]) continue;
-        if (tl.seen) {
-          const k = tl.keyOf!(r);
-          if (k === null || tl.seen.has(k)) continue;
-          tl.seen.add(k);
-        }
         const plan = plans[tl.table]!;
         const width = plan.def.columns.length;
-        let add = 1;
-        if (tl.sumField !== undefined) {
-          const v = r.data[tl.sumField];
-          add = typeof v === 'number' ? v : 0;
-        }
-        if (!tl.totalIsSum) plan.cells[tl.col] = plan.cells[tl.col]! + add;
-        for (let si = 0; si < tl.classifiers.length; si++) {
+        tl.classifiers.forEach((ci, si) => {
+          if (ci !== k) return;
           const start = plan.sectionStart[si]!;
-          const c = cat[tl.classifiers[si]!]!;
-          if (typeof c === 'number') bump(plan.cells, (start + c) * width + tl.col, add);
-          else for (const ci of c) bump(plan.cells, (start + ci) * width + tl.col, add);
-        }
+          for (let c = 0; c < counts.length; c++) if (counts[c]) bump(plan.cells, (start + c) * width + tl.col, counts[c]!);
+        });
       }
     }
-  };
+  });
+  return { key: personCountsKey(env, defs), cells: plans.map((p) => p.cells) };
+}
 
+/** Empty counts under `env`, to add others to */
+export function noPersons(env: ReportEnv, defs: readonly TableDef[] = TABLES): PersonCounts {
+  return countPersons(env, new Map(), [], defs);
+}
+
+/** Adds (sign 1) or takes away (sign -1) the persons counted in `c` */
+export function addPersonCounts(into: PersonCounts, c: PersonCounts, sign: 1 | -1 = 1): void {
+  if (into.key !== c.key) throw new Error('person counts computed for other tables or areas do not add up');
+  into.cells.forEach((cells, t) => {
+    const other = c.cells[t]!;
+    for (let i = 0; i < cells.length; i++) cells[i] = cells[i]! + sign * other[i]!;
+  });
+}
+
+function isCounted(p: Iterable<RecordLike> | { counts: PersonCounts }): p is { counts: PersonCounts; excluded: number } {
+  return 'counts' in p;
+}
+
+/**
+ * The table set. Persons come as records (every condition is evaluated here, duplicates to leave out
+ * skipped) or already counted (`countPersons` over persons evaluated where they are stored, the
+ * duplicates taken away); both give the same tables.
+ */
+export function computeReports(
+  input: { persons: Iterable<RecordLike> | { counts: PersonCounts; excluded: number }; units: Iterable<RecordLike> },
+  env: ReportEnv,
+  defs: readonly TableDef[] = TABLES,
+): ReportSet {
+  const unitData = new Map<string, RecordData>();
+  const ctx = classifierContext(env, unitData);
+  const filterEnv = { refDate: env.refDate, unitData: (id: string) => unitData.get(id) };
+  const { plans, subjects } = layout(env, defs);
+
+  // Units: a few thousand records, with distinct counts and sums, tallied record by record.
+  const units = subjects.unit;
+  const unitPreds = units.preds.map((k) => compileFilter('unit', JSON.parse(k) as RecordFilter, filterEnv));
+  const unitClasses = units.cls.map((f) => classifier('unit', f, ctx));
   const unitRecords: RecordLike[] = [];
   for (const u of input.units) {
     unitData.set(u.id, u.data);
     unitRecords.push(u);
   }
-  run('unit', unitRecords, () => false);
+  const pass = new Array<boolean>(unitPreds.length);
+  const cat = new Array<number | number[]>(unitClasses.length);
+  for (const r of unitRecords) {
+    for (let i = 0; i < unitPreds.length; i++) pass[i] = unitPreds[i]!(r);
+    for (let i = 0; i < unitClasses.length; i++) cat[i] = unitClasses[i]!(r);
+    for (const tl of units.tallies) {
+      if (!pass[tl.predicate]) continue;
+      if (tl.seen) {
+        const k = tl.keyOf!(r);
+        if (k === null || tl.seen.has(k)) continue;
+        tl.seen.add(k);
+      }
+      let add = 1;
+      if (tl.sumField !== undefined) {
+        const v = r.data[tl.sumField];
+        add = typeof v === 'number' ? v : 0;
+      }
+      const plan = plans[tl.table]!;
+      if (!tl.totalIsSum) bump(plan.cells, tl.col, add);
+      tl.classifiers.forEach((ci, si) => addToSection(plan, si, cat[ci]!, tl.col, add));
+    }
+  }
+
+  // Persons: up to millions, counted through countPersons.
   let excluded = 0;
-  run('person', input.persons, (r) => {
-    if (!env.excludedPersonIds.has(r.id)) return false;
-    excluded++;
-    return true;
+  let counts: PersonCounts;
+  const persons = input.persons;
+  if (isCounted(persons)) {
+    counts = persons.counts;
+    excluded = persons.excluded;
+  } else {
+    const preds = subjects.person.preds.map((k) => compileFilter('person', JSON.parse(k) as RecordFilter, filterEnv));
+    const evaluated = function* (): Generator<EvaluatedPerson> {
+      for (const r of persons) {
+        if (env.excludedPersonIds.has(r.id)) {
+          excluded++;
+          continue;
+        }
+        yield { data: r.data, pass: preds.map((p) => p(r)) };
+      }
+    };
+    counts = countPersons(env, unitData, evaluated(), defs);
+  }
+  if (counts.key !== personCountsKey(env, defs)) throw new Error('person counts computed for other tables or areas');
+  plans.forEach((p, t) => {
+    const c = counts.cells[t]!;
+    for (let i = 0; i < p.cells.length; i++) p.cells[i] = p.cells[i]! + c[i]!;
   });
 
   const tables = plans.map((p) => finish(p, env));
@@ -159,30 +279,19 @@ export function computeReports(
   };
 }
 
-/**
- * The person fields the tables read, for a store that reads only those columns of a million persons:
- * the indicators' conditions, the sections' classifiers, 变动情况 (leavers are left out) and what
- * 表6 reads. A field missing here makes the store's reader throw, never count as empty.
- */
-export function personFieldsRead(env: ReportEnv, defs: readonly TableDef[] = TABLES): string[] {
-  const keys = new Set<string>(CHANGE_FIELDS_READ);
-  const params = paramsOf(env);
-  const add = (name: string) => {
-    if (name === 'area') keys.add('township');
-    else if (name === 'age') keys.add('birthDate');
-    else if (name.startsWith('unit.')) keys.add('unitId');
-    else if (name !== 'id') keys.add(name);
-  };
-  for (const def of defs) {
-    for (const c of def.columns) {
-      if (c.kind !== 'count') continue;
-      const ind = indicator(c.indicator);
-      if (ind.subject !== 'person') continue;
-      for (const w of indicatorWhere(ind, params)) add(w.field);
-      for (const s of def.sections) add(sectionField(s, c));
-    }
-  }
-  return [...keys];
+/** The stored person field a condition or section name reads: areas by township, ages by birth date, unit fields by the unit */
+function storedField(name: string): string {
+  if (name === 'area') return 'township';
+  if (name === 'age') return 'birthDate';
+  return name.startsWith('unit.') ? 'unitId' : name;
+}
+
+/** A record's category (or categories) in section `si`, for column `col` */
+function addToSection(plan: TablePlan, si: number, c: number | number[], col: number, add: number): void {
+  const start = plan.sectionStart[si]!;
+  const width = plan.def.columns.length;
+  if (typeof c === 'number') bump(plan.cells, (start + c) * width + col, add);
+  else for (const ci of c) bump(plan.cells, (start + ci) * width + col, add);
 }
 
 function bump(cells: Float64Array, i: number, n: number): void {

@@ -7,12 +7,20 @@ import type { ReportEnv } from './env';
 import { codeListOfField, isMultiCode } from './rows';
 
 
-export type Classify = (r: RecordLike) => number | number[];
+/** Classifiers read a record's data only */
+export type Classify = (r: Pick<RecordLike, 'data'>) => number | number[];
 
 export interface Ctx {
   env: ReportEnv;
-  unitData: Map<string, RecordData>;
+  unitData: ReadonlyMap<string, RecordData>;
   townshipIndex: Map<string, number>;
+}
+
+/** How many categories a classifier returns indices for (its last index, "unknown", included) */
+export function classifierSize(fieldName: string, ctx: Ctx): number {
+  if (fieldName === 'area') return ctx.env.subAreas.length + 1;
+  if (fieldName === 'age') return AGE_BANDS.length + 1;
+  return codesOf(codeListOfField(fieldName)).length + 1;
 }
 
 export function classifier(subject: 'person' | 'unit', fieldName: string, ctx: Ctx): Classify {
@@ -26,9 +34,17 @@ export function classifier(subject: 'person' | 'unit', fieldName: string, ctx: C
   if (fieldName === 'age') {
     const unknown = AGE_BANDS.length;
     const index = new Map(AGE_BANDS.map((b, i) => [b.key, i]));
+    // A million persons share a few thousand birth dates: each date is banded once.
+    const byDate = new Map<FieldValue | undefined, number>();
     return (r) => {
-      const b = ageBandOf(ageAt(r.data.birthDate, ctx.env.refDate));
-      return b ? index.get(b.key)! : unknown;
+      const d = r.data.birthDate;
+      let i = byDate.get(d);
+      if (i === undefined) {
+        const b = ageBandOf(ageAt(d, ctx.env.refDate));
+        i = b ? index.get(b.key)! : unknown;
+        byDate.set(d, i);
+      }
+      return i;
     };
   }
   const codes = codesOf(codeListOfField(fieldName));

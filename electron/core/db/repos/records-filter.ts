@@ -36,13 +36,17 @@ function kindOf(type: FieldType): Kind {
   }
 }
 
-/** The SQL value for a filter value of a field of this kind, or undefined when it can never match */
+/**
+ * The SQL value for a filter value of a field of this kind, or undefined when it can never match. The
+ * columns are STRICT `ANY` without affinity, so an integer never equals text in SQL either: text kept in
+ * a number or yes/no field (the clerk's unreadable entry) matches only the same text, as in the pure evaluator.
+ */
 function sqlValue(kind: Kind, v: string | number | boolean): string | number | undefined {
   switch (kind) {
     case 'number':
-      return typeof v === 'number' ? v : undefined;
+      return typeof v === 'boolean' ? undefined : v;
     case 'boolean':
-      return typeof v === 'boolean' ? (v ? 1 : 0) : undefined;
+      return typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'string' ? v : undefined;
     default:
       return typeof v === 'string' ? v : undefined;
   }
@@ -76,10 +80,13 @@ function condition(expr: string, kind: Kind, c: FilterCondition, params: unknown
     }
     case 'gte':
     case 'lte': {
-      const ok = kind === 'number' ? typeof c.value === 'number' : kind === 'text' && typeof c.value === 'string';
-      if (!ok) return '0';
+      // As the pure evaluator: a number compares with numbers and text with text, nothing else matches
+      // (text in a number field is never "160 or more", however SQLite would order it).
+      const numeric = typeof c.value === 'number';
+      if (kind === 'codes' || (numeric && kind !== 'number')) return '0';
       params.push(c.value);
-      return `coalesce(${expr} ${c.op === 'gte' ? '>=' : '<='} ?, 0)`;
+      const type = numeric ? `typeof(${expr}) IN ('integer', 'real')` : `typeof(${expr}) = 'text'`;
+      return `(${type} AND ${expr} ${c.op === 'gte' ? '>=' : '<='} ?)`;
     }
   }
 }

@@ -45,6 +45,13 @@ export interface RecordRepo {
    */
   scanFields(keys: readonly string[]): Generator<{ id: string; data: RecordData }, void, undefined>;
   /**
+   * The records matching `where`, in storage order, each with `conditions` evaluated by SQLite — `pass[i]` is 1
+   * when the record meets `conditions[i]` — and only the `keys` fields read (others throw, as in scanFields).
+   * Summaries over a million records test their conditions here rather than build each record in JS.
+   * The row yielded is reused for the next record: read it before asking for the next.
+   */
+  scanEvaluated(conditions: readonly RecordFilter[], keys: readonly string[], where: RecordFilter, scope?: RecordScope): Generator<{ data: RecordData; pass: number[] }, void, undefined>;
+  /**
    * Up to `limit` rows after rowid `after` (0 to start), in rowid order, with the last rowid read:
    * whole-table exports page this way, since OFFSET would re-skip every earlier row on each page.
    */
@@ -132,6 +139,9 @@ class Statements {
     return stmt;
   }
 }
+
+/** Conditions packed into one SQLite integer (JS bit operations take 32 bits; 30 keeps clear of the sign) */
+const BITS_PER_WORD = 30;
 
 /** A prototype whose dictionary fields, other than `keys`, throw when read (see `scanFields`) */
 function unreadGuard(table: TableName, keys: readonly string[]): object {
@@ -274,6 +284,30 @@ function baseRepo(db: Db, table: TableName) {
         const data = Object.create(proto) as RecordData;
         for (let i = 0; i < codecs.length; i++) data[codecs[i]!.key] = codecs[i]!.fromSql(raw[i + 1]);
         yield { id: raw[0] as string, data };
+      }
+    },
+    *scanEvaluated(conditions, keys, where, scope) {
+      const codecs = keys.map((k) => codecFor(table, k));
+      const proto = unreadGuard(table, keys);
+      const tests = conditions.map((c) => filterSql(table, c));
+      const w = filterSql(table, where);
+      // The conditions' results travel packed, 30 to an integer: a value handed from SQLite to JS costs more than the test.
+      const words: string[] = [];
+      for (let i = 0; i < tests.length; i += BITS_PER_WORD)
+        words.push(tests.slice(i, i + BITS_PER_WORD).map((t, b) => `(coalesce(${t.sql}, 0) << ${b})`).join(' | '));
+      const n = words.length;
+      const columns = [...words, ...codecs.map((c) => c.column)];
+      // Not cached: the conditions' lists (townships, duplicates left out) are bound as parameters, but a
+      // statement per report is cheap beside the scan.
+      const [inScope, scopeParams] = scope ? scopeWhere(scope) : ['1', []];
+      const stmt = sqlite.prepare(`SELECT ${columns.join(', ')} FROM ${name} WHERE ${w.sql} AND ${inScope}`).raw(true);
+      // One row object, refilled for each record: a million short-lived objects cost more than the tallies.
+      const row = { data: Object.create(proto) as RecordData, pass: new Array<number>(tests.length).fill(0) };
+      const { data, pass } = row;
+      for (const raw of stmt.iterate(...tests.flatMap((t) => t.params), ...w.params, ...scopeParams) as IterableIterator<unknown[]>) {
+        for (let i = 0; i < codecs.length; i++) data[codecs[i]!.key] = codecs[i]!.fromSql(raw[n + i]);
+        for (let i = 0; i < tests.length; i++) pass[i] = ((raw[(i / BITS_PER_WORD) | 0] as number) >> i % BITS_PER_WORD) & 1;
+        yield row;
       }
     },
     *iterateFields(keys, scope) {

@@ -1,35 +1,35 @@
 /** The summary tables of the open census, the persons behind a cell, and the Excel export. */
 import { ApiError } from '../../../../shared/api/errors';
-import { isLeaver, LEAVE_CODES } from '../../../../shared/census/change';
+import { LEAVE_CODES } from '../../../../shared/census/change';
 import { codesOf } from '../../../../shared/census/codes';
-import type { RecordLike } from '../../../../shared/reports/filter';
 import { CHANGE_FIELDS_READ, computeChangeTable } from '../../../../shared/reports/changes';
-import { cellLink, computeReports, personFieldsRead } from '../../../../shared/reports/aggregate';
+import { cellLink, computeReports } from '../../../../shared/reports/aggregate';
 import { describeFilter, type RecordFilter } from '../../../../shared/reports/filter';
 import type { ReportSet } from '../../../../shared/reports/schema';
 import { isContinuing, requireSettings, type ServiceContext } from '../context';
+import { defineSlot, type Versioned } from '../state';
 import { reportEnv } from './env';
+import { personCounts } from './person-counts';
 import { reportWorkbook, type ReportFooter } from './xlsx';
-
-/** Persons who left since the last census stay in the file for 表6 only */
-function* present<R extends RecordLike>(rows: Iterable<R>): Generator<R> {
-  for (const r of rows) if (!isLeaver(r.data.change)) yield r;
-}
 
 /** 表6 appears once there is change to show: a census started from the last one, or records carrying 变动情况 */
 function showsChanges(ctx: ServiceContext): boolean {
   return isContinuing(ctx, requireSettings(ctx)) || ctx.store.persons.countByChange(codesOf('change')) > 0;
 }
 
-/**
- * Rows are streamed in storage order (the tables are counts, whatever the order), one at a time:
- * memory stays bounded by the units and the tallies, not by the million persons.
- */
+/** The table set, kept while the file is unchanged (the dashboard, the tables page and the export ask in turn) */
+const TABLES_CACHE = defineSlot('report tables', () => ({ hit: null as Versioned<ReportSet> | null }));
+
 export function reportTables(ctx: ServiceContext): ReportSet {
+  const slot = ctx.state.get(TABLES_CACHE);
+  const version = ctx.store.version();
+  if (slot.hit?.version === version) return slot.hit.value;
   const env = reportEnv(ctx);
-  const fields = personFieldsRead(env);
-  const set = computeReports({ persons: present(ctx.store.persons.scanFields(fields)), units: ctx.store.units.scan() }, env);
+  const units = [...ctx.store.units.scan()];
+  const persons = personCounts(ctx, env, new Map(units.map((u) => [u.id, u.data])));
+  const set = computeReports({ persons, units }, env);
   if (showsChanges(ctx)) set.tables.push(computeChangeTable(ctx.store.persons.scanFields(CHANGE_FIELDS_READ), env));
+  slot.hit = { version, value: set };
   return set;
 }
 
