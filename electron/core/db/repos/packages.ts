@@ -140,8 +140,6 @@ export interface PackagesRepo {
   dropScatteredIndexes(owner: number): string[];
   /** Rebuilds what `dropScatteredIndexes` dropped (nothing when nothing is pending); returns the names */
   restoreIndexes(): string[];
-  /** Distinct ID numbers of the persons under these area codes (a package's persons, by its areas) */
-  idNumbersUnder(areaCodes: readonly string[]): string[];
   /** Explanations (核实说明) on the records under these area codes */
   explanationsUnder(areaCodes: readonly string[]): number;
 }
@@ -256,9 +254,6 @@ export function packagesRepo(db: Db): PackagesRepo {
   const pendingStmt = sqlite.prepare(`SELECT value FROM meta WHERE key = '${BULK_INDEXES_KEY}'`).pluck();
   const setPendingStmt = sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('${BULK_INDEXES_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
   const clearPendingStmt = sqlite.prepare(`DELETE FROM meta WHERE key = '${BULK_INDEXES_KEY}'`);
-  const idNumbersUnderStmt = sqlite.prepare(
-    `SELECT DISTINCT id_number FROM persons WHERE area_code IN (SELECT value FROM json_each(?)) AND id_number IS NOT NULL`,
-  ).pluck();
   const explanationsUnderStmt = sqlite.prepare(
     `SELECT (SELECT count(*) FROM explanations e JOIN persons p ON p.id = e.record_id
              WHERE e.table_name = 'person' AND p.area_code IN (SELECT value FROM json_each(:a)))
@@ -309,7 +304,6 @@ export function packagesRepo(db: Db): PackagesRepo {
     },
     restoreIndexes: restore,
     explanationsUnder: (areaCodes) => explanationsUnderStmt.get({ a: JSON.stringify(areaCodes) }) as number,
-    idNumbersUnder: (areaCodes) => idNumbersUnderStmt.all(JSON.stringify(areaCodes)) as string[],
     get: (id) => (getStmt.get(id) as PackageRow | undefined) ?? null,
     currentFor: (areaCode) => (currentForStmt.get(areaCode) as PackageRow | undefined) ?? null,
     current: () => currentStmt.all() as PackageRow[],

@@ -100,7 +100,7 @@ export function pendingCasesPerPackage(ctx: ServiceContext, packages: readonly (
   if (!pending.length) return out;
   const packageOf = new Map<string, number>();
   packages.forEach((areas, i) => areas.forEach((a) => packageOf.set(a, i)));
-  // Every person with the ID number counts, also one who left (变动情况 3x), as idNumbersUnder does
+  // Every person with the ID number counts, also one who left (变动情况 3x), as a package's ID numbers do
   const touched = new Map<string, Set<number>>();
   for (let i = 0; i < pending.length; i += 5000) {
     for (const p of ctx.store.packages.personsWithIdNumbersNotFrom(pending.slice(i, i + 5000).map((g) => g.idNumber), [])) {
