@@ -96,6 +96,9 @@ function digest(s: string): Buffer {
 }
 
 /** Constant-time: hashing first makes both sides the same length whatever the caller sent. */
+/** How long an idle connection from the page stays open */
+const KEEP_ALIVE_MS = 10 * 60_000;
+
 export function tokenMatches(expected: string, given: string | null | undefined): boolean {
   if (typeof given !== 'string' || given.length === 0) return false;
   return timingSafeEqual(digest(expected), digest(given));
@@ -308,6 +311,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       sendReply(res, 500, errorReply('internal', `程序内部错误：${e instanceof Error ? e.message : String(e)}`));
     });
   });
+
+  // Node closes an idle kept-alive connection after 5 s. A long synchronous job (undoing a census-size
+  // import holds the thread ~14 s) lets that timer fire only after the job, just as the page sends its
+  // next request on the connection, which is then reset (ECONNRESET). One page on this machine is the
+  // only client, so connections may stay open as long as any job the page waits on.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -147,15 +147,44 @@ function classifierContext(env: ReportEnv, unitData: ReadonlyMap<string, RecordD
  * turns a million persons into a few thousand signatures before any cell is touched.
  */
 export function countPersons(env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, rows: Iterable<EvaluatedPerson>, defs: readonly TableDef[] = TABLES): PersonCounts {
-  const { plans, subjects } = layout(env, defs);
+  return countPersonsBy(env, unitData, rows, () => '', defs).get('') ?? noPersons(env, defs);
+}
+
+/**
+ * `countPersons` for several sets of persons in one pass: each row goes to the set `setOf` names (null:
+ * none). An upper level counts every received package's persons while reading the table once.
+ */
+export function countPersonsBy<R extends EvaluatedPerson>(
+  env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, rows: Iterable<R>, setOf: (row: R) => string | null, defs: readonly TableDef[] = TABLES,
+): Map<string, PersonCounts> {
+  const { subjects } = layout(env, defs);
   const people = subjects.person;
   if (people.tallies.some((tl) => tl.seen || tl.sumField !== undefined)) throw new Error('person columns are plain counts');
   const ctx = classifierContext(env, unitData);
+  const classes = people.cls.map((f) => classifier('person', f, ctx));
+  const sizes = people.cls.map((f) => classifierSize(f, ctx));
   const relevant = people.cls.map((_, k) => [...new Set(people.tallies.filter((tl) => tl.classifiers.includes(k)).map((tl) => tl.predicate))].sort((a, b) => a - b));
-  const histogram = new PersonHistogram(
-    people.preds.length, people.cls.map((f) => classifier('person', f, ctx)), people.cls.map((f) => classifierSize(f, ctx)), relevant,
-  );
-  for (const row of rows) histogram.add(row.pass, row);
+  const histograms = new Map<string, PersonHistogram>();
+  let lastSet: string | null = null;
+  let last: PersonHistogram | undefined;
+  for (const row of rows) {
+    const set = setOf(row);
+    if (set === null) continue;
+    // Rows come in runs of one set (a package's records were inserted together).
+    if (set !== lastSet || !last) {
+      last = histograms.get(set);
+      if (!last) histograms.set(set, (last = new PersonHistogram(people.preds.length, classes, sizes, relevant)));
+      lastSet = set;
+    }
+    last.add(row.pass, row);
+  }
+  return new Map([...histograms].map(([set, h]) => [set, cellsOf(env, defs, h)]));
+}
+
+/** The tables' person cells from a histogram */
+function cellsOf(env: ReportEnv, defs: readonly TableDef[], histogram: PersonHistogram): PersonCounts {
+  const { plans, subjects } = layout(env, defs);
+  const people = subjects.person;
   // Totals of plain counts come from the signatures; every section's rows from its classifier's counts.
   for (const sig of histogram.signatures()) {
     for (const tl of people.tallies) if (!tl.totalIsSum && sig.pass[tl.predicate]) bump(plans[tl.table]!.cells, tl.col, sig.count);
@@ -179,7 +208,7 @@ export function countPersons(env: ReportEnv, unitData: ReadonlyMap<string, Recor
 
 /** Empty counts under `env`, to add others to */
 export function noPersons(env: ReportEnv, defs: readonly TableDef[] = TABLES): PersonCounts {
-  return countPersons(env, new Map(), [], defs);
+  return { key: personCountsKey(env, defs), cells: layout(env, defs).plans.map((p) => p.cells) };
 }
 
 /** Adds (sign 1) or takes away (sign -1) the persons counted in `c` */

@@ -107,6 +107,19 @@ describe('the dashboard', () => {
     await page.getByTestId('report-tables').waitFor();
   });
 
+  it("shows each table's first rows clear of its header", async () => {
+    const page = await newPage();
+    const board = new DashboardPage(page);
+    await board.open();
+    await board.tab('tables');
+    for (const table of ['T1', 'T2', 'T3', 'T4', 'T5']) {
+      const total = board.tableRow(table, 'total');
+      await total.label.waitFor();
+      expect(await board.uncovered(total.label), `${table} 合计 label`).toBe(true);
+      expect(await board.uncovered(total.first), `${table} 合计 first value`).toBe(true);
+    }
+  });
+
   it('takes targets typed in and population imported from a sheet, and the headlines follow', async () => {
     const page = await newPage();
     const board = new DashboardPage(page);

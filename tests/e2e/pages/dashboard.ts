@@ -52,6 +52,23 @@ export class DashboardPage {
     await this.page.getByTestId(`reports-tab-${view}`).click();
   }
 
+  /** A row of a summary table: its label and its first value */
+  tableRow(table: string, row: string): { label: Locator; first: Locator } {
+    const tr = this.page.getByTestId(`table-${table}`).locator(`tr[data-row="${row}"]`);
+    return { label: tr.locator('th'), first: tr.locator('td').first() };
+  }
+
+  /** True when the middle of the element is what is drawn there once scrolled into view; else what covers it */
+  async uncovered(l: Locator): Promise<boolean | string> {
+    await l.scrollIntoViewIfNeeded();
+    return l.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      if (top !== null && (top === el || el.contains(top))) return true;
+      return `covered by ${top?.outerHTML.slice(0, 200)} at ${r.y} of ${window.innerHeight}`;
+    });
+  }
+
   tableCell(table: string, row: string, column: string): Locator {
     return this.page.getByTestId(`table-${table}`).locator(`tr[data-row="${row}"] td[data-col="${column}"]`);
   }

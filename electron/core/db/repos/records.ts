@@ -48,9 +48,10 @@ export interface RecordRepo {
    * The records matching `where`, in storage order, each with `conditions` evaluated by SQLite — `pass[i]` is 1
    * when the record meets `conditions[i]` — and only the `keys` fields read (others throw, as in scanFields).
    * Summaries over a million records test their conditions here rather than build each record in JS.
-   * The row yielded is reused for the next record: read it before asking for the next.
+   * Each row also carries the record's area code. The row yielded is reused for the next record: read it before
+   * asking for the next.
    */
-  scanEvaluated(conditions: readonly RecordFilter[], keys: readonly string[], where: RecordFilter, scope?: RecordScope): Generator<{ data: RecordData; pass: number[] }, void, undefined>;
+  scanEvaluated(conditions: readonly RecordFilter[], keys: readonly string[], where: RecordFilter, scope?: RecordScope): Generator<{ areaCode: string; data: RecordData; pass: number[] }, void, undefined>;
   /**
    * Up to `limit` rows after rowid `after` (0 to start), in rowid order, with the last rowid read:
    * whole-table exports page this way, since OFFSET would re-skip every earlier row on each page.
@@ -296,16 +297,17 @@ function baseRepo(db: Db, table: TableName) {
       for (let i = 0; i < tests.length; i += BITS_PER_WORD)
         words.push(tests.slice(i, i + BITS_PER_WORD).map((t, b) => `(coalesce(${t.sql}, 0) << ${b})`).join(' | '));
       const n = words.length;
-      const columns = [...words, ...codecs.map((c) => c.column)];
+      const columns = [...words, 'area_code', ...codecs.map((c) => c.column)];
       // Not cached: the conditions' lists (townships, duplicates left out) are bound as parameters, but a
       // statement per report is cheap beside the scan.
       const [inScope, scopeParams] = scope ? scopeWhere(scope) : ['1', []];
       const stmt = sqlite.prepare(`SELECT ${columns.join(', ')} FROM ${name} WHERE ${w.sql} AND ${inScope}`).raw(true);
       // One row object, refilled for each record: a million short-lived objects cost more than the tallies.
-      const row = { data: Object.create(proto) as RecordData, pass: new Array<number>(tests.length).fill(0) };
+      const row = { areaCode: '', data: Object.create(proto) as RecordData, pass: new Array<number>(tests.length).fill(0) };
       const { data, pass } = row;
       for (const raw of stmt.iterate(...tests.flatMap((t) => t.params), ...w.params, ...scopeParams) as IterableIterator<unknown[]>) {
-        for (let i = 0; i < codecs.length; i++) data[codecs[i]!.key] = codecs[i]!.fromSql(raw[n + i]);
+        row.areaCode = raw[n] as string;
+        for (let i = 0; i < codecs.length; i++) data[codecs[i]!.key] = codecs[i]!.fromSql(raw[n + 1 + i]);
         for (let i = 0; i < tests.length; i++) pass[i] = ((raw[(i / BITS_PER_WORD) | 0] as number) >> i % BITS_PER_WORD) & 1;
         yield row;
       }

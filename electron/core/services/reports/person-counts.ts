@@ -6,14 +6,15 @@
  * At a city or province the persons of each received package are counted once and the counts kept for
  * as long as the file is open, under the package's id: received records are read-only here (records.ts),
  * so a package's persons change only when another package replaces it, and a new id comes with it.
- * After one more county is merged only that county's persons are read again. This level's own persons
- * are counted afresh each time, and the persons held back as cross-area duplicates are taken away
- * afterwards (they are few, and which ones they are depends on every package).
+ * After one more county is merged only that county's persons are read again (through the area-code
+ * index); right after a large merge, one pass over the table counts every new package at once. This
+ * level's own persons are counted afresh each time, and the persons held back as cross-area duplicates
+ * are taken away afterwards (they are few, and which ones they are depends on every package).
  */
 import { LEAVE_CODES } from '../../../../shared/census/change';
 import type { RecordData } from '../../../../shared/census/schema';
 import {
-  addPersonCounts, countPersons, noPersons, personClassifierFields, personConditions, personCountsKey,
+  addPersonCounts, countPersons, countPersonsBy, noPersons, personClassifierFields, personConditions, personCountsKey,
   type PersonCounts, type ReportEnv,
 } from '../../../../shared/reports/aggregate';
 import type { RecordFilter } from '../../../../shared/reports/filter';
@@ -33,10 +34,13 @@ export interface CountedPersons {
   excluded: number;
 }
 
+/** Below this share of the table, the packages still to count are read through the area-code index */
+const ONE_PASS_SHARE = 0.1;
+
 export function personCounts(ctx: ServiceContext, env: ReportEnv, unitData: ReadonlyMap<string, RecordData>): CountedPersons {
   const conditions = personConditions(env);
   const fields = personClassifierFields(env);
-  const count = (where: RecordFilter, scope?: RecordScope) => countPersons(env, unitData, ctx.store.persons.scanEvaluated(conditions, fields, where, scope));
+  const scan = (where: RecordFilter, scope?: RecordScope) => ctx.store.persons.scanEvaluated(conditions, fields, where, scope);
 
   const key = personCountsKey(env);
   const cache = ctx.state.get(PACKAGE_COUNTS);
@@ -44,28 +48,34 @@ export function personCounts(ctx: ServiceContext, env: ReportEnv, unitData: Read
     cache.key = key;
     cache.byPackage.clear();
   }
-  const total = noPersons(env);
-  const packaged: string[] = [];
-  const current = new Set<string>();
-  for (const p of ctx.store.packages.current()) {
-    const areas = JSON.parse(p.areaCodes) as string[];
-    packaged.push(...areas);
-    // A package id names one signed content (merge.ts refuses the same id with other content); the hash is belt and braces.
-    const id = `${p.id}:${p.manifestSha256}`;
-    current.add(id);
-    let c = cache.byPackage.get(id);
-    if (!c) {
-      c = count(PRESENT, { areas });
-      cache.byPackage.set(id, c);
-    }
-    addPersonCounts(total, c);
+  // A package id names one signed content (merge.ts refuses the same id with other content); the hash is belt and braces.
+  const packages = ctx.store.packages.current().map((p) => ({ id: `${p.id}:${p.manifestSha256}`, areas: JSON.parse(p.areaCodes) as string[] }));
+  for (const id of cache.byPackage.keys()) if (!packages.some((p) => p.id === id)) cache.byPackage.delete(id);
+  const packageOf = new Map(packages.flatMap((p) => p.areas.map((a) => [a, p.id] as const)));
+  const byArea = ctx.store.packages.countsByArea('person');
+  const ownAreas = [...byArea.keys()].filter((a) => !packageOf.has(a));
+  const missing = packages.filter((p) => !cache.byPackage.has(p.id));
+  const keptAreas = packages.filter((p) => cache.byPackage.has(p.id)).flatMap((p) => p.areas);
+  const size = (areas: readonly string[]) => areas.reduce((n, a) => n + (byArea.get(a) ?? 0), 0);
+
+  let own: PersonCounts;
+  if (missing.length > 1 && size(missing.flatMap((p) => p.areas)) >= ONE_PASS_SHARE * ctx.store.persons.count()) {
+    // Most of the table is still to count (right after a merge): one pass, each row to its package, the kept ones left out in SQL.
+    const OWN = '';
+    const sets = countPersonsBy(env, unitData, scan(PRESENT, { areas: [], outsideOf: keptAreas }), (row) => packageOf.get(row.areaCode) ?? OWN);
+    for (const p of missing) cache.byPackage.set(p.id, sets.get(p.id) ?? noPersons(env));
+    own = sets.get(OWN) ?? noPersons(env);
+  } else {
+    for (const p of missing) cache.byPackage.set(p.id, countPersons(env, unitData, scan(PRESENT, { areas: p.areas })));
+    own = ownAreas.length ? countPersons(env, unitData, scan(PRESENT, { areas: ownAreas })) : noPersons(env);
   }
-  for (const id of cache.byPackage.keys()) if (!current.has(id)) cache.byPackage.delete(id);
-  addPersonCounts(total, count(PRESENT, { areas: [], outsideOf: packaged }));
+  const total = noPersons(env);
+  for (const p of packages) addPersonCounts(total, cache.byPackage.get(p.id)!);
+  addPersonCounts(total, own);
 
   const excludedIds = [...env.excludedPersonIds];
   if (!excludedIds.length) return { counts: total, excluded: 0 };
   const heldBack: RecordFilter = [...PRESENT, { field: 'id', op: 'in', values: excludedIds }];
-  addPersonCounts(total, count(heldBack), -1);
+  addPersonCounts(total, countPersons(env, unitData, scan(heldBack)), -1);
   return { counts: total, excluded: ctx.store.persons.list({ filter: heldBack, limit: 0 }).total };
 }
