@@ -157,8 +157,8 @@ export function countPersons(env: ReportEnv, unitData: ReadonlyMap<string, Recor
 export function countPersonsBy<R extends EvaluatedPerson>(
   env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, rows: Iterable<R>, setOf: (row: R) => string | null, defs: readonly TableDef[] = TABLES,
 ): Map<string, PersonCounts> {
-  const { subjects } = layout(env, defs);
-  const people = subjects.person;
+  const shape = layout(env, defs);
+  const people = shape.subjects.person;
   if (people.tallies.some((tl) => tl.seen || tl.sumField !== undefined)) throw new Error('person columns are plain counts');
   const ctx = classifierContext(env, unitData);
   const classes = people.cls.map((f) => classifier('person', f, ctx));
@@ -178,13 +178,14 @@ export function countPersonsBy<R extends EvaluatedPerson>(
     }
     last.add(row.pass, row);
   }
-  return new Map([...histograms].map(([set, h]) => [set, cellsOf(env, defs, h)]));
+  const key = personCountsKey(env, defs);
+  return new Map([...histograms].map(([set, h]) => [set, { key, cells: cellsOf(shape, h) }]));
 }
 
-/** The tables' person cells from a histogram */
-function cellsOf(env: ReportEnv, defs: readonly TableDef[], histogram: PersonHistogram): PersonCounts {
-  const { plans, subjects } = layout(env, defs);
-  const people = subjects.person;
+/** The tables' person cells (fresh arrays in the tables' layout) from a histogram */
+function cellsOf(shape: Layout, histogram: PersonHistogram): Float64Array[] {
+  const people = shape.subjects.person;
+  const plans = shape.plans.map((p) => ({ ...p, cells: new Float64Array(p.cells.length) }));
   // Totals of plain counts come from the signatures; every section's rows from its classifier's counts.
   for (const sig of histogram.signatures()) {
     for (const tl of people.tallies) if (!tl.totalIsSum && sig.pass[tl.predicate]) bump(plans[tl.table]!.cells, tl.col, sig.count);
@@ -203,7 +204,7 @@ function cellsOf(env: ReportEnv, defs: readonly TableDef[], histogram: PersonHis
       }
     }
   });
-  return { key: personCountsKey(env, defs), cells: plans.map((p) => p.cells) };
+  return plans.map((p) => p.cells);
 }
 
 /** Empty counts under `env`, to add others to */
