@@ -7,21 +7,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DONGCHENG, openTestCore, removeDir, type TestCore } from '../fixtures/core';
+import { describe, expect, it } from 'vitest';
+import { DONGCHENG, freshCensusEachTest, type TestCore } from '../fixtures/core';
 import { makeIdNumber, writeCsv } from '../fixtures/township-returns';
 
 const ROWS = 25_000;
 
 let t: TestCore;
-beforeEach(async () => {
-  t = await openTestCore();
-  await t.call('census.setup', DONGCHENG);
-});
-afterEach(() => {
-  t.close();
-  removeDir(t.dir);
-});
+freshCensusEachTest(DONGCHENG, (core) => (t = core));
 
 function bigReturn(): string {
   const rows: (string | number)[][] = [['姓名', '证件号码', '学历', '所在单位']];

@@ -5,22 +5,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportPreview } from '../../shared/api/methods/io';
-import { DONGCHENG, openTestCore, removeDir, type TestCore } from '../fixtures/core';
+import { DONGCHENG, freshCensusEachTest, type TestCore } from '../fixtures/core';
 import {
   CERT, correctedWorkbookSheets, csvRows, MESSY_ROWS, messyWorkbookSheets, PEOPLE, UNITS, writeBadFiles, writeCsv, writeXlsx,
 } from '../fixtures/township-returns';
 
 let t: TestCore;
-beforeEach(async () => {
-  t = await openTestCore();
-  await t.call('census.setup', DONGCHENG);
-});
-afterEach(() => {
-  t.close();
-  removeDir(t.dir);
-});
+freshCensusEachTest(DONGCHENG, (core) => (t = core));
 
 const upload = (file: string) => ({ name: path.basename(file), dataBase64: readFileSync(file).toString('base64') });
 const messy = () => writeXlsx(path.join(t.dir, '东华门街道.xlsx'), messyWorkbookSheets());

@@ -6,21 +6,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enteredFieldsOf, fieldsOf } from '../../shared/census/dictionary';
 import { PROBLEM_COLUMN } from '../../shared/io';
-import { DONGCHENG, openTestCore, removeDir, type TestCore } from '../fixtures/core';
+import { DONGCHENG, freshCensusEachTest, type TestCore } from '../fixtures/core';
 import { makeIdNumber, MESSY_ROWS, messyWorkbookSheets, PEOPLE, UNITS, writeXlsx } from '../fixtures/township-returns';
 
 let t: TestCore;
-beforeEach(async () => {
-  t = await openTestCore();
-  await t.call('census.setup', DONGCHENG);
-});
-afterEach(() => {
-  t.close();
-  removeDir(t.dir);
-});
+freshCensusEachTest(DONGCHENG, (core) => (t = core));
 
 const upload = (name: string, data: Buffer) => ({ name, dataBase64: data.toString('base64') });
 
