@@ -31,6 +31,17 @@ export interface ImportRepo {
   /** Points those persons at the unit */
   linkPersons(ids: readonly string[], unitId: string, updatedAt: string): void;
   lastAuditId(): number;
+  /** The table's largest rowid (0 when empty): rows inserted after reading it have larger ones */
+  lastRowid(table: TableName): number;
+  /**
+   * Inside the caller's transaction, for the rows of `table` with rowids in `rows` (the records an
+   * import just inserted) whose source is `file`/`sheet`: one 'import' audit entry each, its new
+   * value the source as JSON — `sourcePrefix` followed by the row number and '}', the text
+   * JSON.stringify gives. One statement instead of one per record.
+   */
+  auditAdded(table: TableName, rows: RowidRange, file: string, sheet: string | null, sourcePrefix: string, operator: string, at: string): void;
+  /** Inside the caller's transaction: the records of `table` with rowids in `rows` as added by import `importId` */
+  recordAdded(importId: string, table: TableName, rows: RowidRange): void;
   /**
    * Inside the caller's transaction: drops the table's indexes whose keys land all over the tree
    * (ID number, name, unit) and returns the function that builds them again. A census-size import
@@ -49,6 +60,12 @@ export interface ImportRepo {
   markUndone(id: string, at: string, operator: string): void;
   /** Source files named by records of the census, with counts: what an error report can be limited to */
   sourceFiles(): { file: string; persons: number; units: number }[];
+}
+
+/** Rowids `first` to `last`, both included */
+export interface RowidRange {
+  first: number;
+  last: number;
 }
 
 export interface ImportBatchRow {
@@ -116,6 +133,18 @@ export function importRepo(db: Db): ImportRepo {
   ).pluck();
   const link = sqlite.prepare(`UPDATE persons SET unit_id = ?, updated_at = ? WHERE id = ?`);
   const lastAudit = sqlite.prepare(`SELECT coalesce(max(id), 0) FROM audit_log`).pluck();
+  const lastRowid = { person: sqlite.prepare(`SELECT coalesce(max(rowid), 0) FROM persons`).pluck(), unit: sqlite.prepare(`SELECT coalesce(max(rowid), 0) FROM units`).pluck() };
+  const auditAdded = (table: TableName) => sqlite.prepare(
+    `INSERT INTO audit_log (table_name, record_id, action, field, old_value, new_value, operator, at, note)
+     SELECT '${table}', id, 'import', NULL, NULL, ? || source_row || '}', ?, ?, NULL FROM ${tableOf[table]}
+     WHERE rowid BETWEEN ? AND ? AND source_file = ? AND source_sheet IS ? ORDER BY rowid`,
+  );
+  const auditAddedStmts = { person: auditAdded('person'), unit: auditAdded('unit') };
+  const recordAdded = (table: TableName) => sqlite.prepare(
+    `INSERT OR IGNORE INTO import_records (import_id, table_name, record_id, kind, before, before_source)
+     SELECT ?, '${table}', id, 'add', NULL, NULL FROM ${tableOf[table]} WHERE rowid BETWEEN ? AND ? ORDER BY rowid`,
+  );
+  const recordAddedStmts = { person: recordAdded('person'), unit: recordAdded('unit') };
   // Indexes appended to in order by an import (one area code, one timestamp, mostly blank 变动情况) are kept.
   const scattered = sqlite.prepare(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
@@ -174,6 +203,15 @@ export function importRepo(db: Db): ImportRepo {
       for (const id of ids) link.run(unitId, updatedAt, id);
     },
     lastAuditId: () => lastAudit.get() as number,
+    lastRowid: (table) => Number(lastRowid[table].get()),
+    auditAdded(table, rows, file, sheet, sourcePrefix, operator, at) {
+      if (!sqlite.inTransaction) throw new Error('auditAdded needs the caller\'s transaction');
+      auditAddedStmts[table].run(sourcePrefix, operator, at, rows.first, rows.last, file, sheet);
+    },
+    recordAdded(importId, table, rows) {
+      if (!sqlite.inTransaction) throw new Error('recordAdded needs the caller\'s transaction');
+      recordAddedStmts[table].run(importId, rows.first, rows.last);
+    },
     suspendScatteredIndexes(table) {
       if (!sqlite.inTransaction) throw new Error('suspendScatteredIndexes needs the caller\'s transaction');
       const found = scattered.all(tableOf[table]) as [string, string][];

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../../shared/api/errors';
 import type { ImportDecisions, ImportResult } from '../../../../shared/api/methods/io';
 import type { Issue } from '../../../../shared/census/issues';
+import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
-import { isBusy, type NewAuditEntry } from '../../db';
+import { isBusy, type NewAuditEntry, type RowidRange } from '../../db';
 import { BUSY_MESSAGE } from '../../failure';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
 import { buildResult, sourceOf } from './import-summary';
@@ -112,25 +113,29 @@ function writePlan(
   });
   ctx.store.tx(() => {
     if (ctx.store.othersVersion() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
+    const added: AddedRows[] = [];
     for (const table of ['unit', 'person'] as const) {
       const mine = plan.rows.filter((p) => p.table === table);
       const adds = mine.reduce((n, p) => (p.action === 'add' ? n + 1 : n), 0);
       const rebuild = adds >= BULK_ADDS && adds >= ctx.store.records[table].count() ? ctx.store.imports.suspendScatteredIndexes(table) : null;
-      ctx.store.records[table].insertMany((function* () {
+      const first = ctx.store.imports.lastRowid(table) + 1;
+      const inserted = ctx.store.records[table].insertMany((function* () {
         for (const p of mine) if (p.action === 'add') yield rowOf(p);
       })());
+      if (inserted) added.push({ table, rows: { first, last: ctx.store.imports.lastRowid(table) }, sources: sourcesOf(mine) });
       for (const p of mine) if (p.action === 'update') ctx.store.imports.updateImported(table, p.recordId, p.data, sourceOf(p), now);
       rebuild?.();
     }
+    // The added records' source entries are written by SQL from the rows just inserted (see
+    // auditAdded); what only the plan knows — derived and filled fields, updates — follows from here.
+    for (const a of added) for (const s of a.sources) ctx.store.imports.auditAdded(a.table, a.rows, s.file, s.sheet, s.prefix, settings.operator, now);
     // In slices, so 100k entries never sit in memory at once.
     let batch: NewAuditEntry[] = [];
-    const sourceJson = sourceJsonWriter();
     for (const p of plan.rows) {
       if (p.action === 'add') {
-        batch.push({ table: p.table, recordId: p.recordId, action: 'import', operator: settings.operator, at: now, field: null, oldValue: null, newValue: sourceJson(p) });
-        for (const e of notedEntries(p, settings.operator, now)) batch.push(e);
+        if (p.derived.length || p.filled.length) for (const e of notedEntries(p, settings.operator, now)) batch.push(e);
       } else if (p.action === 'update') {
-        for (const e of auditEntries(p, settings.operator, now)) batch.push(e);
+        for (const e of updateEntries(p, settings.operator, now)) batch.push(e);
       }
       if (batch.length >= 5000) {
         ctx.store.audit.append(batch);
@@ -146,13 +151,13 @@ function writePlan(
     }
     if (mappings) ctx.store.meta.set(REMEMBERED_KEY, mappings);
     if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
-    saveHistory(ctx, importId, plan, files, settings.operator, now);
+    saveHistory(ctx, importId, plan, files, settings.operator, now, added);
   });
   return importId;
 }
 
 /** The import's entry in the history: what it added, and each updated record as it was, for undo */
-function saveHistory(ctx: ServiceContext, importId: string, plan: Plan, files: StagedFile[], operator: string, at: string): void {
+function saveHistory(ctx: ServiceContext, importId: string, plan: Plan, files: StagedFile[], operator: string, at: string, added: readonly AddedRows[]): void {
   const summary = files.map((f) => {
     const c = fileCounts(plan, f.name);
     return { file: f.name, sheets: f.sheets.filter((s) => s.table).map((s) => s.name), added: c.added, updated: c.updated, unitsAdded: c.unitsAdded };
@@ -161,8 +166,7 @@ function saveHistory(ctx: ServiceContext, importId: string, plan: Plan, files: S
     { id: importId, at, operator, files: JSON.stringify(summary), auditTo: ctx.store.imports.lastAuditId(), undoneAt: null, undoneBy: null },
     (function* () {
       for (const p of plan.rows) {
-        if (p.action === 'add') yield { importId, table: p.table, recordId: p.recordId, kind: 'add' as const, before: null, beforeSource: null };
-        else if (p.action === 'update' && p.before) {
+        if (p.action === 'update' && p.before) {
           yield {
             importId, table: p.table, recordId: p.recordId, kind: 'update' as const,
             before: JSON.stringify(p.before.data), beforeSource: p.before.source ? JSON.stringify(p.before.source) : null,
@@ -171,32 +175,36 @@ function saveHistory(ctx: ServiceContext, importId: string, plan: Plan, files: S
       }
     })(),
   );
+  for (const a of added) ctx.store.imports.recordAdded(importId, a.table, a.rows);
+}
+
+/** The records one table's insert added: their rowids, and the files and sheets they came from */
+interface AddedRows {
+  table: TableName;
+  rows: RowidRange;
+  sources: { file: string; sheet: string | null; prefix: string }[];
 }
 
 /**
- * JSON.stringify(sourceOf(p)), built from a per-sheet prefix: one string per added record instead of
- * an object and a serialisation (100k of them in a census-size return).
+ * The distinct files and sheets of the added rows, each with the start of its source JSON as
+ * JSON.stringify(sourceOf(p)) writes it — `{"file":…,"sheet":…,"row":` — for auditAdded.
  */
-function sourceJsonWriter(): (p: PlannedRow) => string {
-  const prefixes = new Map<string, string>();
-  return (p) => {
+function sourcesOf(rows: readonly PlannedRow[]): AddedRows['sources'] {
+  const out = new Map<string, AddedRows['sources'][number]>();
+  for (const p of rows) {
+    if (p.action !== 'add') continue;
     const sheet = p.staged.sheet;
     const key = sheet === null ? `\u0000${p.file}` : `${p.file}\u0000${sheet}`;
-    let prefix = prefixes.get(key);
-    if (prefix === undefined) {
-      prefix = `{"file":${JSON.stringify(p.file)}${sheet === null ? '' : `,"sheet":${JSON.stringify(sheet)}`},"row":`;
-      prefixes.set(key, prefix);
-    }
-    return `${prefix}${JSON.stringify(p.staged.row)}}`;
-  };
+    if (out.has(key)) continue;
+    const prefix = `{"file":${JSON.stringify(p.file)}${sheet === null ? '' : `,"sheet":${JSON.stringify(sheet)}`},"row":`;
+    out.set(key, { file: p.file, sheet, prefix });
+  }
+  return [...out.values()];
 }
 
-/** One entry per added record (its source), one per changed field of an updated one. */
-function auditEntries(p: PlannedRow, operator: string, at: string): NewAuditEntry[] {
+/** One entry per changed field of an updated record (an added one's entry is written by auditAdded). */
+function updateEntries(p: PlannedRow, operator: string, at: string): NewAuditEntry[] {
   const base = { table: p.table, recordId: p.recordId, action: 'import' as const, operator, at };
-  const note = sourceOf(p);
-  if (p.action === 'add') return [{ ...base, field: null, oldValue: null, newValue: JSON.stringify(note) }];
-  if (p.action === 'unchanged') return [];
   const notes = noteOf(p);
   const out: NewAuditEntry[] = p.changes.map((c) => ({
     ...base, field: c.field, oldValue: encodeAudit(p.before?.data[c.field]), newValue: encodeAudit(p.data[c.field]), note: notes.get(c.field) ?? null,
