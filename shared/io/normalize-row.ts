@@ -72,7 +72,8 @@ export function normalizeRow(table: TableName, cells: readonly Cell[], mapping: 
       if (!(f.key in data)) data[f.key] = null;
       continue;
     }
-    const value = m.kind === 'coded' && typeof raw === 'string' ? cachedValue(m, raw, ctx) : normalizeValue(f, m.kind === 'date' ? dateGlue(raw) : raw, ctx);
+    const value = typeof raw !== 'string' ? normalizeValue(f, m.kind === 'date' ? dateGlue(raw) : raw, ctx)
+      : m.kind === 'coded' ? cachedValue(m, raw, ctx) : repeatedValue(m, raw, ctx);
     // Two columns for one field (出生年月 and 出生日期): the first one with a value wins.
     if (!(f.key in data) || (isEmpty(data[f.key]) && !isEmpty(value))) data[f.key] = value;
   }
@@ -96,6 +97,8 @@ interface CompiledColumn {
   /** coded: a column with few distinct answers (codes, yes/no, townships), worth remembering */
   kind: 'value' | 'date' | 'coded' | 'unitRef' | 'unitCode' | 'unitType';
   cache?: { ctx: NormalizeContext; values: Map<string, FieldValue> };
+  /** value and date columns: remembered while the column keeps repeating itself (see repeatedValue) */
+  repeats?: { ctx: NormalizeContext; values: Map<string, FieldValue>; probes: number; hits: number; off: boolean };
 }
 
 const CODED = new Set<FieldDef['type']>(['code', 'codes', 'boolean', 'township']);
@@ -111,6 +114,33 @@ function cachedValue(m: CompiledColumn, raw: string, ctx: NormalizeContext): Fie
   if (hit !== undefined) return Array.isArray(hit) ? [...hit] : hit;
   const value = normalizeValue(m.def, raw, ctx);
   if (m.cache.values.size < CACHE_LIMIT) m.cache.values.set(raw, Array.isArray(value) ? [...value] : value);
+  return value;
+}
+
+/** Lookups after which a value or date column that hit its remembered answers less than half the time stops remembering */
+const REPEAT_PROBES = 1000;
+
+/**
+ * normalizeValue for the text of a value or date column, remembered while that pays: years, hours,
+ * dates and 专业名称 repeat thousands of times in a census-size return, names and ID numbers never,
+ * so a column whose first REPEAT_PROBES lookups mostly missed is normalised cell by cell from then on.
+ * The answers are text, numbers or null (only codes columns give arrays, and those are `coded`).
+ */
+function repeatedValue(m: CompiledColumn, raw: string, ctx: NormalizeContext): FieldValue {
+  let c = m.repeats;
+  if (!c || c.ctx !== ctx) c = m.repeats = { ctx, values: new Map(), probes: 0, hits: 0, off: false };
+  if (c.off) return normalizeValue(m.def, raw, ctx);
+  c.probes++;
+  const hit = c.values.get(raw);
+  if (hit !== undefined) {
+    c.hits++;
+    return hit;
+  }
+  const value = normalizeValue(m.def, raw, ctx);
+  if (c.probes >= REPEAT_PROBES && c.hits * 2 < c.probes) {
+    c.off = true;
+    c.values.clear();
+  } else if (c.values.size < CACHE_LIMIT) c.values.set(raw, value);
   return value;
 }
 

@@ -144,6 +144,14 @@ describe('CSV and text', () => {
     expect((await t.call('persons.list', { limit: 10 })).total).toBe(before);
   });
 
+  it('counts the data under a blank header between two headed columns, and under none after them', async () => {
+    const csv = `姓名,,证件号码\r\n赵六,13700002222,${makeIdNumber('1988-07-20', 41)},x\r\n钱七,,${makeIdNumber('1992-11-05', 42)},y\r\n`;
+    const p = await preview('gap.csv', Buffer.from(csv, 'utf8'));
+    const cols = p.files[0]!.sheets[0]!.columns;
+    expect(cols.find((c) => c.index === 1)).toMatchObject({ field: null, how: 'none', header: '（第B列，无列名，1 行有内容）' });
+    expect(cols.find((c) => c.index === 3)).toMatchObject({ field: null, how: 'none', header: '（第D列，无列名，2 行有内容）' });
+  });
+
   it('shows a column that has data but no header in the preview, and the clerk can map it', async () => {
     const id = makeIdNumber('1988-07-20', 41);
     const csv = `姓名,证件号码,\r\n赵六,${id},13700002222\r\n`;

@@ -138,6 +138,19 @@ describe('normalizeRow', () => {
   it('takes the apostrophe an export put before formula-like text off again', () => {
     expect(row(["'=HYPERLINK(\"x\")"]).data.name).toBe('=HYPERLINK("x")');
   });
+
+  it('gives each row of a long sheet what it gives that row alone, in columns that repeat and columns that never do', () => {
+    // One context for the whole sheet, as an import has: value and date columns remember answers while they repeat
+    const sheet = {};
+    const cells = (i: number): Cell[] => [
+      `人员${i}`, null, null, i % 7 === 0 ? '1985.03' : `${1960 + (i % 30)}/${1 + (i % 9)}/1${i % 9}`, null, null,
+      `138${String(i).padStart(8, '0')}`, i % 5 === 0 ? '十二' : i % 3 === 0 ? `${i % 40}学时` : String(i % 40), null, null,
+    ];
+    const read = Array.from({ length: 5000 }, (_, i) => normalizeRow('person', cells(i), mapping, sheet).data);
+    expect(read[4]).toMatchObject({ name: '人员4', birthDate: '1964-05-14', phone: '13800000004', trainingHours: 4 });
+    // Each row alone, with a context of its own (nothing remembered)
+    for (let i = 0; i < 5000; i++) expect(read[i], `row ${i}`).toEqual(normalizeRow('person', cells(i), mapping, {}).data);
+  });
 });
 
 describe('formula escaping and cell values', () => {

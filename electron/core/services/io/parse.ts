@@ -127,21 +127,28 @@ async function parseSheet(file: string, stream: SheetStream, opts: ParseOptions,
   const mapping = columns.filter((c) => c.field);
   const mapped = new Set(columns.map((c) => c.index));
   const headerless = new Map<number, number>();
+  // The columns with no header: the gaps among the header's columns, and every column after them
+  const width = columns.reduce((n, c) => Math.max(n, c.index + 1), 0);
+  const gaps: number[] = [];
+  for (let i = 0; i < width; i++) if (!mapped.has(i)) gaps.push(i);
+  const countHeaderless = (i: number, v: Cell | undefined) => {
+    if (v != null && v !== '') headerless.set(i, (headerless.get(i) ?? 0) + 1);
+  };
   const take = (row: SheetRow) => {
     sheet.rowsRead++;
     const notes = cleanCells(row.cells, columns);
     // Data under no header would otherwise vanish: counted here, listed with the columns below.
-    for (let i = 0; i < row.cells.length; i++) {
-      const v = row.cells[i];
-      if (v != null && v !== '' && !mapped.has(i)) headerless.set(i, (headerless.get(i) ?? 0) + 1);
-    }
+    for (const i of gaps) countHeaderless(i, row.cells[i]);
+    for (let i = width; i < row.cells.length; i++) countHeaderless(i, row.cells[i]);
     const cls = classifyRow(row.cells, columns);
     if (cls.kind !== 'data') {
       addSkip(sheet, row.number, cls.kind, cls.reason);
       return;
     }
     const n = normalizeRow(table, row.cells as Cell[], mapping, opts.normalize);
-    sheet.rows.push({ table, sheet: stream.name, row: row.number, data: n.data, unitRef: n.unitRef, ...(notes ? { notes } : {}) });
+    const staged: StagedRow = { table, sheet: stream.name, row: row.number, data: n.data, unitRef: n.unitRef };
+    if (notes) staged.notes = notes;
+    sheet.rows.push(staged);
   };
   for (const row of head.slice(found.index + 1)) take(row);
   for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
