@@ -207,6 +207,16 @@ function cellsOf(shape: Layout, histogram: PersonHistogram): Float64Array[] {
   return plans.map((p) => p.cells);
 }
 
+/** `countPersons` for persons as records: every condition is evaluated here, by the same rules the store's SQL follows */
+export function countPersonRecords(env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, persons: Iterable<RecordLike>, defs: readonly TableDef[] = TABLES): PersonCounts {
+  const filterEnv = { refDate: env.refDate, unitData: (id: string) => unitData.get(id) };
+  const preds = layout(env, defs).subjects.person.preds.map((k) => compileFilter('person', JSON.parse(k) as RecordFilter, filterEnv));
+  const evaluated = function* (): Generator<EvaluatedPerson> {
+    for (const r of persons) yield { data: r.data, pass: preds.map((p) => p(r)) };
+  };
+  return countPersons(env, unitData, evaluated(), defs);
+}
+
 /** Empty counts under `env`, to add others to */
 export function noPersons(env: ReportEnv, defs: readonly TableDef[] = TABLES): PersonCounts {
   return { key: personCountsKey(env, defs), cells: layout(env, defs).plans.map((p) => p.cells) };
@@ -280,17 +290,13 @@ export function computeReports(
     counts = persons.counts;
     excluded = persons.excluded;
   } else {
-    const preds = subjects.person.preds.map((k) => compileFilter('person', JSON.parse(k) as RecordFilter, filterEnv));
-    const evaluated = function* (): Generator<EvaluatedPerson> {
+    const counted = function* (): Generator<RecordLike> {
       for (const r of persons) {
-        if (env.excludedPersonIds.has(r.id)) {
-          excluded++;
-          continue;
-        }
-        yield { data: r.data, pass: preds.map((p) => p(r)) };
+        if (env.excludedPersonIds.has(r.id)) excluded++;
+        else yield r;
       }
     };
-    counts = countPersons(env, unitData, evaluated(), defs);
+    counts = countPersonRecords(env, unitData, counted(), defs);
   }
   if (counts.key !== personCountsKey(env, defs)) throw new Error('person counts computed for other tables or areas');
   plans.forEach((p, t) => {

@@ -5,6 +5,7 @@ import { toWire } from './host';
 import type { SqlValue } from '../db';
 import { packRows } from '../services/packages/packed-rows';
 import type { PackageMessage, PackageRequest } from './package';
+import { countPackedPersons } from '../services/reports/package-counts';
 
 const port = parentPort!;
 
@@ -16,7 +17,9 @@ port.on('message', (m: PackageRequest) => {
       // (packed already when the one-pass reader read them, read-fast.ts)
       const persons = read.persons.rows.packed ?? packRows('person', read.persons.rows as SqlValue[][]);
       const units = read.units.rows.packed ?? packRows('unit', read.units.rows as SqlValue[][]);
-      const pkg = { ...read, persons: { ...read.persons, rows: persons }, units: { ...read.units, rows: units } };
+      // The summary tables' counts of its persons, made here while the writing thread inserts the previous package
+      const personCounts = m.counting ? countPackedPersons(m.counting, units, persons) : undefined;
+      const pkg = { ...read, persons: { ...read.persons, rows: persons }, units: { ...read.units, rows: units }, personCounts };
       m.reply.postMessage({ type: 'done', pkg } satisfies PackageMessage, [persons.data.buffer as ArrayBuffer, units.data.buffer as ArrayBuffer]);
     },
     (e: unknown) => m.reply.postMessage({ type: 'error', error: toWire(e) } satisfies PackageMessage),

@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { ApiError } from '../../../../shared/api/errors';
+import type { PersonCounts } from '../../../../shared/reports/aggregate';
 import { fieldsOf, fieldLabel, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 import {
   columnsOf, legacyColumns, LIMITS, recordResource, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema, upgradeRows,
@@ -39,6 +40,8 @@ export interface ParsedPackage {
   explanations: [string, string, string, string, string, string, string][];
   audit: ReceivedAuditRow[];
   decisions: PackageDecisionRow[];
+  /** Its persons counted into the summary tables, when the reader was asked to (worker/package.ts) */
+  personCounts?: PersonCounts | undefined;
 }
 
 export interface ReadOptions {
