@@ -4,10 +4,9 @@
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { readPackage, type ParsedPackage, type ReadOptions } from '../services/packages/read';
-import { packRows, unpackRows, type PackedRows } from '../services/packages/packed-rows';
-import { countPackedPersons } from '../services/reports/package-counts';
+import { unpackRows, type PackedRows } from '../services/packages/packed-rows';
+import { countedPersonFields, countKeptPersons } from '../services/reports/package-counts';
 import type { CountingEnv } from '../../../shared/reports/env';
-import type { SqlValue } from '../db';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
 /** `reply`: the port the answer goes to, so the caller can take it without yielding (`poll`) */
@@ -33,12 +32,13 @@ export type PendingRead = Promise<ParsedPackage> & { poll(): boolean };
 export function readPackageIsolated(data: Buffer, opts: IsolatedReadOptions): PendingRead {
   if (!workersEnabled()) {
     let done = false;
-    const p = readPackage(data, opts)
-      .then((pkg) => {
-        if (!opts.counting) return pkg;
-        const packed = (t: ParsedPackage['persons'] | ParsedPackage['units'], table: 'person' | 'unit') => t.rows.packed ?? packRows(table, [...t.rows].map((r) => [...r]) as SqlValue[][]);
-        return { ...pkg, personCounts: countPackedPersons(opts.counting, packed(pkg.units, 'unit'), packed(pkg.persons, 'person')) };
-      })
+    const counting = opts.counting;
+    const p = readPackage(data, { ...opts, keepPersonFields: counting && countedPersonFields(counting) })
+      .then(({ persons: { kept, ...persons }, ...pkg }) => ({
+        ...pkg,
+        persons,
+        personCounts: counting && kept ? countKeptPersons(counting, pkg.units.rows, persons.ids, kept) : undefined,
+      }))
       .finally(() => (done = true));
     return Object.assign(p, { poll: () => done });
   }

@@ -15,24 +15,43 @@
 import { createHash } from 'node:crypto';
 import { LEAVE_CODES } from '../../../../shared/census/change';
 import type { RecordData } from '../../../../shared/census/schema';
-import { countPersonRecords, type PersonCounts } from '../../../../shared/reports/aggregate';
+import { countPersonRecords, personFieldsRead, type PersonCounts } from '../../../../shared/reports/aggregate';
 import { countingReportEnv, type CountingEnv } from '../../../../shared/reports/env';
 import { compileFilter, type RecordFilter, type RecordLike } from '../../../../shared/reports/filter';
-import { dataFromSql } from '../../db/columns';
-import { unpackRows, type PackedRows } from '../packages/packed-rows';
+import { codecFor, dataFromSql, type SqlValue } from '../../db/columns';
 
 /** Persons who left since the last census stay in the file for 表6 only */
 export const PRESENT: RecordFilter = [{ field: 'change', op: 'notIn', values: [...LEAVE_CODES] }];
 
-/** The person counts of one package's rows (packed as the reading worker hands them over) */
-export function countPackedPersons(counting: CountingEnv, units: PackedRows, persons: PackedRows): PersonCounts {
+/** The person fields a package's counts read (ask the reader to keep them: ReadOptions.keepPersonFields) */
+export function countedPersonFields(counting: CountingEnv): string[] {
+  return [...new Set([...personFieldsRead(countingReportEnv(counting)), ...PRESENT.map((c) => c.field)])];
+}
+
+/**
+ * The person counts of one package: its units' rows, its persons' ids and the stored values of
+ * `countedPersonFields` column by column, as the reader kept them while reading (decoding every row
+ * of the packed form again cost twice as much).
+ */
+export function countKeptPersons(
+  counting: CountingEnv, unitRows: Iterable<readonly SqlValue[]>, ids: readonly string[], kept: ReadonlyMap<string, readonly SqlValue[]>,
+): PersonCounts {
   const env = countingReportEnv(counting);
   const unitData = new Map<string, RecordData>();
-  for (const raw of unpackRows(units, false)) unitData.set(raw[0] as string, dataFromSql('unit', raw, 2));
+  // Integers as SQLite hands them back (numbers), whichever form the rows carry them in
+  for (const raw of unitRows) unitData.set(raw[0] as string, dataFromSql('unit', raw.map((v) => (typeof v === 'bigint' ? Number(v) : v)), 2));
   const present = compileFilter('person', PRESENT, { refDate: env.refDate, unitData: (id) => unitData.get(id) });
+  const columns = countedPersonFields(counting).map((key) => {
+    const values = kept.get(key);
+    if (!values || values.length !== ids.length) throw new Error(`the reader did not keep person field ${key}`);
+    return { key, values, codec: codecFor('person', key) };
+  });
+  // One record, refilled for each person
+  const r: RecordLike = { id: '', data: {} };
   const records = function* (): Generator<RecordLike> {
-    for (const raw of unpackRows(persons, false)) {
-      const r = { id: raw[0] as string, data: dataFromSql('person', raw, 2) };
+    for (let i = 0; i < ids.length; i++) {
+      r.id = ids[i]!;
+      for (const c of columns) r.data[c.key] = c.codec.fromSql(c.values[i]);
       if (present(r)) yield r;
     }
   };
