@@ -12,7 +12,7 @@ import type { RecordScope } from '../../electron/core/db';
 import { sqliteOf } from '../../electron/core/db/handle';
 import { LEAVE_CODES } from '../../shared/census/change';
 import { computeReports, countPersonRecords } from '../../shared/reports/aggregate';
-import { countedPersonFields, countKeptPersons } from '../../electron/core/services/reports/package-counts';
+import { countedPersonFields, countKeptPersons, countsWhileReading } from '../../electron/core/services/reports/package-counts';
 import { countingEnv, reportEnv } from '../../electron/core/services/reports/env';
 import { readPackage } from '../../electron/core/services/packages/read';
 import { dataFromSql } from '../../electron/core/db/columns';
@@ -193,6 +193,17 @@ describe('counts made while merging', () => {
     const counted = countKeptPersons(counting, pkg.units.rows, pkg.persons.ids, pkg.persons.kept!);
     expect(counted).toEqual(countPersonRecords(env, units, persons.slice(1)));
     expect(counted).not.toEqual(countPersonRecords(env, units, persons));
+  });
+
+  it('never refuse a package: counts that cannot be made are left to the tables', async () => {
+    const counting = countingEnv(city.core.ctx);
+    const pkg = await readPackage((await exportTo(luyang, 'luyang-7.hcpkg', { confirmUnexplained: true })).data, { fileName: 'luyang-7.hcpkg', keepPersonFields: countedPersonFields(counting) });
+    const kept = new Map(pkg.persons.kept!);
+    expect(countsWhileReading(counting, pkg.units.rows, pkg.persons.ids, kept)).toEqual(countKeptPersons(counting, pkg.units.rows, pkg.persons.ids, kept));
+    kept.delete('birthDate');
+    expect(() => countKeptPersons(counting, pkg.units.rows, pkg.persons.ids, kept)).toThrow('birthDate');
+    expect(countsWhileReading(counting, pkg.units.rows, pkg.persons.ids, kept)).toBeUndefined();
+    expect(countsWhileReading(undefined, pkg.units.rows, pkg.persons.ids, pkg.persons.kept)).toBeUndefined();
   });
 
   it('are made for a package the general reader reads (written another valid way)', async () => {

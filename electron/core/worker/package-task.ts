@@ -5,7 +5,7 @@ import { toWire } from './host';
 import type { SqlValue } from '../db';
 import { packRows } from '../services/packages/packed-rows';
 import type { PackageMessage, PackageRequest } from './package';
-import { countedPersonFields, countKeptPersons } from '../services/reports/package-counts';
+import { countedPersonFields, countsWhileReading } from '../services/reports/package-counts';
 
 const port = parentPort!;
 
@@ -15,7 +15,7 @@ port.on('message', (m: PackageRequest) => {
   readPackage(data, { fileName: m.fileName, passphrase: m.passphrase, keepPersonFields }).then(
     ({ persons: { kept, ...personTable }, ...read }) => {
       // The summary tables' counts of its persons, made here while the writing thread inserts the previous package
-      const personCounts = m.counting && kept ? countKeptPersons(m.counting, read.units.rows, personTable.ids, kept) : undefined;
+      const personCounts = countsWhileReading(m.counting, read.units.rows, personTable.ids, kept);
       // The record rows travel as one transferred buffer each (packed-rows.ts), not as half a million values
       // (packed already when the one-pass reader read them, read-fast.ts)
       const persons = personTable.rows.packed ?? packRows('person', personTable.rows as SqlValue[][]);

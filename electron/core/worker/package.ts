@@ -5,7 +5,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { readPackage, type ParsedPackage, type ReadOptions } from '../services/packages/read';
 import { unpackRows, type PackedRows } from '../services/packages/packed-rows';
-import { countedPersonFields, countKeptPersons } from '../services/reports/package-counts';
+import { countedPersonFields, countsWhileReading } from '../services/reports/package-counts';
 import type { CountingEnv } from '../../../shared/reports/env';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
@@ -37,7 +37,7 @@ export function readPackageIsolated(data: Buffer, opts: IsolatedReadOptions): Pe
       .then(({ persons: { kept, ...persons }, ...pkg }) => ({
         ...pkg,
         persons,
-        personCounts: counting && kept ? countKeptPersons(counting, pkg.units.rows, persons.ids, kept) : undefined,
+        personCounts: countsWhileReading(counting, pkg.units.rows, persons.ids, kept),
       }))
       .finally(() => (done = true));
     return Object.assign(p, { poll: () => done });

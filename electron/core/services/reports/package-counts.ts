@@ -59,6 +59,21 @@ export function countKeptPersons(
 }
 
 /**
+ * `countKeptPersons` for the merge: the counts are derived data, so a package is never refused over
+ * them — without counts, the tables count its persons from the store the first time they are shown.
+ */
+export function countsWhileReading(
+  counting: CountingEnv | undefined, unitRows: Iterable<readonly SqlValue[]>, ids: readonly string[], kept: ReadonlyMap<string, readonly SqlValue[]> | undefined,
+): PersonCounts | undefined {
+  if (!counting || !kept) return undefined;
+  try {
+    return countKeptPersons(counting, unitRows, ids, kept);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Bumped when what a key does not say changes the counts (code lists, age bands, how a condition is
  * evaluated): counts kept in a file by an older program are then counted again, never added.
  */
