@@ -129,6 +129,13 @@ export function personClassifierFields(env: ReportEnv, defs: readonly TableDef[]
   return [...new Set(layout(env, defs).subjects.person.cls.map(storedField))];
 }
 
+/** The stored person fields the tables read (the conditions' and the sections'), the record id aside */
+export function personFieldsRead(env: ReportEnv, defs: readonly TableDef[] = TABLES): string[] {
+  const { person } = layout(env, defs).subjects;
+  const named = [...person.preds.flatMap((k) => (JSON.parse(k) as RecordFilter).map((c) => c.field)), ...person.cls];
+  return [...new Set(named.filter((n) => n !== 'id').map(storedField))];
+}
+
 /** The key person counts computed under `env` carry; counts with another key do not add up with them */
 export function personCountsKey(env: ReportEnv, defs: readonly TableDef[] = TABLES): string {
   const { subjects } = layout(env, defs);
@@ -207,6 +214,22 @@ function cellsOf(shape: Layout, histogram: PersonHistogram): Float64Array[] {
   return plans.map((p) => p.cells);
 }
 
+/** `countPersons` for persons as records: every condition is evaluated here, by the same rules the store's SQL follows */
+export function countPersonRecords(env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, persons: Iterable<RecordLike>, defs: readonly TableDef[] = TABLES): PersonCounts {
+  const filterEnv = { refDate: env.refDate, unitData: (id: string) => unitData.get(id) };
+  const preds = layout(env, defs).subjects.person.preds.map((k) => compileFilter('person', JSON.parse(k) as RecordFilter, filterEnv));
+  // One row object, refilled for each person (countPersons copies what it keeps)
+  const row = { data: {} as RecordData, pass: new Array<boolean>(preds.length) };
+  const evaluated = function* (): Generator<EvaluatedPerson> {
+    for (const r of persons) {
+      row.data = r.data;
+      for (let i = 0; i < preds.length; i++) row.pass[i] = preds[i]!(r);
+      yield row;
+    }
+  };
+  return countPersons(env, unitData, evaluated(), defs);
+}
+
 /** Empty counts under `env`, to add others to */
 export function noPersons(env: ReportEnv, defs: readonly TableDef[] = TABLES): PersonCounts {
   return { key: personCountsKey(env, defs), cells: layout(env, defs).plans.map((p) => p.cells) };
@@ -280,17 +303,13 @@ export function computeReports(
     counts = persons.counts;
     excluded = persons.excluded;
   } else {
-    const preds = subjects.person.preds.map((k) => compileFilter('person', JSON.parse(k) as RecordFilter, filterEnv));
-    const evaluated = function* (): Generator<EvaluatedPerson> {
+    const counted = function* (): Generator<RecordLike> {
       for (const r of persons) {
-        if (env.excludedPersonIds.has(r.id)) {
-          excluded++;
-          continue;
-        }
-        yield { data: r.data, pass: preds.map((p) => p(r)) };
+        if (env.excludedPersonIds.has(r.id)) excluded++;
+        else yield r;
       }
     };
-    counts = countPersons(env, unitData, evaluated(), defs);
+    counts = countPersonRecords(env, unitData, counted(), defs);
   }
   if (counts.key !== personCountsKey(env, defs)) throw new Error('person counts computed for other tables or areas');
   plans.forEach((p, t) => {

@@ -34,3 +34,14 @@ export interface ReportEnv {
 export function paramsOf(env: ReportEnv): IndicatorParams {
   return { refDate: env.refDate, planningStart: env.planningStart ?? DEFAULT_PLANNING_START };
 }
+
+/**
+ * What person counts depend on besides the records: enough to count a package's persons away from
+ * the open census (the merge's reading worker), and cloneable to get there.
+ */
+export type CountingEnv = Pick<ReportEnv, 'area' | 'refDate' | 'subAreas' | 'planningStart'>;
+
+/** A report environment for counting persons only (no duplicates left out, no figures) */
+export function countingReportEnv(c: CountingEnv): ReportEnv {
+  return { ...c, excludedPersonIds: new Set(), pendingDuplicates: 0, population: new Map(), targets: new Map() };
+}

@@ -5,6 +5,7 @@
  * read — by the general reader — as before.
  */
 import Papa from 'papaparse';
+import { fieldsOf } from '../../shared/census/dictionary';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackage, type ParsedPackage } from '../../electron/core/services/packages';
 import { countyCensus, exportTo, repack, unpack, YAOHAI } from '../fixtures/packages';
@@ -79,6 +80,26 @@ describe('the one-pass record reader', () => {
       expect(p.persons.rows.packed).toBeUndefined();
       expect(content(p)).toEqual(base);
     }
+  });
+
+  it('keeps the person fields asked for column by column, the same from either reader and equal to the rows', async () => {
+    const keep = ['township', 'birthDate', 'swPost', 'trainingHours', 'domains', 'unitId', 'change'];
+    expect(keep.every((k) => fieldsOf.person.some((f) => f.key === k))).toBe(true);
+    const lf = await repack(tricky, (e) => e.set('persons.csv', Buffer.from(e.get('persons.csv')!.toString('utf8').replace(/\r\n(?=[^\r\n]*$)/, '\n'), 'utf8')));
+    const fast = await readPackage(tricky, { fileName: 'x.hcpkg', keepPersonFields: keep });
+    const general = await readPackage(lf, { fileName: 'x.hcpkg', keepPersonFields: keep });
+    expect(fast.persons.rows.packed).toBeDefined();
+    expect(general.persons.rows.packed).toBeUndefined();
+    expect(general.persons.kept).toEqual(fast.persons.kept);
+    const at = (key: string) => 2 + fieldsOf.person.findIndex((f) => f.key === key);
+    for (const key of keep) {
+      const fromRows = [...fast.persons.rows].map((r) => (typeof r[at(key)] === 'bigint' ? Number(r[at(key)]) : r[at(key)]));
+      expect(fast.persons.kept!.get(key)).toEqual(fromRows);
+    }
+    // Something to compare: the fields hold values of each kind
+    expect(fast.persons.kept!.get('swPost')).toContain(1);
+    expect(fast.persons.kept!.get('township')!.every((t) => typeof t === 'string')).toBe(true);
+    expect((await read(tricky)).persons.kept).toEqual(new Map());
   });
 
   it('refuses a bad cell with the general reader’s message (line and column named)', async () => {

@@ -15,6 +15,7 @@ import { recordRepo, type PersonRepo, type UnitRepo } from './repos/records';
 import { settingsRepo, type SettingsRepo } from './repos/settings';
 import { targetsRepo, type TargetsRepo } from './repos/targets';
 import { areaFiguresRepo, type AreaFiguresRepo } from './repos/area-figures';
+import { personCountsRepo, type PersonCountsRepo } from './repos/person-counts';
 
 /** One open census database with all its repositories. */
 export interface Store {
@@ -35,6 +36,8 @@ export interface Store {
   readonly figures: AreaFiguresRepo;
   /** Return packages: received packages, record origins, exports */
   readonly packages: PackagesRepo;
+  /** Each received package's persons counted into the summary tables (derived, kept with the package) */
+  readonly personCounts: PersonCountsRepo;
   readonly duplicates: DuplicatesRepo;
   readonly keys: KeysRepo;
   /** 审核退回 items (sent and received) and the coverage of received merged packages */
@@ -79,6 +82,7 @@ export function storeOf(db: Db): Store {
     targets: targetsRepo(db),
     figures: areaFiguresRepo(db),
     packages: packagesRepo(db),
+    personCounts: personCountsRepo(db),
     duplicates: duplicatesRepo(db),
     keys: keysRepo(db),
     feedback: feedbackRepo(db),

@@ -5,10 +5,17 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { readPackage, type ParsedPackage, type ReadOptions } from '../services/packages/read';
 import { unpackRows, type PackedRows } from '../services/packages/packed-rows';
+import { countedPersonFields, countsWhileReading } from '../services/reports/package-counts';
+import type { CountingEnv } from '../../../shared/reports/env';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
 /** `reply`: the port the answer goes to, so the caller can take it without yielding (`poll`) */
-export type PackageRequest = { type: 'start'; fileName: string; passphrase?: string | undefined; data: Uint8Array; reply: MessagePort };
+export type PackageRequest = { type: 'start'; fileName: string; passphrase?: string | undefined; counting?: CountingEnv | undefined; data: Uint8Array; reply: MessagePort };
+
+export interface IsolatedReadOptions extends ReadOptions {
+  /** Count the package's persons into the summary tables under this environment (ParsedPackage.personCounts) */
+  counting?: CountingEnv | undefined;
+}
 /** A parsed package whose record rows are packed (packed-rows.ts) */
 type WirePackage = Omit<ParsedPackage, 'persons' | 'units'> & {
   persons: Omit<ParsedPackage['persons'], 'rows'> & { rows: PackedRows };
@@ -22,10 +29,17 @@ export type PackageMessage =
 /** A read under way; `poll()` takes its answer if the worker has sent it, without yielding to the event loop */
 export type PendingRead = Promise<ParsedPackage> & { poll(): boolean };
 
-export function readPackageIsolated(data: Buffer, opts: ReadOptions): PendingRead {
+export function readPackageIsolated(data: Buffer, opts: IsolatedReadOptions): PendingRead {
   if (!workersEnabled()) {
     let done = false;
-    const p = readPackage(data, opts).finally(() => (done = true));
+    const counting = opts.counting;
+    const p = readPackage(data, { ...opts, keepPersonFields: counting && countedPersonFields(counting) })
+      .then(({ persons: { kept, ...persons }, ...pkg }) => ({
+        ...pkg,
+        persons,
+        personCounts: countsWhileReading(counting, pkg.units.rows, persons.ids, kept),
+      }))
+      .finally(() => (done = true));
     return Object.assign(p, { poll: () => done });
   }
   const what = `读取上报包「${opts.fileName}」`;
@@ -59,7 +73,7 @@ export function readPackageIsolated(data: Buffer, opts: ReadOptions): PendingRea
     worker.on('exit', () => settle(false, workerFailure(new Error('worker exited'), what)));
     const copy = new Uint8Array(data);
     worker.postMessage(
-      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, data: copy, reply: port2 } satisfies PackageRequest,
+      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, counting: opts.counting, data: copy, reply: port2 } satisfies PackageRequest,
       [copy.buffer, port2],
     );
   });

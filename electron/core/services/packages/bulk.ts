@@ -8,6 +8,7 @@
  *   The primary key and the area-code indexes stay: they keep id clashes refused and a package's
  *   records found for replacement. Each package is still its own transaction.
  */
+import type { CountingEnv } from '../../../../shared/reports/env';
 import type { ServiceContext } from '../context';
 import type { ParsedPackage } from './read';
 import { readPackageIsolated as readPackage } from '../../worker/package';
@@ -27,7 +28,8 @@ export type ReadOutcome = { ok: true; pkg: ParsedPackage } | { ok: false; error:
 
 /**
  * Reads files in order, one at a time (one worker, one parsed package waiting): file i+1 is started as
- * soon as file i has been read, so it is read while file i is written.
+ * soon as file i has been read, so it is read while file i is written. With `counting`, the worker
+ * also counts each package's persons into the summary tables (ParsedPackage.personCounts).
  */
 export interface ReadAhead {
   (i: number): Promise<ReadOutcome>;
@@ -35,7 +37,7 @@ export interface ReadAhead {
   ready(i: number): boolean;
 }
 
-export function readAhead(files: readonly PackageFile[]): ReadAhead {
+export function readAhead(files: readonly PackageFile[], counting?: CountingEnv): ReadAhead {
   const started = new Map<number, Promise<ReadOutcome>>();
   const settled = new Set<number>();
   const polls = new Map<number, () => boolean>();
@@ -44,7 +46,7 @@ export function readAhead(files: readonly PackageFile[]): ReadAhead {
     const f = files[i]!;
     let p: Promise<ReadOutcome>;
     try {
-      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase });
+      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase, counting });
       polls.set(i, read.poll);
       p = read.then(
         (pkg) => ({ ok: true as const, pkg }),

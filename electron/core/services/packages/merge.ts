@@ -19,6 +19,8 @@ import { isEnvelope } from './crypto';
 import { areaCodesOfPackage } from './origins';
 import type { ParsedPackage } from './read';
 import { readPackageIsolated as readPackage } from '../../worker/package';
+import { countingEnv } from '../reports/env';
+import { keepPackageCounts } from '../reports/person-counts';
 import { beginBulk, BULK_COMMIT_PERSONS, bytesOf, readAhead, worthBulk, type PackageFile, type ReadOutcome } from './bulk';
 
 export type { PackageFile };
@@ -244,6 +246,7 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, coun
       ctx.store.feedback.applyAnswers([h.areaCode, ...pkg.persons.areaCodes, ...pkg.units.areaCodes], h.feedbackAnswers, h.packageId);
     ctx.store.packages.insertRecords('unit', pkg.units.rows);
     ctx.store.packages.insertRecords('person', pkg.persons.rows);
+    if (pkg.personCounts) keepPackageCounts(ctx, h.packageId, pkg.manifestSha256, pkg.personCounts);
     ctx.store.packages.insertExplanations(pkg.explanations);
     ctx.store.packages.insertAudit(h.packageId, pkg.audit);
     ctx.store.packages.insertDecisions(h.packageId, pkg.decisions);
@@ -291,7 +294,7 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
   ctx.store.packages.ensureCache(MERGE_CACHE_MB);
   const results: MergeResult[] = [];
   const taskId = opts.taskId ?? 'merge';
-  const next = readAhead(files);
+  const next = readAhead(files, countingEnv(ctx));
   let endBulk: (() => void) | null = null;
   // Bulk: several packages per commit, each in its own savepoint (all-or-nothing as before). The
   // commit stays open only while the next package is already read, so nothing else of this

@@ -48,7 +48,8 @@ export function readRecordsFast(
   declaredRows: number,
   provenance: Map<string, string[]>,
   convert: (table: TableName) => Converter[],
-): RecordTable & { idNumbers: (string | null)[] } {
+  keep: readonly string[] = [],
+): RecordTable & { idNumbers: (string | null)[]; kept: Map<string, SqlValue[]> } {
   const head = `${header.join(',')}\r\n`;
   if (!text.startsWith(head)) throw new NotFast();
   const conv = packedConverters(table, convert);
@@ -56,6 +57,8 @@ export function readRecordsFast(
   const n = header.length;
   if (n !== 2 + fields.length) throw new NotFast();
   const idCol = table === 'person' ? 2 + fields.findIndex((f) => f.key === 'idNumber') : -1;
+  const keptAt = keep.map((key) => 2 + fields.findIndex((f) => f.key === key));
+  const keptValues = keep.map(() => [] as SqlValue[]);
   const k = 2 + fields.length;
   const max = LIMITS.maxFieldChars;
   const ids: string[] = [];
@@ -138,9 +141,10 @@ export function readRecordsFast(
     if (known === undefined) firstPackages.set(area, first);
     else if (known !== first) throw new NotFast();
     packer.add(out);
+    for (let j = 0; j < keptAt.length; j++) keptValues[j]!.push(out[keptAt[j]!]!);
     ids.push(id);
     if (idCol >= 0) idNumbers.push(typeof out[idCol] === 'string' ? out[idCol] : null);
   }
   if (packer.length !== declaredRows) throw new NotFast();
-  return { rows: unpackRows(packer.done()), ids, idNumbers, firstPackages, areaCodes };
+  return { rows: unpackRows(packer.done()), ids, idNumbers, firstPackages, areaCodes, kept: new Map(keep.map((key, j) => [key, keptValues[j]!])) };
 }

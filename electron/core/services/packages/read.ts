@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { ApiError } from '../../../../shared/api/errors';
+import type { PersonCounts } from '../../../../shared/reports/aggregate';
 import { fieldsOf, fieldLabel, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
 import {
   columnsOf, legacyColumns, LIMITS, recordResource, MANIFEST_FILE, tableSchemaOf, manifestSchema, PACKAGE_SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS, RESOURCES, SIGNATURE_FILE, signatureSchema, upgradeRows,
@@ -34,16 +35,23 @@ export interface ParsedPackage {
   head: HeadcountSection;
   manifestSha256: string;
   signer: { publicKey: string; fingerprint: string };
-  persons: RecordTable & { idNumbers: (string | null)[] };
+  persons: RecordTable & { idNumbers: (string | null)[]; kept?: Map<string, SqlValue[]> | undefined };
   units: RecordTable;
   explanations: [string, string, string, string, string, string, string][];
   audit: ReceivedAuditRow[];
   decisions: PackageDecisionRow[];
+  /** Its persons counted into the summary tables, when the reader was asked to (worker/package.ts) */
+  personCounts?: PersonCounts | undefined;
 }
 
 export interface ReadOptions {
   fileName: string;
   passphrase?: string | undefined;
+  /**
+   * Person fields whose stored values are also wanted column by column (`persons.kept`; integers as
+   * numbers): the merge's reading worker counts the summary tables from them without decoding rows again
+   */
+  keepPersonFields?: readonly string[] | undefined;
 }
 
 const refuse = (message: string, reason: string, details: Record<string, unknown> = {}) =>
@@ -146,12 +154,14 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
   // is the general reader's (read-fast.ts).
   if (version === PACKAGE_SCHEMA_VERSION) {
     try {
-      return { ...base, ...recordsFast(texts, entries, head) };
+      return { ...base, ...recordsFast(texts, entries, head, opts.keepPersonFields) };
     } catch {
       // read again below: the general reader accepts or refuses it, with its message
     }
   }
-  return { ...base, ...recordsGeneral(texts, entries, head, version) };
+  const general = recordsGeneral(texts, entries, head, version);
+  if (opts.keepPersonFields) general.persons.kept = keptColumns(general.persons.rows as SqlValue[][], opts.keepPersonFields);
+  return { ...base, ...general };
 }
 
 type Entries = Map<string, Manifest['resources'][number]>;
@@ -187,7 +197,16 @@ function recordsGeneral(texts: Map<ResourceName, string>, entries: Entries, head
 }
 
 /** The same result as recordsGeneral for a package of today's schema that our writer made; throws otherwise */
-function recordsFast(texts: Map<ResourceName, string>, entries: Entries, head: HeadcountSection): Content {
+/** The person fields `keep`, one array of stored values each, integers as numbers (as read-fast.ts keeps them) */
+function keptColumns(rows: readonly SqlValue[][], keep: readonly string[]): Map<string, SqlValue[]> {
+  return new Map(keep.map((key) => {
+    const at = 2 + fieldsOf.person.findIndex((f) => f.key === key);
+    if (at < 2) throw new TypeError(`unknown person field ${key}`);
+    return [key, rows.map((r) => (typeof r[at] === 'bigint' ? Number(r[at]) : r[at]!))];
+  }));
+}
+
+function recordsFast(texts: Map<ResourceName, string>, entries: Entries, head: HeadcountSection, keep?: readonly string[]): Content {
   const tables = new Map<ResourceName, string[][]>();
   for (const k of RESOURCES) {
     const e = entries.get(k.name)!;
@@ -201,7 +220,7 @@ function recordsFast(texts: Map<ResourceName, string>, entries: Entries, head: H
   const provenance = provenanceIndex(tables.get('provenance')!);
   const records = (table: TableName) => {
     const r = recordResource[table];
-    return readRecordsFast(table, texts.get(r)!, columnsOf(r), entries.get(r)!.rows, provenance, (t) => converters[t]);
+    return readRecordsFast(table, texts.get(r)!, columnsOf(r), entries.get(r)!.rows, provenance, (t) => converters[t], table === 'person' ? keep : []);
   };
   const units = records('unit');
   const persons = records('person');

@@ -7,6 +7,7 @@
 import type { DivisionDto } from '../../../../shared/api/contract';
 import type { Divisions } from '../../../../shared/divisions';
 import type { ReportEnv, SubArea } from '../../../../shared/reports/aggregate';
+import type { CountingEnv } from '../../../../shared/reports/env';
 import { countingRule } from '../counting';
 import { coverageOf, coverageText } from '../packages/coverage';
 import { requireSettings, type ServiceContext } from '../context';
@@ -58,6 +59,13 @@ export function censusArea(ctx: ServiceContext): CensusArea {
   let area = byCode.get(key);
   if (!area) byCode.set(key, (area = areaWithSubAreas(ctx.divisions, s.areaCode, s.level, s.areaName)));
   return area;
+}
+
+/** What a package's person counts depend on besides its records (the merge's reading worker counts under it) */
+export function countingEnv(ctx: ServiceContext): CountingEnv {
+  const s = requireSettings(ctx);
+  const area = censusArea(ctx);
+  return { area: { code: area.code, name: area.name, level: area.level }, refDate: s.refDate, subAreas: area.subAreas, planningStart: s.planningStart };
 }
 
 export function reportEnv(ctx: ServiceContext): ReportEnv {

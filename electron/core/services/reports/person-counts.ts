@@ -10,8 +10,11 @@
  * index); right after a large merge, one pass over the table counts every new package at once. This
  * level's own persons are counted afresh each time, and the persons held back as cross-area duplicates
  * are taken away afterwards (they are few, and which ones they are depends on every package).
+ *
+ * Counts also live in the file, beside their package (store.personCounts): the merge's reading worker
+ * counts each package as it reads it (package-counts.ts), and counts made here are kept there too, so
+ * neither a merge nor opening the file again means reading a million persons.
  */
-import { LEAVE_CODES } from '../../../../shared/census/change';
 import type { RecordData } from '../../../../shared/census/schema';
 import {
   addPersonCounts, countPersons, countPersonsBy, noPersons, personClassifierFields, personConditions, personCountsKey,
@@ -21,12 +24,10 @@ import type { RecordFilter } from '../../../../shared/reports/filter';
 import type { RecordScope } from '../../db';
 import type { ServiceContext } from '../context';
 import { defineSlot } from '../state';
+import { decodeCounts, encodeCounts, PRESENT, storedCountsKey } from './package-counts';
 
 /** Per package (id and content hash); emptied when what the counts depend on (sub-areas, reference date, tables) changes */
 const PACKAGE_COUNTS = defineSlot('report person counts by package', () => ({ key: '', byPackage: new Map<string, PersonCounts>() }));
-
-/** Persons who left since the last census stay in the file for 表6 only */
-const PRESENT: RecordFilter = [{ field: 'change', op: 'notIn', values: [...LEAVE_CODES] }];
 
 export interface CountedPersons {
   counts: PersonCounts;
@@ -49,8 +50,20 @@ export function personCounts(ctx: ServiceContext, env: ReportEnv, unitData: Read
     cache.byPackage.clear();
   }
   // A package id names one signed content (merge.ts refuses the same id with other content); the hash is belt and braces.
-  const packages = ctx.store.packages.current().map((p) => ({ id: `${p.id}:${p.manifestSha256}`, areas: JSON.parse(p.areaCodes) as string[] }));
+  const packages = ctx.store.packages.current().map((p) => ({
+    id: `${p.id}:${p.manifestSha256}`, packageId: p.id, manifestSha256: p.manifestSha256, areas: JSON.parse(p.areaCodes) as string[],
+  }));
   for (const id of cache.byPackage.keys()) if (!packages.some((p) => p.id === id)) cache.byPackage.delete(id);
+  const storedKey = storedCountsKey(key);
+  if (packages.some((p) => !cache.byPackage.has(p.id))) {
+    const kept = ctx.store.personCounts.current(storedKey);
+    const template = noPersons(env);
+    for (const p of packages) {
+      const blob = cache.byPackage.has(p.id) ? undefined : kept.get(p.id);
+      const counts = blob && decodeCounts(template, blob);
+      if (counts) cache.byPackage.set(p.id, counts);
+    }
+  }
   const packageOf = new Map(packages.flatMap((p) => p.areas.map((a) => [a, p.id] as const)));
   const byArea = ctx.store.packages.countsByArea('person');
   const ownAreas = [...byArea.keys()].filter((a) => !packageOf.has(a));
@@ -69,6 +82,8 @@ export function personCounts(ctx: ServiceContext, env: ReportEnv, unitData: Read
     for (const p of missing) cache.byPackage.set(p.id, countPersons(env, unitData, scan(PRESENT, { areas: p.areas })));
     own = ownAreas.length ? countPersons(env, unitData, scan(PRESENT, { areas: ownAreas })) : noPersons(env);
   }
+  if (missing.length)
+    ctx.store.personCounts.put(missing.map((p) => ({ packageId: p.packageId, manifestSha256: p.manifestSha256, countsKey: storedKey, cells: encodeCounts(cache.byPackage.get(p.id)!) })));
   const total = noPersons(env);
   for (const p of packages) addPersonCounts(total, cache.byPackage.get(p.id)!);
   addPersonCounts(total, own);
@@ -78,4 +93,9 @@ export function personCounts(ctx: ServiceContext, env: ReportEnv, unitData: Read
   const heldBack: RecordFilter = [...PRESENT, { field: 'id', op: 'in', values: excludedIds }];
   addPersonCounts(total, countPersons(env, unitData, scan(heldBack)), -1);
   return { counts: total, excluded: ctx.store.persons.list({ filter: heldBack, limit: 0 }).total };
+}
+
+/** Keeps the counts the merge's reading worker made of a package, with the package (call inside the merge's transaction) */
+export function keepPackageCounts(ctx: ServiceContext, packageId: string, manifestSha256: string, counts: PersonCounts): void {
+  ctx.store.personCounts.put([{ packageId, manifestSha256, countsKey: storedCountsKey(counts.key), cells: encodeCounts(counts) }]);
 }
