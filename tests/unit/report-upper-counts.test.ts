@@ -6,6 +6,7 @@
  * exactly the pure aggregation of every stored record — after a county replaces its package, and with
  * a person reported by two counties (held back once, taken away from the kept counts).
  */
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergePackages } from '../../electron/core/services/packages';
 import type { RecordScope } from '../../electron/core/db';
@@ -263,6 +264,25 @@ describe('tables at a city whose file keeps no counts', () => {
     expect(readsAgain()).toEqual(['340103', 'all']);
     expect(keptCounts(again).has(luyangId)).toBe(true);
   });
+
+  it('shows the tables while another window holds the file, and keeps the counts another time', async () => {
+    forgetKeptCounts(fresh);
+    const again = track(await openTestCore(fresh.dir));
+    const readsAgain = watchScans(again);
+    const other = new Database(fresh.core.ctx.store.path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      expect(await again.call('reports.tables', {})).toEqual(pure(again));
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect(readsAgain().filter((s) => s.startsWith('one pass'))).toEqual(['one pass without none']);
+    expect(keptCounts(again).size).toBe(0);
+    const later = track(await openTestCore(fresh.dir));
+    expect(await later.call('reports.tables', {})).toEqual(pure(later));
+    expect(keptCounts(later).size).toBe(2);
+  }, 20_000);
 
   it('counts again rather than adding counts that do not fit the tables', async () => {
     const yaohaiId = fresh.core.ctx.store.packages.currentFor(YAOHAI)!.id;

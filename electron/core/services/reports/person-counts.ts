@@ -82,8 +82,14 @@ export function personCounts(ctx: ServiceContext, env: ReportEnv, unitData: Read
     for (const p of missing) cache.byPackage.set(p.id, countPersons(env, unitData, scan(PRESENT, { areas: p.areas })));
     own = ownAreas.length ? countPersons(env, unitData, scan(PRESENT, { areas: ownAreas })) : noPersons(env);
   }
-  if (missing.length)
-    ctx.store.personCounts.put(missing.map((p) => ({ packageId: p.packageId, manifestSha256: p.manifestSha256, countsKey: storedKey, cells: encodeCounts(cache.byPackage.get(p.id)!) })));
+  if (missing.length) {
+    try {
+      ctx.store.personCounts.put(missing.map((p) => ({ packageId: p.packageId, manifestSha256: p.manifestSha256, countsKey: storedKey, cells: encodeCounts(cache.byPackage.get(p.id)!) })));
+    } catch {
+      // Derived data: when the file cannot be written now (another window holds it), the tables are still
+      // right, and the counts are kept the next time.
+    }
+  }
   const total = noPersons(env);
   for (const p of packages) addPersonCounts(total, cache.byPackage.get(p.id)!);
   addPersonCounts(total, own);
