@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImportPreview } from '../../shared/api/methods/io';
 import { DONGCHENG, freshCensusEachTest, type TestCore } from '../fixtures/core';
 import {
-  CERT, correctedWorkbookSheets, csvRows, MESSY_ROWS, messyWorkbookSheets, PEOPLE, UNITS, writeBadFiles, writeCsv, writeXlsx,
+  CERT, correctedWorkbookSheets, csvRows, makeIdNumber, MESSY_ROWS, messyWorkbookSheets, PEOPLE, UNITS, writeBadFiles, writeCsv, writeXlsx,
 } from '../fixtures/township-returns';
 
 let t: TestCore;
@@ -33,6 +33,22 @@ async function personByName(name: string) {
 }
 
 describe('preview', () => {
+  it('lists each value no code matched with its rows: in a list column, a yes/no column and a persons sheet\'s 单位类型', async () => {
+    const csv = writeCsv(path.join(t.dir, '领域.csv'), [
+      ['姓名', '证件号码', '服务领域', '是否社会工作专业岗位', '所在单位', '单位类型'],
+      ['甲', makeIdNumber('19900101', 21), '社区治理、养猫', '也许', '甲单位', '社工机构'],
+      ['乙', makeIdNumber('19900102', 22), '养猫', '是', '乙单位', '小卖部'],
+      ['丙', makeIdNumber('19900103', 23), '社区治理', '也许', '丙单位', '小卖部'],
+    ], 'utf-8');
+    const p = await t.call('io.import.preview', { files: [upload(csv)] });
+    expect(p.files[0]!.unmapped.map((u) => [u.table, u.field, u.value, u.rows])).toEqual(expect.arrayContaining([
+      ['person', 'domains', '养猫', 2],
+      ['person', 'swPost', '也许', 2],
+      ['unit', 'unitType', '小卖部', 2],
+    ]));
+    expect(p.files[0]!.unmapped).toHaveLength(3);
+  });
+
   it('reads a messy workbook and shows rows, additions, skipped rows with reasons and issues, writing nothing', async () => {
     const before = await dbState();
     const p = await t.call('io.import.preview', { files: [upload(await messy())] });
