@@ -193,6 +193,13 @@ try {
     const r = await reopened.dispatch('reports.tables', {});
     if (!r.ok) throw new Error(r.error.message);
   });
+  // The analyst's copy: every person as Parquet (issue 14 item 5), from the same file
+  const parquetFile = path.join(dir, 'persons.parquet');
+  const parquet = await timed(async () => {
+    const r = await reopened.localDispatch('io.export.toFile', { format: 'parquet', table: 'person', outPath: parquetFile });
+    if (!r.ok) throw new Error(r.error.message);
+  });
+  const rssParquet = process.resourceUsage().maxRSS * 1024;
   reopened.close();
 
   // Plain bulk load on the same files, into unindexed tables.
@@ -219,12 +226,13 @@ try {
   console.log(`${'check (issues.list)'.padEnd(40)} ${fmt(check.s)} s   cpu ${check.cpu.toFixed(2)} s`);
   console.log(`${'report (reports.tables)'.padEnd(40)} ${fmt(report.s)} s   cpu ${report.cpu.toFixed(2)} s`);
   console.log(`${'report, file opened again'.padEnd(40)} ${fmt(reportReopened.s)} s   cpu ${reportReopened.cpu.toFixed(2)} s`);
+  console.log(`${'Parquet export of every person'.padEnd(40)} ${fmt(parquet.s)} s   cpu ${parquet.cpu.toFixed(2)} s   ${(statSync(parquetFile).size / 1048576).toFixed(1)} MB   peak RSS ${Math.round(rssParquet / 1048576)} MB`);
   console.log(`${'peak RSS before / after merge / after all'.padEnd(40)} ${String(Math.round(rssBefore / 1048576)).padStart(8)} / ${Math.round(rssMerge / 1048576)} / ${Math.round(rssAll / 1048576)} MB`);
   const line = `merge persons=${merged} s=${merge.s.toFixed(2)} raw_s=${rawRun.s.toFixed(2)} rss_mb=${Math.round(rssMerge / 1048576)}`;
   if (NATIONAL) {
-    console.log(`national ${line.slice('merge '.length)} summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)}`);
+    console.log(`national ${line.slice('merge '.length)} summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)}`);
   } else {
-    console.log(`province summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)}`);
+    console.log(`province summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)}`);
     rmSync(dir, { recursive: true, force: true });
     if (process.env.BENCH_NATIONAL !== '0')
       national = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--national'], { stdio: 'inherit' });
