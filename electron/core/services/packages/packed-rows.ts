@@ -86,12 +86,9 @@ export class RowPacker {
   }
 }
 
-/**
- * The rows of a packed buffer, decoded one at a time (JSON escapes newlines inside strings). With
- * `bigints` false, integers stay numbers, as SQLite hands them back when they are read.
- */
-export function unpackRows(p: PackedRows, bigints = true): RowSource {
-  const big = bigints ? BIG[p.table] : [];
+/** The rows of a packed buffer, decoded one at a time (JSON escapes newlines inside strings) */
+export function unpackRows(p: PackedRows): RowSource {
+  const big = BIG[p.table];
   const buf = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
   return {
     length: p.length,

@@ -58,6 +58,8 @@ export function readRecordsFast(
   if (n !== 2 + fields.length) throw new NotFast();
   const idCol = table === 'person' ? 2 + fields.findIndex((f) => f.key === 'idNumber') : -1;
   const keptAt = keep.map((key) => 2 + fields.findIndex((f) => f.key === key));
+  // An unknown field: the general reader names it
+  if (keptAt.some((at) => at < 2)) throw new NotFast();
   const keptValues = keep.map(() => [] as SqlValue[]);
   const k = 2 + fields.length;
   const max = LIMITS.maxFieldChars;

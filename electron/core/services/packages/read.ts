@@ -196,7 +196,6 @@ function recordsGeneral(texts: Map<ResourceName, string>, entries: Entries, head
   return sideTables(tables, personTable, units, provenance, head);
 }
 
-/** The same result as recordsGeneral for a package of today's schema that our writer made; throws otherwise */
 /** The person fields `keep`, one array of stored values each, integers as numbers (as read-fast.ts keeps them) */
 function keptColumns(rows: readonly SqlValue[][], keep: readonly string[]): Map<string, SqlValue[]> {
   return new Map(keep.map((key) => {
@@ -206,6 +205,7 @@ function keptColumns(rows: readonly SqlValue[][], keep: readonly string[]): Map<
   }));
 }
 
+/** The same result as recordsGeneral for a package of today's schema that our writer made; throws otherwise */
 function recordsFast(texts: Map<ResourceName, string>, entries: Entries, head: HeadcountSection, keep?: readonly string[]): Content {
   const tables = new Map<ResourceName, string[][]>();
   for (const k of RESOURCES) {
