@@ -1,24 +1,34 @@
 /**
- * Host side of a spreadsheet read in a worker (see host.ts): the same OpenedFile the in-process
- * reader returns, fed by the worker's batches. Sheets must be read in order, each to its end (the
- * import does); abandoning the iteration ends the worker.
+ * Host side of a spreadsheet read in a worker (see host.ts): the worker parses the file and stages
+ * its sheets (io/stage.ts: header, mapping, rows normalised per the field dictionary), and this
+ * thread only collects the staged rows. With workers off the same staging runs on this thread.
  */
-import type { Cell } from '../../../shared/io';
-import { openSpreadsheet, type FileFormat, type InputFile, type OpenedFile, type SheetRow, type SheetStream, type TextEncoding } from '../services/io/read';
+import { openSpreadsheet, type FileFormat, type InputFile, type TextEncoding } from '../services/io/read';
+import { normalizeContextOf, stageSheet, type StagedRow, type StagedSheet, type StageSpec } from '../services/io/stage';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
-export type SheetsRequest = { type: 'start'; name: string; data: Uint8Array } | { type: 'more' };
+export type SheetsRequest = { type: 'start'; name: string; data: Uint8Array; spec: StageSpec } | { type: 'more' };
 export type SheetsMessage =
   | { type: 'file'; format: FileFormat; encoding: TextEncoding | null }
-  | { type: 'sheet'; name: string | null; hidden: boolean }
-  | { type: 'rows'; rows: { number: number; cells: Cell[] }[]; bytes: number }
-  | { type: 'sheet-end' }
+  /** Staged rows of the current sheet, and how many rows were read (skipped ones too) since the last message */
+  | { type: 'rows'; rows: StagedRow[]; read: number; bytes: number }
+  /** The sheet just read, its rows left out (they came in the `rows` messages before it) */
+  | { type: 'sheet'; sheet: StagedSheet }
   | { type: 'done'; bytes: number }
   | { type: 'error'; error: WireError };
 
-/** Opens `file` in a worker thread (or on this thread when workers are turned off). */
-export async function openSpreadsheetIsolated(file: InputFile, onBytes: (n: number) => void = () => {}): Promise<OpenedFile> {
-  if (!workersEnabled()) return openSpreadsheet(file, onBytes);
+export interface StagedRead {
+  format: FileFormat;
+  encoding: TextEncoding | null;
+  sheets: StagedSheet[];
+}
+
+/** Rows read since the last call and bytes read so far; a promise when the reader should wait for it */
+export type ReadProgress = (rows: number, bytes: number) => Promise<void> | undefined;
+
+/** Reads and stages `file` in a worker thread (or on this thread when workers are turned off). */
+export async function stageFileIsolated(file: InputFile, spec: StageSpec, onProgress: ReadProgress = () => undefined): Promise<StagedRead> {
+  if (!workersEnabled()) return stageHere(file, spec, onProgress);
   const what = `读取「${file.name}」`;
   const worker = acquireWorker('sheets');
   const inbox: SheetsMessage[] = [];
@@ -54,51 +64,62 @@ export async function openSpreadsheetIsolated(file: InputFile, onBytes: (n: numb
     }
   };
   let clean = false;
-  const stop = () => {
-    if (finished) return;
+  try {
+    // A copy the worker can own: the caller's buffer may be a slice of a shared pool.
+    const data = new Uint8Array(file.data);
+    worker.postMessage({ type: 'start', name: file.name, data, spec } satisfies SheetsRequest, [data.buffer]);
+    const first = await next();
+    if (first.type !== 'file') throw workerFailure(new Error(`unexpected ${first.type}`), what);
+    const sheets: StagedSheet[] = [];
+    let rows: StagedRow[] = [];
+    for (;;) {
+      const m = await next();
+      if (m.type === 'rows') {
+        worker.postMessage({ type: 'more' } satisfies SheetsRequest);
+        for (const r of m.rows) rows.push(r);
+        const wait = onProgress(m.read, m.bytes);
+        if (wait) await wait;
+      } else if (m.type === 'sheet') {
+        m.sheet.rows = rows;
+        rows = [];
+        sheets.push(m.sheet);
+      } else if (m.type === 'done') {
+        clean = true;
+        await onProgress(0, m.bytes);
+        return { format: first.format, encoding: first.encoding, sheets };
+      } else throw workerFailure(new Error(`unexpected ${m.type}`), what);
+    }
+  } finally {
     finished = true;
     if (clean) releaseWorker('sheets', worker);
     else void worker.terminate();
-  };
-  // A copy the worker can own: the caller's buffer may be a slice of a shared pool.
-  const data = new Uint8Array(file.data);
-  worker.postMessage({ type: 'start', name: file.name, data } satisfies SheetsRequest, [data.buffer]);
-  let first: SheetsMessage;
-  try {
-    first = await next();
-  } catch (e) {
-    stop();
-    throw e;
   }
-  if (first.type !== 'file') {
-    stop();
-    throw workerFailure(new Error(`unexpected ${first.type}`), what);
+}
+
+/** The same read and staging on this thread (HEADCOUNT_PARSE_IN_PROCESS=1) */
+async function stageHere(file: InputFile, spec: StageSpec, onProgress: ReadProgress): Promise<StagedRead> {
+  let bytes = 0;
+  const opened = openSpreadsheet(file, (n) => {
+    bytes = n;
+  });
+  const normalize = normalizeContextOf(spec);
+  const sheets: StagedSheet[] = [];
+  let read = 0;
+  for await (const stream of opened.sheets) {
+    const rows: StagedRow[] = [];
+    const sheet = await stageSheet(file.name, stream, spec, normalize, {
+      row(r) {
+        rows.push(r);
+      },
+      read() {
+        if (++read < 256) return undefined;
+        read = 0;
+        return onProgress(256, bytes);
+      },
+    });
+    sheet.rows = rows;
+    sheets.push(sheet);
   }
-  const rowsOf = async function* (): AsyncGenerator<SheetRow> {
-    for (;;) {
-      const m = await next();
-      if (m.type === 'sheet-end') return;
-      if (m.type !== 'rows') throw workerFailure(new Error(`unexpected ${m.type}`), what);
-      worker.postMessage({ type: 'more' } satisfies SheetsRequest);
-      onBytes(m.bytes);
-      yield* m.rows;
-    }
-  };
-  const sheets = async function* (): AsyncGenerator<SheetStream> {
-    try {
-      for (;;) {
-        const m = await next();
-        if (m.type === 'done') {
-          onBytes(m.bytes);
-          clean = true;
-          return;
-        }
-        if (m.type !== 'sheet') throw workerFailure(new Error(`unexpected ${m.type}`), what);
-        yield { name: m.name, hidden: m.hidden, rows: rowsOf() };
-      }
-    } finally {
-      stop();
-    }
-  };
-  return { format: first.format, encoding: first.encoding, sheets: sheets() };
+  await onProgress(read, file.data.length);
+  return { format: opened.format, encoding: opened.encoding, sheets };
 }

@@ -25,7 +25,7 @@ import { townshipsOf } from './places';
 import { planImport, planIssues } from './plan';
 import type { InputFile } from './read';
 import { runTask, type Task } from './tasks';
-import { storedValueMappings, valueMapper, withDecisions } from './value-mappings';
+import { storedValueMappings, withDecisions } from './value-mappings';
 
 export { REMEMBERED_KEY } from './remembered';
 
@@ -58,14 +58,12 @@ function uniqueNames(inputs: InputFile[]): InputFile[] {
 
 async function stageFiles(ctx: ServiceContext, inputs: InputFile[], choices: readonly SheetChoice[], task: Task, decisions: ImportDecisions = {}): Promise<StagedFile[]> {
   requireSettings(ctx);
-  const remembered = rememberedMappings(ctx);
-  const townships = townshipsOf(ctx);
-  const mapValue = valueMapper(withDecisions(storedValueMappings(ctx), decisions));
+  const spec = { remembered: rememberedMappings(ctx), choices, townships: townshipsOf(ctx).index, values: withDecisions(storedValueMappings(ctx), decisions) };
   const bytesTotal = inputs.reduce((n, f) => n + f.data.length, 0);
   let bytesBefore = 0;
   const files: StagedFile[] = [];
   for (const input of inputs) {
-    files.push(await parseFile(input, { remembered, choices, normalize: { resolveTownship: townships.resolve, mapValue }, task, bytesBefore, bytesTotal }));
+    files.push(await parseFile(input, { spec, task, bytesBefore, bytesTotal }));
     bytesBefore += input.data.length;
   }
   return files;

@@ -1,197 +1,41 @@
 /**
  * Reading stage of an import: every sheet of every file → header row, column mapping, skipped rows
- * and normalised row data. Nothing here touches the database; the result can be re-planned against
- * the current database as often as needed (preview, then commit).
+ * and normalised row data (io/stage.ts, in the reading worker). Nothing here touches the database;
+ * the result can be re-planned against the current database as often as needed (preview, then commit).
  */
-import type { SheetChoice } from '../../../../shared/api/methods/io';
 import { ApiError } from '../../../../shared/api/errors';
-import type { TableName } from '../../../../shared/census/dictionary';
-import type { NormalizeContext } from '../../../../shared/census/normalize';
-import type { RecordData } from '../../../../shared/census/schema';
-import {
-  classifyRow, findHeaderRow, HEADER_SEARCH_ROWS, mapHeaders, normalizeRow, SHEET_NAMES,
-  type Cell, type ColumnMapping, type RememberedMappings, type SkipKind,
-} from '../../../../shared/io';
-import { openSpreadsheetIsolated } from '../../worker/sheets';
-import type { FileFormat, InputFile, SheetRow, SheetStream, TextEncoding } from './read';
-import { cleanCells, type RowNote } from './guard';
+import { stageFileIsolated } from '../../worker/sheets';
+import type { InputFile } from './read';
+import type { StagedFile, StageSpec } from './stage';
 import type { Task } from './tasks';
 
-export interface StagedRow {
-  table: TableName;
-  sheet: string | null;
-  row: number;
-  data: RecordData;
-  unitRef: { name: string | null; creditCode: string | null } | null;
-  /** What reading the row itself found (control characters removed), shown as the row's issues */
-  notes?: RowNote[];
-}
-
-export interface SkippedRange {
-  sheet: string | null;
-  row: number;
-  toRow?: number;
-  kind: SkipKind;
-  reason: string;
-}
-
-export interface StagedSheet {
-  name: string | null;
-  hidden: boolean;
-  table: TableName | null;
-  headerRow: number | null;
-  columns: ColumnMapping[];
-  rows: StagedRow[];
-  skipped: SkippedRange[];
-  skippedTotal: number;
-  rowsRead: number;
-  note: string | null;
-}
-
-export interface StagedFile {
-  name: string;
-  format: FileFormat;
-  encoding: TextEncoding | null;
-  sheets: StagedSheet[];
-}
+export type { SkippedRange, StagedFile, StagedRow, StagedSheet, StageSpec } from './stage';
 
 export interface ParseOptions {
-  remembered: RememberedMappings;
-  choices: readonly SheetChoice[];
-  normalize: NormalizeContext;
+  /** Header memory, sheet choices, townships and value mappings, as plain data for the reading worker */
+  spec: StageSpec;
   task: Task;
   /** Bytes of all files before this one, and of all files together, for one progress bar */
   bytesBefore: number;
   bytesTotal: number;
 }
 
-const SKIP_LIST_CAP = 1000;
-
-function choiceFor(choices: readonly SheetChoice[], file: string, sheet: string | null): SheetChoice | undefined {
-  return choices.find((c) => c.file === file && (c.sheet ?? null) === sheet);
-}
-
-function columnOverrides(choice: SheetChoice | undefined): Record<number, string | null> | undefined {
-  if (!choice?.columns) return undefined;
-  const out: Record<number, string | null> = {};
-  for (const [k, v] of Object.entries(choice.columns)) out[Number(k)] = v;
-  return out;
-}
-
-/** Consecutive skipped rows of one kind become one range, so 3,000 trailing blank rows are one line. */
-function addSkip(sheet: StagedSheet, row: number, kind: SkipKind, reason: string): void {
-  sheet.skippedTotal++;
-  const last = sheet.skipped[sheet.skipped.length - 1];
-  if (last && last.kind === kind && last.reason === reason && (last.toRow ?? last.row) === row - 1) {
-    last.toRow = row;
-    return;
-  }
-  if (sheet.skipped.length < SKIP_LIST_CAP) sheet.skipped.push({ sheet: sheet.name, row, kind, reason });
-}
-
-async function parseSheet(file: string, stream: SheetStream, opts: ParseOptions, onRow: () => Promise<void> | undefined): Promise<StagedSheet> {
-  const sheet: StagedSheet = {
-    name: stream.name, hidden: stream.hidden, table: null, headerRow: null, columns: [],
-    rows: [], skipped: [], skippedTotal: 0, rowsRead: 0, note: null,
-  };
-  const choice = choiceFor(opts.choices, file, stream.name);
-  const iterator = stream.rows[Symbol.asyncIterator]();
-  const head: SheetRow[] = [];
-  if (choice?.table === null) sheet.note = '已选择不导入此工作表';
-  else if (!choice?.table && stream.hidden) sheet.note = '隐藏的工作表，未导入';
-  else if (!choice?.table && (stream.name === SHEET_NAMES.instructions || stream.name === SHEET_NAMES.codes)) sheet.note = '模板的说明或代码表，未导入';
-  if (sheet.note) {
-    // Drain without keeping anything: the streaming reader needs each sheet consumed in turn.
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) await onRow();
-    return sheet;
-  }
-  while (head.length < HEADER_SEARCH_ROWS) {
-    const r = await iterator.next();
-    if (r.done) break;
-    head.push(r.value);
-    await onRow();
-  }
-  // The header is searched among the first rows as they are, blank rows included.
-  const found = findHeaderRow(head.map((r) => r.cells), { table: choice?.table ?? undefined, sheetName: stream.name ?? '', remembered: opts.remembered });
-  if (!found) {
-    sheet.note = '没有找到表头行（应包含“姓名”“证件号码”或“单位名称”等列名）';
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) await onRow();
-    return sheet;
-  }
-  const headerRow = head[found.index]!;
-  sheet.table = found.table;
-  sheet.headerRow = headerRow.number;
-  sheet.columns = mapHeaders(found.table, headerRow.cells, { remembered: opts.remembered, overrides: columnOverrides(choice) });
-  const table = found.table;
-  const columns = sheet.columns;
-  const mapping = columns.filter((c) => c.field);
-  const mapped = new Set(columns.map((c) => c.index));
-  const headerless = new Map<number, number>();
-  // The columns with no header: the gaps among the header's columns, and every column after them
-  const width = columns.reduce((n, c) => Math.max(n, c.index + 1), 0);
-  const gaps: number[] = [];
-  for (let i = 0; i < width; i++) if (!mapped.has(i)) gaps.push(i);
-  const countHeaderless = (i: number, v: Cell | undefined) => {
-    if (v != null && v !== '') headerless.set(i, (headerless.get(i) ?? 0) + 1);
-  };
-  const take = (row: SheetRow) => {
-    sheet.rowsRead++;
-    const notes = cleanCells(row.cells, columns);
-    // Data under no header would otherwise vanish: counted here, listed with the columns below.
-    for (const i of gaps) countHeaderless(i, row.cells[i]);
-    for (let i = width; i < row.cells.length; i++) countHeaderless(i, row.cells[i]);
-    const cls = classifyRow(row.cells, columns);
-    if (cls.kind !== 'data') {
-      addSkip(sheet, row.number, cls.kind, cls.reason);
-      return;
-    }
-    const n = normalizeRow(table, row.cells as Cell[], mapping, opts.normalize);
-    const staged: StagedRow = { table, sheet: stream.name, row: row.number, data: n.data, unitRef: n.unitRef };
-    if (notes) staged.notes = notes;
-    sheet.rows.push(staged);
-  };
-  for (const row of head.slice(found.index + 1)) take(row);
-  for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-    take(r.value);
-    // Most rows return no promise: awaiting undefined would still cost a turn of the microtask queue.
-    const breath = onRow();
-    if (breath) await breath;
-  }
-  for (const [index, count] of [...headerless].sort((a, b) => a[0] - b[0]))
-    sheet.columns.push({ index, header: `（第${columnLetter(index)}列，无列名，${count} 行有内容）`, field: null, how: 'none' });
-  return sheet;
-}
-
-/** 0 → A, 26 → AA, as the spreadsheet names its columns */
-function columnLetter(index: number): string {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
 /** Reads one file completely; throws 'invalid_file' for anything that is not a readable spreadsheet. */
 export async function parseFile(input: InputFile, opts: ParseOptions): Promise<StagedFile> {
   const { task } = opts;
-  let bytes = 0;
   let rows = 0;
   const label = `正在读取「${input.name}」`;
-  const onBytes = (n: number) => {
-    bytes = n;
-  };
-  // Called for every row: only every 256th costs a promise.
-  const onRow = (): Promise<void> | undefined => {
-    rows++;
-    if ((rows & 255) !== 0) return undefined;
+  task.progress(label, opts.bytesBefore, opts.bytesTotal, 'read');
+  // Read and staged in a worker thread: a hostile file exhausts the worker, never this process, and
+  // the parse and the normalising run beside this thread's own work.
+  const read = await stageFileIsolated(input, opts.spec, (n, bytes) => {
+    rows += n;
     task.progress(`${label}（已读 ${rows} 行）`, opts.bytesBefore + bytes, opts.bytesTotal, 'read');
     return task.breathe();
-  };
-  task.progress(label, opts.bytesBefore, opts.bytesTotal, 'read');
-  // Read in a worker thread: a hostile file exhausts the worker, never this process.
-  const opened = await openSpreadsheetIsolated(input, onBytes);
-  const staged: StagedFile = { name: input.name, format: opened.format, encoding: opened.encoding, sheets: [] };
-  for await (const sheet of opened.sheets) staged.sheets.push(await parseSheet(input.name, sheet, opts, onRow));
+  });
+  const staged: StagedFile = { name: input.name, format: read.format, encoding: read.encoding, sheets: read.sheets };
   task.progress(label, opts.bytesBefore + input.data.length, opts.bytesTotal, 'read');
-  const excluded = opts.choices.some((c) => c.file === input.name && c.table === null);
+  const excluded = opts.spec.choices.some((c) => c.file === input.name && c.table === null);
   if (!staged.sheets.some((s) => s.table) && !excluded) {
     const why = staged.sheets.length === 1 ? staged.sheets[0]!.note : staged.sheets.map((s) => `「${s.name}」${s.note ?? ''}`).join('；');
     throw new ApiError('invalid_file', `无法导入「${input.name}」：没有找到可导入的人员或单位表格。${why ?? ''}`, { file: input.name, reason: 'no_table' });

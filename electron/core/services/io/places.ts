@@ -6,12 +6,15 @@ import type { DivisionDto } from '../../../../shared/api/contract';
 import type { ServiceContext } from '../context';
 import { requireSettings } from '../context';
 import { defineSlot } from '../state';
+import { resolveTownshipIn, type TownshipIndex } from './township-index';
 
 export interface Townships {
   resolve(text: string): string | null;
   /** The name to write for a code: the plain name when it reads back to the same code, else the code */
   nameOf(code: string): string | null;
   list: DivisionDto[];
+  /** What resolve answers from, as data the reading worker can be handed */
+  index: TownshipIndex;
 }
 
 const SUFFIX = /(街道办事处|街道|地区办事处|办事处|镇|乡|民族乡|苏木|地区)$/;
@@ -56,16 +59,12 @@ export function townshipsOf(ctx: ServiceContext): Townships {
     const short = t.name.replace(SUFFIX, '');
     if (short && short !== t.name && short.length >= 2 && !list.some((o) => o.name === short)) add(`~${short}`, t.code);
   }
-  const codes = new Set(list.map((t) => t.code));
+  const index: TownshipIndex = { byName, codes: new Set(list.map((t) => t.code)) };
   const names = new Map(list.map((t) => [t.code, t.name]));
   const townships: Townships = {
     list,
-    resolve(text) {
-      const s = text.replace(/\s/g, '');
-      if (/^\d{12}$/.test(s) && codes.has(s.slice(0, 9))) return s.slice(0, 9);
-      if (/^\d{9}$/.test(s)) return s;
-      return byName.get(s) ?? byName.get(`~${s}`) ?? null;
-    },
+    index,
+    resolve: (text) => resolveTownshipIn(index, text),
     nameOf(code) {
       const name = names.get(code);
       if (!name) return null;
