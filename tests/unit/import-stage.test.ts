@@ -119,9 +119,9 @@ describe('rows staged in the reading worker', () => {
     for (const file of [xlsx, csv]) {
       const got = await staged(file, spec);
       const want = await expected(file, main);
-      expect(got.sheets.map((s) => ({ sheet: s.name, rows: s.rows }))).toEqual(want);
+      expect(got.sheets.map((s) => ({ sheet: s.name, rows: s.rows }))).toStrictEqual(want);
       // The same staging on this thread (workers off) gives the same file, sheet for sheet.
-      expect(await staged(file, spec, true)).toEqual(got);
+      expect(await staged(file, spec, true)).toStrictEqual(got);
     }
     // The samples reached every field type and the context was used, not just carried.
     const got = await staged(xlsx, spec);

@@ -8,6 +8,7 @@ import { ApiError } from '../../../shared/api/errors';
 import { openSpreadsheet } from '../services/io/read';
 import { normalizeContextOf, stageSheet, type StagedRow } from '../services/io/stage';
 import { toWire } from './host';
+import { packStrings } from './staged-wire';
 import type { SheetsMessage, SheetsRequest } from './sheets';
 
 /** Rows one file may hold across all its sheets: two full Excel sheets */
@@ -37,7 +38,7 @@ async function run(req: Extract<SheetsRequest, { type: 'start' }>): Promise<void
     if (!batch.length && !read) return;
     while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
     credit--;
-    post({ type: 'rows', rows: batch, read, bytes });
+    post({ type: 'rows', rows: batch, strings: packStrings(batch), read, bytes });
     batch = [];
     read = 0;
   };

@@ -5,13 +5,17 @@
  */
 import { openSpreadsheet, type FileFormat, type InputFile, type TextEncoding } from '../services/io/read';
 import { normalizeContextOf, stageSheet, type StagedRow, type StagedSheet, type StageSpec } from '../services/io/stage';
+import { unpackStrings } from './staged-wire';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
 export type SheetsRequest = { type: 'start'; name: string; data: Uint8Array; spec: StageSpec } | { type: 'more' };
 export type SheetsMessage =
   | { type: 'file'; format: FileFormat; encoding: TextEncoding | null }
-  /** Staged rows of the current sheet, and how many rows were read (skipped ones too) since the last message */
-  | { type: 'rows'; rows: StagedRow[]; read: number; bytes: number }
+  /**
+   * Staged rows of the current sheet, their repeating values as indexes into `strings` (staged-wire.ts),
+   * and how many rows were read (skipped ones too) since the last message
+   */
+  | { type: 'rows'; rows: StagedRow[]; strings: string[]; read: number; bytes: number }
   /** The sheet just read, its rows left out (they came in the `rows` messages before it) */
   | { type: 'sheet'; sheet: StagedSheet }
   | { type: 'done'; bytes: number }
@@ -76,6 +80,7 @@ export async function stageFileIsolated(file: InputFile, spec: StageSpec, onProg
       const m = await next();
       if (m.type === 'rows') {
         worker.postMessage({ type: 'more' } satisfies SheetsRequest);
+        unpackStrings(m.rows, m.strings);
         for (const r of m.rows) rows.push(r);
         const wait = onProgress(m.read, m.bytes);
         if (wait) await wait;
