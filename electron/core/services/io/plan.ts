@@ -209,7 +209,8 @@ export async function planImport(
     if (before) resolveConflicts(p, conflicts, cells);
     else holdDeleted(p, conflicts);
     if (p.action !== 'held') {
-      p.derived = derivePerson(p.data, derive);
+      const derived = derivePerson(p.data, derive);
+      if (derived.length) p.derived = derived;
       if (p.derived.length && p.action === 'unchanged') p.action = 'update';
     }
     rows.push(p);
@@ -266,7 +267,7 @@ function resolveConflicts(p: PlannedRow, index: ConflictIndex, cells: CellContex
   if (p.table === 'person') {
     const identity = identityConflict(before.data, p.data, edited, whereOf(p), cells, index.take(p.recordId, null));
     if (identity) {
-      p.conflicts.push(identity);
+      conflictsOf(p).push(identity);
       if (identity.take === 'county') {
         p.action = 'held';
         p.data = before.data;
@@ -274,7 +275,8 @@ function resolveConflicts(p: PlannedRow, index: ConflictIndex, cells: CellContex
       }
     }
   }
-  p.conflicts.push(...editedConflicts(before.data, p.data, edited, whereOf(p), cells, index));
+  const edits = editedConflicts(before.data, p.data, edited, whereOf(p), cells, index);
+  if (edits.length) conflictsOf(p).push(...edits);
 }
 
 /** A new row whose ID number belonged to a person the county deleted is not re-added silently */
@@ -283,28 +285,37 @@ function holdDeleted(p: PlannedRow, index: ConflictIndex): void {
   const gone = id ? index.deleted.get(id) : undefined;
   if (!gone) return;
   const take = index.take(gone.recordId, null);
-  p.conflicts.push(deletedConflict(gone, p.data, whereOf(p), take));
+  conflictsOf(p).push(deletedConflict(gone, p.data, whereOf(p), take));
   if (take === 'county') p.action = 'held';
 }
 
 const RELEASED: RecordData = Object.freeze({}) as RecordData;
 const NO_CHANGES: readonly FieldChange[] = Object.freeze([]);
+// Most planned rows have no derived or filled field and no conflict, and every planned row lives
+// until the write ends: one shared empty list each instead of three arrays per row for the GC to move.
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** The row's conflicts, as a list of its own to add to */
+function conflictsOf(p: PlannedRow): ImportConflict[] {
+  if (p.conflicts === NONE) p.conflicts = [];
+  return p.conflicts;
+}
 
 function planRow(file: string, r: StagedRow & { filled?: string[] }, table: TableName, before: RecordRow | null): PlannedRow {
-  const extra = { derived: [], filled: r.filled ?? [], conflicts: [] };
+  const filled = r.filled ?? NONE;
   // Text the reader could not interpret (十二 in a number column) is stored as the clerk wrote it
   // and flagged by validation, like every other wrong value: nothing in the file is dropped.
   if (!before) {
     // normalizeRow already completed the row from its ID number, and the blank fields added here
     // cannot change that answer: no second pass.
     const data = { ...emptyRecord(table), ...r.data };
-    return { file, staged: r, table, recordId: newRecordId(), action: 'add', data, before: null, changes: NO_CHANGES, ...extra };
+    return { file, staged: r, table, recordId: newRecordId(), action: 'add', data, before: null, changes: NO_CHANGES, derived: NONE, filled, conflicts: NONE };
   }
   let data: RecordData = { ...before.data, ...r.data };
   // A re-import's month-precise 出生年月 must not overwrite the full date the record already has.
   if (table === 'person') data = completeFromIdNumber(data);
   const changed = fieldsOf[table].some((f) => encode(before.data[f.key]) !== encode(data[f.key]));
-  return { file, staged: r, table, recordId: before.id, action: changed ? 'update' : 'unchanged', data, before, changes: NO_CHANGES, ...extra };
+  return { file, staged: r, table, recordId: before.id, action: changed ? 'update' : 'unchanged', data, before, changes: NO_CHANGES, derived: NONE, filled, conflicts: NONE };
 }
 
 function diff(p: PlannedRow, ctx: CellContext): readonly FieldChange[] {
