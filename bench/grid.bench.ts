@@ -7,6 +7,7 @@
  * Server-Timing header) and reply → saved on screen, so a slow figure says which side to look at.
  * Last line: `grid open_ms=N edit_p95_ms=N blank_frames=N`.
  */
+import type { Browser, Page } from 'playwright-core';
 import { apiCall, ensureBuilt, launchBrowser, removeDir, startApp, tempDataDir } from '../tests/e2e/support/app';
 
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 100_000);
@@ -20,6 +21,64 @@ function pct(xs: number[], p: number): number {
 
 function row(label: string, value: string): void {
   console.log(`${label.padEnd(36)} ${value}`);
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+}
+
+/**
+ * Edits `n` more cells under a Chromium trace and returns, per edit, the CPU of the page's main thread
+ * from the Enter key to the saved state (top-level tasks' thread time) and that of the Enter's own task.
+ */
+async function tracedEditCpu(page: Page, browser: Browser, n: number): Promise<{ cpu: number[]; key: number[] }> {
+  await page.evaluate(() => {
+    document.addEventListener('keydown', (e) => e.key === 'Enter' && performance.mark('hc-enter'), true);
+    new MutationObserver(() => performance.mark('hc-saved')).observe(document.querySelector('[data-testid="grid-save"]')!, { attributes: true, attributeFilter: ['data-saves'] });
+  });
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing'] });
+  for (let i = 0; i < n; i++) {
+    const before = await page.getByTestId('grid-save').getAttribute('data-saves');
+    await page.keyboard.type(`trace${i}`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((b) => document.querySelector('[data-testid="grid-save"]')?.getAttribute('data-saves') !== b, before);
+  }
+  const buf = await browser.stopTracing();
+  const parsed = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const marks = events.filter((e) => (e.name === 'hc-enter' || e.name === 'hc-saved') && e.ph !== 'M').sort((a, b) => a.ts - b.ts);
+  const windows: [number, number][] = [];
+  let open: number | null = null;
+  for (const m of marks) {
+    if (m.name === 'hc-enter') open = m.ts;
+    else if (open !== null) {
+      windows.push([open, m.ts]);
+      open = null;
+    }
+  }
+  const first = marks[0];
+  if (!first) return { cpu: [], key: [] };
+  const main = events
+    .filter((e) => e.pid === first.pid && e.tid === first.tid && e.ph === 'X' && e.dur !== undefined && e.tdur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const cpu = windows.map(() => 0);
+  const key = windows.map(() => 0);
+  let end = -Infinity;
+  for (const e of main) {
+    if (e.ts < end) continue; // nested in a task already counted
+    end = e.ts + e.dur!;
+    const i = windows.findIndex(([a, b]) => e.ts + e.dur! >= a && e.ts <= b);
+    if (i < 0) continue;
+    cpu[i]! += e.tdur! / 1000;
+    if (e.ts <= windows[i]![0]) key[i]! += e.tdur! / 1000;
+  }
+  return { cpu, key };
 }
 
 ensureBuilt();
@@ -142,13 +201,14 @@ try {
   const parts = await page.evaluate(() => {
     const spans = (window as unknown as { __edit: { spans: [number, number][] } }).__edit.spans;
     const calls = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/call')) as PerformanceResourceTiming[];
-    const out = { before: [] as number[], request: [] as number[], core: [] as number[], after: [] as number[] };
+    const out = { before: [] as number[], request: [] as number[], core: [] as number[], coreCpu: [] as number[], after: [] as number[] };
     for (const [t0, t1] of spans) {
       const c = calls.find((e) => e.startTime >= t0 && e.responseEnd <= t1);
       if (!c) continue;
       out.before.push(c.startTime - t0);
       out.request.push(c.responseEnd - c.startTime);
       out.core.push(c.serverTiming.find((x) => x.name === 'core')?.duration ?? 0);
+      out.coreCpu.push(c.serverTiming.find((x) => x.name === 'cpu')?.duration ?? 0);
       out.after.push(t1 - c.responseEnd);
     }
     return out;
@@ -160,7 +220,14 @@ try {
   row('  keypress → request sent', p5095(parts.before));
   row('  request (fetch start → reply read)', p5095(parts.request));
   row('    of which in the core', p5095(parts.core));
+  row('    the core\'s CPU', p5095(parts.coreCpu));
   row('  reply → saved on screen', p5095(parts.after));
+  // The page's main-thread CPU per edit, from a trace of further edits (traced apart: tracing slows the
+  // page down). Unlike the latency it hardly moves with the machine's load, so it shows a change in the
+  // page's own work even when other processes make the timings noisy.
+  const traced = await tracedEditCpu(page, browser, EDITS);
+  row('page main thread CPU per edit', `p50 ${pct(traced.cpu, 50).toFixed(1)} ms, p95 ${pct(traced.cpu, 95).toFixed(1)} ms (${traced.cpu.length} traced edits)`);
+  row('  of which the Enter key\'s own task', `p50 ${pct(traced.key, 50).toFixed(1)} ms, p95 ${pct(traced.key, 95).toFixed(1)} ms`);
   const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
   row('browser JS heap', `${Math.round(heap / 1048576)} MB`);
   row('ratio: full load / Node fetch baseline', (loadedMs / fetchMs).toFixed(2));

@@ -120,6 +120,21 @@ describe('persons spreadsheet', () => {
     const stored = await apiCall(app, 'persons.list', {});
     expect(stored.total).toBe(1);
     expect(stored.rows[0]!.data).toMatchObject({ name: '张晓红', idNumber: GOOD_ID, sex: '2', birthDate: '1990-03-07', domains: ['01', '10'], trainingHours: 40, cumTrainingHours: 120, personCategory: '3', staffing: '3', employmentType: '1', regStatus: '1', regValidUntil: '2028-12-31' });
+
+    // Enter in a text editor left as it was saves nothing (no empty undo step); changed, it saves the text once.
+    await grid.click(0, 'majorName');
+    const before = await grid.saves();
+    await kb.press('F2');
+    await kb.press('Enter');
+    await kb.press('F2');
+    await grid.saved(async () => {
+      await kb.press('End');
+      await kb.type('专业');
+      await kb.press('Enter');
+    });
+    await expect.poll(() => grid.text(0, 'majorName')).toBe('社会工作专业');
+    expect(await grid.saves()).toBe(before + 1);
+    expect(await grid.isFocused(0, 'majorName')).toBe(true);
   });
 
   it('pastes a 5 × 11 block from Excel, normalises and flags it, undoes and redoes it in one step, and fills down', async () => {

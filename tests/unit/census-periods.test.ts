@@ -204,6 +204,10 @@ describe('three census periods with change tables at every level', () => {
     const prev = await y28.call('periods.previous', { table: 'person', ids: [gainedId, lostId] });
     expect(prev[gainedId]!.qualLevel).toBe('1');
     expect(prev[lostId]!.qualLevel).toBe('0');
+    // A grid edit's reply carries the edited record's last values (the grid shows 上期 → 本期 from it).
+    const edit = await y28.call('grid.apply', { table: 'person', create: [], changes: [{ id: gainedId, field: 'phone', text: '13900000001' }], remove: [] });
+    expect(Object.keys(edit.previous)).toEqual([gainedId]);
+    expect(edit.previous[gainedId]).toEqual(prev[gainedId]);
     for (const p of persons.slice(1)) await y28.call('persons.update', { id: p.id, patch: { change: '10' } });
     await y28.call('persons.update', { id: persons[0]!.id, patch: { change: '32' } });
     const y = totalOf(await t6(y28));
@@ -267,6 +271,10 @@ describe('returns in a census started from the last one', () => {
     expect(prev[c.id]!.phone).toBe(c.data.phone);
     // A newcomer entered without 变动情况 is flagged until a reason is given.
     const joiner = await addJoiner(t, c.data, '', { change: null });
+    // Not carried: an edit's reply has no last values for it.
+    const edit = await t.call('grid.apply', { table: 'person', create: [], changes: [{ id: joiner.id, field: 'phone', text: '13900000002' }], remove: [] });
+    expect(edit.rows.map((r) => r.id)).toEqual([joiner.id]);
+    expect(edit.previous).toEqual({});
     const issues = await t.call('issues.list', { recordId: joiner.id, offset: 0, limit: 10 });
     expect(issues.issues.map((i) => i.rule)).toContain('change_required');
   });

@@ -17,7 +17,7 @@ import { cellText } from '../../../shared/grid';
 import { call } from '../api/client';
 import type { GridController } from './controller';
 import { PickerEditor } from './editors';
-import { runKeyAction, startTyping, whileOpening } from './keyboard';
+import { commitTextOnEnter, runKeyAction, startTyping, whileOpening } from './keyboard';
 import { gridKeyAction } from './keys';
 import { isImeKey, isPrintable } from './typing';
 import { cellIssues, errorsOf, GROUPS, ROW_NUMBER_COL, STATUS_COL, usesPicker, type GridRow } from './model';
@@ -209,6 +209,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
         if (!ime) ctrl.intake.settle();
         if (e.target instanceof HTMLInputElement && e.target !== ctrl.intake.input) ctrl.intake.keepTyped(e.target, !ime && isPrintable(e.nativeEvent));
         whileOpening(ctrl, e, rootRef.current);
+        if (!e.isPropagationStopped()) commitTextOnEnter(ctrl, e);
         return;
       }
       const target = e.target as HTMLElement;

@@ -193,12 +193,9 @@ export class GridController {
 
   applyResult(result: ApplyResult): void {
     const { issuesMoved, ...diff } = this.rows.merge(result);
+    // Before the rows are redrawn, so a carried record's 上期 → 本期 shows with its new value.
+    this.previous.take(result.previous);
     this.sel.port?.rowsChanged(diff);
-    if (diff.update.length) {
-      void this.previous.refresh(diff.update.map((r) => r.id)).then((hit) => {
-        if (hit) this.api?.refreshCells({ force: true });
-      });
-    }
     this.set({
       counts: result.counts,
       total: this.rows.byId.size,

@@ -124,6 +124,34 @@ function commitWhileOpening(ctrl: GridController, commit: PendingCommit): void {
     api.startEditingCell({ rowIndex: to.rowIndex, colKey: to.column });
 }
 
+/**
+ * Enter in a text cell's editor: the value is sent, the editor closed and the next row's cell focused by
+ * us, in that order, instead of AG Grid's stop-and-navigate (its value-changed events, then a scroll check
+ * that reads the layout between DOM changes). True when the key was taken.
+ */
+export function commitTextOnEnter(ctrl: GridController, e: React.KeyboardEvent<HTMLElement>): boolean {
+  const native = e.nativeEvent;
+  if (e.key !== 'Enter' || native.shiftKey || native.ctrlKey || native.altKey || native.metaKey || isImeKey(native)) return false;
+  const input = e.target;
+  const api = ctrl.api;
+  if (!api || !(input instanceof HTMLInputElement) || !input.closest('.ag-cell-inline-editing')) return false;
+  const cell = editingCell(ctrl);
+  const f = cell ? ctrl.fields[ctrl.fieldIndex.get(cell.colId) ?? -1] : undefined;
+  const node = cell ? api.getDisplayedRowAtIndex(cell.rowIndex) : undefined;
+  if (!cell || !f || usesPicker(f) || !node?.data) return false;
+  e.preventDefault();
+  e.stopPropagation();
+  const text = input.value;
+  const before = ctrl.rows.value(node.data, cell.colId);
+  // The request leaves first, so the core saves while the browser closes the editor and paints.
+  if (text !== (before == null ? '' : String(before))) ctrl.commitEdit(node.data.id, cell.colId, text);
+  api.stopEditing(true);
+  const next = cell.rowIndex + 1 < api.getDisplayedRowCount() ? cell.rowIndex + 1 : cell.rowIndex;
+  api.setFocusedCell(next, cell.colId);
+  api.ensureIndexVisible(next);
+  return true;
+}
+
 function editingCell(ctrl: GridController): OpeningCell | null {
   const c = ctrl.api?.getEditingCells()[0];
   return c?.column && c.rowIndex != null ? { rowIndex: c.rowIndex, colId: c.column.getColId() } : null;

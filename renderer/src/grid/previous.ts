@@ -1,6 +1,6 @@
 /**
  * 上期 → 本期: last census's values of carried records, for the cells that differ now. Loaded once
- * with the grid (only the differing fields cross the wire) and refreshed for a record when it is edited.
+ * with the grid (only the differing fields cross the wire) and replaced for a record by each edit's reply.
  */
 import type { TableName } from '../../../shared/census/dictionary';
 import type { FieldValue, RecordData } from '../../../shared/census/schema';
@@ -25,12 +25,10 @@ export class PreviousValues {
     this.any = this.byId.size > 0;
   }
 
-  /** Records just edited: their whole last values, so a field changed now shows too */
-  async refresh(ids: readonly string[]): Promise<boolean> {
-    if (!ids.length) return false;
-    const m = await call('periods.previous', { table: this.table, ids: [...ids] });
+  /** Records just edited, as the core's reply gives them: their whole last values, so a field changed now shows too */
+  take(previous: Readonly<Record<string, Partial<RecordData>>>): boolean {
     let found = false;
-    for (const [id, data] of Object.entries(m)) {
+    for (const [id, data] of Object.entries(previous)) {
       this.byId.set(id, data as RecordData);
       found = true;
     }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { issueSchema } from '../../census/issues';
-import type { FieldValue } from '../../census/schema';
+import { recordDataSchema, type FieldValue } from '../../census/schema';
 import { countsSchema, method, tableSchema } from '../common';
 
 /** One stored cell: the FieldValue union of shared/census/schema.ts */
@@ -43,6 +43,11 @@ export const applyResultSchema = z.object({
   skipped: z.number().int(),
   /** Invisible control characters removed from typed or pasted text (the clerk is told) */
   cleaned: z.number().int().default(0),
+  /**
+   * Last census's values of the returned rows that were carried from it (上期 → 本期): in the same reply,
+   * so the grid shows the change with the row and needs no second request per edit. Empty otherwise.
+   */
+  previous: z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())).default({}),
 });
 export type ApplyResult = z.infer<typeof applyResultSchema>;
 

@@ -176,6 +176,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
     counts: { ...all.tableCounts[table] },
     skipped,
     cleaned,
+    previous: Object.fromEntries(ctx.store.periods.previousOf(table, written.rows.map((r) => r.id))),
   };
 }
 
