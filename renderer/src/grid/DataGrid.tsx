@@ -2,21 +2,24 @@
  * The persons or units spreadsheet: AG Grid Community (client-side row model) with the range,
  * clipboard, fill-down, delete and undo that Excel users expect, built here on Community features
  * (cell focus, cell class rules, keyboard and clipboard events) — no Enterprise module.
+ *
+ * The grid is AG Grid's own DOM inside a React component, not its React wrapper: the wrapper renders
+ * every row and cell as React components, and an Enter that scrolled the grid a row cost ~150 ms of
+ * the page's CPU in React reconciliation (~85 ms without; bench/README.md, grid).
  */
 import {
-  AllCommunityModule, ModuleRegistry, themeQuartz,
+  AllCommunityModule, createGrid, ModuleRegistry, themeQuartz,
   type CellDoubleClickedEvent, type CellMouseDownEvent, type CellMouseOverEvent, type ColDef, type ColGroupDef,
   type GridReadyEvent, type ICellRendererParams, type IRowNode, type ValueFormatterParams,
 } from 'ag-grid-community';
-import { AgGridReact } from 'ag-grid-react';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { GridLayout } from '../../../shared/api/methods/grid';
 import type { FieldDef } from '../../../shared/census/dictionary';
 import type { FieldValue } from '../../../shared/census/schema';
 import { cellText } from '../../../shared/grid';
 import { call } from '../api/client';
 import type { GridController } from './controller';
-import { PickerEditor } from './editors';
+import { PickerEditorComp } from './editors';
 import { commitTextOnEnter, runKeyAction, startTyping, whileOpening } from './keyboard';
 import { gridKeyAction } from './keys';
 import { isImeKey, isPrintable } from './typing';
@@ -35,16 +38,29 @@ const theme = themeQuartz.withParams({
   rangeSelectionBorderColor: '#2563eb',
 });
 
-function StatusCell(p: ICellRendererParams<GridRow>) {
+/** The row's error and warning counts (plain DOM: the grid renders without React) */
+function statusCell(p: ICellRendererParams<GridRow>): HTMLElement | null {
   if (!p.data) return null;
   const { error, warning } = errorsOf(p.data);
-  if (!error && !warning) return <span className="hc-status-ok" aria-label="无问题">✓</span>;
-  return (
-    <span className="hc-status" data-testid="grid-status-cell">
-      {error > 0 && <span className="hc-status-err" title={`${error} 个错误`}>✕{error}</span>}
-      {warning > 0 && <span className="hc-status-warn" title={`${warning} 个警告`}>⚠{warning}</span>}
-    </span>
-  );
+  const el = document.createElement('span');
+  if (!error && !warning) {
+    el.className = 'hc-status-ok';
+    el.setAttribute('aria-label', '无问题');
+    el.textContent = '✓';
+    return el;
+  }
+  el.className = 'hc-status';
+  el.dataset.testid = 'grid-status-cell';
+  const part = (cls: string, title: string, text: string) => {
+    const s = document.createElement('span');
+    s.className = cls;
+    s.title = title;
+    s.textContent = text;
+    el.append(s);
+  };
+  if (error > 0) part('hc-status-err', `${error} 个错误`, `✕${error}`);
+  if (warning > 0) part('hc-status-warn', `${warning} 个警告`, `⚠${warning}`);
+  return el;
 }
 
 function hasSeverity(row: GridRow | undefined, key: string, severity: 'error' | 'warning'): boolean {
@@ -80,7 +96,7 @@ function columnFor(ctrl: GridController, f: FieldDef): ColDef<GridRow> {
       if (p.data) ctrl.commitEdit(p.data.id, key, (p.newValue ?? null) as FieldValue);
       return false;
     },
-    cellEditor: picker ? PickerEditor : 'agTextCellEditor',
+    cellEditor: picker ? PickerEditorComp : 'agTextCellEditor',
     cellEditorPopup: picker,
     ...(picker ? { cellEditorPopupPosition: 'under' as const } : {}),
     // The text editor gets the stored value as text (numbers included).
@@ -127,7 +143,7 @@ export function buildColumns(ctrl: GridController): (ColDef<GridRow> | ColGroupD
         const c = p.data ? errorsOf(p.data) : { error: 0, warning: 0 };
         return c.error * 100_000 + c.warning;
       },
-      cellRenderer: StatusCell,
+      cellRenderer: statusCell,
     },
   ];
   const groups: ColGroupDef<GridRow>[] = GROUPS.map((g) => ({
@@ -179,8 +195,14 @@ interface Props {
 }
 
 
-export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLayoutChange }: Props) {
-  const columnDefs = useMemo(() => buildColumns(ctrl), [ctrl]);
+export function DataGrid(props: Props) {
+  const { ctrl } = props;
+  // The grid lives outside React (its own DOM, no React reconciliation per cell); its handlers read the latest props.
+  const latest = useRef(props);
+  latest.current = props;
+  const rootRef = useRef<HTMLDivElement>(null);
+  const hostRef = useRef<HTMLDivElement>(null);
+  const intakeRef = useRef<HTMLInputElement>(null);
   const drag = useRef<{ row: number; col: number } | null>(null);
   const keepRange = useRef(false);
 
@@ -191,12 +213,82 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
   }, []);
 
   const editing = useCallback(() => (ctrl.api?.getEditingCells().length ?? 0) > 0, [ctrl]);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const intakeRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (!rootRef.current || !intakeRef.current) return;
     return ctrl.intake.attach(rootRef.current, intakeRef.current);
   }, [ctrl]);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    // A grid destroyed before it was ready (React's development double mount) must not take over the page's controller.
+    let live = true;
+    const api = createGrid<GridRow>(host, {
+      theme,
+      columnDefs: buildColumns(ctrl),
+      defaultColDef: { resizable: true, sortable: true, suppressHeaderMenuButton: true },
+      context: ctrl.context,
+      getRowId: (p) => p.data.id,
+      enterNavigatesVertically: true,
+      enterNavigatesVerticallyAfterEdit: true,
+      stopEditingWhenCellsLoseFocus: true,
+      tooltipShowDelay: 300,
+      tooltipHideDelay: 30_000,
+      animateRows: false,
+      suppressDragLeaveHidesColumns: true,
+      rowBuffer: 20,
+      suppressAnimationFrame: true,
+      isExternalFilterPresent: () => ctrl.search.active,
+      doesExternalFilterPass: (node: IRowNode<GridRow>) => (node.data ? ctrl.passesFilters(node.data) : true),
+      onGridReady: (e: GridReadyEvent<GridRow>) => {
+        if (!live) return;
+        ctrl.attach(e.api);
+        latest.current.onReady();
+      },
+      onCellMouseDown: (e: CellMouseDownEvent<GridRow>) => {
+        const row = e.rowIndex;
+        if (row == null) return;
+        const col = ctrl.sel.colPos(e.column.getColId());
+        const me = e.event as MouseEvent | null;
+        // Shift+click was handled before the grid moved the focus (onPointerDownCapture).
+        if (me?.shiftKey) return;
+        drag.current = { row, col };
+        ctrl.sel.setRange(null);
+      },
+      onCellMouseOver: (e: CellMouseOverEvent<GridRow>) => {
+        const start = drag.current;
+        const me = e.event as MouseEvent | null;
+        if (!start || e.rowIndex == null || !me || (me.buttons & 1) === 0) return;
+        ctrl.sel.setRange({ anchor: start, focus: { row: e.rowIndex, col: ctrl.sel.colPos(e.column.getColId()) } });
+      },
+      // A focus change from a plain click or key collapses the range; one from Shift+click keeps it.
+      onCellFocused: () => {
+        if (!keepRange.current && !drag.current) ctrl.sel.setRange(null);
+        ctrl.focusedChanged();
+      },
+      // AG Grid reports this a task later, when the next cell's editor may already be taking keys.
+      onCellEditingStopped: () => {
+        if (!editing()) ctrl.intake.reset();
+      },
+      onCellDoubleClicked: (e: CellDoubleClickedEvent<GridRow>) => {
+        if (e.column.getColId() === ROW_NUMBER_COL && e.data) latest.current.onOpenForm(e.data.id);
+      },
+      onDisplayedColumnsChanged: () => {
+        ctrl.sel.columnsChanged();
+        latest.current.onLayoutChange();
+      },
+      onColumnResized: (e) => e.finished && latest.current.onLayoutChange(),
+      onSortChanged: () => latest.current.onLayoutChange(),
+      onColumnMoved: (e) => e.finished && latest.current.onLayoutChange(),
+      onFilterChanged: () => ctrl.notice(null),
+      overlayNoRowsTemplate: '<span>还没有记录。按 Insert 键新增一行，或从 Excel 复制后粘贴。</span>',
+    });
+    return () => {
+      live = false;
+      if (ctrl.api === api) ctrl.api = null;
+      api.destroy();
+    };
+  }, [ctrl, editing]);
 
   const onKeyDownCapture = useCallback(
     (e: React.KeyboardEvent<HTMLDivElement>) => {
@@ -220,9 +312,10 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       if (!action) return;
       e.preventDefault();
       e.stopPropagation();
-      runKeyAction(ctrl, action, { onFind, onDeleteRows, onOpenForm });
+      const p = latest.current;
+      runKeyAction(ctrl, action, { onFind: p.onFind, onDeleteRows: p.onDeleteRows, onOpenForm: p.onOpenForm });
     },
-    [ctrl, editing, onFind, onDeleteRows, onOpenForm],
+    [ctrl, editing],
   );
 
   const onPaste = useCallback(
@@ -248,38 +341,6 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
     [ctrl, editing],
   );
 
-  const onGridReady = useCallback(
-    (e: GridReadyEvent<GridRow>) => {
-      ctrl.attach(e.api);
-      onReady();
-    },
-    [ctrl, onReady],
-  );
-
-  const onCellMouseDown = useCallback(
-    (e: CellMouseDownEvent<GridRow>) => {
-      const row = e.rowIndex;
-      if (row == null) return;
-      const col = ctrl.sel.colPos(e.column.getColId());
-      const me = e.event as MouseEvent | null;
-      // Shift+click was handled before the grid moved the focus (onPointerDownCapture).
-      if (me?.shiftKey) return;
-      drag.current = { row, col };
-      ctrl.sel.setRange(null);
-    },
-    [ctrl],
-  );
-
-  const onCellMouseOver = useCallback(
-    (e: CellMouseOverEvent<GridRow>) => {
-      const start = drag.current;
-      const me = e.event as MouseEvent | null;
-      if (!start || e.rowIndex == null || !me || (me.buttons & 1) === 0) return;
-      ctrl.sel.setRange({ anchor: start, focus: { row: e.rowIndex, col: ctrl.sel.colPos(e.column.getColId()) } });
-    },
-    [ctrl],
-  );
-
   /** Shift+click extends from the current anchor; it must run before the grid focuses the clicked cell. */
   const onPointerDownCapture = useCallback(
     (e: React.PointerEvent<HTMLDivElement>) => {
@@ -297,24 +358,6 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
     [ctrl, editing],
   );
 
-  // A focus change from a plain click or key collapses the range; one from Shift+click keeps it.
-  const onCellFocused = useCallback(() => {
-    if (!keepRange.current && !drag.current) ctrl.sel.setRange(null);
-    ctrl.focusedChanged();
-  }, [ctrl]);
-
-  const onCellDoubleClicked = useCallback(
-    (e: CellDoubleClickedEvent<GridRow>) => {
-      if (e.column.getColId() === ROW_NUMBER_COL && e.data) onOpenForm(e.data.id);
-    },
-    [onOpenForm],
-  );
-
-  const onColumnsChanged = useCallback(() => {
-    ctrl.sel.columnsChanged();
-    onLayoutChange();
-  }, [ctrl, onLayoutChange]);
-
   return (
     <div
       ref={rootRef}
@@ -326,37 +369,7 @@ export function DataGrid({ ctrl, onOpenForm, onDeleteRows, onFind, onReady, onLa
       onCopy={(e) => onCopy(e, false)}
       onCut={(e) => onCopy(e, true)}
     >
-      <AgGridReact<GridRow>
-        theme={theme}
-        columnDefs={columnDefs}
-        defaultColDef={{ resizable: true, sortable: true, suppressHeaderMenuButton: true }}
-        context={ctrl.context}
-        getRowId={(p) => p.data.id}
-        enterNavigatesVertically
-        enterNavigatesVerticallyAfterEdit
-        stopEditingWhenCellsLoseFocus
-        tooltipShowDelay={300}
-        tooltipHideDelay={30_000}
-        animateRows={false}
-        suppressDragLeaveHidesColumns
-        rowBuffer={20}
-        suppressAnimationFrame
-        isExternalFilterPresent={() => ctrl.search.active}
-        doesExternalFilterPass={(node: IRowNode<GridRow>) => (node.data ? ctrl.passesFilters(node.data) : true)}
-        onGridReady={onGridReady}
-        onCellMouseDown={onCellMouseDown}
-        onCellMouseOver={onCellMouseOver}
-        onCellFocused={onCellFocused}
-        // AG Grid reports this a task later, when the next cell's editor may already be taking keys.
-        onCellEditingStopped={() => !editing() && ctrl.intake.reset()}
-        onCellDoubleClicked={onCellDoubleClicked}
-        onDisplayedColumnsChanged={onColumnsChanged}
-        onColumnResized={(e) => e.finished && onLayoutChange()}
-        onSortChanged={onLayoutChange}
-        onColumnMoved={(e) => e.finished && onLayoutChange()}
-        onFilterChanged={() => ctrl.notice(null)}
-        overlayNoRowsTemplate="<span>还没有记录。按 Insert 键新增一行，或从 Excel 复制后粘贴。</span>"
-      />
+      <div ref={hostRef} className="hc-grid-host" />
       {/* AG Grid keeps editing while the focus is inside an element marked as a custom popup. */}
       <div className="ag-custom-component-popup hc-intake-box">
         <input ref={intakeRef} className="hc-intake" data-testid="grid-intake" tabIndex={-1} aria-hidden="true" autoComplete="off" />

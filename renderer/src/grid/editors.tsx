@@ -3,15 +3,70 @@
  * text, codes and pinyin initials all match), and a multi-select for service domains. Keyboard:
  * type to search, ↑/↓ to move, Enter or Tab to take the highlighted item, Space to tick (multi), Esc.
  */
-import type { CustomCellEditorProps } from 'ag-grid-react';
+import type { ICellEditorComp, ICellEditorParams } from 'ag-grid-community';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
 import type { FieldValue } from '../../../shared/census/schema';
 import type { GridContext } from './controller';
 import type { GridRow } from './model';
 import { pickedByTyping } from './pick';
 import type { PickOption } from './search';
 
-type Props = CustomCellEditorProps<GridRow, FieldValue, GridContext>;
+type Params = ICellEditorParams<GridRow, FieldValue, GridContext>;
+
+interface Props extends Pick<Params, 'api' | 'colDef' | 'context' | 'eventKey' | 'node' | 'stopEditing'> {
+  initialValue: FieldValue | null | undefined;
+  onValueChange(value: FieldValue): void;
+}
+
+/**
+ * The picker as AG Grid's own editor: the grid renders without React (no reconciliation on every cell
+ * it touches), and only the popup's contents are a small React tree of their own.
+ */
+export class PickerEditorComp implements ICellEditorComp<GridRow, FieldValue, GridContext> {
+  private readonly gui = document.createElement('div');
+  private root: Root | null = null;
+  private value: FieldValue = null;
+
+  init(params: Params): void {
+    this.value = params.value ?? null;
+    const root = (this.root = createRoot(this.gui));
+    // Rendered once the grid has attached the popup (as the React grid did): keys typed meanwhile wait in the intake.
+    root.render(
+        <PickerEditor
+          api={params.api}
+          colDef={params.colDef}
+          context={params.context}
+          eventKey={params.eventKey}
+          node={params.node}
+          stopEditing={params.stopEditing}
+          initialValue={params.value}
+          onValueChange={(v) => (this.value = v)}
+        />,
+    );
+  }
+
+  getGui(): HTMLElement {
+    return this.gui;
+  }
+
+  getValue(): FieldValue {
+    return this.value;
+  }
+
+  isPopup(): boolean {
+    return true;
+  }
+
+  getPopupPosition(): 'under' {
+    return 'under';
+  }
+
+  destroy(): void {
+    this.root?.unmount();
+    this.root = null;
+  }
+}
 
 export function PickerEditor(props: Props) {
   const ctx = props.context;
