@@ -2,7 +2,8 @@
  * The spreadsheet's tools for fixing many rows at once, as a clerk uses them in Chromium: the issues
  * panel's summary by field and rule (one click filters the grid), 批量设置 for the filtered or selected
  * rows as one undoable action, Ctrl+Shift+arrow to the data's edge, 只看此值, pinyin in 查找 and the column
- * filter, Ctrl+F replacing the last search, and the last row clear of the horizontal scroll bar.
+ * filter, Ctrl+F replacing the last search, the last row clear of the horizontal scroll bar, and Enter down a
+ * column scrolling one row at a time.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -131,5 +132,37 @@ describe('fixing many rows at once', () => {
     expect(hit).toBe('name');
     const viewport = page.viewportSize()!;
     expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+  });
+
+  it('typing down a column with Enter scrolls one row at a time, as in Excel, and saves every cell', async () => {
+    const { app, page, grid, ids } = await start(Array.from({ length: 60 }, (_, i) => ({ name: `行${i}` })));
+    await grid.click(0, 'majorName');
+    let scrolled = 0;
+    for (let row = 0; row < 40; row++) {
+      await grid.saved(async () => {
+        await page.keyboard.type(`m${row}`);
+        await page.keyboard.press('Enter');
+      });
+      await expect.poll(() => grid.isFocused(row + 1, 'majorName')).toBe(true);
+      // The focused cell and the rows' scrolling area (found from the cell: AG Grid's class names change)
+      const at = await grid.cell(row + 1, 'majorName').evaluate((el) => {
+        let p = el.parentElement;
+        while (p && !(['auto', 'scroll'].includes(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight)) p = p.parentElement;
+        const c = el.getBoundingClientRect();
+        const v = p!.getBoundingClientRect();
+        return { top: c.top, bottom: c.bottom, height: c.height, viewTop: v.top, viewBottom: v.top + p!.clientHeight, scrollTop: p!.scrollTop };
+      });
+      // In view, and once the column has reached the bottom edge it stays there: not moved up to the middle.
+      expect(at.top).toBeGreaterThanOrEqual(at.viewTop - 1);
+      expect(at.bottom).toBeLessThanOrEqual(at.viewBottom + 1);
+      if (at.scrollTop > 0) {
+        scrolled++;
+        expect(at.viewBottom - at.bottom).toBeLessThan(at.height);
+      }
+    }
+    expect(scrolled).toBeGreaterThan(5);
+    const list = await apiCall(app, 'persons.list', { limit: 100 });
+    const major = new Map(list.rows.map((r) => [r.id, r.data.majorName]));
+    expect(ids.slice(0, 40).map((id) => major.get(id))).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`));
   });
 });
