@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCoreForFile } from '../../electron/core/app';
 import { mergePackages } from '../../electron/core/services/packages';
 import { BULK_INDEXES_KEY } from '../../electron/core/db/repos/packages';
+import { sqliteOf } from '../../electron/core/db/handle';
 import type { TestCore } from '../fixtures/core';
 import { ANHUI, copyPersonInto, countyCensus, exportTo, HEFEI, JINGHU, LUYANG, repack, unpack, upperCensus, YAOHAI } from '../fixtures/packages';
 
@@ -140,13 +141,21 @@ describe('bulk merge', () => {
     const file = dbFile(t);
     const before = indexes(file);
     // What a crash leaves: the indexes dropped and their definitions pending, by a process now gone
-    t.core.ctx.store.packages.dropScatteredIndexes(2 ** 22 + 12345);
+    expect(before).toContain('persons_id');
+    expect(t.core.ctx.store.packages.dropScatteredIndexes(2 ** 22 + 12345)).toContain('persons_id');
     expect(indexes(file).length).toBeLessThan(before.length);
+    expect(indexes(file)).not.toContain('persons_id');
     expect(t.core.ctx.store.meta.get(BULK_INDEXES_KEY)).toBeTruthy();
     t.close();
     const again = openCoreForFile(file);
     try {
       expect(indexes(file)).toEqual(before);
+      // The person id index is back unique: an id is refused twice again
+      const db = sqliteOf(again.ctx.store.db);
+      expect(db.prepare(`SELECT "unique" FROM pragma_index_list('persons') WHERE name = 'persons_id'`).pluck().get()).toBe(1);
+      const add = db.prepare(`INSERT INTO persons (id, area_code, created_by, created_at, updated_at) VALUES ('p-1', '340000', 't', 'x', 'x')`);
+      add.run();
+      expect(() => add.run()).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_UNIQUE' }));
       expect(again.ctx.store.meta.get(BULK_INDEXES_KEY)).toBeUndefined();
     } finally {
       again.close();

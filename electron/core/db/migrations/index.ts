@@ -15,12 +15,13 @@ import { migration006 } from './006_periods';
 import { migration007 } from './007_person_categories';
 import { migration008 } from './008_package_person_counts';
 import { migration009 } from './009_id_number_covering';
+import { migration010 } from './010_persons_id_index';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 
 /** "HCNT": stamped into the SQLite header of every Headcount database. */
 export const APPLICATION_ID = 0x48434e54;

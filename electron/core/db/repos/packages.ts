@@ -132,14 +132,22 @@ export interface PackagesRepo {
   ensureCache(mb: number): void;
   /**
    * Bulk merge: drops the secondary indexes of persons and units whose keys scatter over the whole
-   * file (ID number, unit, name, created_at; never a UNIQUE one, never area_code, which removing a
-   * package needs), remembering their definitions in `meta` in the same transaction. `restoreIndexes`
+   * file (ID number, unit, name, created_at, and the unique person id `persons_id` — the merge then
+   * keeps ids unique itself, services/packages/bulk.ts; never area_code, which removing a package
+   * needs), remembering their definitions in `meta` in the same transaction. `restoreIndexes`
    * builds them again in one sort each; a crash in between leaves the definitions in `meta`, and the
    * next open rebuilds them (see `packagesRepo`). Returns the names dropped.
    */
   dropScatteredIndexes(owner: number): string[];
   /** Rebuilds what `dropScatteredIndexes` dropped (nothing when nothing is pending); returns the names */
   restoreIndexes(): string[];
+  /**
+   * Builds one dropped index again now, inside whatever transaction is open, leaving it listed as
+   * pending (`restoreIndexes` skips what exists). False when it was not dropped.
+   */
+  restoreIndex(name: string): boolean;
+  /** Every record's id and area code, in storage order */
+  iterateIdsAndAreas(table: TableName): IterableIterator<[id: string, areaCode: string]>;
   /** Explanations (核实说明) on the records under these area codes */
   explanationsUnder(areaCodes: readonly string[]): number;
 }
@@ -149,6 +157,11 @@ const REBUILD_CACHE_KB = 16 * 1024;
 
 /** meta key holding the definitions of indexes dropped for a bulk merge: { owner: pid, indexes: [{ name, sql }] } */
 export const BULK_INDEXES_KEY = 'bulk_merge_indexes';
+
+/** The unique index on persons.id (migration 010): dropped for a bulk merge like the scattered ones */
+export const PERSONS_ID_INDEX = 'persons_id';
+
+const ifNotExists = (sql: string) => sql.replace(/^CREATE (UNIQUE )?INDEX /i, (_m, u: string | undefined) => `CREATE ${u ?? ''}INDEX IF NOT EXISTS `);
 
 interface PendingIndexes {
   owner: number;
@@ -222,6 +235,7 @@ export function packagesRepo(db: Db): PackagesRepo {
   );
   const areaCodesStmt = perTable((_t, name) =>
     sqlite.prepare(`SELECT id, area_code FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).raw(true));
+  const idsAndAreasStmt = perTable((_t, name) => sqlite.prepare(`SELECT id, area_code FROM ${name}`).raw(true));
   const countsByAreaStmt = perTable((_t, name) => sqlite.prepare(`SELECT area_code, count(*) FROM ${name} GROUP BY area_code`).raw(true));
   const receivedAuditStmt = sqlite.prepare(
     `SELECT a.table_name AS "table", a.record_id AS recordId, a.action, a.field, a.old_value AS oldValue, a.new_value AS newValue, a.operator, a.at
@@ -249,7 +263,7 @@ export function packagesRepo(db: Db): PackagesRepo {
 
   const scatteredStmt = sqlite.prepare(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('persons', 'units') AND sql IS NOT NULL
-     AND sql NOT LIKE 'CREATE UNIQUE%' AND name NOT IN ('persons_area_code', 'units_area_code') ORDER BY name`,
+     AND (sql NOT LIKE 'CREATE UNIQUE%' OR name = '${PERSONS_ID_INDEX}') AND name NOT IN ('persons_area_code', 'units_area_code') ORDER BY name`,
   );
   const pendingStmt = sqlite.prepare(`SELECT value FROM meta WHERE key = '${BULK_INDEXES_KEY}'`).pluck();
   const setPendingStmt = sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('${BULK_INDEXES_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
@@ -267,8 +281,8 @@ export function packagesRepo(db: Db): PackagesRepo {
   const rebuild = sqlite.transaction(() => {
     const p = pending();
     if (!p) return [];
-    // IF NOT EXISTS: a migration may have created one of them again meanwhile
-    for (const ix of p.indexes) sqlite.exec(ix.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
+    // IF NOT EXISTS: a migration may have created one of them again meanwhile, or a merge one early
+    for (const ix of p.indexes) sqlite.exec(ifNotExists(ix.sql));
     clearPendingStmt.run();
     return p.indexes.map((ix) => ix.name);
   });
@@ -303,6 +317,13 @@ export function packagesRepo(db: Db): PackagesRepo {
       }).immediate();
     },
     restoreIndexes: restore,
+    restoreIndex(name) {
+      const ix = pending()?.indexes.find((x) => x.name === name);
+      if (!ix) return false;
+      sqlite.exec(ifNotExists(ix.sql));
+      return true;
+    },
+    iterateIdsAndAreas: (table) => idsAndAreasStmt[table].iterate() as IterableIterator<[string, string]>,
     explanationsUnder: (areaCodes) => explanationsUnderStmt.get({ a: JSON.stringify(areaCodes) }) as number,
     get: (id) => (getStmt.get(id) as PackageRow | undefined) ?? null,
     currentFor: (areaCode) => (currentForStmt.get(areaCode) as PackageRow | undefined) ?? null,

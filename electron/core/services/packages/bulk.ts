@@ -3,13 +3,21 @@
  * - the next package is read and verified (inflate, hashes, signature, CSV parse — in a worker
  *   thread) while the current one is being written, so the two cores overlap instead of taking turns;
  * - when a merge brings at least half as many persons as the census already holds, the indexes whose
- *   keys scatter over the whole file (ID number, unit, name, created_at) are dropped first and built
- *   again once at the end, one sort each, instead of being updated row by row package after package.
- *   The primary key and the area-code indexes stay: they keep id clashes refused and a package's
- *   records found for replacement. Each package is still its own transaction.
+ *   keys scatter over the whole file (ID number, unit, name, created_at, and the unique person id)
+ *   are dropped first and built again once at the end, one sort each, instead of being updated row
+ *   by row package after package. The area-code indexes stay (a package's records are found through
+ *   them for replacement), and so does the units' primary key (a few thousand keys, cheap). Each
+ *   package is still its own transaction.
+ * - without the person id index, the merge keeps the ids unique itself (`BulkIds`): the stored ids
+ *   as hashes in memory, each with its record's area. A package none of whose ids is in there is
+ *   written as is; a hit (a clash, or two ids sharing a hash) builds the id index again at once, and
+ *   the rest of the merge goes the exact way it goes without a bulk: the unique index refuses a
+ *   clashing package, with the same message.
  */
 import type { CountingEnv } from '../../../../shared/reports/env';
+import { PERSONS_ID_INDEX } from '../../db/repos/packages';
 import type { ServiceContext } from '../context';
+import { IdSet } from './id-set';
 import type { ParsedPackage } from './read';
 import { readPackageIsolated as readPackage } from '../../worker/package';
 
@@ -87,15 +95,98 @@ export function worthBulk(ctx: ServiceContext, incomingPersons: number, min = BU
   return incomingPersons >= min && incomingPersons * 2 >= ctx.store.persons.count();
 }
 
-/** Drops the scattered indexes; the returned function builds them again (safe to call more than once) */
-export function beginBulk(ctx: ServiceContext): () => void {
-  ctx.store.packages.dropScatteredIndexes(process.pid);
+/** A bulk merge under way: its person ids while their index is dropped, and how to end it */
+export interface Bulk {
+  readonly ids: BulkIds;
+  /** Builds the dropped indexes again (safe to call more than once) */
+  end(): void;
+}
+
+/** Drops the scattered indexes (the person id index with them) for about `incoming` more persons */
+export function beginBulk(ctx: ServiceContext, incoming: number): Bulk {
+  const dropped = ctx.store.packages.dropScatteredIndexes(process.pid);
   ctx.store.markWrite();
+  const ids = new BulkIds(ctx, dropped.includes(PERSONS_ID_INDEX), incoming);
   let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    ctx.store.packages.restoreIndexes();
-    ctx.store.markWrite();
+  return {
+    ids,
+    end() {
+      if (done) return;
+      done = true;
+      ctx.store.packages.restoreIndexes();
+      ctx.store.markWrite();
+    },
   };
+}
+
+/**
+ * What the unique person id index answers while a bulk merge has it dropped. Filled from the stored
+ * persons when the bulk starts, then kept as packages replace and add persons. It trusts only its
+ * own writes: anything else written to the file meanwhile (another window's edit between two
+ * commits, another process) sends the merge back to the index, as does any hit.
+ */
+export class BulkIds {
+  private set: IdSet | null = null;
+  private seen = '';
+
+  constructor(private readonly ctx: ServiceContext, dropped: boolean, incoming: number) {
+    if (!dropped) return;
+    const set = new IdSet(ctx.store.persons.count() + incoming);
+    const ids: string[] = [];
+    const areas: string[] = [];
+    const flush = () => {
+      set.add(IdSet.hashes(ids), (i) => areas[i]!);
+      ids.length = 0;
+      areas.length = 0;
+    };
+    for (const [id, area] of ctx.store.packages.iterateIdsAndAreas('person')) {
+      ids.push(id);
+      areas.push(area);
+      if (ids.length === 50_000) flush();
+    }
+    flush();
+    this.set = set;
+    this.written();
+  }
+
+  /** Whether the id index is dropped and this object stands in for it */
+  get active(): boolean {
+    return this.set !== null;
+  }
+
+  /**
+   * Before writing a package that replaces the records under `replaced` (its area's earlier
+   * package): the hashes of its person ids when none can clash, else null — the id index has then
+   * been built again (inside the open transaction) and the package is written the exact way.
+   */
+  admit(ids: readonly string[], replaced: ReadonlySet<string>): Uint32Array | null {
+    if (!this.set) return null;
+    const h = IdSet.hashes(ids);
+    if (this.seen === this.version() && this.set.suspects(h, replaced).length === 0) return h;
+    this.exact();
+    return null;
+  }
+
+  /** After a package was written: its person ids in, the replaced ones out */
+  merged(h: Uint32Array, areaOf: (i: number) => string, removed: readonly string[], replaced: ReadonlySet<string>): void {
+    if (!this.set) return;
+    if (removed.length) this.set.remove(IdSet.hashes(removed), replaced);
+    this.set.add(h, areaOf);
+  }
+
+  /** After this merge wrote (or tried to write) a package: the file's state it knows */
+  written(): void {
+    if (this.set) this.seen = this.version();
+  }
+
+  /** The id index built again now; from here on it refuses clashes itself */
+  exact(): void {
+    if (!this.set) return;
+    this.set = null;
+    this.ctx.store.packages.restoreIndex(PERSONS_ID_INDEX);
+  }
+
+  private version(): string {
+    return `${this.ctx.store.othersVersion()}.${this.ctx.store.totalChanges()}`;
+  }
 }

@@ -11,7 +11,7 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { isMergeReason, type MergeReason, type MergeResult, type VerifyResult } from '../../../../shared/api/methods/packages';
 import { ApiError } from '../../../../shared/api/errors';
 import { formatFingerprint } from '../../../../shared/package';
-import type { OpenTransaction, PackageRow } from '../../db';
+import type { OpenTransaction, PackageRow, SqlValue } from '../../db';
 import { isoNow, requireSettings, touch, type ServiceContext } from '../context';
 import { duplicateGroups, duplicateGroupsFor, pendingCasesPerPackage } from './duplicates';
 import { trustKey, trustStatus, type TrustStatus } from './keys';
@@ -21,7 +21,7 @@ import type { ParsedPackage } from './read';
 import { readPackageIsolated as readPackage } from '../../worker/package';
 import { countingEnv } from '../reports/env';
 import { keepPackageCounts } from '../reports/person-counts';
-import { beginBulk, BULK_COMMIT_PERSONS, bytesOf, readAhead, worthBulk, type PackageFile, type ReadOutcome } from './bulk';
+import { beginBulk, BULK_COMMIT_PERSONS, bytesOf, readAhead, worthBulk, type Bulk, type PackageFile, type ReadOutcome } from './bulk';
 
 export type { PackageFile };
 
@@ -38,7 +38,11 @@ export interface MergeOptions {
 
 type Judged =
   | { kind: 'final'; result: MergeResult }
-  | { kind: 'ready'; result: MergeResult; pkg: ParsedPackage; old: PackageRow | null; trust: TrustStatus; approved: boolean };
+  | {
+    kind: 'ready'; result: MergeResult; pkg: ParsedPackage; old: PackageRow | null; trust: TrustStatus; approved: boolean;
+    /** The area codes whose records the package replaces (its area's earlier package's), and those persons' ids */
+    replaced: readonly string[]; replacedPersons: readonly string[];
+  };
 
 function emptyResult(file: string): MergeResult {
   return {
@@ -147,7 +151,8 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
   result = { ...result, trust, knownFingerprint: knownFingerprint ? formatFingerprint(knownFingerprint) : null };
 
   const oldAreas = old ? areaCodesOfPackage(old) : [];
-  // A merge finds clashes through the primary key inside its transaction; the preview asks first.
+  // A merge finds clashes through the unique id index inside its transaction (or, in a bulk merge,
+  // its ids in memory first: bulk.ts); the preview asks first.
   if (preview) {
     const clashes = [
       ...ctx.store.packages.idsNotFrom('person', pkg.persons.ids, oldAreas),
@@ -156,7 +161,8 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
     if (clashes.length) return refuse('id_conflict', clashMessage(clashes.length));
   }
 
-  const persons = diff(old ? ctx.store.packages.recordIds('person', oldAreas) : [], pkg.persons.ids);
+  const replacedPersons = old ? ctx.store.packages.recordIds('person', oldAreas) : [];
+  const persons = diff(replacedPersons, pkg.persons.ids);
   const units = diff(old ? ctx.store.packages.recordIds('unit', oldAreas) : [], pkg.units.ids);
   result = { ...result, ...persons, units, duplicatesHeld: preview ? estimateDuplicates(ctx, pkg, old) : 0 };
 
@@ -178,6 +184,8 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
     old,
     trust,
     approved: approved || (trust === 'new' && Boolean(opts.trustNewKeys)),
+    replaced: oldAreas,
+    replacedPersons,
   };
 }
 
@@ -216,8 +224,8 @@ function firstPackagesOf(pkg: ParsedPackage): Record<string, string> {
   return out;
 }
 
-/** Writes one judged package in a single transaction. */
-function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, countHeld: boolean): MergeResult {
+/** Writes one judged package in a single transaction; `areas` (when given) receives each person's area code. */
+function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, countHeld: boolean, areas?: string[]): MergeResult {
   const settings = requireSettings(ctx);
   const { pkg, old } = j;
   const h = pkg.head;
@@ -245,7 +253,7 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, coun
     if (h.feedbackAnswers?.length)
       ctx.store.feedback.applyAnswers([h.areaCode, ...pkg.persons.areaCodes, ...pkg.units.areaCodes], h.feedbackAnswers, h.packageId);
     ctx.store.packages.insertRecords('unit', pkg.units.rows);
-    ctx.store.packages.insertRecords('person', pkg.persons.rows);
+    ctx.store.packages.insertRecords('person', areas ? noting(pkg.persons.rows, areas) : pkg.persons.rows);
     if (pkg.personCounts) keepPackageCounts(ctx, h.packageId, pkg.manifestSha256, pkg.personCounts);
     ctx.store.packages.insertExplanations(pkg.explanations);
     ctx.store.packages.insertAudit(h.packageId, pkg.audit);
@@ -259,6 +267,14 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, coun
   touch(ctx);
   const merged: MergeResult = { ...j.result, status: 'merged', reason: null };
   return countHeld ? withHeld(ctx, merged, [...new Set(pkg.persons.idNumbers.filter((n): n is string => Boolean(n)))]) : merged;
+}
+
+/** The rows as they are, each one's area code pushed onto `areas` on the way */
+function* noting(rows: Iterable<SqlValue[]>, areas: string[]): Generator<SqlValue[]> {
+  for (const r of rows) {
+    areas.push(r[1] as string);
+    yield r;
+  }
 }
 
 /** The merged result with its pending duplicate cases counted (needs the ID-number index) */
@@ -295,7 +311,7 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
   const results: MergeResult[] = [];
   const taskId = opts.taskId ?? 'merge';
   const next = readAhead(files, countingEnv(ctx));
-  let endBulk: (() => void) | null = null;
+  let bulk: Bulk | null = null;
   // Bulk: several packages per commit, each in its own savepoint (all-or-nothing as before). The
   // commit stays open only while the next package is already read, so nothing else of this
   // connection (the bridge answering the UI) ever runs inside it.
@@ -316,20 +332,28 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
         results.push({ ...j.result, status: 'refused' });
       } else {
         // Judged on the first package to write: the rest of the files are taken to be of its size.
-        if (!endBulk && results.every((r) => r.status !== 'merged') && worthBulk(ctx, j.pkg.persons.rows.length * (files.length - i), opts.bulkMinPersons))
-          endBulk = beginBulk(ctx);
-        if (endBulk && !open) open = ctx.store.openTx();
+        const incoming = j.pkg.persons.rows.length * (files.length - i);
+        if (!bulk && results.every((r) => r.status !== 'merged') && worthBulk(ctx, incoming, opts.bulkMinPersons)) bulk = beginBulk(ctx, incoming);
+        if (bulk && !open) open = ctx.store.openTx();
+        // Without the id index: the ids checked in memory first (a hit brings the index back, which then refuses a clash)
+        const replaced = new Set(j.replaced);
+        const hashes = bulk?.ids.admit(j.pkg.persons.ids, replaced) ?? null;
+        const single = j.pkg.persons.areaCodes.size === 1 ? [...j.pkg.persons.areaCodes][0]! : null;
+        const areas = hashes && single === null ? [] : undefined;
         try {
-          results.push(commit(ctx, j, endBulk === null));
+          results.push(commit(ctx, j, bulk === null, areas));
           pending += j.pkg.persons.rows.length;
+          if (hashes) bulk!.ids.merged(hashes, areas ? (k) => areas[k]! : () => single!, j.replacedPersons, replaced);
         } catch (e) {
           // A savepoint's failure leaves the open commit as it was; one SQLite ended altogether (disk
           // full, I/O) took the packages before it too, and the merge stops with the error.
           if (open && !open.open) throw e;
-          if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          const code = (e as { code?: unknown }).code;
+          if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
             results.push({ ...j.result, status: 'refused', reason: 'id_conflict', message: clashMessage(null) });
           else results.push(refusedFrom(e, j.result));
         }
+        bulk?.ids.written();
       }
       if (open && (pending >= BULK_COMMIT_PERSONS || !next.ready(i + 1))) flush();
     }
@@ -337,12 +361,12 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
   } finally {
     // Only after an error: the packages of the open commit were never reported merged
     (open as OpenTransaction | null)?.rollback();
-    if (endBulk) {
+    if (bulk) {
       ctx.events.emit('progress', { taskId, label: '正在重建索引', done: files.length, total: files.length, phase: 'write' });
-      endBulk();
+      (bulk as Bulk).end();
     }
   }
-  if (endBulk) {
+  if (bulk) {
     // Duplicate cases are found through the ID-number index, which exists again only now: one scan for all packages.
     const merged = [...results.keys()].filter((i) => results[i]!.status === 'merged' && results[i]!.area);
     const areas = merged.map((i) => {
