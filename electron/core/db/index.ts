@@ -26,7 +26,7 @@ export { periodsRepo, type PeriodsRepo, type PeriodRow } from './repos/periods';
 export { populationRepo, type PopulationRepo, type PopulationEntry } from './repos/population';
 export { targetsRepo, type TargetsRepo } from './repos/targets';
 export { areaFiguresRepo, type AreaFiguresRepo, type AreaFigureEntry } from './repos/area-figures';
-export { packagesRepo, recordColumns, type SqlValue, type PackagesRepo, type PackageRow, type ReceivedAuditRow, type PackageDecisionRow, type ExportRow } from './repos/packages';
+export { packagesRepo, recordColumns, PERSONS_ID_INDEX, type SqlValue, type PackagesRepo, type PackageRow, type ReceivedAuditRow, type PackageDecisionRow, type ExportRow } from './repos/packages';
 export { duplicatesRepo, type DuplicatesRepo, type CrossAreaPerson, type DuplicateDecisionRow } from './repos/duplicates';
 export { keysRepo, type KeysRepo, type OfficeKeyRow, type TrustedKeyRow } from './repos/keys';
 export { feedbackRepo, type FeedbackRepo, type FeedbackRow, type Coverage } from './repos/feedback';

@@ -130,6 +130,8 @@ export interface PackagesRepo {
    * package re-reads and re-writes the same index pages.
    */
   ensureCache(mb: number): void;
+  /** Sets this connection's page cache to `kib` KiB until the returned function puts the setting before back */
+  setCache(kib: number): () => void;
   /**
    * Bulk merge: drops the secondary indexes of persons and units whose keys scatter over the whole
    * file (ID number, unit, name, created_at, and the unique person id `persons_id` — the merge then
@@ -393,6 +395,11 @@ export function packagesRepo(db: Db): PackagesRepo {
       const cur = sqlite.pragma('cache_size', { simple: true }) as number;
       const bytes = cur < 0 ? -cur * 1024 : cur * (sqlite.pragma('page_size', { simple: true }) as number);
       if (bytes < mb * 1024 * 1024) sqlite.pragma(`cache_size = -${Math.round(mb * 1024)}`);
+    },
+    setCache(kib) {
+      const cur = sqlite.pragma('cache_size', { simple: true }) as number;
+      sqlite.pragma(`cache_size = -${Math.round(kib)}`);
+      return () => void sqlite.pragma(`cache_size = ${cur}`);
     },
     exports: () => (exportsStmt.all() as (Omit<ExportRow, 'encrypted'> & { encrypted: number })[]).map((r) => ({ ...r, encrypted: r.encrypted === 1 })),
   };

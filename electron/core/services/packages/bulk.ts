@@ -15,7 +15,7 @@
  *   clashing package, with the same message.
  */
 import type { CountingEnv } from '../../../../shared/reports/env';
-import { PERSONS_ID_INDEX } from '../../db/repos/packages';
+import { PERSONS_ID_INDEX } from '../../db';
 import type { ServiceContext } from '../context';
 import { IdSet } from './id-set';
 import type { ParsedPackage } from './read';
@@ -95,6 +95,13 @@ export function worthBulk(ctx: ServiceContext, incomingPersons: number, min = BU
   return incomingPersons >= min && incomingPersons * 2 >= ctx.store.persons.count();
 }
 
+/**
+ * Page cache while a bulk merge writes, KiB. With every scattered index dropped (the person ids with
+ * them) the rows are appended and the area-code indexes grow at one end each: the merge's 64 MB
+ * cache (MERGE_CACHE_MB, for merges that keep the indexes) would only hold written pages.
+ */
+export const BULK_CACHE_KIB = 16 * 1024;
+
 /** A bulk merge under way: its person ids while their index is dropped, and how to end it */
 export interface Bulk {
   readonly ids: BulkIds;
@@ -107,12 +114,16 @@ export function beginBulk(ctx: ServiceContext, incoming: number): Bulk {
   const dropped = ctx.store.packages.dropScatteredIndexes(process.pid);
   ctx.store.markWrite();
   const ids = new BulkIds(ctx, dropped.includes(PERSONS_ID_INDEX), incoming);
+  const cache = ctx.store.packages.setCache(BULK_CACHE_KIB);
   let done = false;
   return {
     ids,
     end() {
       if (done) return;
       done = true;
+      // The ids' memory goes before the sorts behind the rebuild take theirs
+      ids.close();
+      cache();
       ctx.store.packages.restoreIndexes();
       ctx.store.markWrite();
     },
@@ -184,6 +195,11 @@ export class BulkIds {
     if (!this.set) return;
     this.set = null;
     this.ctx.store.packages.restoreIndex(PERSONS_ID_INDEX);
+  }
+
+  /** Forgets the ids (the index is about to be built again) */
+  close(): void {
+    this.set = null;
   }
 
   private version(): string {
