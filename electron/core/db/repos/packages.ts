@@ -138,7 +138,8 @@ export interface PackagesRepo {
    * keeps ids unique itself, services/packages/bulk.ts; never area_code, which removing a package
    * needs), remembering their definitions in `meta` in the same transaction. `restoreIndexes`
    * builds them again in one sort each; a crash in between leaves the definitions in `meta`, and the
-   * next open rebuilds them (see `packagesRepo`). Returns the names dropped.
+   * next open rebuilds them (see `packagesRepo`). Returns the names of every index now dropped and
+   * pending — also those another merge still running had dropped.
    */
   dropScatteredIndexes(owner: number): string[];
   /** Rebuilds what `dropScatteredIndexes` dropped (nothing when nothing is pending); returns the names */
@@ -315,7 +316,7 @@ export function packagesRepo(db: Db): PackagesRepo {
         const all = [...(before?.indexes ?? []), ...found];
         setPendingStmt.run(JSON.stringify({ owner, indexes: all } satisfies PendingIndexes));
         for (const ix of found) sqlite.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
-        return found.map((ix) => ix.name);
+        return all.map((ix) => ix.name);
       }).immediate();
     },
     restoreIndexes: restore,
