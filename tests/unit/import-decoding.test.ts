@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readXlsx } from '../../electron/core/services/io/read';
+import iconv from 'iconv-lite';
+import { readCsv, readXlsx } from '../../electron/core/services/io/read';
 import type { Cell } from '../../shared/io';
 import { runCli, sha256File } from '../fixtures/cli';
 import { DONGCHENG, openTestCore, removeDir, tempDir, type TestCore } from '../fixtures/core';
@@ -123,6 +124,31 @@ describe('CSV and text', () => {
       expect(found.total, n).toBe(1);
       expect(String(found.rows[0]!.data.township ?? '')).not.toMatch(/[张李王]/);
     }
+  });
+
+  it('reads every row of a long GBK CSV once and in order while the reader pauses and resumes (many rows to a 64 KiB slice)', async () => {
+    // Short rows: each slice of bytes holds thousands, far more than the reader lets wait, so it
+    // stops feeding the parser and resumes hundreds of times; a quoted cell with a line break in it and
+    // line endings changing from row to row land on slice boundaries somewhere among them.
+    const N = 40_000;
+    const rows: string[][] = [];
+    let text = '';
+    for (let i = 1; i <= N; i++) {
+      const row = i % 997 === 0 ? [`张${i}`, `第一行\n第二行${i}`, ''] : [`李${i}`, String(i), i % 3 === 0 ? '' : '社工'];
+      rows.push(row);
+      text += row.map((c) => (c.includes('\n') ? `"${c}"` : c)).join(',') + (i % 7 === 0 ? '\n' : i % 11 === 0 ? '\r' : '\r\n');
+    }
+    const data = iconv.encode(text, 'gbk');
+    expect(data.length).toBeGreaterThan(8 * 64 * 1024);
+    const { encoding, sheet } = readCsv({ name: 'long.csv', data });
+    expect(encoding).toBe('gb18030');
+    const read: { number: number; cells: Cell[] }[] = [];
+    for await (const r of sheet.rows) read.push({ number: r.number, cells: [...r.cells] });
+    expect(read.length).toBe(N);
+    read.forEach((r, i) => {
+      expect(r.number).toBe(i + 1);
+      expect(r.cells).toEqual(rows[i]!.map((c) => (c === '' ? null : c)));
+    });
   });
 
   it('reads GBK text behind a UTF-8 BOM as GBK, names and all, and says so', async () => {
