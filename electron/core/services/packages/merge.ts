@@ -269,6 +269,16 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, coun
   return countHeld ? withHeld(ctx, merged, [...new Set(pkg.persons.idNumbers.filter((n): n is string => Boolean(n)))]) : merged;
 }
 
+/**
+ * A record id already stored under another area: the units' primary key, or the persons' unique id index
+ * (migration 010). Only that index's violation is a clash: another unique index (one current package per
+ * area, one active key per area) failing is a different fault and keeps its own message.
+ */
+function isIdClash(e: unknown): boolean {
+  const { code, message } = e as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.endsWith('persons.id'));
+}
+
 /** The rows as they are, each one's area code pushed onto `areas` on the way */
 function* noting(rows: Iterable<SqlValue[]>, areas: string[]): Generator<SqlValue[]> {
   for (const r of rows) {
@@ -348,8 +358,7 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
           // A savepoint's failure leaves the open commit as it was; one SQLite ended altogether (disk
           // full, I/O) took the packages before it too, and the merge stops with the error.
           if (open && !open.open) throw e;
-          const code = (e as { code?: unknown }).code;
-          if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
+          if (isIdClash(e))
             results.push({ ...j.result, status: 'refused', reason: 'id_conflict', message: clashMessage(null) });
           else results.push(refusedFrom(e, j.result));
         }
