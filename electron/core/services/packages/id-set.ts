@@ -63,19 +63,7 @@ export class IdSet {
    */
   suspects(h: Uint32Array, replaced: ReadonlySet<string>): number[] {
     const out: number[] = [];
-    const n = h.length / 2;
-    for (let i = 0; i < n; i++) {
-      const x = h[i * 2]!;
-      const y = h[i * 2 + 1]!;
-      for (let s = (x ^ Math.imul(y, 0x9e3779b1)) & this.mask; ; s = (s + 1) & this.mask) {
-        const t = this.tag[s]!;
-        if (t === EMPTY) break;
-        if (t !== DELETED && this.hi[s] === x && this.lo[s] === y && !replaced.has(this.areas[t - 1]!)) {
-          out.push(i);
-          break;
-        }
-      }
-    }
+    for (let i = 0; i < h.length / 2; i++) if (this.slotOf(h[i * 2]!, h[i * 2 + 1]!, replaced, false) >= 0) out.push(i);
     return out;
   }
 
@@ -88,19 +76,20 @@ export class IdSet {
 
   /** Removes ids (stored under one of `areas`) — a package's records being replaced */
   remove(h: Uint32Array, areas: ReadonlySet<string>): void {
-    const n = h.length / 2;
-    for (let i = 0; i < n; i++) {
-      const x = h[i * 2]!;
-      const y = h[i * 2 + 1]!;
-      for (let s = (x ^ Math.imul(y, 0x9e3779b1)) & this.mask; ; s = (s + 1) & this.mask) {
-        const t = this.tag[s]!;
-        if (t === EMPTY) break;
-        if (t !== DELETED && this.hi[s] === x && this.lo[s] === y && areas.has(this.areas[t - 1]!)) {
-          this.tag[s] = DELETED;
-          this.live--;
-          break;
-        }
-      }
+    for (let i = 0; i < h.length / 2; i++) {
+      const s = this.slotOf(h[i * 2]!, h[i * 2 + 1]!, areas, true);
+      if (s < 0) continue;
+      this.tag[s] = DELETED;
+      this.live--;
+    }
+  }
+
+  /** The slot holding hash (x, y) under an area that is (`inAreas`) or is not in `areas`; -1 if none */
+  private slotOf(x: number, y: number, areas: ReadonlySet<string>, inAreas: boolean): number {
+    for (let s = (x ^ Math.imul(y, 0x9e3779b1)) & this.mask; ; s = (s + 1) & this.mask) {
+      const t = this.tag[s]!;
+      if (t === EMPTY) return -1;
+      if (t !== DELETED && this.hi[s] === x && this.lo[s] === y && areas.has(this.areas[t - 1]!) === inAreas) return s;
     }
   }
 
