@@ -80,9 +80,9 @@ describe('backups screen', () => {
     await file.restore(first!.name);
     await expect.poll(() => file.notice.innerText()).toContain(`已恢复到备份 ${first!.name}`);
     expect(await file.notice.innerText()).toContain('恢复前的数据库已另存为');
-    const after = await file.backups();
-    // The file as it was before the restore, with both people, is now a backup of its own.
-    expect(after.find((b) => b.name !== first!.name && b.persons === '2')).toBeDefined();
+    // The file as it was before the restore, with both people, is now a backup of its own (the list is
+    // read again after the notice shows, so it is polled).
+    await expect.poll(async () => (await file.backups()).some((b) => b.name !== first!.name && b.persons === '2')).toBe(true);
     expect(await homePersons(page)).toBe('1');
   });
 
