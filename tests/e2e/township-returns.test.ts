@@ -76,6 +76,16 @@ describe('real township returns through the UI', () => {
     await io.open();
     await io.history.waitFor();
     expect(await io.history.getByTestId('history-file').first().innerText()).toContain('新增 150');
+    // The confirmation says how much goes; Escape (and the focused 取消) leave everything as it was.
+    const [batch] = await apiCall(app, 'io.imports.list', {});
+    const added = batch!.files.reduce((n, f) => n + f.added, 0);
+    expect(added).toBeGreaterThanOrEqual(425);
+    const dialog = await io.askUndoNewest();
+    expect(await dialog.innerText()).toContain(`删除新增的 ${added} 条记录和导入时新建的 11 个单位`);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/undo-confirm.png` });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(425);
     await io.undoNewest();
     await expect.poll(async () => (await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(0);
     expect((await apiCall(app, 'units.list', { limit: 1 })).total).toBe(2);

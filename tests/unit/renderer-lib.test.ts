@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { field, personFields, unitFields } from '../../shared/census/dictionary';
 import { completeRecord, countIssues, fieldGroups, integerValue, issuesByField, setField, textValue } from '../../renderer/src/lib/form';
-import { displayValue, maskIdNumber } from '../../renderer/src/lib/format';
+import { displayValue, localDateTime, maskIdNumber } from '../../renderer/src/lib/format';
+import { undoScope } from '../../renderer/src/pages/io/history-text';
 import { formatRoute, parseHash, type Route } from '../../renderer/src/lib/route';
 import { validateSetup } from '../../renderer/src/lib/setup';
 import { extractToken, takeToken, TOKEN_STORAGE_KEY } from '../../renderer/src/lib/token';
@@ -172,5 +173,33 @@ describe('history notes', () => {
     expect(historyNoteText('person', JSON.stringify({ unitLinked: '鹿城镇社工站' }))).toBe('按单位名称「鹿城镇社工站」关联到已登记的单位');
     expect(historyNoteText('person', null)).toBeNull();
     expect(historyNoteText('person', 'not json')).toBeNull();
+  });
+});
+
+describe('times and import history text', () => {
+  it('shows a stored UTC time on the clerk\'s own clock, not as the ISO text', () => {
+    const tz = process.env.TZ;
+    try {
+      process.env.TZ = 'Asia/Shanghai';
+      expect(localDateTime('2026-12-03T00:55:07.123Z')).toBe('2026-12-03 08:55:07');
+      expect(localDateTime('2026-12-31T17:30:00.000Z', false)).toBe('2027-01-01 01:30');
+      process.env.TZ = 'UTC';
+      expect(localDateTime('2026-12-03T00:55:07.123Z', false)).toBe('2026-12-03 00:55');
+      expect(localDateTime('不是时间')).toBe('不是时间');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  it('says how much an undo removes and puts back, summed over the import\'s files', () => {
+    const batch = (files: { added: number; updated: number; unitsAdded: number }[]) => ({
+      id: 'x', at: '2026-12-03T00:55:00.000Z', operator: '李明', undoneAt: null, undoBlocked: null,
+      files: files.map((f, i) => ({ file: `f${i}.xlsx`, openIssues: 0, ...f })),
+    });
+    expect(undoScope(batch([{ added: 60000, updated: 0, unitsAdded: 0 }, { added: 40000, updated: 0, unitsAdded: 0 }]))).toBe('删除新增的 100,000 条记录');
+    expect(undoScope(batch([{ added: 150, updated: 2, unitsAdded: 5 }, { added: 125, updated: 0, unitsAdded: 6 }])))
+      .toBe('删除新增的 275 条记录和导入时新建的 11 个单位，把更新过的 2 条记录恢复为导入前的内容');
+    expect(undoScope(batch([{ added: 0, updated: 3, unitsAdded: 0 }]))).toBe('删除新增的 0 条记录，把更新过的 3 条记录恢复为导入前的内容');
   });
 });

@@ -7,6 +7,7 @@ import type { FieldValue } from '../../../shared/census/schema';
 import { cellText } from '../../../shared/grid';
 import { call, errorMessage } from '../api/client';
 import type { GridController } from './controller';
+import { localDateTime } from '../lib/format';
 import { useGridSelector } from './useGridStatus';
 
 const actionLabel: Record<AuditEntry['action'], string> = { create: '新增', update: '修改', delete: '删除', restore: '恢复', import: '导入' };
@@ -51,7 +52,7 @@ export function HistoryPanel({ ctrl }: { ctrl: GridController }) {
           return (
             <li key={e.id} data-testid="grid-history-entry" data-field={e.field ?? ''}>
               <div className="meta">
-                {e.at.replace('T', ' ').slice(0, 19)} · {e.operator} · {actionLabel[e.action]}
+                {localDateTime(e.at)} · {e.operator} · {actionLabel[e.action]}
                 {why && <span data-testid="grid-history-note"> · {why}</span>}
               </div>
               {e.field ? (

@@ -141,9 +141,17 @@ export class ImportExportPage {
     return this.root.getByTestId('import-history');
   }
 
-  /** Undoes the newest import from the history, accepting the confirmation */
-  async undoNewest(): Promise<void> {
-    this.page.once('dialog', (d) => void d.accept());
+  /** Asks to undo the newest import from the history; the in-page confirmation opens */
+  async askUndoNewest(): Promise<Locator> {
     await this.history.getByTestId('history-batch').first().getByTestId('history-undo').click();
+    const dialog = this.page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    return dialog;
+  }
+
+  /** Undoes the newest import from the history, confirming in the dialog */
+  async undoNewest(): Promise<void> {
+    const dialog = await this.askUndoNewest();
+    await dialog.getByTestId('confirm-ok').click();
   }
 }

@@ -6,14 +6,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ImportBatch } from '../../../../shared/api/methods/io';
 import { call, errorMessage } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { saveDownload } from '../../lib/files';
+import { localDateTime } from '../../lib/format';
+import { undoScope } from './history-text';
 
 export function ImportHistory({ version }: { version: number }) {
   const [batches, setBatches] = useState<ImportBatch[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  /** The import the clerk asked to undo (the confirmation is open), and the one being undone */
+  const [asking, setAsking] = useState<ImportBatch | null>(null);
+  const [undoing, setUndoing] = useState<ImportBatch | null>(null);
 
   const load = useCallback(() => {
     call('io.imports.list', {}).then(setBatches).catch((e: unknown) => setError(errorMessage(e)));
@@ -33,9 +38,10 @@ export function ImportHistory({ version }: { version: number }) {
   }
 
   async function undo(b: ImportBatch) {
-    if (!window.confirm(`撤销 ${b.at.slice(0, 16).replace('T', ' ')} 的导入？这次导入新增的记录将被删除，更新的记录恢复原值。`)) return;
-    setBusy(true);
+    setAsking(null);
+    setUndoing(b);
     setError(null);
+    setNote(null);
     try {
       const r = await call('io.imports.undo', { importId: b.id });
       setNote(`已撤销：删除 ${r.removed} 条新增的记录，恢复 ${r.restored} 条更新过的记录。`);
@@ -43,7 +49,7 @@ export function ImportHistory({ version }: { version: number }) {
     } catch (e) {
       setError(errorMessage(e));
     } finally {
-      setBusy(false);
+      setUndoing(null);
     }
   }
 
@@ -54,6 +60,11 @@ export function ImportHistory({ version }: { version: number }) {
     <section data-testid="import-history">
       <h2>导入记录</h2>
       <ErrorBanner message={error} onClose={() => setError(null)} />
+      {undoing && (
+        <div className="banner banner-busy" role="status" data-testid="history-undoing">
+          正在撤销 {when(undoing)} 的导入（{undoScope(undoing)}）……全部完成或全部不做，中途出错或关闭程序不会留下一半的改动。
+        </div>
+      )}
       {note && <div className="banner banner-ok" role="status">{note}</div>}
       {allFiles.length > 1 && (
         <button type="button" onClick={() => void report(allFiles)} data-testid="history-report-all">
@@ -65,7 +76,7 @@ export function ImportHistory({ version }: { version: number }) {
         <tbody>
           {batches.map((b) => (
             <tr key={b.id} data-testid="history-batch" className={b.undoneAt ? 'undone' : ''}>
-              <td>{b.at.slice(0, 16).replace('T', ' ')}</td>
+              <td>{when(b)}</td>
               <td>{b.operator}</td>
               <td>
                 {b.files.map((f) => (
@@ -81,11 +92,11 @@ export function ImportHistory({ version }: { version: number }) {
               </td>
               <td>
                 {b.undoneAt ? (
-                  <span className="io-more">已于 {b.undoneAt.slice(0, 16).replace('T', ' ')} 撤销</span>
+                  <span className="io-more">已于 {localDateTime(b.undoneAt, false)} 撤销</span>
                 ) : b.undoBlocked ? (
                   <span className="io-more" data-testid="history-undo-blocked">{b.undoBlocked}</span>
                 ) : (
-                  <button type="button" disabled={busy} onClick={() => void undo(b)} data-testid="history-undo">
+                  <button type="button" disabled={undoing !== null} onClick={() => setAsking(b)} data-testid="history-undo">
                     撤销这次导入
                   </button>
                 )}
@@ -94,6 +105,20 @@ export function ImportHistory({ version }: { version: number }) {
           ))}
         </tbody>
       </table>
+      {asking && (
+        <ConfirmDialog
+          title="撤销这次导入？"
+          message={`${when(asking)} ${asking.operator} 导入的${asking.files.map((f) => `「${f.file}」`).join('、')}：${undoScope(asking)}。撤销会记入每条记录的修改记录。`}
+          confirmLabel="撤销导入"
+          danger
+          onConfirm={() => void undo(asking)}
+          onCancel={() => setAsking(null)}
+        />
+      )}
     </section>
   );
+}
+
+function when(b: ImportBatch): string {
+  return localDateTime(b.at, false);
 }

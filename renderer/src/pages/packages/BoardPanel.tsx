@@ -1,6 +1,6 @@
 /** 报送情况: every expected sub-area, what it has sent, and the state of its records here. */
 import type { MethodOutput } from '../../../../shared/api/contract';
-import { formatDateTime } from './format';
+import { localDateTime } from '../../lib/format';
 
 type Board = MethodOutput<'packages.board'>;
 
@@ -63,7 +63,7 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
                 <td className={r.errors ? 'error' : ''}>{r.status === 'missing' ? '—' : r.errors}</td>
                 <td className={r.unexplainedWarnings ? 'warning' : ''}>{r.status === 'missing' ? '—' : `${r.warnings}（${r.unexplainedWarnings}）`}</td>
                 <td>{r.packages.map((p) => p.officeName).join('；')}</td>
-                <td>{r.packages.map((p) => formatDateTime(p.receivedAt)).join('；')}</td>
+                <td>{r.packages.map((p) => localDateTime(p.receivedAt, false)).join('；')}</td>
                 <td data-testid="board-feedback">
                   {r.feedback.sent === 0 ? '—' : r.feedback.answered === r.feedback.sent ? `已退回 ${r.feedback.sent}，已答复` : `已退回 ${r.feedback.sent}，已答复 ${r.feedback.answered}`}
                 </td>

@@ -8,7 +8,8 @@ import { personFields } from '../../../../shared/census/dictionary';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { displayValue } from '../../lib/format';
-import { formatDateTime, lastName } from './format';
+import { localDateTime } from '../../lib/format';
+import { lastName } from './format';
 
 type List = MethodOutput<'packages.duplicates'>;
 type Item = List['items'][number];
@@ -119,7 +120,7 @@ function Case({ item, onSaved }: { item: Item; onSaved: () => void }) {
       {item.decision && (
         <p className="banner banner-ok" data-testid="dup-decision">
           {item.decision.chosenArea === 'error' ? '不是同一人（证件号码有误），各自计入' : `由 ${lastName(item.decision.chosenAreaName ?? item.decision.chosenArea)} 计入`}
-          。理由：{item.decision.reason}（{item.decision.source === 'package' ? `下级 ${item.decision.decidedBy} 的决定` : item.decision.operator}，{formatDateTime(item.decision.at)}）
+          。理由：{item.decision.reason}（{item.decision.source === 'package' ? `下级 ${item.decision.decidedBy} 的决定` : item.decision.operator}，{localDateTime(item.decision.at, false)}）
         </p>
       )}
       {item.staleDecision && (

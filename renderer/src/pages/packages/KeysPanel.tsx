@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatDateTime, lastName } from './format';
+import { localDateTime } from '../../lib/format';
+import { lastName } from './format';
 
 type Keys = MethodOutput<'packages.keys'>;
 
@@ -49,8 +50,8 @@ export function KeysPanel({ refresh, showTrusted }: { refresh: number; showTrust
                       <td>{lastName(k.areaName)}</td>
                       <td>{k.officeName}</td>
                       <td><code>{k.fingerprint}</code></td>
-                      <td>{k.current ? '在用' : `已更换（${formatDateTime(k.replacedAt ?? '')}）`}</td>
-                      <td>{formatDateTime(k.trustedAt)}</td>
+                      <td>{k.current ? '在用' : `已更换（${localDateTime(k.replacedAt ?? '', false)}）`}</td>
+                      <td>{localDateTime(k.trustedAt, false)}</td>
                       <td>{k.trustedBy}</td>
                     </tr>
                   ))}

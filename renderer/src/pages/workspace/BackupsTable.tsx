@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import type { BackupEntry } from '../../../../shared/api/methods/workspace';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { fileSize, localDateTime } from './format';
+import { localDateTime } from '../../lib/format';
+import { fileSize } from './format';
 
 interface Props {
   backups: BackupEntry[];

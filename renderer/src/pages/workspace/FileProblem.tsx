@@ -8,7 +8,7 @@ import { call, errorMessage } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { BackupsTable } from './BackupsTable';
-import { localDateTime } from './format';
+import { localDateTime } from '../../lib/format';
 import { OpenFile } from './OpenFile';
 import { useWorkspace } from './useWorkspace';
 import './workspace.css';
