@@ -10,6 +10,7 @@ import { ApiError } from '../../../../shared/api/errors';
 import { fieldsOf, tableLabels, type TableName } from '../../../../shared/census/dictionary';
 import { issueKey } from '../../../../shared/census/issues';
 import { recordLabel } from '../../../../shared/census/validate';
+import { localDateTime } from '../../../../shared/time';
 import type { RecordData, Source } from '../../../../shared/census/schema';
 import type { NewAuditEntry } from '../../db';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
@@ -29,7 +30,7 @@ function blockedReason(ctx: ServiceContext, id: string): string | null {
     const first = edits[0]!;
     const row = ctx.store.records[first.table].get(first.recordId);
     const who = row ? `${tableLabels[first.table]}「${recordLabel(first.table, row.data)}」` : `一条${tableLabels[first.table]}记录`;
-    return `导入后${who}已被${ACTION_TEXT[first.action] ?? '修改'}（${first.at.slice(0, 16).replace('T', ' ')}），撤销会丢掉这些修改，因此不能撤销`;
+    return `导入后${who}已被${ACTION_TEXT[first.action] ?? '修改'}（${localDateTime(first.at, false)}），撤销会丢掉这些修改，因此不能撤销`;
   }
   const outsiders = repo.outsidersOfAddedUnits(id);
   if (outsiders) return `有 ${outsiders} 名不属于这次导入的人员已关联到这次导入新建的单位，因此不能撤销`;
