@@ -39,7 +39,8 @@ describe('real township returns through the UI', () => {
     await page.goto(app.url);
     const io = new ImportExportPage(page);
     await io.open();
-    await io.chooseFiles([returns.files.tidy, returns.files.messy, returns.files.csv]);
+    expect(await io.importPanel.getByTestId('import-files').innerText()).toBe('选择乡镇报表文件…');
+    await io.chooseFilesByKeyboard([returns.files.tidy, returns.files.messy, returns.files.csv]);
     await io.preview.waitFor();
     expect(await io.totals()).toContain('新建单位 11');
     await expect.poll(() => io.newUnit('景山街道社区服务中心').innerText()).toContain(`与已登记的「${REGISTERED_UNITS.jingshanCentre}」相近`);

@@ -82,8 +82,10 @@ export class DashboardPage {
     await this.page.getByTestId('save-targets').click();
   }
 
+  /** Picks the population table through the file chooser, as a user does */
   async importPopulation(file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
-    await this.page.getByTestId('population-file').setInputFiles(file);
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.page.getByTestId('population-file').click()]);
+    await chooser.setFiles(file);
   }
 
   population(code: string): Locator {

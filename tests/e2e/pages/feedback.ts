@@ -35,7 +35,8 @@ export class FeedbackPage {
 
   // Sub-area, 问题清单
   async importFile(file: string): Promise<void> {
-    await this.page.getByTestId('fb-import').setInputFiles(file);
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.page.getByTestId('fb-import').click()]);
+    await chooser.setFiles(file);
     await this.page.getByTestId('fb-import-done').waitFor();
   }
 

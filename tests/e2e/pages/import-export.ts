@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Download, Locator, Page } from 'playwright-core';
 
@@ -21,6 +22,15 @@ export class ImportExportPage {
   /** Picks files through the browser's file chooser, as a user does. */
   async chooseFiles(paths: string[]): Promise<void> {
     const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.importPanel.getByTestId('import-files').click()]);
+    await chooser.setFiles(paths);
+  }
+
+  /** The same through the keyboard: the file button is reached like any other and opens the chooser on Enter */
+  async chooseFilesByKeyboard(paths: string[]): Promise<void> {
+    const button = this.importPanel.getByTestId('import-files');
+    await button.focus();
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.page.keyboard.press('Enter')]);
+    expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles(paths);
   }
 

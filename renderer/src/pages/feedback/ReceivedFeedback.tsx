@@ -8,6 +8,7 @@ import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { readUpload } from '../../lib/files';
 import type { Route } from '../../lib/route';
+import { FilePicker } from '../../components/FilePicker';
 
 type Item = MethodOutput<'feedback.list'>['items'][number];
 
@@ -66,10 +67,7 @@ export function ReceivedFeedback({ navigate }: { navigate: (r: Route) => void })
     <section className="fb-received" data-testid="fb-received">
       <div className="toolbar">
         <h2>上级核实意见（审核退回）</h2>
-        <label className="button">
-          导入核实意见文件…
-          <input type="file" accept=".hcfb" hidden data-testid="fb-import" onChange={(e) => void importFile(e.target.files?.[0])} />
-        </label>
+        <FilePicker label="导入核实意见文件（.hcfb）…" accept=".hcfb" onFiles={(files) => void importFile(files[0])} testId="fb-import" />
         {items.length > 0 && (
           <span data-testid="fb-open-count" className={open ? 'count-warning' : ''}>
             待答复 {open} / {items.length}

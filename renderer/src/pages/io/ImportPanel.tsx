@@ -2,7 +2,7 @@
  * Import of township returns: pick files → preview (nothing written) with each sheet's table and
  * column mapping to confirm or correct → import in one transaction, with progress and cancel.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
 import { call, ClientError, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -11,6 +11,7 @@ import { PreviewDecisions } from './PreviewDecisions';
 import { ProgressBar } from './ProgressBar';
 import { PreviewView, sheetKey, type SheetPreview } from './PreviewView';
 import { ResultView } from './ResultView';
+import { FilePicker } from '../../components/FilePicker';
 
 type State =
   | { step: 'idle' }
@@ -30,7 +31,6 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
   const [choices, setChoices] = useState<Record<string, SheetChoice>>({});
   // The clerk's answers to the preview (units, value mappings, fills, conflicts), sent with the next preview
   const [decisions, setDecisions] = useState<ImportDecisions | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
   const taskId = state.step === 'reading' || state.step === 'committing' ? state.taskId : null;
 
   useEffect(() => {
@@ -65,8 +65,6 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
       await runPreview({ files });
     } catch (e) {
       setError(errorMessage(e));
-    } finally {
-      if (inputRef.current) inputRef.current.value = '';
     }
   }
 
@@ -142,17 +140,14 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
       <ErrorBanner message={error} onClose={() => setError(null)} />
       {(state.step === 'idle' || state.step === 'done') && (
         <div className="io-row">
-          <label>
-            选择文件{' '}
-            <input
-              ref={inputRef}
-              type="file"
-              multiple
-              accept=".xlsx,.xlsm,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-              onChange={(e) => void pick(e.target.files)}
-              data-testid="import-files"
-            />
-          </label>
+          <FilePicker
+            label="选择乡镇报表文件…"
+            primary
+            multiple
+            accept=".xlsx,.xlsm,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+            onFiles={(files) => void pick(files)}
+            testId="import-files"
+          />
           <button type="button" className="link" onClick={() => void forget()} title="以后导入时重新按列名识别，不再沿用以前确认过的列对应" data-testid="import-forget-mappings">
             清除记住的列对应
           </button>

@@ -9,6 +9,7 @@ import { call, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, readUpload, type Progress } from '../../lib/files';
 import { ProgressBar } from '../io/ProgressBar';
+import { FilePicker } from '../../components/FilePicker';
 
 type Upload = { name: string; dataBase64: string; passphrase?: string };
 
@@ -99,17 +100,8 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
       <p className="hint">可一次选择多个 .hcpkg 文件。合并前先预览；每个上报包要么全部合并，要么不作任何改动。同一地区的新序号上报包会替换该地区原有的全部记录。</p>
       <ErrorBanner message={error} onClose={() => setError(null)} />
       <div className="io-row">
-        <input type="file" multiple accept=".hcpkg" onChange={(e) => void pick(e.target.files)} disabled={busy !== null} data-testid="pkg-files" />
-        <label>
-          或选择文件夹{' '}
-          <input
-            type="file"
-            ref={(el) => el?.setAttribute('webkitdirectory', '')}
-            onChange={(e) => void pick(e.target.files)}
-            disabled={busy !== null}
-            data-testid="pkg-folder"
-          />
-        </label>
+        <FilePicker label="选择上报包（.hcpkg）…" primary multiple accept=".hcpkg" disabled={busy !== null} onFiles={(files) => void pick(files)} testId="pkg-files" />
+        <FilePicker label="选择整个文件夹…" title="文件夹里的全部 .hcpkg 上报包" directory disabled={busy !== null} onFiles={(files) => void pick(files)} testId="pkg-folder" />
         <label>
           口令（加密的上报包）{' '}
           <input type="password" value={pass} onChange={(e) => setPass(e.target.value)} data-testid="pkg-pass" />

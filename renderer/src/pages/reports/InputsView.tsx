@@ -10,6 +10,7 @@ import { AREA_FIGURES, TARGETS, type TargetKey } from '../../../../shared/report
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { readUpload } from '../../lib/files';
+import { FilePicker } from '../../components/FilePicker';
 
 type Inputs = MethodOutput<'reports.inputs'>;
 
@@ -175,19 +176,12 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
         <div className="page-head">
           <h2>户籍人口、老年人口与养老机构床位</h2>
           <div className="toolbar">
-            <label className="file-button">
-              从表格导入（地区名称或代码、户籍人口；可有老年人口、养老机构床位数列）
-              <input
-                type="file"
-                accept=".xlsx,.csv"
-                data-testid="population-file"
-                onChange={(e) => {
-                  const f = e.target.files?.[0];
-                  e.target.value = '';
-                  if (f) void importFile(f);
-                }}
-              />
-            </label>
+            <FilePicker
+              label="从表格导入（地区名称或代码、户籍人口；可有老年人口、养老机构床位数列）…"
+              accept=".xlsx,.csv"
+              onFiles={(files) => void importFile(files[0]!)}
+              testId="population-file"
+            />
             <button type="button" className="primary" onClick={() => void savePopulation()} data-testid="save-population">
               保存
             </button>
