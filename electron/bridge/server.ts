@@ -9,14 +9,17 @@ import { realpath, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { eventNames } from '../../shared/api/contract';
+import { MAX_UPLOAD_BYTES } from '../../shared/api/methods/io';
 import type { ApiErrorShape, ErrorCode, Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
 import type { EventBus } from '../core/events';
 import { BASE_SECURITY_HEADERS } from './headers';
 
 export const BRIDGE_HOST = '127.0.0.1';
-/** Imports of large spreadsheets travel as base64 inside the JSON body. */
+/** A JSON call; files travel on /api/upload instead (raw bytes, MAX_UPLOAD_BYTES). */
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** The header naming an uploaded file (percent-encoded: header values are Latin-1) */
+export const UPLOAD_NAME_HEADER = 'x-headcount-file-name';
 const SSE_HEARTBEAT_MS = 15_000;
 
 export interface BridgeOptions {
@@ -28,6 +31,8 @@ export interface BridgeOptions {
   port?: number;
   /** Request body limit; MAX_BODY_BYTES unless a test wants a small one. */
   maxBodyBytes?: number;
+  /** Upload body limit; MAX_UPLOAD_BYTES unless a test wants a small one. */
+  maxUploadBytes?: number;
 }
 
 export interface Bridge {
@@ -112,6 +117,7 @@ function errorReply(code: ErrorCode, message: string): Reply {
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const { dispatch, events } = opts;
   const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxUpload = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const token = randomBytes(32).toString('hex');
   const staticRoot = await realpath(path.resolve(opts.staticDir)).catch(() => path.resolve(opts.staticDir));
   const indexFile = path.join(staticRoot, 'index.html');
@@ -153,10 +159,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   }
 
   /** Stops keeping bytes past the limit but keeps draining, so the 413 still reaches the client. */
-  function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  function readBody(req: IncomingMessage, limit = maxBody): Promise<Buffer | 'too_large'> {
     return new Promise((resolve, reject) => {
       const declared = Number(req.headers['content-length'] ?? '0');
-      if (Number.isFinite(declared) && declared > maxBody) {
+      if (Number.isFinite(declared) && declared > limit) {
         req.resume();
         resolve('too_large');
         return;
@@ -167,7 +173,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       req.on('data', (chunk: Buffer) => {
         if (over) return;
         size += chunk.length;
-        if (size > maxBody) {
+        if (size > limit) {
           over = true;
           chunks.length = 0;
           resolve('too_large');
@@ -182,15 +188,16 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     });
   }
 
+  function tooLarge(res: ServerResponse, limit: number, what: string): void {
+    // Closing afterwards: the rest of an oversized upload is not worth reading.
+    res.setHeader('Connection', 'close');
+    sendReply(res, 413, errorReply('bad_input', `${what}过大（上限 ${Math.round((limit / 1024 / 1024) * 10) / 10} MB）`));
+  }
+
   async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!tokenMatches(token, bearer(req))) return forbidden(res, true);
     const body = await readBody(req);
-    if (body === 'too_large') {
-      // Closing afterwards: the rest of an oversized upload is not worth reading.
-      res.setHeader('Connection', 'close');
-      sendReply(res, 413, errorReply('bad_input', `请求内容过大（上限 ${Math.round((maxBody / 1024 / 1024) * 10) / 10} MB）`));
-      return;
-    }
+    if (body === 'too_large') return tooLarge(res, maxBody, '请求内容');
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -209,6 +216,24 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const used = process.cpuUsage(cpu);
     const timing = `core;dur=${(performance.now() - started).toFixed(2)}, cpu;dur=${((used.user + used.system) / 1000).toFixed(2)}`;
     sendReply(res, 200, reply, { 'Server-Timing': timing });
+  }
+
+  /** A picked file's raw bytes (no base64, no JSON), handed to `files.upload` as they are */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!tokenMatches(token, bearer(req))) return forbidden(res, true);
+    let name: string;
+    try {
+      name = decodeURIComponent(String(req.headers[UPLOAD_NAME_HEADER] ?? ''));
+    } catch {
+      name = '';
+    }
+    if (!name) {
+      req.resume();
+      return sendReply(res, 400, errorReply('bad_input', '上传的文件缺少文件名'));
+    }
+    const body = await readBody(req, maxUpload);
+    if (body === 'too_large') return tooLarge(res, maxUpload, '文件');
+    sendReply(res, 200, await dispatch('files.upload', { name, data: body }));
   }
 
   function handleEvents(url: URL, req: IncomingMessage, res: ServerResponse): void {
@@ -295,6 +320,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (rawPath === '/api/call') {
       if (method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', '只接受 POST', { Allow: 'POST' });
       return handleCall(req, res);
+    }
+    if (rawPath === '/api/upload') {
+      if (method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', '只接受 POST', { Allow: 'POST' });
+      return handleUpload(req, res);
     }
     if (rawPath === '/api/events') {
       if (method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', '只接受 GET', { Allow: 'GET' });

@@ -7,6 +7,11 @@ import type { Reply } from '../../shared/api/errors';
 export interface HeadcountBridge {
   invoke(method: string, payload: unknown): Promise<Reply>;
   on(event: string, cb: (payload: unknown) => void): () => void;
+  /**
+   * Sends a picked file's bytes as they are (the browser face's /api/upload). Absent in Electron,
+   * where `files.upload` goes through invoke with a Uint8Array.
+   */
+  upload?(name: string, body: Blob): Promise<Reply>;
 }
 
 declare global {

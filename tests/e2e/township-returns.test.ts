@@ -40,8 +40,17 @@ describe('real township returns through the UI', () => {
     const io = new ImportExportPage(page);
     await io.open();
     expect(await io.importPanel.getByTestId('import-files').innerText()).toBe('选择乡镇报表文件…');
+    // Each file goes up once as raw bytes; the preview call names the uploads (no base64 in any call)
+    const uploads: string[] = [];
+    const inline: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/upload')) uploads.push(decodeURIComponent(r.headers()['x-headcount-file-name'] ?? ''));
+      if (r.url().endsWith('/api/call') && (r.postData() ?? '').includes('dataBase64')) inline.push(r.postData()!.slice(0, 80));
+    });
     await io.chooseFilesByKeyboard([returns.files.tidy, returns.files.messy, returns.files.csv]);
     await io.preview.waitFor();
+    expect(uploads.sort()).toEqual([REAL_FILES.tidy, REAL_FILES.messy, REAL_FILES.csv].sort());
+    expect(inline).toEqual([]);
     expect(await io.totals()).toContain('新建单位 11');
     await expect.poll(() => io.newUnit('景山街道社区服务中心').innerText()).toContain(`与已登记的「${REGISTERED_UNITS.jingshanCentre}」相近`);
     expect(await io.unmapped('高级中学毕业').innerText()).toContain('8 行');

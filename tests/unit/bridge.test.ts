@@ -33,7 +33,7 @@ interface Res {
   body: string;
 }
 
-function request(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Res> {
+function request(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Res> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -105,9 +105,11 @@ beforeAll(async () => {
     stubHandlers({
       'app.info': () => ({ version: '9.9.9', dbPath: '/tmp/x.sqlite', hasCensus: false, fingerprint: null }),
       'census.get': () => null,
+      // Echoes what arrived, so a test sees the name decoded and every byte as sent
+      'files.upload': (q) => ({ uploadId: `${q.name}|${Buffer.from(q.data).toString('latin1')}`, size: q.data.byteLength }),
     }),
   );
-  bridge = await startBridge({ dispatch, events, staticDir, maxBodyBytes: 1024 });
+  bridge = await startBridge({ dispatch, events, staticDir, maxBodyBytes: 1024, maxUploadBytes: 8192 });
   port = bridge.port;
 });
 
@@ -250,6 +252,31 @@ describe('POST /api/call', () => {
     expect(res.status).toBe(413);
     const reply = JSON.parse(res.body) as Reply;
     expect(reply.ok ? 'ok' : reply.error.message).toMatch(/请求内容过大/);
+  });
+
+  it('takes a picked file as raw bytes on /api/upload, larger than a call may be, with its Chinese name', async () => {
+    const bytes = Buffer.alloc(5000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
+    const upload = (headers: Record<string, string>, body: Buffer = bytes) =>
+      request(port, { method: 'POST', path: '/api/upload', headers: { 'content-type': 'application/octet-stream', ...headers }, body });
+    const name = { 'x-headcount-file-name': encodeURIComponent('东城区 2026年 上报.hcpkg') };
+    const ok = await upload({ authorization: `Bearer ${bridge.token}`, ...name });
+    expect(ok.status).toBe(200);
+    const reply = JSON.parse(ok.body) as Reply<{ uploadId: string; size: number }>;
+    expect(reply.ok && reply.result).toEqual({ uploadId: `东城区 2026年 上报.hcpkg|${bytes.toString('latin1')}`, size: 5000 });
+    // The same bytes as a JSON call are over that route's limit
+    expect((await call('files.upload', { name: 'x', data: bytes.toString('base64') })).status).toBe(413);
+
+    expect((await upload(name)).status).toBe(403);
+    expect((await upload({ authorization: `Bearer ${'0'.repeat(64)}`, ...name })).status).toBe(403);
+    expect((await upload({ authorization: `Bearer ${bridge.token}`, origin: 'http://evil.example', ...name })).status).toBe(403);
+    const nameless = await upload({ authorization: `Bearer ${bridge.token}` });
+    expect(nameless.status).toBe(400);
+    expect(nameless.body).toContain('缺少文件名');
+    const big = await upload({ authorization: `Bearer ${bridge.token}`, ...name }, Buffer.alloc(9000));
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ ok: false, error: { code: 'bad_input', message: expect.stringContaining('文件过大') } });
+    expect((await request(port, { path: '/api/upload', headers: { authorization: `Bearer ${bridge.token}` } })).status).toBe(405);
   });
 
   it('refuses other verbs on the API', async () => {

@@ -2,23 +2,26 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callWith, ClientError, createHttpTransport } from '../../renderer/src/api/client';
+import { callWith, ClientError, createHttpTransport, uploadWith, type Transport } from '../../renderer/src/api/client';
 
 let server: http.Server;
 let base = '';
-const seen: { auth: string | undefined; body: string }[] = [];
+const seen: { auth: string | undefined; body: string; url?: string; name?: string; type?: string }[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ auth: req.headers.authorization, body });
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString('utf8');
+      seen.push({ auth: req.headers.authorization, body, url: req.url, name: req.headers['x-headcount-file-name'] as string | undefined, type: req.headers['content-type'] });
       const json = (status: number, v: unknown) => {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(v));
       };
       if (req.headers.authorization !== 'Bearer good') return json(403, { ok: false, error: { code: 'forbidden', message: '拒绝访问' } });
+      if (req.url === '/api/upload') return json(200, { ok: true, result: { uploadId: `up-${raw.length}`, size: raw.length } });
       const { method } = JSON.parse(body) as { method: string };
       if (method === 'census.get') return json(200, { ok: true, result: null });
       if (method === 'census.summary') return json(200, { ok: false, error: { code: 'not_setup', message: '尚未设置统计调查' } });
@@ -58,5 +61,37 @@ describe('HTTP transport', () => {
     await expect(callWith(t, 'app.info', {})).rejects.toMatchObject({ code: 'bad_reply', message: expect.stringContaining('HTTP 500') });
     const gone = createHttpTransport({ baseUrl: 'http://127.0.0.1:1', token: 'good' });
     await expect(callWith(gone, 'census.get', {})).rejects.toMatchObject({ code: 'network', message: expect.stringContaining('无法连接') });
+  });
+});
+
+describe('uploads', () => {
+  const file = (bytes: Uint8Array<ArrayBuffer>, name: string) => Object.assign(new Blob([bytes]), { name });
+
+  it('the browser sends a picked file raw to /api/upload, its name percent-encoded, and names it by the id', async () => {
+    const t = createHttpTransport({ baseUrl: base, token: 'good' });
+    const bytes = new Uint8Array(3000).map((_, i) => i & 0xff);
+    await expect(uploadWith(t, file(bytes, '东城区 上报.hcpkg'))).resolves.toEqual({ name: '东城区 上报.hcpkg', uploadId: 'up-3000' });
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ url: '/api/upload', auth: 'Bearer good', type: 'application/octet-stream' });
+    expect(decodeURIComponent(last.name!)).toBe('东城区 上报.hcpkg');
+    await expect(uploadWith(createHttpTransport({ baseUrl: base, token: 'bad' }), file(bytes, 'a.csv'))).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('Electron, which has no upload route, hands the bytes to files.upload as a Uint8Array', async () => {
+    const calls: { method: string; payload: unknown }[] = [];
+    const electron: Transport = {
+      invoke: (method, payload) => {
+        calls.push({ method, payload });
+        return Promise.resolve({ ok: true, result: { uploadId: 'ipc-1', size: 3 } });
+      },
+      on: () => () => {},
+    };
+    await expect(uploadWith(electron, file(new Uint8Array([1, 2, 3]), '景山街道.xlsx'))).resolves.toEqual({ name: '景山街道.xlsx', uploadId: 'ipc-1' });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.method).toBe('files.upload');
+    const payload = calls[0]!.payload as { name: string; data: Uint8Array };
+    expect(payload.name).toBe('景山街道.xlsx');
+    expect(payload.data).toBeInstanceOf(Uint8Array);
+    expect([...payload.data]).toEqual([1, 2, 3]);
   });
 });

@@ -2,6 +2,7 @@ import type { feedbackMethods } from '../../../shared/api/methods/feedback';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { addFeedback, answerFeedback, exportFeedback, importFeedback, listFeedback, removeFeedback } from '../services/feedback';
+import { bytesOf } from '../services/uploads';
 
 export function feedbackHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof feedbackMethods> {
   return {
@@ -12,7 +13,7 @@ export function feedbackHandlers(ctx: ServiceContext): Pick<Handlers, keyof type
       const r = exportFeedback(ctx, q.areaCode);
       return { fileName: r.fileName, dataBase64: r.data.toString('base64'), items: r.items };
     },
-    'feedback.import': (q) => importFeedback(ctx, { name: q.name, data: Buffer.from(q.dataBase64, 'base64') }),
+    'feedback.import': (q) => importFeedback(ctx, { name: q.name, data: bytesOf(ctx, q) }),
     'feedback.answer': (q) => answerFeedback(ctx, q),
   };
 }

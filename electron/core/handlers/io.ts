@@ -12,9 +12,11 @@ import { cancelTask, runTask } from '../services/io/tasks';
 import { buildTemplate } from '../services/io/template';
 import { listImports, undoImport } from '../services/io/history';
 import { listValueMappings } from '../services/io/value-mappings';
+import { putUpload } from '../services/uploads';
 
 export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioMethods> {
   return {
+    'files.upload': (q) => putUpload(ctx, q.name, q.data),
     'io.template': async (q) => {
       const t = await buildTemplate(ctx, q.township);
       return { fileName: t.fileName, dataBase64: t.data.toString('base64') };

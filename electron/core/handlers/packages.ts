@@ -3,16 +3,17 @@ import type { packageMethods } from '../../../shared/api/methods/packages';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
+import { bytesOf } from '../services/uploads';
 import {
   completenessBoard, decideDuplicate, exportCheck, exportForDownload, listDuplicates, mergePackages, officeKeys,
   packageHistory, previewPackages, trustSigner, verifyPackages, type PackageFile,
 } from '../services/packages';
 
-type Upload = { name: string; dataBase64: string; passphrase?: string | undefined };
-const fileOf = (f: Upload): PackageFile => ({ name: f.name, data: Buffer.from(f.dataBase64, 'base64'), passphrase: f.passphrase });
-const filesOf = (files: Upload[]): PackageFile[] => files.map(fileOf);
+type Upload = { name: string; dataBase64?: string | undefined; uploadId?: string | undefined; passphrase?: string | undefined };
 
 export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof packageMethods> {
+  const fileOf = (f: Upload): PackageFile => ({ name: f.name, data: bytesOf(ctx, f), passphrase: f.passphrase });
+  const filesOf = (files: Upload[]): PackageFile[] => files.map(fileOf);
   return {
     'packages.keys': mutator(ctx, (q) => officeKeys(ctx, q)),
     'packages.exportCheck': () => exportCheck(ctx),

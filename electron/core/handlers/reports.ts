@@ -4,6 +4,7 @@ import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
 import { importPopulation, reportInputs, setPopulation, setTargets } from '../services/reports/inputs';
 import { exportReports, reportCell, reportTables } from '../services/reports/tables';
+import { bytesOf } from '../services/uploads';
 
 export function reportsHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof reportMethods> {
   return {
@@ -15,7 +16,7 @@ export function reportsHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeo
     },
     'reports.inputs': () => reportInputs(ctx),
     'reports.population.set': mutator(ctx, (q) => setPopulation(ctx, q.entries)),
-    'reports.population.import': mutator(ctx, (q) => importPopulation(ctx, { name: q.name, data: Buffer.from(q.dataBase64, 'base64') })),
+    'reports.population.import': mutator(ctx, (q) => importPopulation(ctx, { name: q.name, data: bytesOf(ctx, q) })),
     'reports.targets.set': mutator(ctx, (q) => setTargets(ctx, q.code, q.targets, q.deadlines)),
   };
 }

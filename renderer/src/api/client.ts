@@ -64,6 +64,19 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       if (res.status === 403 && reply.ok) return { ok: false, error: { code: 'forbidden', message: FORBIDDEN_MESSAGE } };
       return reply;
     },
+    async upload(name, body) {
+      let res: Response;
+      try {
+        res = await fetchImpl(`${opts.baseUrl}/api/upload`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${opts.token}`, 'X-Headcount-File-Name': encodeURIComponent(name) },
+          body,
+        });
+      } catch {
+        return { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
+      }
+      return readReply(res);
+    },
     on(event, cb) {
       if (!source) {
         const url = `${opts.baseUrl}/api/events?token=${encodeURIComponent(opts.token)}`;
@@ -128,6 +141,21 @@ export async function callWith<M extends FaceMethodName>(t: Transport, method: M
 export function call<M extends FaceMethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   if (!transport) return Promise.reject(new ClientError('forbidden', FORBIDDEN_MESSAGE));
   return callWith(transport, method, input);
+}
+
+/**
+ * Sends a picked file to the core once and returns how later calls name it. The browser streams the
+ * file from disk to the bridge; Electron hands the bytes over IPC.
+ */
+export async function uploadWith(t: Transport, file: Blob & { name: string }): Promise<{ name: string; uploadId: string }> {
+  const reply = t.upload ? await t.upload(file.name, file) : await t.invoke('files.upload', { name: file.name, data: new Uint8Array(await file.arrayBuffer()) });
+  if (!reply.ok) throw new ClientError(reply.error.code, reply.error.message, reply.error.details);
+  return { name: file.name, uploadId: (reply.result as MethodOutput<'files.upload'>).uploadId };
+}
+
+export function upload(file: Blob & { name: string }): Promise<{ name: string; uploadId: string }> {
+  if (!transport) return Promise.reject(new ClientError('forbidden', FORBIDDEN_MESSAGE));
+  return uploadWith(transport, file);
 }
 
 export function onEvent<E extends EventName>(name: E, cb: (payload: EventPayload<E>) => void): () => void {

@@ -1,17 +1,13 @@
-/** Browser-side file plumbing: uploads go to the core as base64, downloads come back the same way. */
+/**
+ * Browser-side file plumbing: a picked file goes to the core once, as raw bytes, and calls name it
+ * by its upload id; downloads come back as base64 in the reply.
+ */
 import type { EventPayload } from '../../../shared/api/contract';
+import { upload } from '../api/client';
 
-/** A picked file as `{ name, dataBase64 }`, read with FileReader (fast for files of many megabytes). */
-export function readUpload(file: File): Promise<{ name: string; dataBase64: string }> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onerror = () => reject(new Error(`无法读取文件「${file.name}」`));
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve({ name: file.name, dataBase64: url.slice(url.indexOf(',') + 1) });
-    };
-    reader.readAsDataURL(file);
-  });
+/** A picked file as `{ name, uploadId }` for the calls that read it (preview, commit, merge, import) */
+export function readUpload(file: File): Promise<{ name: string; uploadId: string }> {
+  return upload(file);
 }
 
 const MIME: Record<string, string> = {

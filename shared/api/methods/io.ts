@@ -3,11 +3,26 @@ import { z } from 'zod';
 import { issueSchema } from '../../census/issues';
 import { countsSchema, method, tableSchema } from '../common';
 
-/** A file the UI hands over (browser mode has no file paths): its name and its bytes in base64 */
-export const uploadSchema = z.object({
-  name: z.string().trim().min(1).max(255),
-  dataBase64: z.string().max(70_000_000),
-});
+/**
+ * Where a file's bytes come from: sent ahead with `files.upload` (the UI: raw bytes, any size) and
+ * named by its upload id, or inline in base64 (the CLI and tests; a call is at most 50 MB).
+ */
+export const fileBytes = {
+  dataBase64: z.string().max(70_000_000).optional(),
+  uploadId: z.string().max(64).optional(),
+};
+
+export function oneSource(f: { dataBase64?: string | undefined; uploadId?: string | undefined }): boolean {
+  return (f.dataBase64 === undefined) !== (f.uploadId === undefined);
+}
+
+export const ONE_SOURCE_MESSAGE = '文件内容缺失或重复：请重新选择文件';
+
+/** A file the UI hands over (browser mode has no file paths): its name and its bytes */
+export const uploadSchema = z.object({ name: z.string().trim().min(1).max(255), ...fileBytes }).refine(oneSource, ONE_SOURCE_MESSAGE);
+
+/** Largest file one upload may hold: far above any census file (a province's 3M-person package is ~300 MB) */
+export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
 /** A file the core hands back for the UI to save */
 export const downloadSchema = z.object({ fileName: z.string(), dataBase64: z.string() });
@@ -242,6 +257,14 @@ export type ImportResult = z.infer<typeof importResultSchema>;
 const taskId = z.string().min(1).max(100);
 
 export const ioMethods = {
+  /**
+   * A picked file's bytes, held in memory by the core for the calls that name it by `uploadId`
+   * (preview, then commit or merge). Not JSON: the bridge takes it on its own route, Electron as a Uint8Array.
+   */
+  'files.upload': method(
+    z.object({ name: z.string().trim().min(1).max(255), data: z.instanceof(Uint8Array).refine((d) => d.byteLength <= MAX_UPLOAD_BYTES, '文件过大（上限 1 GB）') }),
+    z.object({ uploadId: z.string(), size: z.number().int() }),
+  ),
   /** The blank .xlsx template townships fill in, optionally prefilled with one township */
   'io.template': method(z.object({ township: z.string().max(50).optional() }), downloadSchema),
   /**

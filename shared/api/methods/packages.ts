@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordDataSchema } from '../../census/schema';
 import { levelSchema } from '../../census/level';
 import { method } from '../common';
+import { fileBytes, ONE_SOURCE_MESSAGE, oneSource } from './io';
 
 const level = levelSchema;
 const int = z.number().int();
@@ -10,9 +11,11 @@ const int = z.number().int();
 /** A package file travelling through the contract: an upload, or the bytes the CLI read from disk */
 export const packageFileInput = z.object({
   name: z.string().min(1).max(255),
-  dataBase64: z.string(),
+  ...fileBytes,
+  // No cap: the CLI hands over a whole province's package read from disk (the bridge caps a call at 50 MB).
+  dataBase64: z.string().optional(),
   passphrase: z.string().max(1000).optional(),
-});
+}).refine(oneSource, ONE_SOURCE_MESSAGE);
 
 export const trustApproval = z.object({
   areaCode: z.string().regex(/^\d{6}$/),

@@ -26,6 +26,7 @@ import { planImport, planIssues } from './plan';
 import type { InputFile } from './read';
 import { runTask, type Task } from './tasks';
 import { storedValueMappings, withDecisions } from './value-mappings';
+import { bytesOf } from '../uploads';
 
 export { REMEMBERED_KEY } from './remembered';
 
@@ -69,8 +70,8 @@ async function stageFiles(ctx: ServiceContext, inputs: InputFile[], choices: rea
   return files;
 }
 
-function decodeUploads(files: { name: string; dataBase64: string }[]): InputFile[] {
-  return uniqueNames(files.map((f) => ({ name: path.basename(f.name.replace(/\\/g, '/')), data: Buffer.from(f.dataBase64, 'base64') })));
+function decodeUploads(ctx: ServiceContext, files: { name: string; dataBase64?: string | undefined; uploadId?: string | undefined }[]): InputFile[] {
+  return uniqueNames(files.map((f) => ({ name: path.basename(f.name.replace(/\\/g, '/')), data: bytesOf(ctx, f) })));
 }
 
 export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.import.preview'>): Promise<ImportPreview> {
@@ -78,7 +79,7 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
   const all = stagedOf(ctx);
   const previous = input.importId ? all.get(input.importId) : undefined;
   if (input.importId && !previous && !input.files) throw new ApiError('not_found', '导入预览已过期，请重新选择文件');
-  const inputs = input.files ? decodeUploads(input.files) : previous!.inputs;
+  const inputs = input.files ? decodeUploads(ctx, input.files) : previous!.inputs;
   const choices = input.sheets ?? (input.files ? [] : previous!.choices);
   const decisions = input.decisions ?? (input.files ? {} : previous!.decisions);
   return runTask(ctx, input.taskId, async (task) => {

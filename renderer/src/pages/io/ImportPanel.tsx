@@ -40,7 +40,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     });
   }, [taskId]);
 
-  async function runPreview(input: { files?: { name: string; dataBase64: string }[]; importId?: string; sheets?: SheetChoice[]; decisions?: ImportDecisions }) {
+  async function runPreview(input: { files?: { name: string; uploadId: string }[]; importId?: string; sheets?: SheetChoice[]; decisions?: ImportDecisions }) {
     const id = newTaskId('preview');
     const previous = state.step === 'preview' ? state.preview : null;
     setError(null);

@@ -11,7 +11,7 @@ import { newTaskId, readUpload, type Progress } from '../../lib/files';
 import { ProgressBar } from '../io/ProgressBar';
 import { FilePicker } from '../../components/FilePicker';
 
-type Upload = { name: string; dataBase64: string; passphrase?: string };
+type Upload = { name: string; uploadId: string; passphrase?: string };
 
 const statusText: Record<MergeResult['status'], string> = { ready: '可以合并', merged: '已合并', unchanged: '无变化', refused: '已拒绝' };
 
@@ -33,7 +33,7 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
     });
   }, [taskId]);
 
-  const withPass = (list: Upload[]) => list.map((f) => (pass ? { ...f, passphrase: pass } : { name: f.name, dataBase64: f.dataBase64 }));
+  const withPass = (list: Upload[]) => list.map((f) => (pass ? { ...f, passphrase: pass } : { name: f.name, uploadId: f.uploadId }));
 
   async function pick(picked: FileList | null) {
     // A folder brings every file in it: keep the packages.
