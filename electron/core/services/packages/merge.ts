@@ -310,7 +310,9 @@ function requireUpperLevel(ctx: ServiceContext): void {
 export async function previewPackages(ctx: ServiceContext, files: readonly PackageFile[], opts: MergeOptions = {}): Promise<MergeResult[]> {
   requireUpperLevel(ctx);
   const out: MergeResult[] = [];
-  for (const f of files) out.push((await judge(ctx, f, opts, true)).result);
+  // The next file is read in the worker while this one is judged, as the merge does
+  const next = readAhead(files);
+  for (const [i, f] of files.entries()) out.push((await judge(ctx, f, opts, true, next(i))).result);
   return out;
 }
 
