@@ -97,11 +97,11 @@ describe('bulk merge', () => {
     const t = track(await upperCensus(ANHUI, 'province'));
     const store = t.core.ctx.store;
     // A writer slower than the reader, as on a province's machine: the next package is always read by the time one is written
-    const insert = store.packages.insertRecords.bind(store.packages);
-    store.packages.insertRecords = (table, rows) => {
+    const insert = store.packages.insertPackedRecords.bind(store.packages);
+    store.packages.insertPackedRecords = (table, json) => {
       const until = Date.now() + 150;
       while (Date.now() < until);
-      return insert(table, rows);
+      return insert(table, json);
     };
     const openTx = store.openTx.bind(store);
     let commits = 0;

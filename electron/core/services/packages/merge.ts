@@ -18,6 +18,8 @@ import { trustKey, trustStatus, type TrustStatus } from './keys';
 import { isEnvelope } from './crypto';
 import { areaCodesOfPackage } from './origins';
 import type { ParsedPackage } from './read';
+import { packedChunks, type RowSource } from './packed-rows';
+import type { TableName } from '../../../../shared/census/dictionary';
 import { readPackageIsolated as readPackage } from '../../worker/package';
 import { countingEnv } from '../reports/env';
 import { keepPackageCounts } from '../reports/person-counts';
@@ -252,8 +254,9 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, coun
     // Answers to our 核实意见: only for items we sent to this package's area or the areas below it.
     if (h.feedbackAnswers?.length)
       ctx.store.feedback.applyAnswers([h.areaCode, ...pkg.persons.areaCodes, ...pkg.units.areaCodes], h.feedbackAnswers, h.packageId);
-    ctx.store.packages.insertRecords('unit', pkg.units.rows);
-    ctx.store.packages.insertRecords('person', areas ? noting(pkg.persons.rows, areas) : pkg.persons.rows);
+    insertRows(ctx, 'unit', pkg.units.rows);
+    if (areas) for (const r of pkg.persons.rows) areas.push(r[1] as string);
+    insertRows(ctx, 'person', pkg.persons.rows);
     if (pkg.personCounts) keepPackageCounts(ctx, h.packageId, pkg.manifestSha256, pkg.personCounts);
     ctx.store.packages.insertExplanations(pkg.explanations);
     ctx.store.packages.insertAudit(h.packageId, pkg.audit);
@@ -279,12 +282,16 @@ function isIdClash(e: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.endsWith('persons.id'));
 }
 
-/** The rows as they are, each one's area code pushed onto `areas` on the way */
-function* noting(rows: Iterable<SqlValue[]>, areas: string[]): Generator<SqlValue[]> {
-  for (const r of rows) {
-    areas.push(r[1] as string);
-    yield r;
+/** Packed rows (packed-rows.ts) go to SQLite as they are, a chunk a statement; others one by one */
+function insertRows(ctx: ServiceContext, table: TableName, rows: RowSource): void {
+  const p = rows.packed;
+  if (!p) {
+    ctx.store.packages.insertRecords(table, rows);
+    return;
   }
+  let n = 0;
+  for (const chunk of packedChunks(p)) n += ctx.store.packages.insertPackedRecords(table, chunk);
+  if (n !== p.length) throw new Error(`packed ${table} rows: ${n} inserted, ${p.length} read`);
 }
 
 /** The merged result with its pending duplicate cases counted (needs the ID-number index) */
