@@ -25,7 +25,19 @@ function withTrickyCells(csv: Buffer): Buffer {
   rows[3]![major] = '社会\n工作 \\ 反斜杠 𠮷 😀';
   rows[4]![cert] = '"';
   rows[5]![major] = ' 前后空格 ';
+  // Integers as the general reader takes them (BigInt of the digits), and control characters JSON must escape
+  const hours = header.indexOf('training_hours');
+  rows[6]![hours] = '007';
+  rows[7]![hours] = '-0';
+  rows[8]![hours] = '-123456789012345';
+  rows[9]![major] = '制表\t符\u0001 \\"';
   return Buffer.from(`${Papa.unparse(rows, { newline: '\r\n' })}\r\n`, 'utf8');
+}
+
+/** persons.csv with every cell of every record quoted (valid CSV; the header stays as our writer spells it) */
+function allQuoted(csv: Buffer): Buffer {
+  const [header, ...rows] = Papa.parse<string[]>(csv.toString('utf8'), { skipEmptyLines: true }).data;
+  return Buffer.from(`${header!.join(',')}\r\n${Papa.unparse(rows, { newline: '\r\n', quotes: true })}\r\n`, 'utf8');
 }
 
 function content(p: ParsedPackage) {
@@ -45,6 +57,13 @@ beforeAll(async () => {
 
 const read = (data: Buffer) => readPackage(data, { fileName: 'x.hcpkg' });
 
+/** The same package with persons.csv's header quoted: valid CSV our writer never makes, so the general reader reads it */
+const generalOnly = (data: Buffer) => repack(data, (e) => {
+  const csv = e.get('persons.csv')!.toString('utf8');
+  const end = csv.indexOf('\r\n');
+  e.set('persons.csv', Buffer.from(csv.slice(0, end).split(',').map((c) => `"${c}"`).join(',') + csv.slice(end), 'utf8'));
+});
+
 describe('the one-pass record reader', () => {
   it('reads an exported package in one pass (rows come packed)', async () => {
     const p = await read(valid);
@@ -56,17 +75,25 @@ describe('the one-pass record reader', () => {
   it('gives the general reader’s records, cell for cell, for quotes, commas, line breaks and 4-byte characters', async () => {
     const fast = await read(tricky);
     expect(fast.persons.rows.packed).toBeDefined();
-    // A quoted header is valid CSV our writer never makes: the general reader reads this copy
-    const general = await read(await repack(tricky, (e) => {
-      const csv = e.get('persons.csv')!.toString('utf8');
-      const end = csv.indexOf('\r\n');
-      e.set('persons.csv', Buffer.from(csv.slice(0, end).split(',').map((c) => `"${c}"`).join(',') + csv.slice(end), 'utf8'));
-    }));
+    const general = await read(await generalOnly(tricky));
     expect(general.persons.rows.packed).toBeUndefined();
     expect(content(fast)).toEqual(content(general));
     const names = [...fast.persons.rows].map((r) => r[2]);
     expect(names).toContain('王"小"明, 二世');
     expect(names).toContain('李\r\n四');
+    const hours = 2 + fieldsOf.person.findIndex((f) => f.key === 'trainingHours');
+    expect([...fast.persons.rows].slice(5, 8).map((r) => r[hours])).toEqual([7n, 0n, -123456789012345n]);
+  });
+
+  it('reads every cell quoted (integers, booleans and code lists too) to the same records', async () => {
+    const keep = ['township', 'swPost', 'trainingHours', 'domains'];
+    const quoted = await repack(tricky, (e) => e.set('persons.csv', allQuoted(e.get('persons.csv')!)));
+    const fast = await readPackage(quoted, { fileName: 'x.hcpkg', keepPersonFields: keep });
+    expect(fast.persons.rows.packed).toBeDefined();
+    const base = await readPackage(await generalOnly(tricky), { fileName: 'x.hcpkg', keepPersonFields: keep });
+    expect(base.persons.rows.packed).toBeUndefined();
+    expect(content(fast)).toEqual(content(base));
+    expect(fast.persons.kept).toEqual(base.persons.kept);
   });
 
   it('leaves packages written with LF line ends or without a final line end to the general reader, which reads them as before', async () => {
@@ -106,14 +133,19 @@ describe('the one-pass record reader', () => {
     const entries = await unpack(valid);
     const csv = entries.get('persons.csv')!.toString('utf8');
     const header = csv.slice(0, csv.indexOf('\r\n')).split(',');
-    const col = header.indexOf('training_hours');
-    const bad = await repack(valid, (e) => {
+    const withCell = (column: string, value: string) => repack(valid, (e) => {
       const lines = e.get('persons.csv')!.toString('utf8').split('\r\n');
       const cells = Papa.parse<string[]>(lines[3]!).data[0]!;
-      cells[col] = '十二';
+      cells[header.indexOf(column)] = value;
       lines[3] = Papa.unparse([cells]);
       e.set('persons.csv', Buffer.from(lines.join('\r\n'), 'utf8'));
     });
-    await expect(read(bad)).rejects.toThrow(/「persons\.csv」第 4 行「training_hours（.+）」不是整数：「十二」/);
+    await expect(read(await withCell('training_hours', '十二'))).rejects.toThrow(/「persons\.csv」第 4 行「training_hours（.+）」不是整数：「十二」/);
+    // What the one-pass reader checks on bytes, each refused as the general reader refuses it
+    await expect(read(await withCell('training_hours', '1234567890123456'))).rejects.toThrow(/第 4 行「training_hours（.+）」不是整数/);
+    await expect(read(await withCell('training_hours', '-'))).rejects.toThrow(/第 4 行「training_hours（.+）」不是整数/);
+    await expect(read(await withCell('sw_post', 'TRUE'))).rejects.toThrow(/第 4 行「sw_post（.+）」应为 true 或 false/);
+    await expect(read(await withCell('domains', 'a,,b'))).rejects.toThrow(/第 4 行「domains（.+）」代码列表格式不正确/);
+    await expect(read(await withCell('domains', ',a'))).rejects.toThrow(/第 4 行「domains（.+）」代码列表格式不正确/);
   });
 });

@@ -1,19 +1,28 @@
 /**
- * Record rows cross from the package worker as one buffer of JSON lines: every value must come back
- * exactly, BigInts as BigInts, text with line breaks, quotes and Chinese intact, an empty table empty.
+ * Record rows cross from the package worker as one buffer of JSON text: every value must come back
+ * exactly, BigInts as BigInts, text with line breaks, quotes and Chinese intact, an empty table empty;
+ * and SQLite, which decodes the buffer itself in a merge, must store exactly what binding the same
+ * rows one by one stores — same values, same types, same order — however many chunks the rows span.
  */
-import { describe, expect, it } from 'vitest';
-import { recordColumns, type SqlValue } from '../../electron/core/db';
-import { packRows, unpackRows } from '../../electron/core/services/packages/packed-rows';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStore, recordColumns, type SqlValue } from '../../electron/core/db';
+import { CHUNK_BYTES, packedChunks, packRows, unpackRows } from '../../electron/core/services/packages/packed-rows';
 import { fieldsOf } from '../../shared/census/dictionary';
 
-function sampleRow(n: number): SqlValue[] {
+const root = mkdtempSync(join(tmpdir(), 'hc-packed-rows-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function sampleRow(n: number, text = ''): SqlValue[] {
   const fields = fieldsOf.person;
   const row: SqlValue[] = [`id-${n}`, '340102'];
   for (const f of fields) {
-    if (f.type === 'integer' || f.type === 'year') row.push(n % 3 === 0 ? null : BigInt(100_000_000_000_000 - n));
+    if (f.type === 'integer' || f.type === 'year') row.push(n % 3 === 0 ? null : BigInt(n % 5 === 0 ? -(100_000_000_000_000 - n) : 100_000_000_000_000 - n));
     else if (f.type === 'boolean') row.push(n % 2 === 0 ? 1n : 0n);
-    else row.push(n % 4 === 0 ? null : `王${n}\n"引号",逗号\\反斜杠 ${f.key}`);
+    else row.push(n % 4 === 0 ? null : `王${n}\n"引号",逗号\\反斜杠\t\u0001 𠮷 ${f.key}${text}`);
   }
   row.push('乡镇表.xlsx', '人员', BigInt(n + 2), '录入员', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z');
   return row;
@@ -34,5 +43,46 @@ describe('packed record rows', () => {
     const source = unpackRows(packRows('unit', []));
     expect(source.length).toBe(0);
     expect([...source]).toEqual([]);
+    expect(packedChunks(source.packed!)).toEqual([]);
+  });
+
+  it('are stored by SQLite exactly as the same rows bound one by one: values, types and order, across chunks', () => {
+    // Rows of ~1.4 MB each: four chunks of a few rows
+    const long = 'x'.repeat(40_000);
+    const rows = Array.from({ length: 12 }, (_, i) => sampleRow(11 - i, long));
+    const packed = packRows('person', rows);
+    const chunks = packedChunks(packed);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.every((c) => c.byteLength < CHUNK_BYTES * 1.5)).toBe(true);
+    expect([...unpackRows(packed)]).toEqual(rows);
+
+    const stored = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        const cols = recordColumns('person');
+        return db.prepare(`SELECT ${cols.map((c) => `${c}, typeof(${c})`).join(', ')} FROM persons ORDER BY rowid`).raw().all();
+      } finally {
+        db.close();
+      }
+    };
+    const one = join(root, 'one.sqlite');
+    const s1 = createStore(one);
+    s1.tx(() => s1.packages.insertRecords('person', rows));
+    s1.close();
+    const two = join(root, 'two.sqlite');
+    const s2 = createStore(two);
+    let n = 0;
+    s2.tx(() => {
+      for (const c of chunks) n += s2.packages.insertPackedRecords('person', c);
+    });
+    s2.close();
+    expect(n).toBe(12);
+    const a = stored(one);
+    expect(a.length).toBe(12);
+    // The list's order, which is not the ids' order
+    expect(a.map((r) => r[0])).toEqual(rows.map((r) => r[0]));
+    expect(stored(two)).toEqual(a);
+    expect(a.flat()).toContain('integer');
+    expect(a.flat()).toContain('null');
   });
 });
