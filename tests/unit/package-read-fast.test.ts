@@ -34,6 +34,16 @@ function withTrickyCells(csv: Buffer): Buffer {
   return Buffer.from(`${Papa.unparse(rows, { newline: '\r\n' })}\r\n`, 'utf8');
 }
 
+/** provenance.csv with source cells that need quoting, and a source row with leading zeros */
+function withTrickyOrigins(csv: Buffer): Buffer {
+  const rows = Papa.parse<string[]>(csv.toString('utf8'), { skipEmptyLines: true }).data;
+  const [table, file, sheet, row, by] = ['table', 'source_file', 'source_sheet', 'source_row', 'created_by'].map((c) => rows[0]!.indexOf(c));
+  const persons = rows.filter((r) => r[table!] === 'person');
+  Object.assign(persons[0]!, { [file!]: '乡镇,表"1"\r\n.xlsx', [sheet!]: '人员 "甲"', [row!]: '0012', [by!]: '录入员\\乙' });
+  Object.assign(persons[1]!, { [file!]: '', [row!]: '7' });
+  return Buffer.from(`${Papa.unparse(rows, { newline: '\r\n' })}\r\n`, 'utf8');
+}
+
 /** persons.csv with every cell of every record quoted (valid CSV; the header stays as our writer spells it) */
 function allQuoted(csv: Buffer): Buffer {
   const [header, ...rows] = Papa.parse<string[]>(csv.toString('utf8'), { skipEmptyLines: true }).data;
@@ -52,7 +62,10 @@ beforeAll(async () => {
   const county = await countyCensus(YAOHAI, 80, 11);
   valid = (await exportTo(county, 'valid.hcpkg')).data;
   county.close();
-  tricky = await repack(valid, (e) => e.set('persons.csv', withTrickyCells(e.get('persons.csv')!)));
+  tricky = await repack(valid, (e) => {
+    e.set('persons.csv', withTrickyCells(e.get('persons.csv')!));
+    e.set('provenance.csv', withTrickyOrigins(e.get('provenance.csv')!));
+  });
 });
 
 const read = (data: Buffer) => readPackage(data, { fileName: 'x.hcpkg' });

@@ -60,7 +60,7 @@ describe('packed record rows', () => {
       const db = new Database(file, { readonly: true });
       try {
         const cols = recordColumns('person');
-        return db.prepare(`SELECT ${cols.map((c) => `${c}, typeof(${c})`).join(', ')} FROM persons ORDER BY rowid`).raw().all();
+        return db.prepare(`SELECT ${cols.map((c) => `${c}, typeof(${c})`).join(', ')} FROM persons ORDER BY rowid`).raw().all() as unknown[][];
       } finally {
         db.close();
       }

@@ -78,16 +78,132 @@ function codesOk(src: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/** The last cell `scan` read: its content's bytes, and whether it was quoted with a doubled quote inside */
+let cellStart = 0;
+let cellStop = 0;
+let cellDoubled = false;
+
 /**
- * The rows of one record table, packed. `provenance` rows are claimed (deleted) as their records
- * are read, as the general reader does. `bytes` is the whole CSV, already checked to be UTF-8.
+ * Reads the cell at `pos` as our writer writes one (quoted exactly when it must be) and returns where
+ * the byte after it is (a comma, a CR, or anything else for the caller to refuse)
+ */
+function scan(src: Buffer, pos: number, end: number): number {
+  cellDoubled = false;
+  if (src[pos] === QUOTE) {
+    cellStart = pos + 1;
+    let from = cellStart;
+    for (;;) {
+      const q = src.indexOf(QUOTE, from);
+      if (q < 0) throw new NotFast();
+      if (src[q + 1] === QUOTE) {
+        cellDoubled = true;
+        from = q + 2;
+        continue;
+      }
+      cellStop = q;
+      return q + 1;
+    }
+  }
+  cellStart = pos;
+  for (;;) {
+    const c = src[pos];
+    if (c === COMMA || c === CR) break;
+    // A quote, a bare line feed or the end of the text inside an unquoted cell: not our writer's
+    if (c === QUOTE || c === LF || pos >= end) throw new NotFast();
+    pos++;
+  }
+  cellStop = pos;
+  return pos;
+}
+
+/** After the cell of column `j` of `n`: past its comma, or past the line's CRLF */
+function next(src: Buffer, pos: number, j: number, n: number): number {
+  const c = src[pos];
+  if (j < n - 1) {
+    if (c !== COMMA) throw new NotFast();
+    return pos + 1;
+  }
+  if (c !== CR || src[pos + 1] !== LF) throw new NotFast();
+  return pos + 2;
+}
+
+/** The last cell's value as a JS string */
+function cellText(src: Buffer): string {
+  const text = src.toString('utf8', cellStart, cellStop);
+  return cellDoubled ? text.replaceAll('""', '"') : text;
+}
+
+/** The last cell is longer than a field may be (UTF-16 units never outnumber UTF-8 bytes: only a long cell needs counting) */
+function tooLong(src: Buffer, max: number): boolean {
+  return cellStop - cellStart > max && cellText(src).length > max;
+}
+
+const PERSON = Buffer.from('person');
+const UNIT = Buffer.from('unit');
+
+/**
+ * provenance.csv indexed without decoding it: per table, each record id → where its line's third
+ * cell starts. Entries are claimed (deleted) as the records are read; any left over, any row our
+ * writer would not write, and the general reader decides (it refuses with its message).
+ */
+export interface ProvenanceIndex {
+  bytes: Buffer;
+  person: Map<string, number>;
+  unit: Map<string, number>;
+}
+
+export function indexProvenanceFast(bytes: Uint8Array, header: readonly string[], declaredRows: number): ProvenanceIndex {
+  const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const head = Buffer.from(`${header.join(',')}\r\n`, 'utf8');
+  if (header.length !== 9 || src.length < head.length || !src.subarray(0, head.length).equals(head)) throw new NotFast();
+  const out: ProvenanceIndex = { bytes: src, person: new Map(), unit: new Map() };
+  const max = LIMITS.maxFieldChars;
+  const end = src.length;
+  let pos = head.length;
+  let rows = 0;
+  while (pos < end) {
+    if (++rows > declaredRows) throw new NotFast();
+    pos = next(src, scan(src, pos, end), 0, 9);
+    const table = src.subarray(cellStart, cellStop);
+    const map = !cellDoubled && table.equals(PERSON) ? out.person : !cellDoubled && table.equals(UNIT) ? out.unit : null;
+    if (!map) throw new NotFast();
+    pos = next(src, scan(src, pos, end), 1, 9);
+    if (tooLong(src, max)) throw new NotFast();
+    const id = cellText(src);
+    if (map.has(id)) throw new NotFast();
+    map.set(id, pos);
+    for (let j = 2; j < 9; j++) {
+      pos = next(src, scan(src, pos, end), j, 9);
+      if (tooLong(src, max)) throw new NotFast();
+    }
+  }
+  if (rows !== declaredRows) throw new NotFast();
+  return out;
+}
+
+/** Whether every provenance row was claimed by a record */
+export function provenanceClaimed(p: ProvenanceIndex): boolean {
+  return p.person.size === 0 && p.unit.size === 0;
+}
+
+/** `1`–`9` digits, as read.ts takes a source row */
+function isRowNumber(src: Buffer, start: number, stop: number): boolean {
+  if (stop - start < 1 || stop - start > 9) return false;
+  for (let i = start; i < stop; i++) if (src[i]! < ZERO || src[i]! > NINE) return false;
+  return true;
+}
+
+/**
+ * The rows of one record table, packed. Their provenance rows are claimed (deleted from the index)
+ * as their records are read, as the general reader does. `bytes` is the whole CSV, already checked
+ * to be UTF-8.
  */
 export function readRecordsFast(
   table: TableName,
   bytes: Uint8Array,
   header: readonly string[],
   declaredRows: number,
-  provenance: Map<string, string[]>,
+  provenance: ProvenanceIndex,
   keep: readonly string[] = [],
 ): RecordTable & { idNumbers: (string | null)[]; kept: Map<string, SqlValue[]> } {
   const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -111,6 +227,9 @@ export function readRecordsFast(
   const seen = new Set<string>();
   const areaCodes = new Set<string>();
   const firstPackages = new Map<string, string>();
+  const origins = provenance[table];
+  const prov = provenance.bytes;
+  const provEnd = prov.length;
   const packer = new RowPacker(table, Math.ceil(src.length * 1.3));
   const end = src.length;
   let pos = head.length;
@@ -122,55 +241,16 @@ export function readRecordsFast(
     let idNumber: string | null = null;
     // One line: n cells, the last followed by CRLF
     for (let j = 0; j < n; j++) {
-      let start: number;
-      let stop: number;
-      // Whether the cell was quoted and holds a doubled quote (its bytes are not its value as they are)
-      let doubled = false;
-      if (src[pos] === QUOTE) {
-        start = pos + 1;
-        let from = start;
-        for (;;) {
-          const q = src.indexOf(QUOTE, from);
-          if (q < 0) throw new NotFast();
-          if (src[q + 1] === QUOTE) {
-            doubled = true;
-            from = q + 2;
-            continue;
-          }
-          stop = q;
-          pos = q + 1;
-          break;
-        }
-      } else {
-        start = pos;
-        for (;;) {
-          const c = src[pos];
-          if (c === COMMA || c === CR) break;
-          // A quote, a bare line feed or the end of the text inside an unquoted cell: not our writer's
-          if (c === QUOTE || c === LF || pos >= end) throw new NotFast();
-          pos++;
-        }
-        stop = pos;
-      }
-      const c = src[pos];
-      if (j < n - 1) {
-        if (c !== COMMA) throw new NotFast();
-        pos++;
-      } else {
-        if (c !== CR || src[pos + 1] !== LF) throw new NotFast();
-        pos += 2;
-      }
-      // UTF-16 units never outnumber UTF-8 bytes: only a long cell needs counting
-      if (stop - start > max) {
-        const text = src.toString('utf8', start, stop);
-        if ((doubled ? text.replaceAll('""', '"') : text).length > max) throw new NotFast();
-      }
+      pos = next(src, scan(src, pos, end), j, n);
+      const start = cellStart;
+      const stop = cellStop;
+      const doubled = cellDoubled;
+      if (tooLong(src, max)) throw new NotFast();
       const kind = j < 2 ? TEXT : kinds[j - 2]!;
       const slot = keptSlot[j]!;
       // The cell as a JS string, where one is needed
       if (j < 2 || j === idCol || (slot >= 0 && kind === TEXT)) {
-        let text = src.toString('utf8', start, stop);
-        if (doubled) text = text.replaceAll('""', '"');
+        const text = cellText(src);
         if (j === 0) id = text;
         else if (j === 1) area = text;
         else if (j === idCol) idNumber = text === '' ? null : text;
@@ -199,25 +279,34 @@ export function readRecordsFast(
     if (!id || seen.has(id) || !/^\d{6}$/.test(area)) throw new NotFast();
     seen.add(id);
     areaCodes.add(area);
-    const key = `${table}|${id}`;
-    const p = provenance.get(key);
-    if (!p) throw new NotFast();
-    provenance.delete(key);
-    const file = p[3]!;
-    const row = p[5]!;
-    if (!p[6] || !p[7] || !p[8]) throw new NotFast();
-    if (row && !/^\d{1,9}$/.test(row)) throw new NotFast();
-    if (file) packer.text(file);
-    else packer.null();
-    if (p[4]) packer.text(p[4]);
-    else packer.null();
-    if (file && row) packer.int(Number(row));
-    else packer.null();
-    packer.text(p[6]);
-    packer.text(p[7]);
-    packer.text(p[8]);
+    // Its provenance row's cells 2–8: origin package, source file, sheet and row, created by, created at, updated at
+    let at = origins.get(id);
+    if (at === undefined) throw new NotFast();
+    origins.delete(id);
+    at = next(prov, scan(prov, at, provEnd), 2, 9);
+    const first = originText(prov);
+    at = next(prov, scan(prov, at, provEnd), 3, 9);
+    const fileStart = cellStart;
+    const fileStop = cellStop;
+    const fileDoubled = cellDoubled;
+    if (fileStart === fileStop) packer.null();
+    else packer.textBytes(prov, fileStart, fileStop, fileDoubled);
+    at = next(prov, scan(prov, at, provEnd), 4, 9);
+    if (cellStart === cellStop) packer.null();
+    else packer.textBytes(prov, cellStart, cellStop, cellDoubled);
+    at = next(prov, scan(prov, at, provEnd), 5, 9);
+    if (cellStart === cellStop) packer.null();
+    else {
+      if (cellDoubled || !isRowNumber(prov, cellStart, cellStop)) throw new NotFast();
+      if (fileStart === fileStop) packer.null();
+      else packer.int(integerOf(prov, cellStart, cellStop));
+    }
+    for (let j = 6; j < 9; j++) {
+      at = next(prov, scan(prov, at, provEnd), j, 9);
+      if (cellStart === cellStop) throw new NotFast();
+      packer.textBytes(prov, cellStart, cellStop, cellDoubled);
+    }
     packer.endRow();
-    const first = p[2] ?? '';
     const known = firstPackages.get(area);
     if (known === undefined) firstPackages.set(area, first);
     else if (known !== first) throw new NotFast();
@@ -226,4 +315,9 @@ export function readRecordsFast(
   }
   if (packer.length !== declaredRows) throw new NotFast();
   return { rows: unpackRows(packer.done()), ids, idNumbers, firstPackages, areaCodes, kept: new Map(keep.map((key, j) => [key, keptValues[j]!])) };
+}
+
+/** The last cell as text, without decoding the common empty one (a record entered at the sending level) */
+function originText(src: Buffer): string {
+  return cellStart === cellStop ? '' : cellText(src);
 }

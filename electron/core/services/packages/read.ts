@@ -16,7 +16,7 @@ import {
 import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
 import { decryptEnvelope, fingerprintOf, isEnvelope, sha256Hex, verifySignature } from './crypto';
 import { looksLikeZip, openZip } from './zip';
-import { NotFast, readRecordsFast } from './read-fast';
+import { indexProvenanceFast, NotFast, provenanceClaimed, readRecordsFast } from './read-fast';
 import type { RowSource } from './packed-rows';
 
 export interface RecordTable {
@@ -218,19 +218,21 @@ function recordsFast(texts: Map<ResourceName, Buffer>, entries: Entries, head: H
     const e = entries.get(k.name)!;
     const columns = columnsOf(k.name);
     if (e.rows > LIMITS.maxRows || e.schema.fields.map((f) => f.name).join(',') !== columns.join(',')) throw new NotFast();
-    if (k.name === 'persons' || k.name === 'units') continue;
+    // The record tables and their provenance are read from their bytes (read-fast.ts)
+    if (k.name === 'persons' || k.name === 'units' || k.name === 'provenance') continue;
     const rows = parseCsv(texts.get(k.name)!.toString('utf8'), k.path, columns, columns, e.rows);
     if (rows.length !== e.rows) throw new NotFast();
     tables.set(k.name, rows);
   }
-  const provenance = provenanceIndex(tables.get('provenance')!);
+  const provenance = indexProvenanceFast(texts.get('provenance')!, columnsOf('provenance'), entries.get('provenance')!.rows);
   const records = (table: TableName) => {
     const r = recordResource[table];
     return readRecordsFast(table, texts.get(r)!, columnsOf(r), entries.get(r)!.rows, provenance, table === 'person' ? keep : []);
   };
   const units = records('unit');
   const persons = records('person');
-  return sideTables(tables, persons, units, provenance, head);
+  if (!provenanceClaimed(provenance)) throw new NotFast();
+  return sideTables(tables, persons, units, new Map(), head);
 }
 
 /** Explanations, audit rows and duplicate decisions checked against the records; the declared counts */
