@@ -109,13 +109,20 @@ describe('the one-pass record reader', () => {
     expect(fast.persons.kept).toEqual(base.persons.kept);
   });
 
-  it('leaves packages written with LF line ends or without a final line end to the general reader, which reads them as before', async () => {
+  it('leaves packages written with LF line ends, without a final line end or with provenance in another order to the general reader, which reads them as before', async () => {
     const lf = await repack(valid, (e) => {
       for (const n of ['persons.csv', 'units.csv']) e.set(n, Buffer.from(e.get(n)!.toString('utf8').replace(/\r\n/g, '\n'), 'utf8'));
     });
     const unterminated = await repack(valid, (e) => e.set('persons.csv', e.get('persons.csv')!.subarray(0, -2)));
+    // Provenance rows in another order than the records (the one-pass reader reads them in step): two persons' swapped
+    const reordered = await repack(valid, (e) => {
+      const lines = e.get('provenance.csv')!.toString('utf8').split('\r\n');
+      const a = lines.findIndex((l) => l.startsWith('person,'));
+      [lines[a], lines[a + 1]] = [lines[a + 1]!, lines[a]!];
+      e.set('provenance.csv', Buffer.from(lines.join('\r\n'), 'utf8'));
+    });
     const base = content(await read(valid));
-    for (const data of [lf, unterminated]) {
+    for (const data of [lf, unterminated, reordered]) {
       const p = await read(data);
       expect(p.persons.rows.packed).toBeUndefined();
       expect(content(p)).toEqual(base);

@@ -138,52 +138,31 @@ function tooLong(src: Buffer, max: number): boolean {
   return cellStop - cellStart > max && cellText(src).length > max;
 }
 
-const PERSON = Buffer.from('person');
-const UNIT = Buffer.from('unit');
+const TABLE_BYTES: Record<TableName, Buffer> = { person: Buffer.from('person'), unit: Buffer.from('unit') };
 
 /**
- * provenance.csv indexed without decoding it: per table, each record id → where its line's third
- * cell starts. Entries are claimed (deleted) as the records are read; any left over, any row our
- * writer would not write, and the general reader decides (it refuses with its message).
+ * Where the reading of provenance.csv stands. Our writer writes each record's provenance row right
+ * as it writes the record, units first: read in that same order, each record's row is the next one,
+ * found without an index and compared without decoding. Any other order, a row left over or
+ * missing, and the general reader decides (it accepts any order, or refuses with its message).
  */
-export interface ProvenanceIndex {
+export interface ProvenanceCursor {
   bytes: Buffer;
-  person: Map<string, number>;
-  unit: Map<string, number>;
+  pos: number;
+  rows: number;
+  declared: number;
 }
 
-export function indexProvenanceFast(bytes: Uint8Array, header: readonly string[], declaredRows: number): ProvenanceIndex {
+export function provenanceCursor(bytes: Uint8Array, header: readonly string[], declaredRows: number): ProvenanceCursor {
   const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const head = Buffer.from(`${header.join(',')}\r\n`, 'utf8');
   if (header.length !== 9 || src.length < head.length || !src.subarray(0, head.length).equals(head)) throw new NotFast();
-  const out: ProvenanceIndex = { bytes: src, person: new Map(), unit: new Map() };
-  const max = LIMITS.maxFieldChars;
-  const end = src.length;
-  let pos = head.length;
-  let rows = 0;
-  while (pos < end) {
-    if (++rows > declaredRows) throw new NotFast();
-    pos = next(src, scan(src, pos, end), 0, 9);
-    const table = src.subarray(cellStart, cellStop);
-    const map = !cellDoubled && table.equals(PERSON) ? out.person : !cellDoubled && table.equals(UNIT) ? out.unit : null;
-    if (!map) throw new NotFast();
-    pos = next(src, scan(src, pos, end), 1, 9);
-    if (tooLong(src, max)) throw new NotFast();
-    const id = cellText(src);
-    if (map.has(id)) throw new NotFast();
-    map.set(id, pos);
-    for (let j = 2; j < 9; j++) {
-      pos = next(src, scan(src, pos, end), j, 9);
-      if (tooLong(src, max)) throw new NotFast();
-    }
-  }
-  if (rows !== declaredRows) throw new NotFast();
-  return out;
+  return { bytes: src, pos: head.length, rows: 0, declared: declaredRows };
 }
 
-/** Whether every provenance row was claimed by a record */
-export function provenanceClaimed(p: ProvenanceIndex): boolean {
-  return p.person.size === 0 && p.unit.size === 0;
+/** Whether every provenance row was claimed by a record, in order */
+export function provenanceClaimed(p: ProvenanceCursor): boolean {
+  return p.pos === p.bytes.length && p.rows === p.declared;
 }
 
 /** `1`–`9` digits, as read.ts takes a source row */
@@ -203,7 +182,7 @@ export function readRecordsFast(
   bytes: Uint8Array,
   header: readonly string[],
   declaredRows: number,
-  provenance: ProvenanceIndex,
+  provenance: ProvenanceCursor,
   keep: readonly string[] = [],
 ): RecordTable & { idNumbers: (string | null)[]; kept: Map<string, SqlValue[]> } {
   const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -227,7 +206,7 @@ export function readRecordsFast(
   const seen = new Set<string>();
   const areaCodes = new Set<string>();
   const firstPackages = new Map<string, string>();
-  const origins = provenance[table];
+  const tableBytes = TABLE_BYTES[table];
   const prov = provenance.bytes;
   const provEnd = prov.length;
   const packer = new RowPacker(table, Math.ceil(src.length * 1.3));
@@ -237,6 +216,9 @@ export function readRecordsFast(
     if (packer.length >= declaredRows) throw new NotFast();
     packer.beginRow();
     let id = '';
+    let idStart = 0;
+    let idStop = 0;
+    let idDoubled = false;
     let area = '';
     let idNumber: string | null = null;
     // One line: n cells, the last followed by CRLF
@@ -251,7 +233,12 @@ export function readRecordsFast(
       // The cell as a JS string, where one is needed
       if (j < 2 || j === idCol || (slot >= 0 && kind === TEXT)) {
         const text = cellText(src);
-        if (j === 0) id = text;
+        if (j === 0) {
+          id = text;
+          idStart = start;
+          idStop = stop;
+          idDoubled = doubled;
+        }
         else if (j === 1) area = text;
         else if (j === idCol) idNumber = text === '' ? null : text;
         if (slot >= 0) keptValues[slot]!.push(text === '' ? null : text);
@@ -279,19 +266,26 @@ export function readRecordsFast(
     if (!id || seen.has(id) || !/^\d{6}$/.test(area)) throw new NotFast();
     seen.add(id);
     areaCodes.add(area);
-    // Its provenance row's cells 2–8: origin package, source file, sheet and row, created by, created at, updated at
-    let at = origins.get(id);
-    if (at === undefined) throw new NotFast();
-    origins.delete(id);
+    // Its provenance row, the next one: table, record id, origin package, source file, sheet and row,
+    // created by, created at, updated at
+    if (provenance.rows >= provenance.declared) throw new NotFast();
+    let at = next(prov, scan(prov, provenance.pos, provEnd), 0, 9);
+    if (cellDoubled || !prov.subarray(cellStart, cellStop).equals(tableBytes)) throw new NotFast();
+    at = next(prov, scan(prov, at, provEnd), 1, 9);
+    const sameId = !cellDoubled && !idDoubled ? prov.compare(src, idStart, idStop, cellStart, cellStop) === 0 : cellText(prov) === id;
+    if (!sameId) throw new NotFast();
     at = next(prov, scan(prov, at, provEnd), 2, 9);
+    if (tooLong(prov, max)) throw new NotFast();
     const first = originText(prov);
     at = next(prov, scan(prov, at, provEnd), 3, 9);
+    if (tooLong(prov, max)) throw new NotFast();
     const fileStart = cellStart;
     const fileStop = cellStop;
     const fileDoubled = cellDoubled;
     if (fileStart === fileStop) packer.null();
     else packer.textBytes(prov, fileStart, fileStop, fileDoubled);
     at = next(prov, scan(prov, at, provEnd), 4, 9);
+    if (tooLong(prov, max)) throw new NotFast();
     if (cellStart === cellStop) packer.null();
     else packer.textBytes(prov, cellStart, cellStop, cellDoubled);
     at = next(prov, scan(prov, at, provEnd), 5, 9);
@@ -303,9 +297,11 @@ export function readRecordsFast(
     }
     for (let j = 6; j < 9; j++) {
       at = next(prov, scan(prov, at, provEnd), j, 9);
-      if (cellStart === cellStop) throw new NotFast();
+      if (cellStart === cellStop || tooLong(prov, max)) throw new NotFast();
       packer.textBytes(prov, cellStart, cellStop, cellDoubled);
     }
+    provenance.pos = at;
+    provenance.rows++;
     packer.endRow();
     const known = firstPackages.get(area);
     if (known === undefined) firstPackages.set(area, first);

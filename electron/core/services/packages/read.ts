@@ -16,7 +16,7 @@ import {
 import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
 import { decryptEnvelope, fingerprintOf, isEnvelope, sha256Hex, verifySignature } from './crypto';
 import { looksLikeZip, openZip } from './zip';
-import { indexProvenanceFast, NotFast, provenanceClaimed, readRecordsFast } from './read-fast';
+import { NotFast, provenanceClaimed, provenanceCursor, readRecordsFast } from './read-fast';
 import type { RowSource } from './packed-rows';
 
 export interface RecordTable {
@@ -224,7 +224,7 @@ function recordsFast(texts: Map<ResourceName, Buffer>, entries: Entries, head: H
     if (rows.length !== e.rows) throw new NotFast();
     tables.set(k.name, rows);
   }
-  const provenance = indexProvenanceFast(texts.get('provenance')!, columnsOf('provenance'), entries.get('provenance')!.rows);
+  const provenance = provenanceCursor(texts.get('provenance')!, columnsOf('provenance'), entries.get('provenance')!.rows);
   const records = (table: TableName) => {
     const r = recordResource[table];
     return readRecordsFast(table, texts.get(r)!, columnsOf(r), entries.get(r)!.rows, provenance, table === 'person' ? keep : []);
