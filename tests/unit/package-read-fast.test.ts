@@ -8,6 +8,7 @@ import Papa from 'papaparse';
 import { fieldsOf } from '../../shared/census/dictionary';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackage, type ParsedPackage } from '../../electron/core/services/packages';
+import { Interned } from '../../electron/core/services/packages/read-fast';
 import { countyCensus, exportTo, repack, unpack, YAOHAI } from '../fixtures/packages';
 
 let valid: Buffer;
@@ -167,5 +168,23 @@ describe('the one-pass record reader', () => {
     await expect(read(await withCell('sw_post', 'TRUE'))).rejects.toThrow(/第 4 行「sw_post（.+）」应为 true 或 false/);
     await expect(read(await withCell('domains', 'a,,b'))).rejects.toThrow(/第 4 行「domains（.+）」代码列表格式不正确/);
     await expect(read(await withCell('domains', ',a'))).rejects.toThrow(/第 4 行「domains（.+）」代码列表格式不正确/);
+  });
+
+  it('decodes repeated short cells once, and never gives one cell another cell’s string', () => {
+    // Far more distinct values than the table has slots, of the same lengths: slots are shared
+    const values = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `代码${i}` : i % 3 === 1 ? `c${String(i).padStart(6, '0')}` : `2026-01-${i}`));
+    values.push('', 'x'.repeat(16), 'x'.repeat(17), '𠮷😀');
+    const src = Buffer.from(values.join(''), 'utf8');
+    const at: [number, number][] = [];
+    let pos = 0;
+    for (const v of values) {
+      const n = Buffer.byteLength(v);
+      at.push([pos, pos + n]);
+      pos += n;
+    }
+    const interned = new Interned();
+    for (let round = 0; round < 3; round++) {
+      values.forEach((v, i) => expect(interned.decode(src, at[i]![0], at[i]![1])).toBe(v));
+    }
   });
 });

@@ -133,6 +133,46 @@ function cellText(src: Buffer): string {
   return cellDoubled ? text.replaceAll('""', '"') : text;
 }
 
+const INTERN_SLOTS = 4096;
+const INTERN_BYTES = 16;
+
+/**
+ * Short cells decoded once: most kept fields hold codes (sex, education, township…) that repeat row
+ * after row, and a string per cell was most of the reader's garbage. A table of the last string seen
+ * per hash of the bytes; a clash only costs a decode.
+ */
+export class Interned {
+  private readonly strings: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS);
+  private readonly lengths = new Int32Array(INTERN_SLOTS);
+  private readonly bytes = new Uint8Array(INTERN_SLOTS * INTERN_BYTES);
+
+  /** The last cell's value (`cellText`) */
+  text(src: Buffer): string {
+    return cellDoubled ? cellText(src) : this.decode(src, cellStart, cellStop);
+  }
+
+  /** The UTF-8 bytes `src[start, stop)` as a string */
+  decode(src: Buffer, start: number, stop: number): string {
+    const n = stop - start;
+    if (n > INTERN_BYTES) return src.toString('utf8', start, stop);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ src[start + i]!, 16777619);
+    const slot = (h >>> 0) & (INTERN_SLOTS - 1);
+    const at = slot * INTERN_BYTES;
+    const known = this.strings[slot];
+    if (known !== undefined && this.lengths[slot] === n) {
+      let i = 0;
+      while (i < n && this.bytes[at + i] === src[start + i]) i++;
+      if (i === n) return known;
+    }
+    const text = src.toString('utf8', start, start + n);
+    this.strings[slot] = text;
+    this.lengths[slot] = n;
+    for (let i = 0; i < n; i++) this.bytes[at + i] = src[start + i]!;
+    return text;
+  }
+}
+
 /** The last cell is longer than a field may be (UTF-16 units never outnumber UTF-8 bytes: only a long cell needs counting) */
 function tooLong(src: Buffer, max: number): boolean {
   return cellStop - cellStart > max && cellText(src).length > max;
@@ -206,6 +246,7 @@ export function readRecordsFast(
   const seen = new Set<string>();
   const areaCodes = new Set<string>();
   const firstPackages = new Map<string, string>();
+  const interned = new Interned();
   const tableBytes = TABLE_BYTES[table];
   const prov = provenance.bytes;
   const provEnd = prov.length;
@@ -232,7 +273,8 @@ export function readRecordsFast(
       const slot = keptSlot[j]!;
       // The cell as a JS string, where one is needed
       if (j < 2 || j === idCol || (slot >= 0 && kind === TEXT)) {
-        const text = cellText(src);
+        // Record ids and ID numbers are all different; the rest repeat
+        const text = j === 0 || j === idCol ? cellText(src) : interned.text(src);
         if (j === 0) {
           id = text;
           idStart = start;
@@ -252,7 +294,7 @@ export function readRecordsFast(
       if (kind === TEXT || kind === CODES) {
         if (kind === CODES && (doubled || !codesOk(src, start, stop))) throw new NotFast();
         packer.textBytes(src, start, stop, doubled);
-        if (slot >= 0 && kind === CODES) keptValues[slot]!.push(src.toString('utf8', start, stop));
+        if (slot >= 0 && kind === CODES) keptValues[slot]!.push(interned.text(src));
         continue;
       }
       let v: number;
