@@ -135,12 +135,23 @@ export class RowPacker {
     b[this.at++] = 108; // l
   }
 
-  /** An integer (|n| < 2^53) */
+  /** An integer (|n| < 2^53), its digits written without making a string of them */
   int(n: number): void {
-    const s = String(n);
-    this.room(s.length + 1);
+    this.room(18);
     this.separator();
-    for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i);
+    const b = this.buf;
+    if (n < 0) {
+      b[this.at++] = 45; // -
+      n = -n;
+    }
+    let digits = 1;
+    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+    let at = this.at + digits;
+    this.at = at;
+    do {
+      b[--at] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
   }
 
   /** A JS string as a JSON string */
