@@ -1,5 +1,5 @@
 /**
- * Record rows cross from the package worker as one buffer of JSON text: every value must come back
+ * Record rows cross from the package worker as one buffer of JSONB: every value must come back
  * exactly, BigInts as BigInts, text with line breaks, quotes and Chinese intact, an empty table empty;
  * and SQLite, which decodes the buffer itself in a merge, must store exactly what binding the same
  * rows one by one stores — same values, same types, same order — however many chunks the rows span.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, recordColumns, type SqlValue } from '../../electron/core/db';
-import { CHUNK_BYTES, packedChunks, packRows, unpackRows } from '../../electron/core/services/packages/packed-rows';
+import { CHUNK_BYTES, packedChunks, packRows, RowPacker, unpackRows } from '../../electron/core/services/packages/packed-rows';
 import { fieldsOf } from '../../shared/census/dictionary';
 
 const root = mkdtempSync(join(tmpdir(), 'hc-packed-rows-'));
@@ -47,14 +47,18 @@ describe('packed record rows', () => {
   });
 
   it('are stored by SQLite exactly as the same rows bound one by one: values, types and order, across chunks', () => {
-    // Rows of ~1.4 MB each: four chunks of a few rows
-    const long = 'x'.repeat(40_000);
+    // Rows of ~2 MB each, of texts over 64 KiB (a 4-byte size): chunks of a few rows
+    const long = '中'.repeat(25_000);
     const rows = Array.from({ length: 12 }, (_, i) => sampleRow(11 - i, long));
     const packed = packRows('person', rows);
     const chunks = packedChunks(packed);
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.every((c) => c.byteLength < CHUNK_BYTES * 1.5)).toBe(true);
     expect([...unpackRows(packed)]).toEqual(rows);
+    const check = new Database(':memory:');
+    // SQLite's strict check of JSONB holds every chunk valid (the sizes written in 4 bytes included)
+    expect(chunks.map((c) => check.prepare('SELECT json_valid(?, 8)').pluck().get(Buffer.from(c)))).toEqual(chunks.map(() => 1));
+    check.close();
 
     const stored = (file: string) => {
       const db = new Database(file, { readonly: true });
@@ -84,5 +88,33 @@ describe('packed record rows', () => {
     expect(stored(two)).toEqual(a);
     expect(a.flat()).toContain('integer');
     expect(a.flat()).toContain('null');
+  });
+
+  it('write cells straight from CSV bytes at every size a JSONB header takes, quoted or not', () => {
+    const sizes = [1, 11, 12, 255, 256, 65_535, 65_536, 200_000];
+    const texts = sizes.map((n, i) => (i % 2 ? 'é' : 'a').repeat(i % 2 ? Math.ceil(n / 2) : n));
+    const packer = new RowPacker('unit', 16);
+    for (const t of texts) {
+      // As the CSV holds it unquoted, then quoted with a doubled quote
+      const plain = Buffer.from(t, 'utf8');
+      const quoted = Buffer.from(`${t}""x`, 'utf8');
+      packer.beginRow();
+      packer.textBytes(plain, 0, plain.length, false);
+      packer.textBytes(quoted, 0, quoted.length, true);
+      packer.int(-123456789012345);
+      packer.null();
+      packer.endRow();
+    }
+    const packed = packer.done();
+    const rows = [...unpackRows(packed)];
+    expect(rows).toEqual(texts.map((t) => [t, `${t}"x`, -123456789012345, null]));
+    const db = new Database(':memory:');
+    try {
+      for (const c of packedChunks(packed)) expect(db.prepare('SELECT json_valid(?, 8)').pluck().get(Buffer.from(c))).toBe(1);
+      const back = packedChunks(packed).flatMap((c) => db.prepare('SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(?)').raw().all(Buffer.from(c)));
+      expect(back).toEqual(texts.map((t) => [t, `${t}"x`, -123456789012345, null]));
+    } finally {
+      db.close();
+    }
   });
 });

@@ -109,10 +109,10 @@ export interface PackagesRepo {
   removePackageData(packageId: string, areaCodes: readonly string[]): { persons: number; units: number };
   insertRecords(table: TableName, rows: Iterable<readonly SqlValue[]>): number;
   /**
-   * Inserts the rows of one JSON array of rows (each a JSON array in recordColumns order; integers as
-   * JSON numbers), decoded by SQLite, in the array's order; returns how many.
+   * Inserts the rows of one JSONB array of rows (each an array in recordColumns order), decoded by
+   * SQLite, in the array's order; returns how many.
    */
-  insertPackedRecords(table: TableName, json: Uint8Array): number;
+  insertPackedRecords(table: TableName, jsonb: Uint8Array): number;
   insertExplanations(rows: Iterable<readonly [table: string, recordId: string, field: string, rule: string, text: string, operator: string, at: string]>): void;
   insertAudit(packageId: string, rows: Iterable<ReceivedAuditRow>): void;
   insertDecisions(packageId: string, rows: Iterable<PackageDecisionRow>): void;
@@ -229,13 +229,13 @@ export function packagesRepo(db: Db): PackagesRepo {
     return sqlite.prepare(`INSERT INTO ${tableOf[table]} (${c.join(', ')}) VALUES (${c.map(() => '?').join(', ')})`);
   };
   const insertRecord = { person: insertRecordStmt('person'), unit: insertRecordStmt('unit') };
-  // The text is made JSONB once (jsonb()), so each column is a lookup into the parsed row, not a parse of
-  // its text. jsonb_each walks the array in order and the insert takes its rows as they come, so the rowids
-  // follow the list (an ORDER BY key would add a sort of every row).
+  // JSONB, so each column is a lookup into the row, with nothing to parse. jsonb_each walks the array in
+  // order and the insert takes its rows as they come, so the rowids follow the list (an ORDER BY key
+  // would add a sort of every row).
   const insertPackedStmt = (table: TableName) => {
     const c = recordColumns(table);
     return sqlite.prepare(
-      `INSERT INTO ${tableOf[table]} (${c.join(', ')}) SELECT ${c.map((_, i) => `value ->> ${i}`).join(', ')} FROM jsonb_each(jsonb(CAST(? AS TEXT)))`,
+      `INSERT INTO ${tableOf[table]} (${c.join(', ')}) SELECT ${c.map((_, i) => `value ->> ${i}`).join(', ')} FROM jsonb_each(?)`,
     );
   };
   const insertPacked = { person: insertPackedStmt('person'), unit: insertPackedStmt('unit') };
@@ -377,8 +377,8 @@ export function packagesRepo(db: Db): PackagesRepo {
       }
       return n;
     },
-    insertPackedRecords(table, json) {
-      return insertPacked[table].run(Buffer.from(json.buffer, json.byteOffset, json.byteLength)).changes;
+    insertPackedRecords(table, jsonb) {
+      return insertPacked[table].run(Buffer.from(jsonb.buffer, jsonb.byteOffset, jsonb.byteLength)).changes;
     },
     insertExplanations(rows) {
       for (const r of rows) insertExplanation.run(r);

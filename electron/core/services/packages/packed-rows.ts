@@ -1,19 +1,21 @@
 /**
  * A package's record rows as they cross from the reading worker to the writing thread: one buffer of
- * JSON text, transferred without a copy. The writing thread does not decode it: SQLite does, in one
- * statement per chunk (`insertPackedRecords`), so the rows never become JS values on that thread.
+ * SQLite's JSONB, transferred without a copy. The writing thread does not decode it: SQLite does, in
+ * one statement per chunk (`insertPackedRecords`), so the rows never become JS values on that thread.
  * Handing over half a million JS values per package instead (structured clone) made every one of
  * them live until the package's transaction ended; binding them row by row from decoded JSON lines
- * cost the writing thread a JSON.parse and ~45 bound values per row.
+ * cost the writing thread a JSON.parse and ~45 bound values per row, and JSON text SQLite would
+ * still have to parse.
  *
- * Layout: one or more chunks, each a JSON array of rows (each row a JSON array in recordColumns
- * order), laid out one row a line — `[`, then `row,` lines, the last row without the comma, then `]`,
- * each on its own line — so the rows can also be decoded one at a time in JS (`unpackRows`) without
- * parsing the whole text. A chunk stays under CHUNK_BYTES: SQLite takes at most 1e9 bytes a value,
- * and the JSON of a 768 MB CSV can be larger.
+ * Layout: one or more chunks back to back, each a JSONB array of rows, each row a JSONB array in
+ * recordColumns order of three kinds of element only: NULL, INT (the digits) and TEXTRAW (the UTF-8
+ * text as it is, nothing escaped). A chunk stays under CHUNK_BYTES (SQLite takes at most 1e9 bytes a
+ * value). Arrays carry a 4-byte size, filled in once their elements are written, and so do texts
+ * whose length is known only once written: a size in more bytes than it needs is read by SQLite and
+ * held valid by its strict check, `json_valid(x, 8)` (tests/unit/packed-rows.test.ts checks both).
  *
- * JSON has no BigInt: the integer, year and boolean columns (and source_row) travel as numbers —
- * every one fits (read.ts admits at most 15 digits) — which SQLite stores as INTEGER, as it does a
+ * JSONB has no BigInt: the integer, year and boolean columns (and source_row) travel as INT elements
+ * — every one fits (read.ts admits at most 15 digits) — which SQLite stores as INTEGER, as it does a
  * bound BigInt; in JS they become BigInt again on the way out.
  */
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
@@ -53,25 +55,27 @@ function bigintColumns(table: TableName): number[] {
 const BIG: Record<TableName, number[]> = { person: bigintColumns('person'), unit: bigintColumns('unit') };
 
 const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const LF = 10;
-const OPEN = 91;
-const CLOSE = 93;
-const HEX = '0123456789abcdef';
+
+/** JSONB element types (https://sqlite.org/jsonb.html) */
+const NULL = 0;
+const INT = 3;
+const TEXTRAW = 10;
+const ARRAY = 11;
+/** A header whose size follows in 4 bytes */
+const SIZE4 = 14 << 4;
 
 /**
- * Writes rows as packed JSON one value at a time, so a package's rows never exist as JS values all at
- * once. The one-pass reader (read-fast.ts) writes cells straight from the CSV's UTF-8 bytes.
+ * Writes rows as packed JSONB one value at a time, so a package's rows never exist as JS values all
+ * at once. The one-pass reader (read-fast.ts) writes cells straight from the CSV's UTF-8 bytes.
  */
 export class RowPacker {
   private buf: Uint8Array;
   /** `buf` as a Buffer, for writing JS strings into it */
   private view: Buffer;
   private at = 0;
-  private chunkStart = 0;
-  /** Values written in the open row (a comma goes before every one but the first) */
-  private values = 0;
+  /** Where the open chunk's and the open row's headers are (-1: none open) */
+  private chunkAt = -1;
+  private rowAt = -1;
   private readonly chunks: number[] = [];
   length = 0;
 
@@ -90,62 +94,72 @@ export class RowPacker {
     this.view = Buffer.from(next.buffer);
   }
 
-  private separator(): void {
-    if (this.values++ > 0) this.buf[this.at++] = COMMA;
+  /** A header with a 4-byte size to fill in later (`close`); returns where it is */
+  private open(type: number): number {
+    this.room(5);
+    const at = this.at;
+    this.buf[at] = SIZE4 | type;
+    this.at += 5;
+    return at;
+  }
+
+  /** The size of what follows the header at `at`, now that it is written */
+  private close(at: number): void {
+    this.view.writeUInt32BE(this.at - at - 5, at + 1);
+  }
+
+  /** A header for a payload of `n` bytes, in as few bytes as it takes */
+  private header(type: number, n: number): void {
+    const b = this.buf;
+    if (n <= 11) b[this.at++] = (n << 4) | type;
+    else if (n <= 0xff) {
+      b[this.at++] = (12 << 4) | type;
+      b[this.at++] = n;
+    } else if (n <= 0xffff) {
+      b[this.at++] = (13 << 4) | type;
+      b[this.at++] = n >> 8;
+      b[this.at++] = n & 0xff;
+    } else {
+      b[this.at++] = SIZE4 | type;
+      this.view.writeUInt32BE(n, this.at);
+      this.at += 4;
+    }
   }
 
   beginRow(): void {
-    this.room(4);
-    const b = this.buf;
-    if (this.at === this.chunkStart) {
-      b[this.at++] = OPEN;
-      b[this.at++] = LF;
-    } else {
-      b[this.at++] = COMMA;
-      b[this.at++] = LF;
-    }
-    b[this.at++] = OPEN;
-    this.values = 0;
+    if (this.chunkAt < 0) this.chunkAt = this.open(ARRAY);
+    this.rowAt = this.open(ARRAY);
   }
 
   endRow(): void {
-    this.room(1);
-    this.buf[this.at++] = CLOSE;
+    this.close(this.rowAt);
+    this.rowAt = -1;
     this.length++;
-    if (this.at - this.chunkStart >= CHUNK_BYTES) this.closeChunk();
+    if (this.at - this.chunkAt >= CHUNK_BYTES) this.closeChunk();
   }
 
   private closeChunk(): void {
-    if (this.at === this.chunkStart) return;
-    this.room(3);
-    this.buf[this.at++] = LF;
-    this.buf[this.at++] = CLOSE;
-    this.buf[this.at++] = LF;
+    if (this.chunkAt < 0) return;
+    this.close(this.chunkAt);
     this.chunks.push(this.at);
-    this.chunkStart = this.at;
+    this.chunkAt = -1;
   }
 
   null(): void {
-    this.room(5);
-    this.separator();
-    const b = this.buf;
-    b[this.at++] = 110; // n
-    b[this.at++] = 117; // u
-    b[this.at++] = 108; // l
-    b[this.at++] = 108; // l
+    this.room(1);
+    this.buf[this.at++] = NULL;
   }
 
   /** An integer (|n| < 2^53), its digits written without making a string of them */
   int(n: number): void {
-    this.room(18);
-    this.separator();
-    const b = this.buf;
-    if (n < 0) {
-      b[this.at++] = 45; // -
-      n = -n;
-    }
+    this.room(20);
+    const negative = n < 0;
+    if (negative) n = -n;
     let digits = 1;
     for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+    this.header(INT, digits + (negative ? 1 : 0));
+    const b = this.buf;
+    if (negative) b[this.at++] = 45; // -
     let at = this.at + digits;
     this.at = at;
     do {
@@ -154,44 +168,39 @@ export class RowPacker {
     } while (n > 0);
   }
 
-  /** A JS string as a JSON string */
+  /** A JS string */
   text(s: string): void {
-    const json = JSON.stringify(s);
-    this.room(json.length * 3 + 1);
-    this.separator();
-    this.at += this.view.write(json, this.at, 'utf8');
+    this.room(s.length * 3 + 5);
+    const at = this.open(TEXTRAW);
+    this.at += this.view.write(s, this.at, 'utf8');
+    this.close(at);
   }
 
   /**
-   * UTF-8 bytes `src[start, end)` as a JSON string; with `quoted`, each `""` in them is one `"` (a
-   * quoted CSV cell's content). The bytes are valid UTF-8 (read.ts checked the whole file) cut at
-   * ASCII delimiters, so they are copied as they are, but for what JSON escapes.
+   * UTF-8 bytes `src[start, end)` as text; with `quoted`, each `""` in them is one `"` (a quoted CSV
+   * cell's content). The bytes are valid UTF-8 (read.ts checked the whole file) cut at ASCII
+   * delimiters, so they are copied as they are.
    */
   textBytes(src: Uint8Array, start: number, end: number, quoted: boolean): void {
-    // Worst case: every byte a \u00XX escape
-    this.room((end - start) * 6 + 3);
-    this.separator();
+    const n = end - start;
+    this.room(n + 5);
     const b = this.buf;
+    if (!quoted) {
+      this.header(TEXTRAW, n);
+      let at = this.at;
+      for (let i = start; i < end; i++) b[at++] = src[i]!;
+      this.at = at;
+      return;
+    }
+    const h = this.open(TEXTRAW);
     let at = this.at;
-    b[at++] = QUOTE;
     for (let i = start; i < end; i++) {
       const c = src[i]!;
-      if (c >= 32 && c !== QUOTE && c !== BACKSLASH) b[at++] = c;
-      else if (c === QUOTE || c === BACKSLASH) {
-        b[at++] = BACKSLASH;
-        b[at++] = c;
-        if (quoted && c === QUOTE) i++;
-      } else {
-        b[at++] = BACKSLASH;
-        b[at++] = 117; // u
-        b[at++] = 48;
-        b[at++] = 48;
-        b[at++] = HEX.charCodeAt(c >> 4);
-        b[at++] = HEX.charCodeAt(c & 15);
-      }
+      b[at++] = c;
+      if (c === QUOTE) i++;
     }
-    b[at++] = QUOTE;
     this.at = at;
+    this.close(h);
   }
 
   /** A whole row of SQL values (BigInts as numbers) */
@@ -221,9 +230,19 @@ export function packRows(table: TableName, rows: readonly (readonly SqlValue[])[
   return packer.done();
 }
 
-/** The rows of a packed buffer, decoded one at a time (JSON escapes line breaks inside strings) */
+/** A JSONB element's payload: where it starts and how long it is */
+function payload(buf: Buffer, at: number): [start: number, size: number] {
+  const x = buf[at]! >> 4;
+  if (x <= 11) return [at + 1, x];
+  if (x === 12) return [at + 2, buf[at + 1]!];
+  if (x === 13) return [at + 3, buf.readUInt16BE(at + 1)];
+  if (x === 14) return [at + 5, buf.readUInt32BE(at + 1)];
+  throw new Error('packed rows: unexpected JSONB size');
+}
+
+/** The rows of a packed buffer, decoded one at a time in JS (what SQLite reads them as) */
 export function unpackRows(p: PackedRows): RowSource {
-  const big = BIG[p.table];
+  const big = new Set(BIG[p.table]);
   const buf = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
   return {
     length: p.length,
@@ -231,16 +250,28 @@ export function unpackRows(p: PackedRows): RowSource {
     *[Symbol.iterator]() {
       let at = 0;
       while (at < buf.length) {
-        let end = buf.indexOf(LF, at);
-        if (end < 0) end = buf.length;
-        // A chunk's `[` and `]` lines; a row line ends in a comma but the chunk's last
-        if (end - at > 1) {
-          const stop = buf[end - 1] === COMMA ? end - 1 : end;
-          const r = JSON.parse(buf.toString('utf8', at, stop)) as SqlValue[];
-          for (const c of big) if (typeof r[c] === 'number') r[c] = BigInt(r[c]);
-          yield r;
+        const [first, chunkSize] = payload(buf, at);
+        const chunkEnd = first + chunkSize;
+        let r = first;
+        while (r < chunkEnd) {
+          const [start, size] = payload(buf, r);
+          const row: SqlValue[] = [];
+          let e = start;
+          while (e < start + size) {
+            const type = buf[e]! & 15;
+            const [from, n] = payload(buf, e);
+            if (type === NULL) row.push(null);
+            else if (type === INT) {
+              const digits = buf.toString('latin1', from, from + n);
+              row.push(big.has(row.length) ? BigInt(digits) : Number(digits));
+            } else if (type === TEXTRAW) row.push(buf.toString('utf8', from, from + n));
+            else throw new Error('packed rows: unexpected JSONB element');
+            e = from + n;
+          }
+          yield row;
+          r = start + size;
         }
-        at = end + 1;
+        at = chunkEnd;
       }
     },
   };
