@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergePackages } from '../../electron/core/services/packages';
 import { sqliteOf } from '../../electron/core/db/handle';
 import type { TestCore } from '../fixtures/core';
-import { ANHUI, countyCensus, exportTo, JINGHU, LUYANG, repack, unpack, upperCensus, YAOHAI } from '../fixtures/packages';
+import { ANHUI, countyCensus, exportTo, HEFEI, JINGHU, LUYANG, repack, unpack, upperCensus, YAOHAI } from '../fixtures/packages';
 
 const opened: TestCore[] = [];
 const track = <T extends TestCore>(t: T) => (opened.push(t), t);
@@ -121,6 +121,21 @@ describe('bulk merge without the person id index', () => {
     r = await mergePackages(t.core.ctx, [yaohai2, jinghu, luyang], bulk);
     expect(r.results.map((x) => [x.status, x.added, x.replaced])).toEqual([['merged', 0, 120], ['merged', 60, 0], ['unchanged', 0, 0]]);
     expect(seen.dropped.filter((n) => n === 'persons_id')).toHaveLength(2);
+    expect(seen.early).toBe(0);
+    expect(await persons(t)).toBe(120 + 90 + 60);
+    expect(idIndexOf(t.core.ctx.store.path)).toBe(true);
+  });
+
+  it('knows each person of a city package (records of several areas) under its own area: the city\'s next package replaces them without falling back', async () => {
+    const city = track(await upperCensus(HEFEI, 'city'));
+    await mergePackages(city.core.ctx, [yaohai, luyang], { trustNewKeys: true });
+    const hefei = { name: 'hefei.hcpkg', data: (await exportTo(city, 'hefei.hcpkg', { allowIncomplete: true })).data };
+    const hefei2 = { name: 'hefei-2.hcpkg', data: (await exportTo(city, 'hefei-2.hcpkg', { allowIncomplete: true })).data };
+    const t = track(await upperCensus(ANHUI, 'province'));
+    const seen = watch(t);
+    const r = await mergePackages(t.core.ctx, [hefei, jinghu, hefei2], bulk);
+    expect(r.results.map((x) => [x.status, x.added, x.replaced])).toEqual([['merged', 210, 0], ['merged', 60, 0], ['merged', 0, 210]]);
+    expect(seen.dropped).toContain('persons_id');
     expect(seen.early).toBe(0);
     expect(await persons(t)).toBe(120 + 90 + 60);
     expect(idIndexOf(t.core.ctx.store.path)).toBe(true);
