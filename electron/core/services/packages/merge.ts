@@ -226,8 +226,8 @@ function firstPackagesOf(pkg: ParsedPackage): Record<string, string> {
   return out;
 }
 
-/** Writes one judged package in a single transaction; `areas` (when given) receives each person's area code. */
-function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, countHeld: boolean, areas?: string[]): MergeResult {
+/** Writes one judged package in a single transaction */
+function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, countHeld: boolean): MergeResult {
   const settings = requireSettings(ctx);
   const { pkg, old } = j;
   const h = pkg.head;
@@ -255,7 +255,6 @@ function commit(ctx: ServiceContext, j: Extract<Judged, { kind: 'ready' }>, coun
     if (h.feedbackAnswers?.length)
       ctx.store.feedback.applyAnswers([h.areaCode, ...pkg.persons.areaCodes, ...pkg.units.areaCodes], h.feedbackAnswers, h.packageId);
     insertRows(ctx, 'unit', pkg.units.rows);
-    if (areas) for (const r of pkg.persons.rows) areas.push(r[1] as string);
     insertRows(ctx, 'person', pkg.persons.rows);
     if (pkg.personCounts) keepPackageCounts(ctx, h.packageId, pkg.manifestSha256, pkg.personCounts);
     ctx.store.packages.insertExplanations(pkg.explanations);
@@ -358,9 +357,10 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
         const replaced = new Set(j.replaced);
         const hashes = bulk?.ids.admit(j.pkg.persons.ids, replaced) ?? null;
         const single = j.pkg.persons.areaCodes.size === 1 ? [...j.pkg.persons.areaCodes][0]! : null;
-        const areas = hashes && single === null ? [] : undefined;
+        // A city's package holds several counties: each id is filed under its own (the reader kept them, so the packed rows are never decoded here)
+        const areas = hashes && single === null ? j.pkg.persons.rowAreas : undefined;
         try {
-          results.push(commit(ctx, j, bulk === null, areas));
+          results.push(commit(ctx, j, bulk === null));
           pending += j.pkg.persons.rows.length;
           if (hashes) bulk!.ids.merged(hashes, areas ? (k) => areas[k]! : () => single!, j.replacedPersons, replaced);
         } catch (e) {

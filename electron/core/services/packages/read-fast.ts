@@ -242,6 +242,7 @@ export function readRecordsFast(
   const keptValues = keep.map(() => [] as SqlValue[]);
   const max = LIMITS.maxFieldChars;
   const ids: string[] = [];
+  const rowAreas: string[] = [];
   const idNumbers: (string | null)[] = [];
   const seen = new Set<string>();
   const areaCodes = new Set<string>();
@@ -349,10 +350,11 @@ export function readRecordsFast(
     if (known === undefined) firstPackages.set(area, first);
     else if (known !== first) throw new NotFast();
     ids.push(id);
+    rowAreas.push(area);
     if (idCol >= 0) idNumbers.push(idNumber);
   }
   if (packer.length !== declaredRows) throw new NotFast();
-  return { rows: unpackRows(packer.done()), ids, idNumbers, firstPackages, areaCodes, kept: new Map(keep.map((key, j) => [key, keptValues[j]!])) };
+  return { rows: unpackRows(packer.done()), ids, rowAreas, idNumbers, firstPackages, areaCodes, kept: new Map(keep.map((key, j) => [key, keptValues[j]!])) };
 }
 
 /** The last cell as text, without decoding the common empty one (a record entered at the sending level) */

@@ -26,6 +26,8 @@ export interface RecordTable {
   /** Per area code: the package that first carried those records upward ('' when the sending level entered them) */
   firstPackages: Map<string, string>;
   areaCodes: Set<string>;
+  /** Each row's area code, in row order (the same strings as in the rows; the bulk merge's id set files each id under it) */
+  rowAreas: string[];
 }
 
 export interface ParsedPackage {
@@ -371,6 +373,7 @@ function recordTable(table: TableName, csv: string[][], provenance: Map<string, 
   const conv = converters[table];
   const fields = fieldsOf[table];
   const ids: string[] = [];
+  const rowAreas: string[] = [];
   const firstPackages = new Map<string, string>();
   const seen = new Set<string>();
   const areaCodes = new Set<string>();
@@ -388,6 +391,7 @@ function recordTable(table: TableName, csv: string[][], provenance: Map<string, 
     seen.add(id);
     if (!/^\d{6}$/.test(area)) throw cellError(entry, line, 'area_code', `应为6位行政区划代码：「${area}」`);
     areaCodes.add(area);
+    rowAreas.push(area);
     const out = rows[i]!;
     let j = 0;
     try {
@@ -416,5 +420,5 @@ function recordTable(table: TableName, csv: string[][], provenance: Map<string, 
     if (known === undefined) firstPackages.set(area, first);
     else if (known !== first) throw cellError('provenance.csv', line, 'origin_package', `与同一地区代码 ${area} 的其他记录不同`);
   }
-  return { rows, ids, firstPackages, areaCodes };
+  return { rows, ids, firstPackages, areaCodes, rowAreas };
 }
