@@ -9,7 +9,7 @@ import { realpath, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { eventNames } from '../../shared/api/contract';
-import { MAX_UPLOAD_BYTES } from '../../shared/api/methods/io';
+import { MAX_UPLOAD_BYTES, UPLOAD_NAME_HEADER } from '../../shared/api/methods/io';
 import type { ApiErrorShape, ErrorCode, Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
 import type { EventBus } from '../core/events';
@@ -18,8 +18,6 @@ import { BASE_SECURITY_HEADERS } from './headers';
 export const BRIDGE_HOST = '127.0.0.1';
 /** A JSON call; files travel on /api/upload instead (raw bytes, MAX_UPLOAD_BYTES). */
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
-/** The header naming an uploaded file (percent-encoded: header values are Latin-1) */
-export const UPLOAD_NAME_HEADER = 'x-headcount-file-name';
 const SSE_HEARTBEAT_MS = 15_000;
 
 export interface BridgeOptions {

@@ -1,5 +1,6 @@
 /** Return-package methods mapped onto services/packages: one line each. */
-import type { packageMethods } from '../../../shared/api/methods/packages';
+import type { z } from 'zod';
+import type { packageFileInput, packageMethods } from '../../../shared/api/methods/packages';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
@@ -9,7 +10,7 @@ import {
   packageHistory, previewPackages, trustSigner, verifyPackages, type PackageFile,
 } from '../services/packages';
 
-type Upload = { name: string; dataBase64?: string | undefined; uploadId?: string | undefined; passphrase?: string | undefined };
+type Upload = z.infer<typeof packageFileInput>;
 
 export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof packageMethods> {
   const fileOf = (f: Upload): PackageFile => ({ name: f.name, data: bytesOf(ctx, f), passphrase: f.passphrase });

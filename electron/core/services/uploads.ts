@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/api/errors';
+import type { Upload as FileInput } from '../../../shared/api/methods/io';
 import type { ServiceContext } from './context';
 import { defineSlot } from './state';
 
@@ -35,7 +36,7 @@ export function putUpload(ctx: ServiceContext, name: string, data: Uint8Array, k
 }
 
 /** A file input's bytes: its upload, or its inline base64 (the schemas admit exactly one of the two) */
-export function bytesOf(ctx: ServiceContext, f: { name: string; dataBase64?: string | undefined; uploadId?: string | undefined }): Buffer {
+export function bytesOf(ctx: ServiceContext, f: FileInput): Buffer {
   if (f.uploadId === undefined) return Buffer.from(f.dataBase64 ?? '', 'base64');
   const u = ctx.state.get(UPLOADS).byId.get(f.uploadId);
   if (!u) throw new ApiError('not_found', `文件「${f.name}」已不在内存中（选择的文件过多或过久），请重新选择文件`, { reason: 'upload_gone' });

@@ -4,6 +4,7 @@
  */
 import { eventSchemas, type EventName, type EventPayload, type FaceMethodName, type MethodInput, type MethodOutput } from '../../../shared/api/contract';
 import { replySchema, type Reply } from '../../../shared/api/errors';
+import { UPLOAD_NAME_HEADER } from '../../../shared/api/methods/io';
 import type { HeadcountBridge } from '../env';
 import { takeToken } from '../lib/token';
 
@@ -69,7 +70,7 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       try {
         res = await fetchImpl(`${opts.baseUrl}/api/upload`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${opts.token}`, 'X-Headcount-File-Name': encodeURIComponent(name) },
+          headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${opts.token}`, [UPLOAD_NAME_HEADER]: encodeURIComponent(name) },
           body,
         });
       } catch {

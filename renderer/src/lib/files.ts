@@ -1,14 +1,8 @@
 /**
- * Browser-side file plumbing: a picked file goes to the core once, as raw bytes, and calls name it
- * by its upload id; downloads come back as base64 in the reply.
+ * Browser-side file plumbing: downloads (a file the core produced comes back as base64 in the reply)
+ * and task progress. Picked files go up with api/client.ts `upload`.
  */
 import type { EventPayload } from '../../../shared/api/contract';
-import { upload } from '../api/client';
-
-/** A picked file as `{ name, uploadId }` for the calls that read it (preview, commit, merge, import) */
-export function readUpload(file: File): Promise<{ name: string; uploadId: string }> {
-  return upload(file);
-}
 
 const MIME: Record<string, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -20,6 +20,10 @@ export const ONE_SOURCE_MESSAGE = '文件内容缺失或重复：请重新选择
 
 /** A file the UI hands over (browser mode has no file paths): its name and its bytes */
 export const uploadSchema = z.object({ name: z.string().trim().min(1).max(255), ...fileBytes }).refine(oneSource, ONE_SOURCE_MESSAGE);
+export type Upload = z.infer<typeof uploadSchema>;
+
+/** The header naming a file on the bridge's upload route (percent-encoded: header values are Latin-1) */
+export const UPLOAD_NAME_HEADER = 'x-headcount-file-name';
 
 /** Largest file one upload may hold: far above any census file (a province's 3M-person package is ~300 MB) */
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ParsedInput } from '../../../../shared/api/contract';
 import { ApiError } from '../../../../shared/api/errors';
-import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
+import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice, Upload } from '../../../../shared/api/methods/io';
 import { requireSettings, type ServiceContext } from '../context';
 import { defineSlot } from '../state';
 import { buildPreview } from './import-summary';
@@ -70,7 +70,7 @@ async function stageFiles(ctx: ServiceContext, inputs: InputFile[], choices: rea
   return files;
 }
 
-function decodeUploads(ctx: ServiceContext, files: { name: string; dataBase64?: string | undefined; uploadId?: string | undefined }[]): InputFile[] {
+function decodeUploads(ctx: ServiceContext, files: readonly Upload[]): InputFile[] {
   return uniqueNames(files.map((f) => ({ name: path.basename(f.name.replace(/\\/g, '/')), data: bytesOf(ctx, f) })));
 }
 

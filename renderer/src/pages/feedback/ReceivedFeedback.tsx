@@ -4,9 +4,8 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api/contract';
-import { call, errorMessage } from '../../api/client';
+import { call, errorMessage, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { readUpload } from '../../lib/files';
 import type { Route } from '../../lib/route';
 import { FilePicker } from '../../components/FilePicker';
 
@@ -54,7 +53,7 @@ export function ReceivedFeedback({ navigate }: { navigate: (r: Route) => void })
     setError(null);
     setNote(null);
     try {
-      const r = await call('feedback.import', await readUpload(file));
+      const r = await call('feedback.import', await upload(file));
       setNote(`已导入 ${r.fromAreaName}（${r.fromOffice}）的核实意见：新增 ${r.added} 条${r.already ? `，${r.already} 条此前已导入` : ''}。签名密钥指纹 ${r.fingerprint}${r.newKey ? '（首次收到，请与上级电话核对）' : ''}`);
       load();
     } catch (e) {

@@ -4,9 +4,9 @@
  */
 import { useEffect, useState } from 'react';
 import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
-import { call, ClientError, errorMessage, onEvent } from '../../api/client';
+import { call, ClientError, errorMessage, onEvent, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { newTaskId, readUpload, saveDownload, type Progress } from '../../lib/files';
+import { newTaskId, saveDownload, type Progress } from '../../lib/files';
 import { PreviewDecisions } from './PreviewDecisions';
 import { ProgressBar } from './ProgressBar';
 import { PreviewView, sheetKey, type SheetPreview } from './PreviewView';
@@ -61,7 +61,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
   async function pick(list: FileList | null) {
     if (!list || list.length === 0) return;
     try {
-      const files = await Promise.all([...list].map(readUpload));
+      const files = await Promise.all([...list].map(upload));
       await runPreview({ files });
     } catch (e) {
       setError(errorMessage(e));

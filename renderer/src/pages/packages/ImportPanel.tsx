@@ -5,9 +5,9 @@
  */
 import { useEffect, useState } from 'react';
 import { MERGE_REASONS, type MergeResult } from '../../../../shared/api/methods/packages';
-import { call, errorMessage, onEvent } from '../../api/client';
+import { call, errorMessage, onEvent, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { newTaskId, readUpload, type Progress } from '../../lib/files';
+import { newTaskId, type Progress } from '../../lib/files';
 import { ProgressBar } from '../io/ProgressBar';
 import { FilePicker } from '../../components/FilePicker';
 
@@ -46,7 +46,7 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
     setError(null);
     setResults(null);
     try {
-      const uploads = await Promise.all(list.map(readUpload));
+      const uploads = await Promise.all(list.map(upload));
       setFiles(uploads);
       setTrusted({});
       setPreview((await call('packages.preview', { files: withPass(uploads) })).results);

@@ -7,9 +7,8 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { toAreaCode } from '../../../../shared/divisions/format';
 import { PLANNING_PERIODS } from '../../../../shared/census/planning';
 import { AREA_FIGURES, TARGETS, type TargetKey } from '../../../../shared/reports/indicators';
-import { call, errorMessage } from '../../api/client';
+import { call, errorMessage, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { readUpload } from '../../lib/files';
 import { FilePicker } from '../../components/FilePicker';
 
 type Inputs = MethodOutput<'reports.inputs'>;
@@ -75,7 +74,7 @@ export function InputsView({ onChanged }: { onChanged: () => void }) {
   async function importFile(file: File) {
     setError(null);
     try {
-      const r = await call('reports.population.import', await readUpload(file));
+      const r = await call('reports.population.import', await upload(file));
       apply(r);
       setNotice(`已导入 ${r.updated} 个地区的户籍人口等数据`);
       onChanged();
