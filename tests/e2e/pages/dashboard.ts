@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { openFileChooser } from './file-chooser';
 
 export interface ChartBar {
   label: string;
@@ -84,7 +85,7 @@ export class DashboardPage {
 
   /** Picks the population table through the file chooser, as a user does */
   async importPopulation(file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
-    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.page.getByTestId('population-file').click()]);
+    const chooser = await openFileChooser(this.page, () => this.page.getByTestId('population-file').click());
     await chooser.setFiles(file);
   }
 

@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { openFileChooser } from './file-chooser';
 
 /** 审核退回 on both sides: the upper level's tab and record banner, the sub-area's panel in the issues list. */
 export class FeedbackPage {
@@ -35,7 +36,7 @@ export class FeedbackPage {
 
   // Sub-area, 问题清单
   async importFile(file: string): Promise<void> {
-    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.page.getByTestId('fb-import').click()]);
+    const chooser = await openFileChooser(this.page, () => this.page.getByTestId('fb-import').click());
     await chooser.setFiles(file);
     await this.page.getByTestId('fb-import-done').waitFor();
   }

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Download, Locator, Page } from 'playwright-core';
+import { openFileChooser } from './file-chooser';
 
 /** The 导入导出 screen: import with preview, template and error report downloads, export. */
 export class ImportExportPage {
@@ -21,7 +22,7 @@ export class ImportExportPage {
 
   /** Picks files through the browser's file chooser, as a user does. */
   async chooseFiles(paths: string[]): Promise<void> {
-    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.importPanel.getByTestId('import-files').click()]);
+    const chooser = await openFileChooser(this.page, () => this.importPanel.getByTestId('import-files').click());
     await chooser.setFiles(paths);
   }
 
@@ -29,7 +30,7 @@ export class ImportExportPage {
   async chooseFilesByKeyboard(paths: string[]): Promise<void> {
     const button = this.importPanel.getByTestId('import-files');
     await button.focus();
-    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.page.keyboard.press('Enter')]);
+    const chooser = await openFileChooser(this.page, () => this.page.keyboard.press('Enter'));
     expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles(paths);
   }

@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { openFileChooser } from './file-chooser';
 
 /** The 上报与汇总 screen: board, package import with preview and key trust, duplicates, export, keys. */
 export class PackagesPage {
@@ -19,7 +20,7 @@ export class PackagesPage {
 
   /** Picks package files through the browser's file chooser, as a user does. */
   async chooseFiles(paths: string[]): Promise<void> {
-    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.root.getByTestId('pkg-files').click()]);
+    const chooser = await openFileChooser(this.page, () => this.root.getByTestId('pkg-files').click());
     await chooser.setFiles(paths);
   }
 
