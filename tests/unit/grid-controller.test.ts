@@ -154,6 +154,23 @@ describe('selection', () => {
     expect(ctrl.sel.range).toEqual({ anchor: { row: 0, col: 0 }, focus: { row: 3, col: port.columnIds().length - 1 } });
   });
 
+  it('a late report of the focus a range was made from is stale; a move elsewhere is not', async () => {
+    await withPersons([{ name: 'a', phone: '13800000001' }, { name: 'b', phone: '13800000002' }, { name: 'c' }]);
+    port.focus(0, 'phone');
+    expect(ctrl.sel.isStaleFocus(0, 'phone')).toBe(false);
+    ctrl.sel.extendRange(...DELTA.down);
+    expect(ctrl.sel.isStaleFocus(0, 'phone')).toBe(true);
+    expect(ctrl.sel.isStaleFocus(1, 'phone')).toBe(false);
+    expect(ctrl.sel.isStaleFocus(0, 'name')).toBe(false);
+    ctrl.sel.setRange(null);
+    expect(ctrl.sel.isStaleFocus(0, 'phone')).toBe(false);
+    // Ctrl+A with the focus elsewhere: a move to the range's corner is a move
+    port.focus(2, 'name');
+    ctrl.sel.selectAll();
+    expect(ctrl.sel.isStaleFocus(0, ROW_NUMBER_COL)).toBe(false);
+    expect(ctrl.sel.isStaleFocus(2, 'name')).toBe(true);
+  });
+
   it('the key table maps chords to actions and leaves other keys to AG Grid', () => {
     const k = (key: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean } = {}) =>
       gridKeyAction({ key, ctrlKey: !!mods.ctrl, metaKey: false, shiftKey: !!mods.shift, altKey: !!mods.alt });

@@ -9,7 +9,7 @@
  */
 import {
   AllCommunityModule, createGrid, ModuleRegistry, themeQuartz,
-  type CellDoubleClickedEvent, type CellMouseDownEvent, type CellMouseOverEvent, type ColDef, type ColGroupDef,
+  type CellDoubleClickedEvent, type CellFocusedEvent, type CellMouseOverEvent, type ColDef, type ColGroupDef,
   type GridReadyEvent, type ICellRendererParams, type IRowNode, type ValueFormatterParams,
 } from 'ag-grid-community';
 import { useCallback, useEffect, useRef } from 'react';
@@ -245,25 +245,17 @@ export function DataGrid(props: Props) {
         ctrl.attach(e.api);
         latest.current.onReady();
       },
-      onCellMouseDown: (e: CellMouseDownEvent<GridRow>) => {
-        const row = e.rowIndex;
-        if (row == null) return;
-        const col = ctrl.sel.colPos(e.column.getColId());
-        const me = e.event as MouseEvent | null;
-        // Shift+click was handled before the grid moved the focus (onPointerDownCapture).
-        if (me?.shiftKey) return;
-        drag.current = { row, col };
-        ctrl.sel.setRange(null);
-      },
       onCellMouseOver: (e: CellMouseOverEvent<GridRow>) => {
         const start = drag.current;
         const me = e.event as MouseEvent | null;
         if (!start || e.rowIndex == null || !me || (me.buttons & 1) === 0) return;
         ctrl.sel.setRange({ anchor: start, focus: { row: e.rowIndex, col: ctrl.sel.colPos(e.column.getColId()) } });
       },
-      // A focus change from a plain click or key collapses the range; one from Shift+click keeps it.
-      onCellFocused: () => {
-        if (!keepRange.current && !drag.current) ctrl.sel.setRange(null);
+      // A focus change from a plain click or key collapses the range; one from Shift+click keeps it, and
+      // so does a late report of the focus the range was made from (isStaleFocus).
+      onCellFocused: (e: CellFocusedEvent<GridRow>) => {
+        const colId = e.column && typeof e.column !== 'string' ? e.column.getColId() : undefined;
+        if (!keepRange.current && !drag.current && !ctrl.sel.isStaleFocus(e.rowIndex, colId)) ctrl.sel.setRange(null);
         ctrl.focusedChanged();
       },
       // AG Grid reports this a task later, when the next cell's editor may already be taking keys.
@@ -341,16 +333,26 @@ export function DataGrid(props: Props) {
     [ctrl, editing],
   );
 
-  /** Shift+click extends from the current anchor; it must run before the grid focuses the clicked cell. */
+  /**
+   * A press on a cell, handled here rather than in AG Grid's onCellMouseDown: the grid reports that a
+   * task later (setTimeout), and Chromium runs input first, so on a busy machine keys pressed right
+   * after a click (Shift+arrow) ran before it and the late report cleared their range. Shift+click
+   * extends from the current anchor; it must run before the grid focuses the clicked cell.
+   */
   const onPointerDownCapture = useCallback(
     (e: React.PointerEvent<HTMLDivElement>) => {
       keepRange.current = e.shiftKey;
-      if (!e.shiftKey || editing()) return;
       const cell = (e.target as HTMLElement).closest('.ag-cell');
       const rowEl = cell?.closest('.ag-row');
       const colId = cell?.getAttribute('col-id');
-      const rowIndex = Number(rowEl?.getAttribute('row-index'));
+      const rowIndex = Number(rowEl?.getAttribute('row-index') ?? NaN);
       if (!cell || !colId || !Number.isInteger(rowIndex)) return;
+      if (!e.shiftKey) {
+        drag.current = { row: rowIndex, col: ctrl.sel.colPos(colId) };
+        ctrl.sel.setRange(null);
+        return;
+      }
+      if (editing()) return;
       const r = ctrl.sel.activeRange();
       if (!r) return;
       ctrl.sel.setRange({ anchor: r.anchor, focus: { row: rowIndex, col: ctrl.sel.colPos(colId) } });

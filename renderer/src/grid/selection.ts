@@ -16,6 +16,8 @@ export class GridSelection {
   port: GridPort | null = null;
   range: GridRange | null = null;
   private bounds: Bounds | null = null;
+  /** The grid's focused cell when the range was last set (see isStaleFocus) */
+  private focusAtSet: { row: number; colId: string } | null = null;
   private colIndex = new Map<string, number>();
 
   constructor(private readonly rows: GridRows) {}
@@ -64,7 +66,19 @@ export class GridSelection {
     const before = this.bounds;
     this.range = r;
     this.bounds = r ? boundsOf(r) : null;
+    this.focusAtSet = r ? (this.port?.focusedCell() ?? null) : null;
     if (JSON.stringify(before) !== JSON.stringify(this.bounds)) this.port?.redraw();
+  }
+
+  /**
+   * Whether a focus report is for the cell that already had the focus when the range was set. AG Grid
+   * reports focus a task later (its events go through setTimeout), and Chromium runs input before
+   * timers: a click's report can arrive after the keys that extended a range from the clicked cell.
+   * Such a report is not a move, and must not collapse the range.
+   */
+  isStaleFocus(row: number | null, colId: string | undefined): boolean {
+    const f = this.focusAtSet;
+    return this.range !== null && f !== null && f.row === row && f.colId === colId;
   }
 
   focusCell(at: CellPos): void {
