@@ -39,11 +39,27 @@ export class GridPage {
           return cell.closest('.ag-pinned-left-cols-container, .ag-pinned-right-cols-container') !== null || (c.left >= v.left - 1 && c.right <= v.right + 1);
         };
         if (inView()) return true;
+        // The row first (just after the grid opened or scrolled it may not be drawn yet): a sweep made
+        // before it is would find nothing and leave the grid scrolled to its far right.
+        const rowSel = `.ag-row[row-index="${r}"]`;
+        for (let i = 0; i < 600 && !grid.querySelector(rowSel); i++) await frame();
+        if (inView()) return true;
         if (!bar) return false;
+        // AG Grid draws the columns that came into view a little after the scroll; on a loaded machine that
+        // took longer than two frames, and the sweep went past the cell. Wait until cells cover the view.
+        const drawn = () => {
+          const v = bar.getBoundingClientRect();
+          return [...grid.querySelectorAll('.ag-row .ag-cell')].some((c) => {
+            if (c.closest('.ag-pinned-left-cols-container, .ag-pinned-right-cols-container')) return false;
+            const b = c.getBoundingClientRect();
+            return b.right > v.left + 1 && b.left < v.right - 1;
+          });
+        };
         const step = Math.max(100, Math.floor(bar.clientWidth / 2));
         for (let x = 0; x <= bar.scrollWidth; x += step) {
           bar.scrollLeft = x;
           await frame();
+          for (let i = 0; i < 60 && !drawn(); i++) await frame();
           if (inView()) return true;
         }
         return false;
