@@ -100,6 +100,46 @@ describe('fixing many rows at once', () => {
     expect(await page.getByTestId('grid-bulk-selected').locator('xpath=..').innerText()).toContain('选中的行（4 行）');
   });
 
+  it('dragging over cells selects them, with the mouse and when the whole drag is handled before the grid reports it', async () => {
+    const { page, grid } = await start(Array.from({ length: 6 }, (_, i) => ({ name: `人员${i}`, phone: `1380000000${i}` })));
+    const ranged = async () => {
+      const rows: number[] = [];
+      for (let r = 0; r < 6; r++) if (await grid.cell(r, 'phone').evaluate((el) => el.classList.contains('hc-range'))) rows.push(r);
+      return rows;
+    };
+    await grid.reveal(0, 'phone');
+    const centre = async (r: number) => {
+      const b = (await grid.cell(r, 'phone').boundingBox())!;
+      return [b.x + b.width / 2, b.y + b.height / 2] as const;
+    };
+    await page.mouse.move(...(await centre(0)));
+    await page.mouse.down();
+    await page.mouse.move(...(await centre(2)), { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(ranged).toEqual([0, 1, 2]);
+
+    // The whole drag in one task, as on a busy machine: AG Grid's reports (setTimeout) come after the button is up.
+    await grid.cell(1, 'name').click();
+    expect(await ranged()).toEqual([]);
+    await page.evaluate(() => {
+      const cell = (r: number) => document.querySelector(`[data-testid="grid-person"] .ag-row[row-index="${r}"] .ag-cell[col-id="phone"]`)!;
+      const held = { bubbles: true, cancelable: true, composed: true, button: 0, buttons: 1 };
+      cell(1).dispatchEvent(new PointerEvent('pointerdown', held));
+      cell(1).dispatchEvent(new MouseEvent('mousedown', held));
+      (cell(1) as HTMLElement).focus();
+      for (const r of [2, 3, 4]) {
+        cell(r).dispatchEvent(new PointerEvent('pointermove', held));
+        cell(r).dispatchEvent(new MouseEvent('mouseover', held));
+      }
+      cell(4).dispatchEvent(new PointerEvent('pointerup', { ...held, buttons: 0 }));
+      cell(4).dispatchEvent(new MouseEvent('mouseup', { ...held, buttons: 0 }));
+    });
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(await ranged()).toEqual([1, 2, 3, 4]);
+    await page.getByTestId('grid-bulk').click();
+    expect(await page.getByTestId('grid-bulk-selected').locator('xpath=..').innerText()).toContain('选中的行（4 行）');
+  });
+
   it('the column filter offers 只看此值 and accepts pinyin initials; Ctrl+F accepts them too and replaces the last search', async () => {
     const { page, grid } = await start([
       { name: '王小明', education: '20' },

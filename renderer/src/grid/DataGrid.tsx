@@ -9,7 +9,7 @@
  */
 import {
   AllCommunityModule, createGrid, ModuleRegistry, themeQuartz,
-  type CellDoubleClickedEvent, type CellFocusedEvent, type CellMouseOverEvent, type ColDef, type ColGroupDef,
+  type CellDoubleClickedEvent, type CellFocusedEvent, type ColDef, type ColGroupDef,
   type GridReadyEvent, type ICellRendererParams, type IRowNode, type ValueFormatterParams,
 } from 'ag-grid-community';
 import { useCallback, useEffect, useRef } from 'react';
@@ -195,6 +195,14 @@ interface Props {
 }
 
 
+/** The body cell an event happened in: its display row and column id (none for headers, pinned rows, popups) */
+function cellAt(target: EventTarget | null): { row: number; colId: string } | null {
+  const cell = target instanceof Element ? target.closest('.ag-cell') : null;
+  const colId = cell?.getAttribute('col-id');
+  const row = Number(cell?.closest('.ag-row')?.getAttribute('row-index') ?? NaN);
+  return cell && colId && Number.isInteger(row) ? { row, colId } : null;
+}
+
 export function DataGrid(props: Props) {
   const { ctrl } = props;
   // The grid lives outside React (its own DOM, no React reconciliation per cell); its handlers read the latest props.
@@ -244,12 +252,6 @@ export function DataGrid(props: Props) {
         if (!live) return;
         ctrl.attach(e.api);
         latest.current.onReady();
-      },
-      onCellMouseOver: (e: CellMouseOverEvent<GridRow>) => {
-        const start = drag.current;
-        const me = e.event as MouseEvent | null;
-        if (!start || e.rowIndex == null || !me || (me.buttons & 1) === 0) return;
-        ctrl.sel.setRange({ anchor: start, focus: { row: e.rowIndex, col: ctrl.sel.colPos(e.column.getColId()) } });
       },
       // A focus change from a plain click or key collapses the range; one from Shift+click keeps it, and
       // so does a late report of the focus the range was made from (isStaleFocus).
@@ -334,30 +336,43 @@ export function DataGrid(props: Props) {
   );
 
   /**
-   * A press on a cell, handled here rather than in AG Grid's onCellMouseDown: the grid reports that a
-   * task later (setTimeout), and Chromium runs input first, so on a busy machine keys pressed right
-   * after a click (Shift+arrow) ran before it and the late report cleared their range. Shift+click
-   * extends from the current anchor; it must run before the grid focuses the clicked cell.
+   * A press on a cell and a drag over cells, handled here rather than in AG Grid's onCellMouseDown and
+   * onCellMouseOver: the grid reports those a task later (setTimeout), and Chromium runs input first, so
+   * on a busy machine keys pressed right after a click (Shift+arrow) ran before the late report, which
+   * then cleared their range, and a drag's last cells arrived after the button was up and were dropped.
+   * Shift+click extends from the current anchor; it must run before the grid focuses the clicked cell.
    */
   const onPointerDownCapture = useCallback(
     (e: React.PointerEvent<HTMLDivElement>) => {
       keepRange.current = e.shiftKey;
-      const cell = (e.target as HTMLElement).closest('.ag-cell');
-      const rowEl = cell?.closest('.ag-row');
-      const colId = cell?.getAttribute('col-id');
-      const rowIndex = Number(rowEl?.getAttribute('row-index') ?? NaN);
-      if (!cell || !colId || !Number.isInteger(rowIndex)) return;
+      const at = cellAt(e.target);
+      if (!at) return;
+      const col = ctrl.sel.colPos(at.colId);
       if (!e.shiftKey) {
-        drag.current = { row: rowIndex, col: ctrl.sel.colPos(colId) };
+        drag.current = { row: at.row, col };
         ctrl.sel.setRange(null);
         return;
       }
       if (editing()) return;
       const r = ctrl.sel.activeRange();
       if (!r) return;
-      ctrl.sel.setRange({ anchor: r.anchor, focus: { row: rowIndex, col: ctrl.sel.colPos(colId) } });
+      ctrl.sel.setRange({ anchor: r.anchor, focus: { row: at.row, col } });
     },
     [ctrl, editing],
+  );
+
+  const onPointerMoveCapture = useCallback(
+    (e: React.PointerEvent<HTMLDivElement>) => {
+      const start = drag.current;
+      if (!start || (e.buttons & 1) === 0) return;
+      const at = cellAt(e.target);
+      if (!at) return;
+      const focus = { row: at.row, col: ctrl.sel.colPos(at.colId) };
+      // Still on the pressed cell: a click, not yet a drag
+      if (!ctrl.sel.range && focus.row === start.row && focus.col === start.col) return;
+      ctrl.sel.setRange({ anchor: start, focus });
+    },
+    [ctrl],
   );
 
   return (
@@ -367,6 +382,7 @@ export function DataGrid(props: Props) {
       data-testid={`grid-${ctrl.table}`}
       onKeyDownCapture={onKeyDownCapture}
       onPointerDownCapture={onPointerDownCapture}
+      onPointerMoveCapture={onPointerMoveCapture}
       onPaste={onPaste}
       onCopy={(e) => onCopy(e, false)}
       onCut={(e) => onCopy(e, true)}
