@@ -64,9 +64,8 @@ describe('fixing many rows at once', () => {
     const { app, page, grid, ids } = await start(Array.from({ length: 6 }, (_, i) => ({ name: `人员${i}`, ...(i === 4 ? {} : { phone: `1380000000${i}` }) })));
     await grid.click(0, 'phone');
     await page.keyboard.press('Control+Shift+ArrowDown');
-    await grid.reveal(3, 'phone');
-    expect(await grid.cell(3, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(true);
-    expect(await grid.cell(4, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(false);
+    expect(await grid.inRange(3, 'phone')).toBe(true);
+    expect(await grid.inRange(4, 'phone')).toBe(false);
     await page.getByTestId('grid-bulk').click();
     await page.getByTestId('grid-bulk-column').selectOption({ label: '城乡' });
     await page.getByTestId('grid-bulk-value').selectOption({ label: '乡村' });
@@ -93,9 +92,8 @@ describe('fixing many rows at once', () => {
     });
     // Past the grid's timers
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
-    await grid.reveal(3, 'phone');
-    expect(await grid.cell(3, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(true);
-    expect(await grid.cell(4, 'phone').evaluate((el) => el.classList.contains('hc-range'))).toBe(false);
+    expect(await grid.inRange(3, 'phone')).toBe(true);
+    expect(await grid.inRange(4, 'phone')).toBe(false);
     await page.getByTestId('grid-bulk').click();
     expect(await page.getByTestId('grid-bulk-selected').locator('xpath=..').innerText()).toContain('选中的行（4 行）');
   });
@@ -104,7 +102,7 @@ describe('fixing many rows at once', () => {
     const { page, grid } = await start(Array.from({ length: 6 }, (_, i) => ({ name: `人员${i}`, phone: `1380000000${i}` })));
     const ranged = async () => {
       const rows: number[] = [];
-      for (let r = 0; r < 6; r++) if (await grid.cell(r, 'phone').evaluate((el) => el.classList.contains('hc-range'))) rows.push(r);
+      for (let r = 0; r < 6; r++) if (await grid.inRange(r, 'phone')) rows.push(r);
       return rows;
     };
     await grid.reveal(0, 'phone');

@@ -119,6 +119,12 @@ export class GridPage {
     await this.cell(row, key).click(opts.shift ? { modifiers: ['Shift'] } : {});
   }
 
+  /** Whether the cell is inside the selected range (its highlight) */
+  async inRange(row: number, key: string): Promise<boolean> {
+    await this.reveal(row, key);
+    return this.cell(row, key).evaluate((el) => el.classList.contains('hc-range'));
+  }
+
   async isFocused(row: number, key: string): Promise<boolean> {
     await this.reveal(row, key);
     return this.cell(row, key).evaluate((el) => el.classList.contains('ag-cell-focus'));
