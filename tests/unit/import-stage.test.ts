@@ -1,9 +1,10 @@
 /**
- * The reading worker stages the rows (io/stage.ts): header, mapping and every cell normalised per
- * the field dictionary, from plain data handed over to it. Whatever it hands back must be what the
- * main thread's own normaliser gives the same cells with the census's own context (townships from
- * the divisions, the clerk's value mappings): every field type, clerk text that does not parse,
- * full-width digits, Chinese dates, Excel numbers, blank and whitespace-only cells.
+ * A file is parsed in a worker and its rows staged (io/stage.ts: header, mapping and every cell
+ * normalised per the field dictionary) from plain data — the StageSpec the worker-era design still
+ * hands over. What comes out must be what the main thread's own normaliser gives the same cells with
+ * the census's own context (townships from the divisions, the clerk's value mappings): every field
+ * type, clerk text that does not parse, full-width digits, Chinese dates, Excel numbers, blank and
+ * whitespace-only cells; and the rows must survive the trip from the worker in batches unchanged.
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -62,7 +63,7 @@ function sheetRows(table: TableName, rows: number): { header: string[]; rows: Fi
   return { header, rows: out };
 }
 
-/** The census's context as the main thread builds it, and the same as plain data for the worker */
+/** The census's context as the main thread builds it, and the same as plain data (StageSpec) */
 function contexts(): { main: NormalizeContext; spec: StageSpec } {
   const ctx = t.core.ctx;
   const towns = townshipsOf(ctx);
@@ -104,9 +105,9 @@ async function staged(file: string, spec: StageSpec, inProcess = false) {
   }
 }
 
-describe('rows staged in the reading worker', () => {
+describe('rows read through the parsing worker and staged', () => {
   it('equal the main thread normaliser’s for every field type, in an xlsx and a GBK csv, with the clerk’s value mappings', async () => {
-    // A clerk mapped 普高毕业 to 普通高级中学 once: the worker must read it that way too.
+    // A clerk mapped 普高毕业 to 普通高级中学 once: the staged rows must read it that way too.
     t.core.ctx.store.meta.set(VALUE_MAPPINGS_KEY, { person: { education: { [valueKey('普高毕业')]: { value: '普高毕业', code: '60' } } } });
     const persons = sheetRows('person', 40);
     const units = sheetRows('unit', 20);
@@ -120,7 +121,7 @@ describe('rows staged in the reading worker', () => {
       const got = await staged(file, spec);
       const want = await expected(file, main);
       expect(got.sheets.map((s) => ({ sheet: s.name, rows: s.rows }))).toStrictEqual(want);
-      // The same staging on this thread (workers off) gives the same file, sheet for sheet.
+      // The same parse on this thread (workers off) gives the same file, sheet for sheet.
       expect(await staged(file, spec, true)).toStrictEqual(got);
     }
     // The samples reached every field type and the context was used, not just carried.
@@ -141,4 +142,29 @@ describe('rows staged in the reading worker', () => {
     expect((await staged(csv, spec)).sheets[0]!.rows[1]!.notes).toEqual([expect.objectContaining({ field: 'name', rule: 'control_chars_removed' })]);
   });
 
+  it('arrive whole and in order across many batches and sheets, a skipped sheet between them', async () => {
+    // 1,300 persons and 700 units are several of the worker's 512-row batches each; the instructions
+    // sheet between them is drained, not staged; a data row after 3,000 blank-looking rows ends the persons.
+    const persons = sheetRows('person', 1300);
+    const units = sheetRows('unit', 700);
+    const blanks: FixtureCell[][] = Array.from({ length: 3000 }, () => ['　']);
+    const xlsx = await writeXlsx(path.join(t.dir, 'big.xlsx'), [
+      { name: '人员', rows: [persons.header, ...persons.rows, ...blanks, persons.rows[5]!] },
+      { name: '填表说明', rows: [['姓名', '证件号码'], ['按身份证填写', '18 位']] },
+      { name: '单位', rows: [units.header, ...units.rows] },
+    ]);
+    const { spec } = contexts();
+    const got = await staged(xlsx, spec);
+    expect(got.sheets.map((s) => [s.name, s.table, s.rows.length, s.rowsRead, s.skippedTotal])).toEqual([
+      ['人员', 'person', 1301, 4301, 3000],
+      ['填表说明', null, 0, 0, 0],
+      ['单位', 'unit', 700, 700, 0],
+    ]);
+    const p = got.sheets[0]!;
+    expect(p.rows.map((r) => r.row)).toEqual([...Array.from({ length: 1300 }, (_, i) => i + 2), 4302]);
+    expect(p.skipped).toEqual([{ sheet: '人员', row: 1302, toRow: 4301, kind: 'blank', reason: '空行' }]);
+    expect(p.rows[1300]!.data).toStrictEqual(p.rows[5]!.data);
+    expect(got.sheets[2]!.rows.at(-1)!.row).toBe(701);
+    expect(await staged(xlsx, spec, true)).toStrictEqual(got);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Reading stage of an import: every sheet of every file → header row, column mapping, skipped rows
- * and normalised row data (io/stage.ts, in the reading worker). Nothing here touches the database;
+ * and normalised row data (io/stage.ts, as the parsing worker hands the rows over). Nothing here touches the database;
  * the result can be re-planned against the current database as often as needed (preview, then commit).
  */
 import { ApiError } from '../../../../shared/api/errors';
@@ -12,7 +12,7 @@ import type { Task } from './tasks';
 export type { SkippedRange, StagedFile, StagedRow, StagedSheet, StageSpec } from './stage';
 
 export interface ParseOptions {
-  /** Header memory, sheet choices, townships and value mappings, as plain data for the reading worker */
+  /** Header memory, sheet choices, townships and value mappings, as plain data */
   spec: StageSpec;
   task: Task;
   /** Bytes of all files before this one, and of all files together, for one progress bar */
@@ -26,8 +26,8 @@ export async function parseFile(input: InputFile, opts: ParseOptions): Promise<S
   let rows = 0;
   const label = `正在读取「${input.name}」`;
   task.progress(label, opts.bytesBefore, opts.bytesTotal, 'read');
-  // Read and staged in a worker thread: a hostile file exhausts the worker, never this process, and
-  // the parse and the normalising run beside this thread's own work.
+  // Parsed in a worker thread (a hostile file exhausts the worker, never this process) and staged
+  // here as the rows arrive, so the parse and the normalising run on two cores.
   const read = await stageFileIsolated(input, opts.spec, (n, bytes) => {
     rows += n;
     task.progress(`${label}（已读 ${rows} 行）`, opts.bytesBefore + bytes, opts.bytesTotal, 'read');

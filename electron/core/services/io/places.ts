@@ -13,7 +13,7 @@ export interface Townships {
   /** The name to write for a code: the plain name when it reads back to the same code, else the code */
   nameOf(code: string): string | null;
   list: DivisionDto[];
-  /** What resolve answers from, as data the reading worker can be handed */
+  /** What resolve answers from, as plain data (the import's StageSpec carries it) */
   index: TownshipIndex;
 }
 

@@ -1,8 +1,7 @@
 /**
  * Staging one sheet: header row, column mapping, skipped rows and each data row normalised to typed
- * values per the field dictionary. Pure (no database, no clock): it runs in the reading worker,
- * beside the parse, and on the calling thread when workers are off (worker/sheets.ts) — the same
- * code either way, from the same plain-data StageSpec.
+ * values per the field dictionary. Pure (no database, no clock), from a plain-data StageSpec: it runs
+ * on the importing thread while the parsing worker reads the next rows (worker/sheets.ts).
  */
 import type { SheetChoice } from '../../../../shared/api/methods/io';
 import type { TableName } from '../../../../shared/census/dictionary';
@@ -55,7 +54,7 @@ export interface StagedFile {
   sheets: StagedSheet[];
 }
 
-/** Everything staging needs from the census, as plain data (it crosses to the reading worker) */
+/** Everything staging needs from the census, as plain data */
 export interface StageSpec {
   remembered: RememberedMappings;
   choices: readonly SheetChoice[];

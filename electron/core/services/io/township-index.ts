@@ -1,6 +1,6 @@
 /**
- * The township lookup as plain data (maps and sets survive a worker hand-over): places.ts builds it
- * from the divisions, and the same resolve answers on the main thread and in the reading worker.
+ * The township lookup as plain data (maps and sets, so a StageSpec stays cloneable): places.ts builds
+ * it from the divisions, and the census's resolve and the import's staging answer from the same index.
  */
 export interface TownshipIndex {
   /** name → 9-digit code; null when two townships share the name; `~short` keys for names without their suffix */
