@@ -105,15 +105,11 @@ function parseInWorker(file: InputFile): Parsing {
     if (!finished) failure ??= workerFailure(new Error('worker exited'), what);
     notify();
   });
-  let head = 0;
   const next = async (): Promise<SheetsMessage> => {
     for (;;) {
-      if (head < inbox.length) {
-        const m = inbox[head++]!;
-        if (head === inbox.length) {
-          inbox.length = 0;
-          head = 0;
-        }
+      // A few messages at most: the worker waits for credit after AHEAD unread batches.
+      const m = inbox.shift();
+      if (m) {
         if (m.type === 'error') throw fromWire(m.error);
         return m;
       }
