@@ -1,6 +1,7 @@
 /**
  * Small hostile files that once killed the process (V8 fatal error) or froze the bridge: the
  * shared-strings bomb (6.5 MB → 2.2 GB), the same lying about its size, two million shared strings,
+ * one long shared string named by every cell (the process was killed for memory, 24 GB here),
  * a package whose persons.csv is six million tiny lines, and an envelope asking for scrypt
  * N=2²⁰ r=2 p=16. Each is refused with a Chinese message in bounded time and memory through the
  * CLI (a real process, measured with /usr/bin/time) and through the bridge (a real server process
@@ -17,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../../shared/package';
 import { runCli, sha256File } from '../fixtures/cli';
 import { removeDir, tempDir } from '../fixtures/core';
-import { sharedStringsBomb } from '../fixtures/hostile-files';
+import { repeatedStringBomb, sharedStringsBomb } from '../fixtures/hostile-files';
 import { countyCensus, exportTo, HEFEI, repack, YAOHAI } from '../fixtures/packages';
 import { writeXlsx } from '../fixtures/township-returns';
 
@@ -48,6 +49,9 @@ beforeAll(async () => {
   save('lying-bomb.xlsx', (await sharedStringsBomb(base, { strings: 2_600_000, declare: 8 * 1024 * 1024 })).data);
   // 2,000,001 one-letter strings: 34 MB, under the size cap, over the count.
   save('many-strings.xlsx', (await sharedStringsBomb(base, { strings: 2_000_001, text: 'x' })).data);
+  // One 8 M-character string named by 6,000 cells: ~50 KB of file, ~50 G characters of text if copied per cell
+  // (copies that no heap limit saw: they were made posting rows between threads).
+  save('repeated-string.xlsx', await repeatedStringBomb(base, { length: 8 * 1024 * 1024, rows: 3000 }));
 
   const c = await countyCensus(YAOHAI, 20, 5);
   const valid = (await exportTo(c, 'valid.hcpkg')).data;
@@ -127,6 +131,7 @@ describe('through the CLI', () => {
     ['bomb.xlsx', /sharedStrings\.xml.*解压后有 2136 MB，超过上限/],
     ['lying-bomb.xlsx', /解压后比声明的大（疑似压缩炸弹）/],
     ['many-strings.xlsx', /共享文本超过 2,000,000 条/],
+    ['repeated-string.xlsx', /反复引用的共享文本合计超过 \d+ MB，远大于工作表本身/],
   ])('refuses %s with exit 2, a plain message, bounded time and memory, the database unchanged', async (name, message) => {
     const before = sha256File(county);
     const r = await cli('import', '--db', county, files[name]!);
@@ -256,6 +261,7 @@ describe('through the bridge', () => {
     ['bomb.xlsx', /超过上限/],
     ['lying-bomb.xlsx', /疑似压缩炸弹/],
     ['many-strings.xlsx', /共享文本超过/],
+    ['repeated-string.xlsx', /反复引用的共享文本合计超过/],
   ])('refuses %s in an import preview while the server keeps answering, the database unchanged', async (name, message) => {
     const before = dbHash();
     const r = await whileAnswering(server, call(server, 'io.import.preview', { files: [upload(name)] }));

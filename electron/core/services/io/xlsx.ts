@@ -35,6 +35,12 @@ export const XLSX_LIMITS = {
   maxRows: 1_048_576,
   maxColumns: 16_384,
   maxEntries: 10_000,
+  /**
+   * Text a sheet may hand out through shared strings: this allowance plus twice its own XML size, in
+   * characters. A cell names a shared string in ~30 bytes, so real sheets hand out less text than their
+   * XML holds; a 48 KB file naming one 20 M-character string in 9,000 cells asked for 180 G characters.
+   */
+  sharedTextAllowance: 64 * 1024 * 1024,
 } as const;
 
 export class XlsxLimitError extends Error {
@@ -281,6 +287,17 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
     let value: string[] | null = null;
     let hasFormula = false;
     let phonetic = 0;
+    // Every cell naming a shared string is a reference to one JS string here, but a copy in every row
+    // posted to the importing thread, in the staged data and in the database.
+    const textBudget = XLSX_LIMITS.sharedTextAllowance + 2 * entry.uncompressedSize;
+    let text = 0;
+    const shared = (i: number): string => {
+      const str = strings[i]!;
+      text += str.length;
+      if (text > textBudget)
+        throw new XlsxLimitError('text_amplified', `工作表中反复引用的共享文本合计超过 ${mb(textBudget * 2)}，远大于工作表本身（疑似恶意构造的文件），已拒绝`);
+      return str;
+    };
     parser.on('opentag', (n: SaxesTagPlain) => {
       switch (local(n.name)) {
         case 'row': {
@@ -343,7 +360,7 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
       switch (t) {
         case 's': {
           const i = Number(raw);
-          return Number.isInteger(i) && i >= 0 && i < strings.length ? strings[i]! : null;
+          return Number.isInteger(i) && i >= 0 && i < strings.length ? shared(i) : null;
         }
         case 'inlineStr':
         case 'str':
