@@ -1,7 +1,8 @@
 /**
  * Small hostile files that once killed the process (V8 fatal error) or froze the bridge: the
  * shared-strings bomb (6.5 MB → 2.2 GB), the same lying about its size, two million shared strings,
- * one long shared string named by every cell (the process was killed for memory, 24 GB here),
+ * one long shared string named by every cell (the process was killed for memory, 24 GB here), a
+ * value in column XFD of every row (4.4 minutes),
  * a package whose persons.csv is six million tiny lines, and an envelope asking for scrypt
  * N=2²⁰ r=2 p=16. Each is refused with a Chinese message in bounded time and memory through the
  * CLI (a real process, measured with /usr/bin/time) and through the bridge (a real server process
@@ -18,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../../shared/package';
 import { runCli, sha256File } from '../fixtures/cli';
 import { removeDir, tempDir } from '../fixtures/core';
-import { repeatedStringBomb, sharedStringsBomb } from '../fixtures/hostile-files';
+import { farColumnSheet, repeatedStringBomb, sharedStringsBomb } from '../fixtures/hostile-files';
 import { countyCensus, exportTo, HEFEI, repack, YAOHAI } from '../fixtures/packages';
 import { writeXlsx } from '../fixtures/township-returns';
 
@@ -52,6 +53,8 @@ beforeAll(async () => {
   // One 8 M-character string named by 6,000 cells: ~50 KB of file, ~50 G characters of text if copied per cell
   // (copies that no heap limit saw: they were made posting rows between threads).
   save('repeated-string.xlsx', await repeatedStringBomb(base, { length: 8 * 1024 * 1024, rows: 3000 }));
+  // 200,000 rows with one value in column XFD: ~1 MB of file, 3.3 billion cells once rows are arrays (4.4 minutes).
+  save('far-column.xlsx', await farColumnSheet(base, { rows: 200_000 }));
 
   const c = await countyCensus(YAOHAI, 20, 5);
   const valid = (await exportTo(c, 'valid.hcpkg')).data;
@@ -132,6 +135,7 @@ describe('through the CLI', () => {
     ['lying-bomb.xlsx', /解压后比声明的大（疑似压缩炸弹）/],
     ['many-strings.xlsx', /共享文本超过 2,000,000 条/],
     ['repeated-string.xlsx', /反复引用的共享文本合计超过 \d+ MB，远大于工作表本身/],
+    ['far-column.xlsx', /第 \d+ 行一直到第 XFD 列才有内容.*请在 Excel 中删除数据右边多余的列/],
   ])('refuses %s with exit 2, a plain message, bounded time and memory, the database unchanged', async (name, message) => {
     const before = sha256File(county);
     const r = await cli('import', '--db', county, files[name]!);
@@ -262,6 +266,7 @@ describe('through the bridge', () => {
     ['lying-bomb.xlsx', /疑似压缩炸弹/],
     ['many-strings.xlsx', /共享文本超过/],
     ['repeated-string.xlsx', /反复引用的共享文本合计超过/],
+    ['far-column.xlsx', /一直到第 XFD 列才有内容/],
   ])('refuses %s in an import preview while the server keeps answering, the database unchanged', async (name, message) => {
     const before = dbHash();
     const r = await whileAnswering(server, call(server, 'io.import.preview', { files: [upload(name)] }));

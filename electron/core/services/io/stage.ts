@@ -12,6 +12,7 @@ import {
   type Cell, type ColumnMapping, type RememberedMappings, type SkipKind,
 } from '../../../../shared/io';
 import { cleanCells, type RowNote } from './guard';
+import { columnLetter } from './layout';
 import type { FileFormat, SheetRow, SheetStream, TextEncoding } from './read';
 import { resolveTownshipIn, type TownshipIndex } from './township-index';
 import { valueMapper, type ValueMappings } from './value-mappings';
@@ -172,13 +173,6 @@ export async function stageSheet(file: string, stream: SheetStream, spec: StageS
     if (breath) await breath;
   }
   for (const [index, count] of [...headerless].sort((a, b) => a[0] - b[0]))
-    sheet.columns.push({ index, header: `（第${columnLetter(index)}列，无列名，${count} 行有内容）`, field: null, how: 'none' });
+    sheet.columns.push({ index, header: `（第${columnLetter(index + 1)}列，无列名，${count} 行有内容）`, field: null, how: 'none' });
   return sheet;
-}
-
-/** 0 → A, 26 → AA, as the spreadsheet names its columns */
-function columnLetter(index: number): string {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
 }

@@ -18,6 +18,7 @@ import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import yauzl from 'yauzl';
 import type { Cell } from '../../../../shared/io';
+import { columnLetter } from './layout';
 
 const require = createRequire(import.meta.url);
 // exceljs's own date rules, so cells read as dates exactly as before.
@@ -41,6 +42,12 @@ export const XLSX_LIMITS = {
    * XML holds; a 48 KB file naming one 20 M-character string in 9,000 cells asked for 180 G characters.
    */
   sharedTextAllowance: 64 * 1024 * 1024,
+  /**
+   * Cells a sheet's rows may span, blank ones between included: this allowance plus one per 4 bytes of
+   * its XML (a written cell takes ~25 bytes). A row is as wide as its last cell, so a 1 MB file with a
+   * value in column XFD of every row spans 3.3 billion cells (4.4 minutes and 1.5 GB before this limit).
+   */
+  cellSlotAllowance: 4 * 1024 * 1024,
 } as const;
 
 export class XlsxLimitError extends Error {
@@ -291,6 +298,8 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
     // posted to the importing thread, in the staged data and in the database.
     const textBudget = XLSX_LIMITS.sharedTextAllowance + 2 * entry.uncompressedSize;
     let text = 0;
+    const slotBudget = XLSX_LIMITS.cellSlotAllowance + entry.uncompressedSize / 4;
+    let slots = 0;
     const shared = (i: number): string => {
       const str = strings[i]!;
       text += str.length;
@@ -349,6 +358,9 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
           break;
         case 'row':
           if (cells) {
+            slots += cells.length;
+            if (slots > slotBudget)
+              throw new XlsxLimitError('too_wide', `工作表第 ${rowNumber} 行一直到第 ${columnLetter(cells.length)} 列才有内容，整张表展开后超过 ${Math.round(slotBudget / 1e4)} 万个单元格（大多是空白），已拒绝。请在 Excel 中删除数据右边多余的列后另存，再导入`);
             for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
             ready.push({ number: rowNumber, cells });
           }
