@@ -170,6 +170,24 @@ describe('CSV and text', () => {
     expect((await t.call('persons.list', { limit: 10 })).total).toBe(before);
   });
 
+  it('refuses a CSV whose quote is never closed, naming the line, instead of merging the people after it into one cell', async () => {
+    const before = (await t.call('persons.list', { limit: 10 })).total;
+    const id = (n: number) => makeIdNumber('1990-01-01', n);
+    const people = [['张三', id(1)], ['"李四', id(2)], ['王五', id(3)], ['赵六', id(4)]];
+    const csv = `姓名,证件号码\r\n${people.map((p) => p.join(',')).join('\r\n')}\r\n`;
+    const e = await t.fail('io.import.preview', { files: [{ name: 'quote.csv', dataBase64: Buffer.from(csv, 'utf8').toString('base64') }] });
+    expect(e.code).toBe('invalid_file');
+    expect(e.message).toBe('无法导入「quote.csv」：第 3 行有一个引号（"）没有配对，从它到文件末尾的 3 行会被并成一格。请用记事本或 Excel 打开，删去或补全这个引号后再导入');
+    expect((await t.call('persons.list', { limit: 10 })).total).toBe(before);
+    // Quotes used the CSV way still read as before: a cell with a line break, a quote doubled inside one.
+    const ok = `姓名,证件号码,备注\r\n孙八,${id(5)},"住址：\r\n东城区"\r\n周九,${id(6)},"他说""你好"""\r\n`;
+    const p = await preview('ok.csv', Buffer.from(ok, 'utf8'));
+    expect(p.files[0]).toMatchObject({ rowsRead: 2, toAdd: 2 });
+    const cells: Cell[][] = [];
+    for await (const r of readCsv({ name: 'ok.csv', data: Buffer.from(ok, 'utf8') }).sheet.rows) cells.push([...r.cells]);
+    expect(cells.map((c) => c[2])).toEqual(['备注', '住址：\n东城区', '他说"你好"']);
+  });
+
   it('counts the data under a blank header between two headed columns, and under none after them', async () => {
     const csv = `姓名,,证件号码\r\n赵六,13700002222,${makeIdNumber('1988-07-20', 41)},x\r\n钱七,,${makeIdNumber('1992-11-05', 42)},y\r\n`;
     const p = await preview('gap.csv', Buffer.from(csv, 'utf8'));

@@ -116,6 +116,8 @@ function unifyNewlines(): Transform {
   let pendingCr = false;
   return new Transform({
     decodeStrings: false,
+    // Strings out as they are: papaparse reads text, and a byte-mode side would encode each chunk again.
+    readableObjectMode: true,
     transform(chunk: string | Buffer, _enc, done) {
       let s = (pendingCr ? '\r' : '') + String(chunk);
       pendingCr = s.endsWith('\r');
@@ -123,7 +125,7 @@ function unifyNewlines(): Transform {
       done(null, s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n'));
     },
     flush(done) {
-      done(null, pendingCr ? '\n' : '');
+      done(null, pendingCr ? '\n' : undefined);
     },
   });
 }
@@ -168,17 +170,17 @@ async function* guard<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T> 
  * The one "sheet" of a CSV file: the bytes streamed through the detected decoder into papaparse's
  * stream parser, so the decoded text never has to exist as one big string.
  *
- * Back-pressure is applied at the source, never to papaparse: when papaparse's own 16-row output
- * buffer fills it pauses, re-parses its pending chunk on resume and polls for that on a 3 ms timer —
- * idle seconds per 100k rows behind a consumer that normalises each row. Here its rows are taken as
- * they come (it never pauses) and the next slice of bytes is fed only while fewer than
- * QUEUE_HIGH rows wait, so memory stays bounded.
+ * papaparse reads the decoded text as a stream and hands over each row through its step callback,
+ * with that row's parse errors (its stream-out mode drops them, and an unclosed quote then merged every
+ * later line into one cell silently). Back-pressure is applied at the source, never to papaparse:
+ * pausing it re-parses its pending chunk on resume (and its stream-out mode polled for that on a 3 ms
+ * timer — idle seconds per 100k rows). Its rows are taken as they come and the next slice of bytes
+ * is fed only while fewer than QUEUE_HIGH rows wait, so memory stays bounded.
  */
 export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}): { encoding: TextEncoding; sheet: SheetStream } {
   const encoding = detectEncoding(file.data, file.name);
   const bom = encoding === 'utf-8-bom' || encoding === 'gb18030-bom' ? 3 : encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 0;
   const rows = (async function* () {
-    const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false, newline: '\n' });
     const decoder = iconv.decodeStream(encoding === 'utf-8-bom' ? 'utf-8' : encoding === 'gb18030-bom' ? 'gb18030' : encoding);
     const newlines = unifyNewlines();
     const data = file.data.subarray(bom);
@@ -193,6 +195,7 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
       wake = null;
       w?.();
     };
+    let number = 0;
     let pos = 0;
     // 64 KiB slices: papaparse re-scans a chunk's unfinished tail, so big chunks cost more.
     const feed = (src: Readable) => {
@@ -213,28 +216,39 @@ export function readCsv(file: InputFile, onBytes: (n: number) => void = () => {}
         else feed(this);
       },
     });
-    parser.on('data', (record: string[]) => {
+    const take = (record: string[], errors: readonly Papa.ParseError[]) => {
       if (record.length > MAX_CSV_FIELDS) {
         fail(invalid(file.name, `第 ${number + queue.length - head + 1} 行有 ${record.length} 列，超过上限 ${MAX_CSV_FIELDS} 列（Excel 的列数上限），已拒绝`, 'too_many_columns'));
         source.destroy();
         return;
       }
+      // A quote that opens a cell and is never closed makes every line after it part of that cell:
+      // three people would become one. Only the file's last record can end that way.
+      if (errors.some((e) => e.code === 'MissingQuotes')) {
+        const lines = record.at(-1)!.replace(/\n+$/, '').split('\n').length;
+        fail(invalid(file.name, `第 ${number + queue.length - head + 1} 行有一个引号（"）没有配对，从它到文件末尾的 ${lines} 行会被并成一格。请用记事本或 Excel 打开，删去或补全这个引号后再导入`, 'unclosed_quote'));
+        return;
+      }
       queue.push(record);
       notify();
-    });
-    parser.on('end', () => {
-      ended = true;
-      notify();
-    });
+    };
     const fail = (e: unknown) => {
       failure ??= e;
       notify();
     };
-    parser.on('error', fail);
     decoder.on('error', fail);
     newlines.on('error', fail);
-    source.pipe(decoder).pipe(newlines).pipe(parser);
-    let number = 0;
+    source.pipe(decoder).pipe(newlines);
+    // papaparse reading the stream, one row per step: its stream-out mode drops the rows' parse errors.
+    Papa.parse(newlines, {
+      header: false, skipEmptyLines: false, newline: '\n',
+      step: (r: Papa.ParseStepResult<string[]>) => take(r.data, r.errors),
+      complete: () => {
+        ended = true;
+        notify();
+      },
+      error: fail,
+    });
     try {
       for (;;) {
         if (head < queue.length) {
