@@ -11,8 +11,9 @@ import type { SheetsMessage, SheetsRequest } from './sheets';
 
 /** Rows one file may hold across all its sheets: two full Excel sheets */
 export const MAX_FILE_ROWS = 2 * 1_048_576;
-/** Rows per message */
+/** Rows per message, and cells: a few very wide rows make a message of their own, so taking one never holds the importing thread long */
 const BATCH = 512;
+const BATCH_CELLS = 65_536;
 /** Messages the host may have unread */
 const AHEAD = 4;
 
@@ -31,11 +32,13 @@ async function run(req: Extract<SheetsRequest, { type: 'start' }>): Promise<void
   post({ type: 'file', format: opened.format, encoding: opened.encoding });
   let total = 0;
   let batch: SheetRow[] = [];
+  let cells = 0;
   const flush = async () => {
     while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
     credit--;
     post({ type: 'rows', rows: batch, bytes });
     batch = [];
+    cells = 0;
   };
   for await (const sheet of opened.sheets) {
     post({ type: 'sheet', name: sheet.name, hidden: sheet.hidden });
@@ -43,7 +46,8 @@ async function run(req: Extract<SheetsRequest, { type: 'start' }>): Promise<void
       if (++total > MAX_FILE_ROWS)
         throw new ApiError('invalid_file', `无法导入「${req.name}」：文件的行数超过上限 ${MAX_FILE_ROWS.toLocaleString('en-US')} 行，已拒绝`, { file: req.name, reason: 'too_many_rows' });
       batch.push(row);
-      if (batch.length >= BATCH) await flush();
+      cells += row.cells.length;
+      if (batch.length >= BATCH || cells >= BATCH_CELLS) await flush();
     }
     if (batch.length) await flush();
     post({ type: 'sheetEnd' });

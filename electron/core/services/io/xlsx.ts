@@ -43,9 +43,10 @@ export const XLSX_LIMITS = {
    */
   sharedTextAllowance: 64 * 1024 * 1024,
   /**
-   * Cells a sheet's rows may span, blank ones between included: this allowance plus one per 4 bytes of
-   * its XML (a written cell takes ~25 bytes). A row is as wide as its last cell, so a 1 MB file with a
-   * value in column XFD of every row spans 3.3 billion cells (4.4 minutes and 1.5 GB before this limit).
+   * Cells a sheet's rows may span, blank ones between included: this allowance plus one per byte of its
+   * XML. A written cell takes ~25 bytes, so even rows that fill 2 of 50 columns stay under it; a row is
+   * as wide as its last cell, so a 1 MB file with a value in column XFD of every row spans 3.3 billion
+   * cells (4.4 minutes and 1.5 GB before this limit).
    */
   cellSlotAllowance: 4 * 1024 * 1024,
 } as const;
@@ -298,7 +299,7 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
     // posted to the importing thread, in the staged data and in the database.
     const textBudget = XLSX_LIMITS.sharedTextAllowance + 2 * entry.uncompressedSize;
     let text = 0;
-    const slotBudget = XLSX_LIMITS.cellSlotAllowance + entry.uncompressedSize / 4;
+    const slotBudget = XLSX_LIMITS.cellSlotAllowance + entry.uncompressedSize;
     let slots = 0;
     const shared = (i: number): string => {
       const str = strings[i]!;
