@@ -2,12 +2,14 @@
  * The clerk's side of issue 17 in Chromium against the real browser-mode server: a workbook written
  * the WPS/openpyxl way (sheet list after the sheets) previews its sheet as 人员信息 with data under
  * no header listed and mappable, a CSV with mixed line endings imports every row, and a
- * shared-strings bomb is refused with a plain message while the app stays usable.
+ * shared-strings bomb is refused with a plain message while the app stays usable; so are a workbook
+ * naming one long string in every cell, one with a value in column XFD of every row, and a CSV whose
+ * quote never closes (which once merged the people after it into one record).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mixedLineEndingsCsv, sharedStringsBomb, sheetsFirst } from '../fixtures/hostile-files';
+import { mixedLineEndingsCsv, repeatedStringBomb, sharedStringsBomb, sheetsFirst, sparseSheet } from '../fixtures/hostile-files';
 import { makeIdNumber, writeXlsx } from '../fixtures/township-returns';
 import { ImportExportPage } from './pages/import-export';
 import { apiCall, openLoggedPage, type RunningApp } from './support/app';
@@ -79,4 +81,29 @@ describe('hostile and odd files through the UI', () => {
     await page.getByTestId('nav-persons').click();
     await expect.poll(() => page.getByTestId('nav-persons').isVisible()).toBe(true);
   });
+
+  it('refuses a repeated long string, a value in column XFD of every row and an unclosed CSV quote, one after another, saying what to fix', async () => {
+    const base = readFileSync(await writeXlsx(path.join(filesDir, 'c.xlsx'), [{ name: '人员信息', rows: [['姓名', '证件号码'], ['张三', '1']] }]));
+    const repeated = path.join(filesDir, '和平里街道.xlsx');
+    writeFileSync(repeated, await repeatedStringBomb(base, { length: 8 * 1024 * 1024, rows: 3000 }));
+    const wide = path.join(filesDir, '安定门街道.xlsx');
+    writeFileSync(wide, await sparseSheet(base, { rows: 200_000, columns: ['XFD'] }));
+    const quote = path.join(filesDir, '交道口街道.csv');
+    writeFileSync(quote, `姓名,证件号码\r\n张三,${makeIdNumber('1990-01-01', 1)}\r\n"李四,${makeIdNumber('1990-01-01', 2)}\r\n王五,${makeIdNumber('1990-01-01', 3)}\r\n`);
+    const before = (await apiCall(app, 'persons.list', {})).total;
+    const { page, io } = await openIo();
+    const cases: [string, RegExp][] = [
+      [repeated, /和平里街道\.xlsx」：工作表中反复引用的共享文本合计超过 \d+ MB/],
+      [wide, /安定门街道\.xlsx」：工作表第 \d+ 行一直到第 XFD 列才有内容.*请在 Excel 中删除数据右边多余的列/],
+      [quote, /交道口街道\.csv」：第 3 行有一个引号（"）没有配对，从它到文件末尾的 2 行会被并成一格/],
+    ];
+    for (const [file, message] of cases) {
+      await io.chooseFiles([file]);
+      await expect.poll(() => io.error.innerText(), { timeout: 60_000 }).toMatch(message);
+      if (shots) await page.screenshot({ path: path.join(shots, `refused-${path.basename(file)}.png`), fullPage: true });
+      await io.error.getByRole('button').click();
+      await io.error.waitFor({ state: 'detached' });
+    }
+    expect((await apiCall(app, 'persons.list', {})).total).toBe(before);
+  }, 120_000);
 });
