@@ -11,7 +11,7 @@ import {
   auditEntrySchema, censusSettingsSchema, countsSchema, divisionSchema, isoDate, issueWithContext, levelSchema, listQuery,
   method, savedRecord, tableSchema,
 } from './common';
-import { gridMethods } from './methods/grid';
+import { areaScopeSchema, gridMethods } from './methods/grid';
 import { ioMethods } from './methods/io';
 import { feedbackMethods } from './methods/feedback';
 import { packageMethods } from './methods/packages';
@@ -99,6 +99,8 @@ export const contract = {
       /** Only issues of this field (with `table`, one column) */
       field: z.string().optional(),
       recordId: z.string().optional(),
+      /** Only issues of records with these area codes (an upper level's grid showing some areas) */
+      areas: areaScopeSchema,
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(10_000_000).default(200),
     }),

@@ -4,3 +4,4 @@ export * from './range';
 export * from './edits';
 export * from './undo';
 export * from './cells';
+export * from './scope';

@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardPage } from './pages/dashboard';
 import { FeedbackPage } from './pages/feedback';
+import { GridPage } from './pages/grid';
 import { HomePage } from './pages/home';
 import { PackagesPage } from './pages/packages';
 import { RecordFormPage } from './pages/record-form';
@@ -129,6 +130,13 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     const summary = await apiCall(city.app, 'census.summary', {});
     expect(summary.issues.error).toBe(0);
     expect(summary).toMatchObject({ persons: 50, units: 6 });
+    // The city's units grid offers each county's part: no 市州 above them.
+    await new Shell(city.page).go('units');
+    const units = new GridPage(city.page, 'unit');
+    await units.waitLoaded();
+    expect(await units.areaOptions()).toEqual(['全部（6 行）', '楚雄市（3 行）', '双柏县（3 行）']);
+    await units.showArea(`area:${SHUANGBAI}`);
+    expect(await units.rowsText()).toBe('共 3 行');
 
     // Tables, cell by cell: the two counties' numbers, 未报 for the rest, the organisation once in 表3.
     const d = new DashboardPage(city.page);
@@ -257,5 +265,31 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await shot(prov.page, 'province-tables');
     await prov.pkgs.open();
     await shot(prov.page, 'province-board');
+
+    // The persons grid, a part at a time: each 市州 with its 区县 beneath it, and what each holds.
+    const shell = new Shell(prov.page);
+    await shell.go('persons');
+    const grid = new GridPage(prov.page, 'person');
+    await grid.waitLoaded();
+    expect(await grid.rowsText()).toBe('共 75 行');
+    expect(await grid.areaOptions()).toEqual([
+      '全部（75 行）', '楚雄彝族自治州 全部（50 行）', '\u3000\u3000楚雄市（30 行）', '\u3000\u3000双柏县（20 行）', '红河哈尼族彝族自治州 全部（25 行）', '\u3000\u3000个旧市（25 行）',
+    ]);
+    await grid.showArea(`group:${CHUXIONG_ZHOU}`);
+    expect(await grid.rowsText()).toBe('共 50 行');
+    await grid.showArea(`area:${GEJIU}`);
+    expect(await grid.rowsText()).toBe('共 25 行');
+    const ids = await grid.columnTexts('idNumber');
+    expect(ids.length).toBeGreaterThan(5);
+    for (const id of ids) expect(id.slice(0, 6)).toBe(GEJIU);
+    await shot(prov.page, 'province-grid-gejiu');
+    // Back from another page, the grid shows the part chosen last.
+    await shell.go('home');
+    await shell.go('persons');
+    await grid.waitLoaded();
+    expect(await grid.areaPicker.inputValue()).toBe(`area:${GEJIU}`);
+    expect(await grid.rowsText()).toBe('共 25 行');
+    await grid.showArea('all');
+    expect(await grid.rowsText()).toBe('共 75 行');
   });
 });

@@ -4,12 +4,13 @@ import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
 import { applyChanges, restoreValue } from '../services/grid/apply';
-import { getLayout, gridIssues, gridRefs, gridRows, setLayout } from '../services/grid/read';
+import { getLayout, gridAreas, gridIssues, gridRefs, gridRows, setLayout } from '../services/grid/read';
 
 export function gridHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof gridMethods> {
   return {
     'grid.rows': (q) => gridRows(ctx, q),
-    'grid.issues': (q) => gridIssues(ctx, q.table),
+    'grid.issues': (q) => gridIssues(ctx, q),
+    'grid.areas': (q) => gridAreas(ctx, q.table),
     'grid.refs': () => gridRefs(ctx),
     'grid.apply': mutator(ctx, (q) => applyChanges(ctx, q)),
     'grid.restore': mutator(ctx, (q) => restoreValue(ctx, q)),

@@ -20,6 +20,11 @@ import { upperValidationScope } from './upper-issues';
 interface RecordMeta {
   label: string;
   source: Source | null;
+  /**
+   * The area the record was entered in. ID numbers are counted per area: in a merged census a
+   * person reported by two areas is a case for the duplicates view, not a `duplicate_id` error.
+   */
+  area: string;
 }
 
 /** What the cache keeps per record: its issues, its label, and the keys cross-record rules count by */
@@ -29,11 +34,6 @@ interface RecordState extends RecordMeta {
   key: string | null;
   /** person: its unit id */
   unitId: string | null;
-  /**
-   * The area the record was entered in. ID numbers are counted per area: in a merged census a
-   * person reported by two areas is a case for the duplicates view, not a `duplicate_id` error.
-   */
-  area: string;
 }
 
 type Counts = { error: number; warning: number };
@@ -47,6 +47,8 @@ export interface CensusIssues {
   counts: Counts;
   /** Totals per table */
   tableCounts: Record<TableName, Counts>;
+  /** A table's totals over the records of some areas (an upper level's grid showing them) */
+  countsIn(table: TableName, areas: readonly string[]): Counts;
   explainedWarnings: number;
   /** The issues of one record ([] when it has none or does not exist) */
   of(table: TableName, id: string): Issue[];
@@ -59,6 +61,8 @@ class Cache implements CensusIssues {
   /** A view over `records` (ids are UUIDs, unique across both tables): no second million-entry map */
   readonly meta = { get: (id: string): RecordMeta | undefined => this.records.person.get(id) ?? this.records.unit.get(id) };
   readonly tableCounts: Record<TableName, Counts> = { person: { error: 0, warning: 0 }, unit: { error: 0, warning: 0 } };
+  /** The same per area code, kept in step by `put` */
+  readonly areaCounts: Record<TableName, Map<string, Counts>> = { person: new Map(), unit: new Map() };
   /** Cross-record counts, kept in step with `records` */
   readonly idCounts = new Map<string, number>();
   /** ID number counts per area: area → ID → count (nested, so no "area|ID" string per lookup) */
@@ -97,6 +101,18 @@ class Cache implements CensusIssues {
     return this.records[table].get(id)?.issues ?? [];
   }
 
+  countsIn(table: TableName, areas: readonly string[]): Counts {
+    const out = { error: 0, warning: 0 };
+    for (const a of new Set(areas)) {
+      const c = this.areaCounts[table].get(a);
+      if (c) {
+        out.error += c.error;
+        out.warning += c.warning;
+      }
+    }
+    return out;
+  }
+
   lookups(): CrossLookups {
     return {
       personsWithIdNumber: (x, area) => (area === undefined ? this.idCounts.get(x) : this.idAreaCounts.get(area)?.get(x)) ?? 0,
@@ -128,9 +144,22 @@ class Cache implements CensusIssues {
   put(table: TableName, id: string, next: RecordState | null): void {
     const prev = this.records[table].get(id);
     const tc = this.tableCounts[table];
-    if (prev) for (const i of prev.issues) tc[i.severity]--;
+    if (prev?.issues.length) {
+      const ac = this.areaCounts[table].get(prev.area)!;
+      for (const i of prev.issues) {
+        tc[i.severity]--;
+        ac[i.severity]--;
+      }
+    }
     if (next) {
-      for (const i of next.issues) tc[i.severity]++;
+      if (next.issues.length) {
+        let ac = this.areaCounts[table].get(next.area);
+        if (!ac) this.areaCounts[table].set(next.area, (ac = { error: 0, warning: 0 }));
+        for (const i of next.issues) {
+          tc[i.severity]++;
+          ac[i.severity]++;
+        }
+      }
       this.records[table].set(id, next);
     } else {
       this.records[table].delete(id);
@@ -340,13 +369,21 @@ function countExplained(c: Cache, explanations: Map<string, string>): number {
   return n;
 }
 
+/** A filter for a table's issues, keeping those of records in `areas` when given */
+export function inScope(all: CensusIssues, table: TableName | undefined, areas: readonly string[] | undefined): (i: Issue) => boolean {
+  if (!areas) return (i) => table === undefined || i.table === table;
+  const set = new Set(areas);
+  return (i) => (table === undefined || i.table === table) && set.has(all.meta.get(i.recordId)?.area ?? '');
+}
+
 export function listIssues(ctx: ServiceContext, q: ParsedInput<'issues.list'>): MethodOutput<'issues.list'> {
   const all = censusIssues(ctx);
   const explanations = ctx.store.explanations.all();
   const byRule: Record<string, number> = {};
   const groups = new Map<string, { table: TableName; field: string; rule: string; severity: Issue['severity']; count: number }>();
+  const scoped = inScope(all, q.table, q.areas);
   const filtered = all.issues.filter((i) => {
-    if (q.table && i.table !== q.table) return false;
+    if (!scoped(i)) return false;
     if (q.severity && i.severity !== q.severity) return false;
     if (q.recordId && i.recordId !== q.recordId) return false;
     byRule[i.rule] = (byRule[i.rule] ?? 0) + 1;

@@ -62,7 +62,7 @@ export function IssuesPanel({ ctrl }: { ctrl: GridController }) {
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
-      call('issues.list', { table: ctrl.table, limit: LIMIT, ...(severity ? { severity } : {}), ...(rule ? { rule } : {}) })
+      call('issues.list', { table: ctrl.table, limit: LIMIT, ...ctrl.scope(), ...(severity ? { severity } : {}), ...(rule ? { rule } : {}) })
         .then((p) => {
           if (!live) return;
           setPage(p);

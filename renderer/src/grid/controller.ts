@@ -77,7 +77,14 @@ export class GridController {
     undoLabel: null, redoLabel: null, focusedId: null, notice: null, issuesVersion: 0, dataVersion: 0, filterVersion: 0, saves: 0,
   };
 
-  constructor(readonly table: TableName) {
+  /**
+   * @param areas the area codes whose records the grid shows (an upper level looking at one 市州 or
+   * 区县); null for the whole table
+   */
+  constructor(
+    readonly table: TableName,
+    readonly areas: string[] | null = null,
+  ) {
     this.rows = new GridRows(table);
     this.previous = new PreviousValues(table);
     this.sel = new GridSelection(this.rows);
@@ -94,7 +101,7 @@ export class GridController {
           canUndo: u.canUndo, canRedo: u.canRedo, undoLabel: u.peekUndo()?.label ?? null, redoLabel: u.peekRedo()?.label ?? null,
         });
       },
-    });
+    }, areas);
     this.context = {
       table,
       intake: this.intake,
@@ -148,6 +155,11 @@ export class GridController {
     this.set({ notice: text });
   }
 
+  /** The `areas` argument of the core's grid methods: absent for the whole table */
+  scope(): { areas?: string[] } {
+    return this.areas ? { areas: this.areas } : {};
+  }
+
   private shown(): number {
     return this.sel.port?.rowCount() ?? this.rows.byId.size;
   }
@@ -161,7 +173,7 @@ export class GridController {
   async load(onFirstRows: (rows: GridRow[]) => void): Promise<void> {
     this.set({ loading: true });
     await this.rows.loadRefs();
-    const first = await call('grid.rows', { table: this.table, offset: 0, limit: 2000 });
+    const first = await call('grid.rows', { table: this.table, offset: 0, limit: 2000, ...this.scope() });
     this.rows.checkFields(first.fields);
     const rows = this.rows.addPage(first.rows);
     onFirstRows(rows);
@@ -170,7 +182,7 @@ export class GridController {
     // Two requests in flight: the core reads the next chunk while the browser parses this one.
     const offsets: number[] = [];
     for (let off = rows.length; off < first.total; off += CHUNK) offsets.push(off);
-    const pages = offsets.map((offset) => () => call('grid.rows', { table: this.table, offset, limit: CHUNK }));
+    const pages = offsets.map((offset) => () => call('grid.rows', { table: this.table, offset, limit: CHUNK, ...this.scope() }));
     let next = pages.shift()?.();
     while (next) {
       const page = await next;
@@ -185,7 +197,7 @@ export class GridController {
   }
 
   async reloadIssues(): Promise<void> {
-    const r = await call('grid.issues', { table: this.table });
+    const r = await call('grid.issues', { table: this.table, ...this.scope() });
     const update = this.rows.setIssues(r.issues);
     if (update.length) this.sel.port?.rowsChanged({ add: [], update, remove: [] });
     this.set({ counts: r.counts, issuesVersion: this.status.issuesVersion + 1 });

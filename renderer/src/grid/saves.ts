@@ -44,7 +44,13 @@ export class SaveQueue {
     private readonly table: 'person' | 'unit',
     private readonly rows: GridRows,
     private readonly hooks: SaveHooks,
+    /** The areas the grid shows (an upper level): the replies' counts are theirs */
+    private readonly areas: string[] | null = null,
   ) {}
+
+  private scope(): { areas?: string[] } {
+    return this.areas ? { areas: this.areas } : {};
+  }
 
   get busy(): boolean {
     return this.pending > 0;
@@ -62,8 +68,8 @@ export class SaveQueue {
       try {
         const result =
           c.kind === 'apply'
-            ? await call('grid.apply', { table: this.table, ...c.request })
-            : await call('grid.restore', { table: this.table, recordId: c.recordId, auditId: c.auditId, side: c.side });
+            ? await call('grid.apply', { table: this.table, ...c.request, ...this.scope() })
+            : await call('grid.restore', { table: this.table, recordId: c.recordId, auditId: c.auditId, side: c.side, ...this.scope() });
         this.hooks.applied(result);
         if (action.record !== false) this.undo.push(stepFromResult(action.label, this.rows.fields.map((f) => f.key), before, result.rows, result.removed));
         action.after?.();

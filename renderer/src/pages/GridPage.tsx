@@ -15,6 +15,9 @@ import { useGridStatus } from '../grid/useGridStatus';
 import '../grid/grid.css';
 import { call, errorMessage } from '../api/client';
 import type { Route } from '../lib/route';
+import type { Level } from '../../../shared/census/level';
+import { initialScope, scopeOptions, type ScopeOption } from '../../../shared/grid/scope';
+import { AreaPicker } from '../grid/AreaPicker';
 
 type Side = 'issues' | 'history' | null;
 
@@ -53,8 +56,55 @@ function UndoButtons({ ctrl }: { ctrl: GridController }) {
   );
 }
 
+/** The part each table's grid showed last in this session (an upper level), by option key */
+const remembered = new Map<TableName, string>();
+
+interface Scopes {
+  level: Level;
+  options: ScopeOption[];
+  scope: ScopeOption;
+}
+
+/**
+ * 人员 / 单位. At a city or province the grid shows the whole table, one 市州 or one 区县: the areas
+ * come first, then the grid of the part chosen (a new grid for each part, so its rows, issues and
+ * undo steps are that part's).
+ */
 export function GridPage({ table, navigate }: { table: TableName; navigate: (r: Route) => void }) {
-  const ctrl = useMemo(() => new GridController(table), [table]);
+  const [scopes, setScopes] = useState<Scopes | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    call('grid.areas', { table })
+      .then((list) => {
+        if (!live) return;
+        const options = scopeOptions(list);
+        setScopes({ level: list.level, options, scope: list.level === 'county' ? options[0]! : initialScope(options, remembered.get(table) ?? null) });
+      })
+      .catch((e: unknown) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, [table]);
+  const pick = useCallback(
+    (key: string) => {
+      remembered.set(table, key);
+      setScopes((s) => (s ? { ...s, scope: s.options.find((o) => o.key === key) ?? s.scope } : s));
+    },
+    [table],
+  );
+  if (error)
+    return (
+      <div className="banner banner-error" role="alert">
+        {error}
+      </div>
+    );
+  if (!scopes) return <p className="meta">正在读取…</p>;
+  return <GridView key={scopes.scope.key} table={table} navigate={navigate} scopes={scopes} onPick={pick} />;
+}
+
+function GridView({ table, navigate, scopes, onPick }: { table: TableName; navigate: (r: Route) => void; scopes: Scopes; onPick: (key: string) => void }) {
+  const ctrl = useMemo(() => new GridController(table, scopes.scope.areas), [table, scopes.scope]);
   const [side, setSide] = useState<Side>('issues');
   const [confirm, setConfirm] = useState<string[] | null>(null);
   const findRef = useRef<HTMLInputElement>(null);
@@ -135,9 +185,10 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
   };
 
   return (
-    <div className="hc-grid-page" ref={pageRef} data-testid={`grid-page-${table}`}>
+    <div className="hc-grid-page" ref={pageRef} data-testid={`grid-page-${table}`} data-scope={scopes.scope.key}>
       <div className="hc-toolbar">
         <h1>{table === 'person' ? '人员' : '单位'}</h1>
+        {scopes.level !== 'county' && <AreaPicker options={scopes.options} value={scopes.scope.key} onPick={onPick} />}
         <button type="button" data-testid="grid-add-row" title="新增一行（Insert）" onClick={addRow}>
           新增行
         </button>

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { issueSchema } from '../../census/issues';
 import { recordDataSchema, type FieldValue } from '../../census/schema';
-import { countsSchema, method, tableSchema } from '../common';
+import { countsSchema, levelSchema, method, tableSchema } from '../common';
 
 /** One stored cell: the FieldValue union of shared/census/schema.ts */
 export const cellValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
@@ -51,6 +51,32 @@ export const applyResultSchema = z.object({
 });
 export type ApplyResult = z.infer<typeof applyResultSchema>;
 
+/**
+ * The areas (区县 area codes) a grid shows at a city or province: a merged province holds a million
+ * persons, more than a browser table should load at once, so upper levels look at one area or
+ * group of areas at a time. Absent: the whole table.
+ */
+export const areaScopeSchema = z.array(z.string().regex(/^\d{6}$/, '行政区划代码应为6位数字')).min(1).max(5000).optional();
+
+export const gridAreaSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  /** The table's records with this area code */
+  count: z.number().int(),
+  /** At a province: the 市州 the area lies in (null for the province's own records) */
+  group: z.object({ code: z.string(), name: z.string() }).nullable(),
+  /** This office's own records (the only ones editable at an upper level) */
+  own: z.boolean(),
+});
+export type GridArea = z.infer<typeof gridAreaSchema>;
+
+export const gridAreasSchema = z.object({
+  level: levelSchema,
+  total: z.number().int(),
+  areas: z.array(gridAreaSchema),
+});
+export type GridAreas = z.infer<typeof gridAreasSchema>;
+
 export const layoutSchema = z.object({
   columns: z.array(z.object({ key: z.string(), width: z.number().int().min(20).max(2000).optional(), hidden: z.boolean().optional() })).max(200),
   sort: z.array(z.object({ key: z.string(), dir: z.enum(['asc', 'desc']) })).max(10).default([]),
@@ -60,14 +86,18 @@ export type GridLayout = z.infer<typeof layoutSchema>;
 export const gridMethods = {
   /** A page of rows in stored order, values as arrays in dictionary order (compact for 100k rows) */
   'grid.rows': method(
-    z.object({ table: tableSchema, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(50_000).default(10_000) }),
+    z.object({
+      table: tableSchema, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(50_000).default(10_000), areas: areaScopeSchema,
+    }),
     z.object({ total: z.number().int(), fields: z.array(z.string()), rows: z.array(gridRowSchema) }),
   ),
   /** Every current issue of one table, for the grid's cell marks and status column */
   'grid.issues': method(
-    z.object({ table: tableSchema }),
+    z.object({ table: tableSchema, areas: areaScopeSchema }),
     z.object({ issues: z.array(issueSchema), counts: countsSchema }),
   ),
+  /** The areas the table's records come from, with their counts: what an upper level's grid can show */
+  'grid.areas': method(z.object({ table: tableSchema }), gridAreasSchema),
   /**
    * Reference lists the grid displays and picks from: every unit (id, name, credit code) and the
    * census area's townships (code, name)
@@ -87,12 +117,14 @@ export const gridMethods = {
       create: z.array(z.object({ id: z.uuid(), values: z.record(z.string(), cellValueSchema).default({}) })).max(100_000).default([]),
       changes: z.array(cellChangeSchema).max(1_000_000).default([]),
       remove: z.array(z.string()).max(100_000).default([]),
+      /** The grid's areas: the reply's counts are theirs */
+      areas: areaScopeSchema,
     }),
     applyResultSchema,
   ),
   /** Puts a value from a record's history back, as a new audited change (action 'restore') */
   'grid.restore': method(
-    z.object({ table: tableSchema, recordId: z.string(), auditId: z.number().int(), side: z.enum(['old', 'new']) }),
+    z.object({ table: tableSchema, recordId: z.string(), auditId: z.number().int(), side: z.enum(['old', 'new']), areas: areaScopeSchema }),
     applyResultSchema,
   ),
   'grid.layout.get': method(z.object({ table: tableSchema }), layoutSchema.nullable()),

@@ -87,6 +87,33 @@ export class GridPage {
     await this.page.getByTestId('grid-rows').filter({ hasText: /^共/ }).waitFor();
   }
 
+  /** 共 N 行 once loaded */
+  async rowsText(): Promise<string> {
+    return (await this.page.getByTestId('grid-rows').innerText()).trim();
+  }
+
+  // The area picker of a city or province
+  get areaPicker(): Locator {
+    return this.page.getByTestId('grid-area');
+  }
+
+  areaOptions(): Promise<string[]> {
+    return this.areaPicker.locator('option').allTextContents();
+  }
+
+  /** Picks a part ('all', 'group:<code>', 'area:<code>') and waits for its rows */
+  async showArea(key: string): Promise<void> {
+    await this.areaPicker.selectOption(key);
+    await this.page.locator(`[data-testid="grid-page-${this.table}"][data-scope="${key}"]`).waitFor();
+    await this.waitLoaded();
+  }
+
+  /** A column's text in every drawn row */
+  async columnTexts(key: string): Promise<string[]> {
+    await this.reveal(0, key);
+    return this.grid.locator(`.ag-row .ag-cell[col-id="${key}"]`).allInnerTexts();
+  }
+
   get status(): Locator {
     return this.page.getByTestId('grid-statusbar');
   }

@@ -22,7 +22,10 @@ export interface ListQuery {
 
 export interface RecordRepo {
   readonly table: TableName;
-  count(): number;
+  /** All rows, or those with one of `areas` as their area code */
+  count(areas?: readonly string[]): number;
+  /** How many rows each area code has, by code */
+  countByArea(): { code: string; count: number }[];
   list(query?: ListQuery): { total: number; rows: RecordRow[] };
   get(id: string): RecordRow | null;
   /** The rows that exist, in the order of `ids` */
@@ -75,8 +78,11 @@ export interface RecordRepo {
   /**
    * A page of rows in `list` order as compact arrays: the id, then every data column in dictionary
    * order (the spreadsheet grid loads 100k rows this way, without building RecordRow objects).
+   * With `areas`, only rows with one of these area codes, ordered by area code then rowid: that order
+   * comes straight off the area-code index, where `list` order would sort the areas' rows again for
+   * every page (55–370 ms a page for a 220,000-row 市州).
    */
-  page(offset: number, limit: number): { id: string; values: RecordData[string][] }[];
+  page(offset: number, limit: number, areas?: readonly string[]): { id: string; values: RecordData[string][] }[];
   /** Ids of the records whose dictionary field `key` holds one of `values` (exact match, indexed columns stay fast) */
   idsWhereIn(key: string, values: readonly string[]): string[];
 }
@@ -216,7 +222,12 @@ function baseRepo(db: Db, table: TableName) {
 
   const repo: RecordRepo = {
     table,
-    count: () => st.get(`SELECT count(*) FROM ${name}`).pluck().get() as number,
+    count: (areas) =>
+      (areas
+        ? st.get(`SELECT count(*) FROM ${name} WHERE area_code IN (SELECT value FROM json_each(?))`).pluck().get(JSON.stringify(areas))
+        : st.get(`SELECT count(*) FROM ${name}`).pluck().get()) as number,
+    countByArea: () =>
+      (st.get(`SELECT area_code, count(*) FROM ${name} GROUP BY area_code ORDER BY area_code`, true).all() as [string, number][]).map(([code, count]) => ({ code, count })),
     list({ offset = 0, limit = 100, search, filter } = {}) {
       const s = search?.trim();
       if (filter?.length) {
@@ -346,9 +357,12 @@ function baseRepo(db: Db, table: TableName) {
       if (!ids.length) return 0;
       return st.get(`DELETE FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids)).changes;
     },
-    page(offset, limit) {
+    page(offset, limit, areas) {
       const codecs = codecsOf(table);
-      const raws = st.get(`SELECT id, ${dataColumns.join(', ')} FROM ${name} ${order} LIMIT ? OFFSET ?`, true).all(limit, offset) as unknown[][];
+      const raws = (areas
+        ? st.get(`SELECT id, ${dataColumns.join(', ')} FROM ${name} WHERE area_code IN (SELECT value FROM json_each(?)) ORDER BY area_code, rowid LIMIT ? OFFSET ?`, true)
+          .all(JSON.stringify(areas), limit, offset)
+        : st.get(`SELECT id, ${dataColumns.join(', ')} FROM ${name} ${order} LIMIT ? OFFSET ?`, true).all(limit, offset)) as unknown[][];
       return raws.map((raw) => ({ id: raw[0] as string, values: codecs.map((c, i) => c.fromSql(raw[i + 1])) }));
     },
     idsWhereIn(key, values) {

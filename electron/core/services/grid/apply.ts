@@ -173,7 +173,7 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
     rows: written.rows.map((r) => ({ id: r.id, values: valuesOf(table, r.data) })),
     removed: written.removed,
     issues,
-    counts: { ...all.tableCounts[table] },
+    counts: input.areas ? all.countsIn(table, input.areas) : { ...all.tableCounts[table] },
     skipped,
     cleaned,
     previous: Object.fromEntries(ctx.store.periods.previousOf(table, written.rows.map((r) => r.id))),
@@ -190,5 +190,5 @@ export function restoreValue(ctx: ServiceContext, input: ParsedInput<'grid.resto
   if (!ctx.store.records[input.table].get(input.recordId)) throw new ApiError('not_found', `找不到该${tableLabels[input.table]}记录，可能已被删除`);
   const text = input.side === 'old' ? entry.oldValue : entry.newValue;
   const value = text === null ? (f.type === 'codes' ? [] : null) : (JSON.parse(text) as FieldValue);
-  return applyChanges(ctx, { table: input.table, create: [], remove: [], changes: [{ id: input.recordId, field: f.key, value }] }, { action: 'restore' });
+  return applyChanges(ctx, { table: input.table, create: [], remove: [], changes: [{ id: input.recordId, field: f.key, value }], areas: input.areas }, { action: 'restore' });
 }

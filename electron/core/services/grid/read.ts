@@ -2,19 +2,41 @@
 import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
 import { layoutSchema, type GridLayout } from '../../../../shared/api/methods/grid';
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
+import { toAreaCode } from '../../../../shared/divisions';
 import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from '../io/places';
-import { censusIssues } from '../issues';
+import { censusIssues, inScope } from '../issues';
 
 export function gridRows(ctx: ServiceContext, q: ParsedInput<'grid.rows'>): MethodOutput<'grid.rows'> {
   requireSettings(ctx);
   const repo = ctx.store.records[q.table];
-  return { total: repo.count(), fields: fieldsOf[q.table].map((f) => f.key), rows: repo.page(q.offset, q.limit) };
+  return { total: repo.count(q.areas), fields: fieldsOf[q.table].map((f) => f.key), rows: repo.page(q.offset, q.limit, q.areas) };
 }
 
-export function gridIssues(ctx: ServiceContext, table: TableName): MethodOutput<'grid.issues'> {
+export function gridIssues(ctx: ServiceContext, q: ParsedInput<'grid.issues'>): MethodOutput<'grid.issues'> {
   const all = censusIssues(ctx);
-  return { issues: all.issues.filter((i) => i.table === table), counts: { ...all.tableCounts[table] } };
+  const issues = all.issues.filter(inScope(all, q.table, q.areas));
+  return { issues, counts: q.areas ? all.countsIn(q.table, q.areas) : { ...all.tableCounts[q.table] } };
+}
+
+/**
+ * The areas the table's records come from. At a province, each area's 市州 too: the grid offers a
+ * whole 市州 or one of its 区县.
+ */
+export function gridAreas(ctx: ServiceContext, table: TableName): MethodOutput<'grid.areas'> {
+  const s = requireSettings(ctx);
+  const counts = ctx.store.records[table].countByArea();
+  // 市州 only: a county the province administers directly is a sub-area of its own, not a group.
+  const cities = s.level === 'province' ? ctx.divisions.subAreasOf(s.areaCode).filter((c) => c.level === 'city') : [];
+  const nameOf = (code: string) => ctx.divisions.get(ctx.divisions.resolve(code) ?? code)?.name ?? code;
+  return {
+    level: s.level,
+    total: counts.reduce((n, a) => n + a.count, 0),
+    areas: counts.map(({ code, count }) => {
+      const city = code === s.areaCode ? undefined : cities.find((c) => toAreaCode(c.code) === code || ctx.divisions.isWithin(code, c.code));
+      return { code, name: nameOf(code), count, group: city ? { code: toAreaCode(city.code), name: city.name } : null, own: code === s.areaCode };
+    }),
+  };
 }
 
 export function gridRefs(ctx: ServiceContext): MethodOutput<'grid.refs'> {
