@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mixedLineEndingsCsv, repeatedStringBomb, sharedStringsBomb, sheetsFirst, sparseSheet } from '../fixtures/hostile-files';
+import { longCell, mixedLineEndingsCsv, repeatedStringBomb, sharedStringsBomb, sheetsFirst, sparseSheet, unbrokenCsv } from '../fixtures/hostile-files';
 import { makeIdNumber, writeXlsx } from '../fixtures/township-returns';
 import { ImportExportPage } from './pages/import-export';
 import { apiCall, openLoggedPage, type RunningApp } from './support/app';
@@ -82,18 +82,24 @@ describe('hostile and odd files through the UI', () => {
     await expect.poll(() => page.getByTestId('nav-persons').isVisible()).toBe(true);
   });
 
-  it('refuses a repeated long string, a value in column XFD of every row and an unclosed CSV quote, one after another, saying what to fix', async () => {
+  it('refuses a repeated long string, a 6 M-character cell, a CSV with no line break, a value in column XFD of every row and an unclosed CSV quote, one after another, saying what to fix', async () => {
     const base = readFileSync(await writeXlsx(path.join(filesDir, 'c.xlsx'), [{ name: '人员信息', rows: [['姓名', '证件号码'], ['张三', '1']] }]));
     const repeated = path.join(filesDir, '和平里街道.xlsx');
-    writeFileSync(repeated, await repeatedStringBomb(base, { length: 8 * 1024 * 1024, rows: 3000 }));
+    writeFileSync(repeated, await repeatedStringBomb(base, { length: 1024 * 1024, rows: 3000 }));
     const wide = path.join(filesDir, '安定门街道.xlsx');
     writeFileSync(wide, await sparseSheet(base, { rows: 200_000, columns: ['XFD'] }));
     const quote = path.join(filesDir, '交道口街道.csv');
     writeFileSync(quote, `姓名,证件号码\r\n张三,${makeIdNumber('1990-01-01', 1)}\r\n"李四,${makeIdNumber('1990-01-01', 2)}\r\n王五,${makeIdNumber('1990-01-01', 3)}\r\n`);
+    const long = path.join(filesDir, '东华门街道.xlsx');
+    writeFileSync(long, await longCell(base, 6_000_000));
+    const unbroken = path.join(filesDir, '景山街道.csv');
+    writeFileSync(unbroken, unbrokenCsv(12 * 1024 * 1024));
     const before = (await apiCall(app, 'persons.list', {})).total;
     const { page, io } = await openIo();
     const cases: [string, RegExp][] = [
       [repeated, /和平里街道\.xlsx」：工作表中反复引用的共享文本合计超过 \d+ MB/],
+      [long, /东华门街道\.xlsx」：工作簿中有一个单元格的内容（或一段连续内容）超过 4 MB，远超 Excel 单元格 32,767 个字符的上限/],
+      [unbroken, /景山街道\.csv」：从第 2 行起超过 8 MB 的内容里没有一个完整的行.*请用记事本或 Excel 打开检查后再导入/],
       [wide, /安定门街道\.xlsx」：工作表第 \d+ 行一直到第 XFD 列才有内容.*请在 Excel 中删除数据右边多余的列/],
       [quote, /交道口街道\.csv」：第 3 行有一个引号（"）没有配对，从它到文件末尾的 2 行会被并成一格/],
     ];

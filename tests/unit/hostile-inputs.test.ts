@@ -2,7 +2,8 @@
  * Small hostile files that once killed the process (V8 fatal error) or froze the bridge: the
  * shared-strings bomb (6.5 MB → 2.2 GB), the same lying about its size, two million shared strings,
  * one long shared string named by every cell (the process was killed for memory, 24 GB here), a
- * value in column XFD of every row (4.4 minutes),
+ * value in column XFD of every row (4.4 minutes), one cell of 60 M characters (1.7 GB, then an
+ * internal error), a CSV of 300 MB without a line break (273 s, 2.6 GB, then an internal error),
  * a package whose persons.csv is six million tiny lines, and an envelope asking for scrypt
  * N=2²⁰ r=2 p=16. Each is refused with a Chinese message in bounded time and memory through the
  * CLI (a real process, measured with /usr/bin/time) and through the bridge (a real server process
@@ -19,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../../shared/package';
 import { runCli, sha256File } from '../fixtures/cli';
 import { removeDir, tempDir } from '../fixtures/core';
-import { repeatedStringBomb, sharedStringsBomb, sparseSheet } from '../fixtures/hostile-files';
+import { longCell, repeatedStringBomb, sharedStringsBomb, sparseSheet, unbrokenCsv } from '../fixtures/hostile-files';
 import { countyCensus, exportTo, HEFEI, repack, YAOHAI } from '../fixtures/packages';
 import { writeXlsx } from '../fixtures/township-returns';
 import { readWorkbook } from '../../electron/core/services/io/xlsx';
@@ -51,11 +52,17 @@ beforeAll(async () => {
   save('lying-bomb.xlsx', (await sharedStringsBomb(base, { strings: 2_600_000, declare: 8 * 1024 * 1024 })).data);
   // 2,000,001 one-letter strings: 34 MB, under the size cap, over the count.
   save('many-strings.xlsx', (await sharedStringsBomb(base, { strings: 2_000_001, text: 'x' })).data);
-  // One 8 M-character string named by 6,000 cells: ~50 KB of file, ~50 G characters of text if copied per cell
+  // One 1 M-character string (under the 4 MB run limit) named by 6,000 cells: ~20 KB of file, ~6 G characters of text if copied per cell
   // (copies that no heap limit saw: they were made posting rows between threads).
-  save('repeated-string.xlsx', await repeatedStringBomb(base, { length: 8 * 1024 * 1024, rows: 3000 }));
+  save('repeated-string.xlsx', await repeatedStringBomb(base, { length: 1024 * 1024, rows: 3000 }));
   // 200,000 rows with one value in column XFD: ~1 MB of file, 3.3 billion cells once rows are arrays (4.4 minutes).
   save('far-column.xlsx', await sparseSheet(base, { rows: 200_000, columns: ['XFD'] }));
+  // One cell of 6 M characters (18 MB of XML in ~50 KB of file): 60 M took 1.7 GB and ended in an internal error.
+  save('long-cell.xlsx', await longCell(base, 6_000_000));
+  // 12 MB with no line break, and a quote opened before 12 MB that never closes: papaparse re-read the
+  // unfinished line with every slice (300 MB: 273 s, 2.6 GB, then an internal error).
+  save('one-line.csv', unbrokenCsv(12 * 1024 * 1024));
+  save('open-quote.csv', unbrokenCsv(12 * 1024 * 1024, true));
 
   const c = await countyCensus(YAOHAI, 20, 5);
   const valid = (await exportTo(c, 'valid.hcpkg')).data;
@@ -153,6 +160,9 @@ describe('through the CLI', () => {
     ['many-strings.xlsx', /共享文本超过 2,000,000 条/],
     ['repeated-string.xlsx', /反复引用的共享文本合计超过 \d+ MB，远大于工作表本身/],
     ['far-column.xlsx', /第 \d+ 行一直到第 XFD 列才有内容.*请在 Excel 中删除数据右边多余的列/],
+    ['long-cell.xlsx', /有一个单元格的内容（或一段连续内容）超过 4 MB，远超 Excel 单元格 32,767 个字符的上限/],
+    ['one-line.csv', /从第 2 行起超过 8 MB 的内容里没有一个完整的行/],
+    ['open-quote.csv', /从第 2 行起超过 8 MB 的内容里没有一个完整的行.*引号/],
   ])('refuses %s with exit 2, a plain message, bounded time and memory, the database unchanged', async (name, message) => {
     const before = sha256File(county);
     const r = await cli('import', '--db', county, files[name]!);
@@ -284,6 +294,8 @@ describe('through the bridge', () => {
     ['many-strings.xlsx', /共享文本超过/],
     ['repeated-string.xlsx', /反复引用的共享文本合计超过/],
     ['far-column.xlsx', /一直到第 XFD 列才有内容/],
+    ['long-cell.xlsx', /超过 4 MB，远超 Excel 单元格/],
+    ['one-line.csv', /没有一个完整的行/],
   ])('refuses %s in an import preview while the server keeps answering, the database unchanged', async (name, message) => {
     const before = dbHash();
     const r = await whileAnswering(server, call(server, 'io.import.preview', { files: [upload(name)] }));

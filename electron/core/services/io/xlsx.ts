@@ -49,6 +49,12 @@ export const XLSX_LIMITS = {
    * cells (4.4 minutes and 1.5 GB before this limit).
    */
   cellSlotAllowance: 4 * 1024 * 1024,
+  /**
+   * Bytes of XML without a '<': the longest a text or a tag may run. An Excel cell holds at most 32,767
+   * characters (~200 KB written out, escapes and all); a 177 KB workbook whose one cell holds 60 M
+   * characters took 1.7 GB and ended in an internal error before this limit.
+   */
+  maxRunBytes: 4 * 1024 * 1024,
 } as const;
 
 export class XlsxLimitError extends Error {
@@ -116,8 +122,14 @@ async function* saxPart(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, par
   parser.on('error', (e) => {
     error ??= e;
   });
+  // The parser holds a text or a tag whole until it ends, so a run without '<' is what it may hold.
+  let run = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const lt = chunk.lastIndexOf(0x3c);
+      run = lt < 0 ? run + chunk.length : chunk.length - lt;
+      if (run > XLSX_LIMITS.maxRunBytes)
+        throw new XlsxLimitError('run_too_long', `工作簿中有一个单元格的内容（或一段连续内容）超过 ${mb(XLSX_LIMITS.maxRunBytes)}，远超 Excel 单元格 32,767 个字符的上限（疑似恶意构造或已损坏的文件），已拒绝`);
       parser.write(decoder.decode(chunk, { stream: true }));
       if (error) throw error;
       yield;
