@@ -23,8 +23,8 @@ export function AreaPicker({ options, value, onPick }: { options: readonly Scope
         ))}
       </select>
       {value !== 'all' && total > GRID_LOAD_ALL_LIMIT && (
-        <span className="meta" data-testid="grid-area-note">
-          （共 {total.toLocaleString('zh-CN')} 行，分地区显示）
+        <span className="meta" data-testid="grid-area-note" title={`共 ${total.toLocaleString('zh-CN')} 行，一次全部载入较慢，按市州、区县分别显示`}>
+          共 {Math.round(total / 1e4).toLocaleString('zh-CN')} 万行
         </span>
       )}
     </label>
