@@ -32,7 +32,8 @@ export function scopeOptions(list: GridAreas): ScopeOption[] {
   const out: ScopeOption[] = [{ key: 'all', label: `全部（${n(list.total)} 行${slow}）`, areas: null, count: list.total, depth: 0, own: false }];
   const single = (a: GridAreas['areas'][number], depth: 0 | 1): ScopeOption => ({
     key: `area:${a.code}`,
-    label: `${a.own ? `本级录入（${a.name}）` : a.group?.code === a.code ? `${a.name}本级录入` : a.name}（${n(a.count)} 行）`,
+    // The office's own entries, and at a province a 市州's own (its code is the group's): 「楚雄彝族自治州本级录入」
+    label: `${a.own || a.group?.code === a.code ? `${a.name}本级录入` : a.name}（${n(a.count)} 行）`,
     areas: [a.code],
     count: a.count,
     depth,

@@ -134,7 +134,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await new Shell(city.page).go('units');
     const units = new GridPage(city.page, 'unit');
     await units.waitLoaded();
-    expect(await units.areaOptions()).toEqual(['全部（6 行）', '楚雄市（3 行）', '双柏县（3 行）']);
+    expect(await units.areaOptions()).toEqual(['全部（6 行）', '楚雄彝族自治州本级录入（0 行）', '楚雄市（3 行）', '双柏县（3 行）']);
     await units.showArea(`area:${SHUANGBAI}`);
     expect(await units.rowsText()).toBe('共 3 行');
 
@@ -273,7 +273,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await grid.waitLoaded();
     expect(await grid.rowsText()).toBe('共 75 行');
     expect(await grid.areaOptions()).toEqual([
-      '全部（75 行）', '楚雄彝族自治州 全部（50 行）', '\u3000\u3000楚雄市（30 行）', '\u3000\u3000双柏县（20 行）', '红河哈尼族彝族自治州 全部（25 行）', '\u3000\u3000个旧市（25 行）',
+      '全部（75 行）', '云南省本级录入（0 行）', '楚雄彝族自治州 全部（50 行）', '\u3000\u3000楚雄市（30 行）', '\u3000\u3000双柏县（20 行）', '红河哈尼族彝族自治州 全部（25 行）', '\u3000\u3000个旧市（25 行）',
     ]);
     await grid.showArea(`group:${CHUXIONG_ZHOU}`);
     expect(await grid.rowsText()).toBe('共 50 行');
@@ -283,6 +283,13 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     expect(ids.length).toBeGreaterThan(5);
     for (const id of ids) expect(id.slice(0, 6)).toBe(GEJIU);
     await shot(prov.page, 'province-grid-gejiu');
+    // Received records only: a new row would be the province's own, so 新增行 says where to add it.
+    expect(await prov.page.getByTestId('grid-add-row').isDisabled()).toBe(true);
+    expect(await prov.page.getByTestId('grid-add-row').getAttribute('title')).toContain('请先在「显示」中选择「本级录入」或「全部」');
+    await grid.click(0, 'name');
+    await prov.page.keyboard.press('Insert');
+    await expect.poll(() => prov.page.getByTestId('grid-notice').innerText()).toContain('本级新增的记录属于「本级录入」');
+    expect(await grid.rowsText()).toBe('共 25 行');
     // Back from another page, the grid shows the part chosen last.
     await shell.go('home');
     await shell.go('persons');
@@ -291,5 +298,11 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     expect(await grid.rowsText()).toBe('共 25 行');
     await grid.showArea('all');
     expect(await grid.rowsText()).toBe('共 75 行');
+    // The province's own entries: empty, and the place to add one.
+    await grid.showArea('area:530000');
+    expect(await grid.rowsText()).toBe('共 0 行');
+    await grid.saved(() => prov.page.getByTestId('grid-add-row').click());
+    await expect.poll(() => grid.rowsText()).toBe('共 1 行');
+    expect((await apiCall(prov.app, 'grid.areas', { table: 'person' })).areas[0]).toMatchObject({ code: '530000', count: 1, own: true });
   });
 });

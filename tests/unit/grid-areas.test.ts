@@ -63,10 +63,12 @@ describe('an upper level’s grid by area', () => {
   });
 
   it('lists a city’s counties with their counts, and its own entries once it has some', async () => {
+    // Its own entries are listed while still empty: the only place an upper level adds rows.
     expect(await city.call('grid.areas', { table: 'person' })).toEqual({
       level: 'city',
       total: 100,
       areas: [
+        { code: HEFEI, name: '合肥市', count: 0, group: null, own: true },
         { code: YAOHAI, name: '瑶海区', count: 60, group: null, own: false },
         { code: LUYANG, name: '庐阳区', count: 40, group: null, own: false },
       ],
@@ -82,6 +84,7 @@ describe('an upper level’s grid by area', () => {
     const list = await province.call('grid.areas', { table: 'person' });
     expect(list.level).toBe('province');
     expect(list.areas).toEqual([
+      { code: ANHUI, name: '安徽省', count: 0, group: null, own: true },
       { code: YAOHAI, name: '瑶海区', count: 60, group: { code: HEFEI, name: '合肥市' }, own: false },
       { code: LUYANG, name: '庐阳区', count: 40, group: { code: HEFEI, name: '合肥市' }, own: false },
       { code: JINGHU, name: '镜湖区', count: 30, group: { code: '340200', name: '芜湖市' }, own: false },
@@ -89,6 +92,7 @@ describe('an upper level’s grid by area', () => {
     const options = scopeOptions(list);
     expect(options.map((o) => [o.key, o.label, o.areas, o.depth])).toEqual([
       ['all', '全部（130 行）', null, 0],
+      [`area:${ANHUI}`, '安徽省本级录入（0 行）', [ANHUI], 0],
       ['group:340100', '合肥市 全部（100 行）', [YAOHAI, LUYANG], 0],
       [`area:${YAOHAI}`, '瑶海区（60 行）', [YAOHAI], 1],
       [`area:${LUYANG}`, '庐阳区（40 行）', [LUYANG], 1],

@@ -80,10 +80,13 @@ export class GridController {
   /**
    * @param areas the area codes whose records the grid shows (an upper level looking at one 市州 or
    * 区县); null for the whole table
+   * @param addHint why rows cannot be added here (an upper level's part holding received records
+   * only: a new row would be the office's own and belong to another part); null where they can
    */
   constructor(
     readonly table: TableName,
     readonly areas: string[] | null = null,
+    readonly addHint: string | null = null,
   ) {
     this.rows = new GridRows(table);
     this.previous = new PreviousValues(table);
@@ -323,7 +326,12 @@ export class GridController {
     return this.saves.apply(`将${scope} ${ids.length} 行的「${f.label}」设为同一值`, { create: [], changes, remove: [] });
   }
 
-  addRow(): Promise<string> {
+  /** A new empty row; null (and the reason as the notice) where rows cannot be added */
+  addRow(): Promise<string | null> {
+    if (this.addHint) {
+      this.notice(this.addHint);
+      return Promise.resolve(null);
+    }
     const id = crypto.randomUUID();
     return this.saves.apply('新增一行', { create: [{ id, values: {} }], changes: [], remove: [] }).then(() => id);
   }

@@ -35,7 +35,7 @@ export function runKeyAction(ctrl: GridController, action: GridKeyAction, ui: Ke
     case 'clear':
       return void ctrl.clear();
     case 'addRow':
-      return void ctrl.addRow().then((id) => ctrl.focusRow(id));
+      return void ctrl.addRow().then((id) => id && ctrl.focusRow(id));
     case 'deleteRows': {
       const ids = ctrl.sel.selectedRowIds();
       if (ids.length) ui.onDeleteRows(ids);

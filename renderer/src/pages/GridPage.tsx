@@ -104,7 +104,8 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
 }
 
 function GridView({ table, navigate, scopes, onPick }: { table: TableName; navigate: (r: Route) => void; scopes: Scopes; onPick: (key: string) => void }) {
-  const ctrl = useMemo(() => new GridController(table, scopes.scope.areas), [table, scopes.scope]);
+  const addHint = scopes.level === 'county' || scopes.scope.key === 'all' || scopes.scope.own ? null : '本级新增的记录属于「本级录入」：请先在「显示」中选择「本级录入」或「全部」，再新增行';
+  const ctrl = useMemo(() => new GridController(table, scopes.scope.areas, addHint), [table, scopes.scope, addHint]);
   const [side, setSide] = useState<Side>('issues');
   const [confirm, setConfirm] = useState<string[] | null>(null);
   const findRef = useRef<HTMLInputElement>(null);
@@ -171,6 +172,7 @@ function GridView({ table, navigate, scopes, onPick }: { table: TableName; navig
 
   const addRow = () =>
     void ctrl.addRow().then((id) => {
+      if (!id) return;
       const api = ctrl.api;
       const node = api?.getRowNode(id);
       const first = api?.getAllDisplayedColumns().findIndex((c) => ctrl.fieldIndex.has(c.getColId())) ?? 0;
@@ -189,7 +191,7 @@ function GridView({ table, navigate, scopes, onPick }: { table: TableName; navig
       <div className="hc-toolbar">
         <h1>{table === 'person' ? '人员' : '单位'}</h1>
         {scopes.level !== 'county' && <AreaPicker options={scopes.options} value={scopes.scope.key} onPick={onPick} />}
-        <button type="button" data-testid="grid-add-row" title="新增一行（Insert）" onClick={addRow}>
+        <button type="button" data-testid="grid-add-row" title={addHint ?? '新增一行（Insert）'} disabled={addHint !== null} onClick={addRow}>
           新增行
         </button>
         <button

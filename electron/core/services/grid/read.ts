@@ -29,6 +29,8 @@ export function gridAreas(ctx: ServiceContext, table: TableName): MethodOutput<'
   // 市州 only: a county the province administers directly is a sub-area of its own, not a group.
   const cities = s.level === 'province' ? ctx.divisions.subAreasOf(s.areaCode).filter((c) => c.level === 'city') : [];
   const nameOf = (code: string) => ctx.divisions.get(ctx.divisions.resolve(code) ?? code)?.name ?? code;
+  // An upper level always has a place for its own entries, the only rows it may add: listed even while empty.
+  if (s.level !== 'county' && !counts.some((a) => a.code === s.areaCode)) counts.unshift({ code: s.areaCode, count: 0 });
   return {
     level: s.level,
     total: counts.reduce((n, a) => n + a.count, 0),
