@@ -104,7 +104,7 @@ export class GridController {
           canUndo: u.canUndo, canRedo: u.canRedo, undoLabel: u.peekUndo()?.label ?? null, redoLabel: u.peekRedo()?.label ?? null,
         });
       },
-    }, areas);
+    }, this.scope());
     this.context = {
       table,
       intake: this.intake,

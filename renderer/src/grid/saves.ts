@@ -44,13 +44,9 @@ export class SaveQueue {
     private readonly table: 'person' | 'unit',
     private readonly rows: GridRows,
     private readonly hooks: SaveHooks,
-    /** The areas the grid shows (an upper level): the replies' counts are theirs */
-    private readonly areas: string[] | null = null,
+    /** The grid's `areas` argument (an upper level's part): the replies' counts are the part's */
+    private readonly scope: { areas?: string[] } = {},
   ) {}
-
-  private scope(): { areas?: string[] } {
-    return this.areas ? { areas: this.areas } : {};
-  }
 
   get busy(): boolean {
     return this.pending > 0;
@@ -68,8 +64,8 @@ export class SaveQueue {
       try {
         const result =
           c.kind === 'apply'
-            ? await call('grid.apply', { table: this.table, ...c.request, ...this.scope() })
-            : await call('grid.restore', { table: this.table, recordId: c.recordId, auditId: c.auditId, side: c.side, ...this.scope() });
+            ? await call('grid.apply', { table: this.table, ...c.request, ...this.scope })
+            : await call('grid.restore', { table: this.table, recordId: c.recordId, auditId: c.auditId, side: c.side, ...this.scope });
         this.hooks.applied(result);
         if (action.record !== false) this.undo.push(stepFromResult(action.label, this.rows.fields.map((f) => f.key), before, result.rows, result.removed));
         action.after?.();
