@@ -1,5 +1,5 @@
 /**
- * Our own streaming .xlsx reader (yauzl + saxes), replacing exceljs's WorkbookReader for imports.
+ * Our own streaming .xlsx reader (yauzl + xml-scan.ts), replacing exceljs's WorkbookReader for imports.
  *
  * Why not exceljs: its lib/utils/parse-sax.js decodes every inflated chunk on its own, so a
  * Chinese character whose bytes straddle two chunks became U+FFFD (36 names in a 50k-row file);
@@ -15,10 +15,10 @@
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import yauzl from 'yauzl';
 import type { Cell } from '../../../../shared/io';
 import { columnLetter } from './layout';
+import { XmlScanner, type XmlHandlers, type XmlTag } from './xml-scan';
 
 const require = createRequire(import.meta.url);
 // exceljs's own date rules, so cells read as dates exactly as before.
@@ -107,36 +107,33 @@ function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
 
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
+const runTooLong = () =>
+  new XlsxLimitError('run_too_long', `工作簿中有一个单元格的内容（或一段连续内容）超过 ${mb(XLSX_LIMITS.maxRunBytes)}，远超 Excel 单元格 32,767 个字符的上限（疑似恶意构造或已损坏的文件），已拒绝`);
+
 /**
- * Feeds one part through a streaming UTF-8 decoder into a SAX parser, yielding after each chunk so
+ * Feeds one part through a streaming UTF-8 decoder into the XML scanner, yielding after each chunk so
  * the caller can hand over what the chunk produced. Checks the part's size before inflating it.
  */
-async function* saxPart(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, parser: SaxesParser): AsyncGenerator<void> {
+async function* scanPart(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, handlers: XmlHandlers): AsyncGenerator<void> {
   if (entry.uncompressedSize > cap)
     throw new XlsxLimitError('part_too_large', `工作簿中的「${entry.fileName}」解压后有 ${mb(entry.uncompressedSize)}，超过上限 ${mb(cap)}（疑似压缩炸弹），已拒绝`);
   const stream = await openStream(zip, entry);
   // stream: true keeps a character's leading bytes until its trailing bytes arrive in the next chunk.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
-  // Widened by the cast: set in the handler below, which TypeScript's narrowing does not see.
-  let error = null as Error | null;
-  parser.on('error', (e) => {
-    error ??= e;
-  });
-  // The parser holds a text or a tag whole until it ends, so a run without '<' is what it may hold.
+  // The scanner holds unfinished markup until it ends (capped by the same limit), and a run without
+  // '<' is what a text or a tag may take.
+  const scanner = new XmlScanner(handlers, XLSX_LIMITS.maxRunBytes, runTooLong);
   let run = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const lt = chunk.lastIndexOf(0x3c);
       run = lt < 0 ? run + chunk.length : chunk.length - lt;
-      if (run > XLSX_LIMITS.maxRunBytes)
-        throw new XlsxLimitError('run_too_long', `工作簿中有一个单元格的内容（或一段连续内容）超过 ${mb(XLSX_LIMITS.maxRunBytes)}，远超 Excel 单元格 32,767 个字符的上限（疑似恶意构造或已损坏的文件），已拒绝`);
-      parser.write(decoder.decode(chunk, { stream: true }));
-      if (error) throw error;
+      if (run > XLSX_LIMITS.maxRunBytes) throw runTooLong();
+      scanner.write(decoder.decode(chunk, { stream: true }));
       yield;
     }
-    parser.write(decoder.decode());
-    parser.close();
-    if (error) throw error;
+    scanner.write(decoder.decode());
+    scanner.close();
     yield;
   } finally {
     stream.destroy();
@@ -144,11 +141,9 @@ async function* saxPart(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, par
 }
 
 /** Drives a part to its end when the caller only needs the handlers' side effects. */
-async function parseWhole(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, cap: number, setup: (p: SaxesParser) => void): Promise<void> {
+async function parseWhole(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, cap: number, handlers: XmlHandlers): Promise<void> {
   if (!entry) return;
-  const parser = new SaxesParser();
-  setup(parser);
-  for await (const _ of saxPart(zip, entry, cap, parser));
+  for await (const _ of scanPart(zip, entry, cap, handlers));
 }
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
@@ -170,14 +165,14 @@ function resolveTarget(base: string, target: string): string {
 
 async function readRels(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, relsPath: string, basePath: string): Promise<Map<string, { type: string; path: string }>> {
   const out = new Map<string, { type: string; path: string }>();
-  await parseWhole(zip, entries.get(relsPath), XLSX_LIMITS.maxSmallPartBytes, (p) =>
-    p.on('opentag', (n: SaxesTagPlain) => {
+  await parseWhole(zip, entries.get(relsPath), XLSX_LIMITS.maxSmallPartBytes, {
+    open(n: XmlTag) {
       if (local(n.name) !== 'Relationship') return;
-      const id = n.attributes.Id;
-      const target = n.attributes.Target;
-      if (id && target) out.set(id, { type: n.attributes.Type ?? '', path: resolveTarget(basePath, target) });
-    }),
-  );
+      const id = n.get('Id');
+      const target = n.get('Target');
+      if (id && target) out.set(id, { type: n.get('Type') ?? '', path: resolveTarget(basePath, target) });
+    },
+  });
   return out;
 }
 
@@ -196,15 +191,15 @@ async function readBook(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>): 
   const rels = await readRels(zip, entries, relsPath, wb);
   const declared: { name: string; state: string; rid: string }[] = [];
   let date1904 = false;
-  await parseWhole(zip, entries.get(wb), XLSX_LIMITS.maxSmallPartBytes, (p) =>
-    p.on('opentag', (n: SaxesTagPlain) => {
+  await parseWhole(zip, entries.get(wb), XLSX_LIMITS.maxSmallPartBytes, {
+    open(n: XmlTag) {
       const tag = local(n.name);
-      if (tag === 'workbookPr') date1904 = n.attributes.date1904 === '1' || n.attributes.date1904 === 'true';
+      if (tag === 'workbookPr') date1904 = n.get('date1904') === '1' || n.get('date1904') === 'true';
       if (tag !== 'sheet') return;
-      const rid = Object.entries(n.attributes).find(([k]) => local(k) === 'id' && k !== 'sheetId')?.[1] ?? '';
-      declared.push({ name: n.attributes.name ?? '', state: n.attributes.state ?? 'visible', rid });
-    }),
-  );
+      const rid = n.entries().find(([k]) => local(k) === 'id' && k !== 'sheetId')?.[1] ?? '';
+      declared.push({ name: n.get('name') ?? '', state: n.get('state') ?? 'visible', rid });
+    },
+  });
   const byType = (suffix: string) => [...rels.values()].find((r) => r.type.endsWith(suffix) && entries.has(r.path))?.path ?? null;
   const sheets: SheetRef[] = [];
   for (const d of declared) {
@@ -235,16 +230,16 @@ async function readDateStyles(zip: yauzl.ZipFile, entries: Map<string, yauzl.Ent
   const custom = new Map<number, string>();
   const xfs: number[] = [];
   let inCellXfs = false;
-  await parseWhole(zip, entries.get(path), XLSX_LIMITS.maxSmallPartBytes, (p) => {
-    p.on('opentag', (n: SaxesTagPlain) => {
+  await parseWhole(zip, entries.get(path), XLSX_LIMITS.maxSmallPartBytes, {
+    open(n: XmlTag) {
       const tag = local(n.name);
-      if (tag === 'numFmt') custom.set(Number(n.attributes.numFmtId), n.attributes.formatCode ?? '');
+      if (tag === 'numFmt') custom.set(Number(n.get('numFmtId')), n.get('formatCode') ?? '');
       else if (tag === 'cellXfs') inCellXfs = true;
-      else if (tag === 'xf' && inCellXfs) xfs.push(Number(n.attributes.numFmtId ?? 0));
-    });
-    p.on('closetag', (n: SaxesTagPlain) => {
-      if (local(n.name) === 'cellXfs') inCellXfs = false;
-    });
+      else if (tag === 'xf' && inCellXfs) xfs.push(Number(n.get('numFmtId') ?? 0));
+    },
+    close(name: string) {
+      if (local(name) === 'cellXfs') inCellXfs = false;
+    },
   });
   return xfs.map((id) => (custom.has(id) ? excelUtils.isDateFmt(custom.get(id)!) : BUILTIN_DATE_IDS.has(id)));
 }
@@ -255,19 +250,19 @@ async function readSharedStrings(zip: yauzl.ZipFile, entries: Map<string, yauzl.
   let text: string[] = [];
   let inT = false;
   let phonetic = 0;
-  await parseWhole(zip, entries.get(path), XLSX_LIMITS.maxSharedStringsBytes, (p) => {
-    p.on('opentag', (n: SaxesTagPlain) => {
+  await parseWhole(zip, entries.get(path), XLSX_LIMITS.maxSharedStringsBytes, {
+    open(n: XmlTag) {
       const tag = local(n.name);
-      if (tag === 't') inT = phonetic === 0;
+      if (tag === 't') inT = phonetic === 0 && !n.selfClosing;
       // Phonetic runs (rPh) carry readings, not the cell's text.
       else if (tag === 'rPh') phonetic++;
       else if (tag === 'si') text = [];
-    });
-    p.on('text', (t: string) => {
+    },
+    text(t: string) {
       if (inT) text.push(t);
-    });
-    p.on('closetag', (n: SaxesTagPlain) => {
-      const tag = local(n.name);
+    },
+    close(name: string) {
+      const tag = local(name);
       if (tag === 't') inT = false;
       else if (tag === 'rPh') phonetic--;
       else if (tag === 'si') {
@@ -275,7 +270,7 @@ async function readSharedStrings(zip: yauzl.ZipFile, entries: Map<string, yauzl.
           throw new XlsxLimitError('too_many_strings', `工作簿的共享文本超过 ${XLSX_LIMITS.maxSharedStrings.toLocaleString('en-US')} 条（疑似恶意构造的文件），已拒绝`);
         out.push(unescapeOoxml(text.join('')));
       }
-    });
+    },
   });
   return out;
 }
@@ -296,7 +291,6 @@ function columnOf(ref: string | undefined): number {
 
 function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], dateStyles: boolean[], date1904: boolean): AsyncIterable<{ number: number; cells: Cell[] }> {
   return (async function* () {
-    const parser = new SaxesParser();
     const ready: { number: number; cells: Cell[] }[] = [];
     let cells: Cell[] | null = null;
     let rowNumber = 0;
@@ -304,7 +298,8 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
     let col = -1;
     let type = '';
     let style = 0;
-    let value: string[] | null = null;
+    // The cell's text so far (a text may arrive in pieces), null outside <v> and <is>
+    let value: string | null = null;
     let hasFormula = false;
     let phonetic = 0;
     // Every cell naming a shared string is a reference to one JS string here, but a copy in every row
@@ -320,10 +315,10 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
         throw new XlsxLimitError('text_amplified', `工作表中反复引用的共享文本合计超过 ${mb(textBudget * 2)}，远大于工作表本身（疑似恶意构造的文件），已拒绝`);
       return str;
     };
-    parser.on('opentag', (n: SaxesTagPlain) => {
+    const open = (n: XmlTag) => {
       switch (local(n.name)) {
         case 'row': {
-          const r = Number(n.attributes.r);
+          const r = Number(n.get('r'));
           rowNumber = Number.isInteger(r) && r > rowNumber ? r : rowNumber + 1;
           if (++rowCount > XLSX_LIMITS.maxRows || rowNumber > XLSX_LIMITS.maxRows)
             throw new XlsxLimitError('too_many_rows', `工作表的行数超过 Excel 的上限 ${XLSX_LIMITS.maxRows.toLocaleString('en-US')} 行，已拒绝`);
@@ -332,38 +327,38 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
           break;
         }
         case 'c': {
-          const at = columnOf(n.attributes.r);
+          const at = columnOf(n.get('r'));
           col = at >= 0 ? at : col + 1;
           if (col >= XLSX_LIMITS.maxColumns)
             throw new XlsxLimitError('too_many_columns', `工作表的列数超过 Excel 的上限 ${XLSX_LIMITS.maxColumns} 列，已拒绝`);
-          type = n.attributes.t ?? 'n';
-          style = Number(n.attributes.s ?? 0);
+          type = n.get('t') ?? 'n';
+          style = Number(n.get('s') ?? 0);
           value = null;
           hasFormula = false;
           break;
         }
         case 'v':
-          value = [];
+          value = '';
           break;
         case 'f':
           hasFormula = true;
           break;
         case 'is':
-          value = [];
+          value = '';
           break;
         case 'rPh':
           phonetic++;
           break;
       }
-    });
-    parser.on('text', (t: string) => {
-      if (value && phonetic === 0) value.push(t);
-    });
-    parser.on('closetag', (n: SaxesTagPlain) => {
-      switch (local(n.name)) {
+    };
+    const onText = (t: string) => {
+      if (value !== null && phonetic === 0) value += t;
+    };
+    const close = (name: string) => {
+      switch (local(name)) {
         case 'v':
         case 'is':
-          if (cells && value) cells[col] = cellValue(type, value.join(''), style, hasFormula);
+          if (cells && value !== null) cells[col] = cellValue(type, value, style, hasFormula);
           value = null;
           break;
         case 'rPh':
@@ -380,7 +375,7 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
           cells = null;
           break;
       }
-    });
+    };
     const cellValue = (t: string, raw: string, s: number, formula: boolean): Cell => {
       switch (t) {
         case 's': {
@@ -406,7 +401,7 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
         }
       }
     };
-    for await (const _ of saxPart(zip, entry, XLSX_LIMITS.maxPartBytes, parser)) {
+    for await (const _ of scanPart(zip, entry, XLSX_LIMITS.maxPartBytes, { open, text: onText, close })) {
       if (ready.length) yield* ready.splice(0, ready.length);
     }
   })();
@@ -414,7 +409,7 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
 
 /**
  * Every worksheet in the workbook's order with its own name. Throws XlsxLimitError for a file over
- * a limit, and yauzl's or saxes's error for a damaged one (the caller words both for the clerk).
+ * a limit, and yauzl's or the XML scanner's error for a damaged one (the caller words both for the clerk).
  */
 export async function* readWorkbook(data: Buffer): AsyncGenerator<XlsxSheet> {
   const zip = await openBuffer(data);
