@@ -86,6 +86,7 @@ export function coreForStore(store: Store, dbPath: string, opts: CoreOptions = {
     ctx,
     close: () => {
       if (backupTimer) clearInterval(backupTimer);
+      ctx.state.dispose();
       store.close();
     },
   };
@@ -127,6 +128,8 @@ export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
   let inner: Dispatch = () => Promise.resolve({ ok: false, error: { code: 'internal', message: '程序尚未就绪' } });
   let corrupted: string | null = null;
   const rebuild = (s: Session | null) => {
+    // The previous census's previews and caches go with it (a pending import's stage file among them)
+    ctx?.state.dispose();
     ctx = s ? createContext({ store: s.store, divisions, events, now, app: { version, dbPath: s.dbPath } }) : null;
     const handlers = ctx ? { ...closed, ...createHandlers(ctx), ...fromWorkspace } : { ...closed, ...fromWorkspace };
     inner = createDispatch(handlers, (e) => {
@@ -159,7 +162,10 @@ export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
       }
       return reply;
     },
-    close: () => workspace.close(),
+    close: () => {
+      ctx?.state.dispose();
+      workspace.close();
+    },
   };
 }
 

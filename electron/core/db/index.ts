@@ -31,6 +31,7 @@ export { duplicatesRepo, type DuplicatesRepo, type CrossAreaPerson, type Duplica
 export { keysRepo, type KeysRepo, type OfficeKeyRow, type TrustedKeyRow } from './repos/keys';
 export { feedbackRepo, type FeedbackRepo, type FeedbackRow, type Coverage } from './repos/feedback';
 export { plainLoad, type PlainLoad } from './repos/plain-load';
-export { importRepo, type ImportRepo, type ImportBatchRow, type ImportRecordRow, type RowidRange } from './repos/imports';
+export { importRepo, type ImportRepo, type ImportBatchRow, type ImportRecordRow, type RowidRange, type AttachedStage } from './repos/imports';
+export { createStageFile, removeStageFile, removeStaleStageFiles, stageFilePath, type StageFile } from './stage-file';
 export { backupDatabase, backupStem, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';
 export { commitRestore, inspectBackupFile, keepDamagedCopy, stageRestore, type BackupInspection } from './restore';

@@ -16,6 +16,7 @@ import { settingsRepo, type SettingsRepo } from './repos/settings';
 import { targetsRepo, type TargetsRepo } from './repos/targets';
 import { areaFiguresRepo, type AreaFiguresRepo } from './repos/area-figures';
 import { personCountsRepo, type PersonCountsRepo } from './repos/person-counts';
+import { removeStaleStageFiles } from './stage-file';
 
 /** One open census database with all its repositories. */
 export interface Store {
@@ -100,12 +101,16 @@ export function storeOf(db: Db): Store {
   };
 }
 
-/** Opens (creating if needed) the database at `path`. */
+/** Opens (creating if needed) the database at `path`; stage files a crashed import left beside it are deleted. */
 export function createStore(path: string): Store {
-  return storeOf(openDatabase(path));
+  const store = storeOf(openDatabase(path));
+  removeStaleStageFiles(path);
+  return store;
 }
 
-/** Opens a database that must already exist, e.g. one named on the command line. */
+/** Opens a database that must already exist, e.g. one named on the command line (and sweeps stage files as above). */
 export function openExistingStore(path: string): Store {
-  return storeOf(openExistingDatabase(path));
+  const store = storeOf(openExistingDatabase(path));
+  removeStaleStageFiles(path);
+  return store;
 }

@@ -11,16 +11,20 @@
 export interface StateSlot<T> {
   readonly name: string;
   init(): T;
+  /** What a value holds outside memory (a worker, a file), let go when the core closes */
+  dispose?(value: T): void;
 }
 
 export interface ServiceState {
   get<T>(slot: StateSlot<T>): T;
   /** Names of the slots in use, for tests and diagnostics */
   names(): string[];
+  /** Disposes of every slot's value and empties the state (the core is closing) */
+  dispose(): void;
 }
 
-export function defineSlot<T>(name: string, init: () => T): StateSlot<T> {
-  return { name, init };
+export function defineSlot<T>(name: string, init: () => T, dispose?: (value: T) => void): StateSlot<T> {
+  return dispose ? { name, init, dispose } : { name, init };
 }
 
 export function createServiceState(): ServiceState {
@@ -31,6 +35,10 @@ export function createServiceState(): ServiceState {
       return values.get(slot) as T;
     },
     names: () => [...values.keys()].map((s) => s.name),
+    dispose() {
+      for (const [slot, value] of values) slot.dispose?.(value);
+      values.clear();
+    },
   };
 }
 

@@ -1,13 +1,16 @@
 /**
  * Worker side of a spreadsheet read: parses the file sent by worker/sheets.ts and sends each sheet's
  * raw rows back in batches, pausing while the host has more than a few batches unread. The host stages
- * them (io/stage.ts) as they arrive, so parsing and staging run side by side on two threads.
+ * them (io/stage.ts) as they arrive, so parsing and staging run side by side on two threads. Once the
+ * files are read, the same thread writes the import's stage file (stage-task.ts, messages `stage-*`).
  */
 import { parentPort } from 'node:worker_threads';
 import { ApiError } from '../../../shared/api/errors';
 import { openSpreadsheet, type SheetRow } from '../services/io/read';
 import { toWire } from './host';
 import type { SheetsMessage, SheetsRequest } from './sheets';
+import type { StageRequest } from './stage';
+import { handleStage } from './stage-task';
 
 /** Rows one file may hold across all its sheets: two full Excel sheets */
 export const MAX_FILE_ROWS = 2 * 1_048_576;
@@ -55,7 +58,11 @@ async function run(req: Extract<SheetsRequest, { type: 'start' }>): Promise<void
   post({ type: 'done', bytes: file.data.length });
 }
 
-port.on('message', (m: SheetsRequest) => {
+port.on('message', (m: SheetsRequest | StageRequest) => {
+  if (m.type.startsWith('stage-')) {
+    handleStage(m as StageRequest, (r) => port.postMessage(r));
+    return;
+  }
   if (m.type === 'more') {
     credit++;
     const w = wake;
@@ -63,5 +70,5 @@ port.on('message', (m: SheetsRequest) => {
     w?.();
     return;
   }
-  run(m).catch((e: unknown) => post({ type: 'error', error: toWire(e) }));
+  run(m as Extract<SheetsRequest, { type: 'start' }>).catch((e: unknown) => post({ type: 'error', error: toWire(e) }));
 });

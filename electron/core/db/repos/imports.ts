@@ -8,6 +8,7 @@ import type { RecordData, Source } from '../../../../shared/census/schema';
 import { codecsOf, dataToSql } from '../columns';
 import type Database from 'better-sqlite3';
 import { sqliteOf, type Db } from '../handle';
+import { recordColumns } from './packages';
 
 export interface ImportRepo {
   /** ID number (upper case) → ids of the persons carrying it, oldest first */
@@ -49,6 +50,11 @@ export interface ImportRepo {
    * transaction makes the pair atomic (a rolled-back import leaves the indexes as they were).
    */
   suspendScatteredIndexes(table: TableName): () => void;
+  /**
+   * Attaches a stage file (db/stage-file.ts) for the caller's next transaction; SQLite attaches only
+   * outside one, so this comes before the write and `detach` after it, whatever happened.
+   */
+  attachStage(path: string): AttachedStage;
   saveBatch(batch: ImportBatchRow, records: Iterable<ImportRecordRow>): void;
   batches(): ImportBatchRow[];
   batch(id: string): ImportBatchRow | null;
@@ -60,6 +66,15 @@ export interface ImportRepo {
   markUndone(id: string, at: string, operator: string): void;
   /** Source files named by records of the census, with counts: what an error report can be limited to */
   sourceFiles(): { file: string; persons: number; units: number }[];
+}
+
+export interface AttachedStage {
+  /**
+   * Inside the caller's transaction: appends the stage's rows to `table` in the order they were staged,
+   * with who and when; returns how many.
+   */
+  insertInto(table: TableName, createdBy: string, at: string): number;
+  detach(): void;
 }
 
 /** Rowids `first` to `last`, both included */
@@ -211,6 +226,27 @@ export function importRepo(db: Db): ImportRepo {
     recordAdded(importId, table, rows) {
       if (!sqlite.inTransaction) throw new Error('recordAdded needs the caller\'s transaction');
       recordAddedStmts[table].run(importId, rows.first, rows.last);
+    },
+    attachStage(path) {
+      if (sqlite.inTransaction) throw new Error('attachStage must come before the transaction');
+      sqlite.prepare(`ATTACH DATABASE ? AS import_stage`).run(path);
+      let attached = true;
+      return {
+        insertInto(table, createdBy, at) {
+          if (!sqlite.inTransaction) throw new Error('insertInto needs the caller\'s transaction');
+          const cols = recordColumns(table);
+          const kept = cols.slice(0, -3);
+          // In rowid order, the order rows were staged: a scan of the stage table, no sort.
+          return sqlite
+            .prepare(`INSERT INTO ${tableOf[table]} (${cols.join(', ')}) SELECT ${kept.join(', ')}, ?, ?, ? FROM import_stage.rows ORDER BY rowid`)
+            .run(createdBy, at, at).changes;
+        },
+        detach() {
+          if (!attached) return;
+          attached = false;
+          sqlite.exec('DETACH DATABASE import_stage');
+        },
+      };
     },
     suspendScatteredIndexes(table) {
       if (!sqlite.inTransaction) throw new Error('suspendScatteredIndexes needs the caller\'s transaction');

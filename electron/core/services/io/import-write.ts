@@ -9,14 +9,15 @@ import type { ImportDecisions, ImportResult } from '../../../../shared/api/metho
 import type { Issue } from '../../../../shared/census/issues';
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
-import { isBusy, type NewAuditEntry, type RowidRange } from '../../db';
+import { isBusy, type AttachedStage, type NewAuditEntry, type RowidRange } from '../../db';
 import { BUSY_MESSAGE } from '../../failure';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
+import { defineSlot } from '../state';
 import { buildResult, sourceOf } from './import-summary';
 import { remember, REMEMBERED_KEY } from './remembered';
 import type { StagedFile } from './parse';
 import { planStillHolds } from './recheck';
-import { fileCounts, planImport, planIssues, type Plan, type PlannedRow } from './plan';
+import { discardPlan, fileCounts, planImport, planIssues, type Plan, type PlannedRow } from './plan';
 import type { Task } from './tasks';
 import { linkNamedPersons } from './link-units';
 import { storedValueMappings, VALUE_MAPPINGS_KEY, withDecisions } from './value-mappings';
@@ -69,16 +70,18 @@ export async function writeStaged(
     // Re-planned against the database as it is now, unless nothing was written since the preview.
     const seen = reuse?.othersCommits ?? ctx.store.othersVersion();
     const plan = reuse?.plan ?? (await planImport(ctx, files, task, release, decisions));
-    // Computed against the database before the write: the plan's own counts turn it into the after state.
-    const issues = reuse?.issues ?? planIssues(ctx, plan);
-    task.throwIfCancelled();
-    const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
-    task.progress('正在写入数据库', 0, writes, 'write');
-    // Let the progress event reach the UI before the synchronous write starts.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    task.throwIfCancelled();
     try {
-      const importId = writePlan(ctx, settings, files, plan, seen, decisions);
+      // Computed against the database before the write: the plan's own counts turn it into the after state.
+      const issues = reuse?.issues ?? planIssues(ctx, plan);
+      task.throwIfCancelled();
+      const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
+      task.progress('正在写入数据库', 0, writes, 'write');
+      // The stage's worker may still be writing the last rows; null when it failed (the rows are then bound here).
+      const stagePath = plan.stage ? await plan.stage.finish() : null;
+      // Let the progress event reach the UI before the synchronous write starts.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      task.throwIfCancelled();
+      const importId = writeWithStage(ctx, settings, files, plan, seen, decisions, stagePath);
       task.progress('已写入数据库', writes, writes, 'done');
       return { ...buildResult(files, plan, issues), importId };
     } catch (e) {
@@ -90,6 +93,9 @@ export async function writeStaged(
       task.progress(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', 0, 1, stale ? 'check' : 'write');
       await new Promise<void>((resolve) => setTimeout(resolve, stale ? 0 : Math.min(2000, 200 * (attempt + 1))));
       task.throwIfCancelled();
+    } finally {
+      // Written, failed or to be planned again: this plan's stage file is done with.
+      discardPlan(plan);
     }
   }
 }
@@ -100,60 +106,112 @@ export async function writeStaged(
  */
 const BULK_ADDS = 20_000;
 
+/**
+ * The stage file is an optimisation, never a condition: if using it fails (deleted from under the
+ * import, unreadable), the write — rolled back — runs again binding the rows itself. A busy census or
+ * a stale plan is not the stage's fault and goes to the caller as it is.
+ */
+function writeWithStage(...args: [...Parameters<typeof writePlan>]): string {
+  const [ctx, , , plan] = args;
+  const stagePath = args[6];
+  const stats = ctx.state.get(STAGE_STATS);
+  if (plan.stage && !stagePath) stats.failed++;
+  if (!stagePath) return writePlan(...args);
+  try {
+    const id = writePlan(...args);
+    stats.moved += plan.stage!.count;
+    return id;
+  } catch (e) {
+    if (e instanceof StalePlan || isBusy(e)) throw e;
+    stats.failed++;
+    args[6] = null;
+    return writePlan(...args);
+  }
+}
+
+/**
+ * How this core's imports used their stage files: rows moved in from one, and stages that failed (their
+ * rows bound one by one instead). The fallback keeps the import whole, so only this tells that a stage
+ * was used at all (tests/unit/import-stage-file.test.ts).
+ */
+export const STAGE_STATS = defineSlot('import stage use', () => ({ moved: 0, failed: 0 }));
+
 /** The write itself, one transaction; returns the import's id in the history. */
 function writePlan(
   ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
+  /** The plan's stage file, complete (Plan.stage), or null: its rows are then inserted one by one */
+  stagePath: string | null,
 ): string {
   const now = isoNow(ctx);
   const mappings = remember(ctx, files);
   const values = decisions.values?.length ? withDecisions(storedValueMappings(ctx), decisions) : null;
   const importId = randomUUID();
+  const stage = stagePath ? ctx.store.imports.attachStage(stagePath) : null;
+  try {
+    ctx.store.tx(() => writeRows(ctx, settings, files, plan, seen, now, importId, mappings, values, stage ? { table: plan.stage!.table, attached: stage, rows: plan.stage!.count } : null));
+  } finally {
+    stage?.detach();
+  }
+  return importId;
+}
+
+/** What the write takes from a stage file: the table it holds rows of, how many, and the file attached */
+interface StageInput {
+  table: TableName;
+  attached: AttachedStage;
+  rows: number;
+}
+
+function writeRows(
+  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, now: string, importId: string,
+  mappings: ReturnType<typeof remember>, values: ReturnType<typeof withDecisions> | null, stage: StageInput | null,
+): void {
   const rowOf = (p: PlannedRow): RecordRow => ({
     id: p.recordId, areaCode: settings.areaCode, data: p.data, source: sourceOf(p), createdBy: settings.operator, createdAt: now, updatedAt: now,
   });
-  ctx.store.tx(() => {
-    if (ctx.store.othersVersion() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
-    const added: AddedRows[] = [];
-    for (const table of ['unit', 'person'] as const) {
-      const mine = plan.rows.filter((p) => p.table === table);
-      const adds = mine.reduce((n, p) => (p.action === 'add' ? n + 1 : n), 0);
-      const rebuild = adds >= BULK_ADDS && adds >= ctx.store.records[table].count() ? ctx.store.imports.suspendScatteredIndexes(table) : null;
-      const first = ctx.store.imports.lastRowid(table) + 1;
-      const inserted = ctx.store.records[table].insertMany((function* () {
-        for (const p of mine) if (p.action === 'add') yield rowOf(p);
-      })());
-      if (inserted) added.push({ table, rows: { first, last: ctx.store.imports.lastRowid(table) }, sources: sourcesOf(mine) });
-      for (const p of mine) if (p.action === 'update') ctx.store.imports.updateImported(table, p.recordId, p.data, sourceOf(p), now);
-      rebuild?.();
+  if (ctx.store.othersVersion() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
+  const added: AddedRows[] = [];
+  for (const table of ['unit', 'person'] as const) {
+    const mine = plan.rows.filter((p) => p.table === table);
+    const adds = mine.reduce((n, p) => (p.action === 'add' ? n + 1 : n), 0);
+    const rebuild = adds >= BULK_ADDS && adds >= ctx.store.records[table].count() ? ctx.store.imports.suspendScatteredIndexes(table) : null;
+    const first = ctx.store.imports.lastRowid(table) + 1;
+    // The staged rows first, in one statement (they were staged in plan order), then any other added row
+    const fromStage = stage?.table === table ? stage.attached.insertInto(table, settings.operator, now) : 0;
+    if (stage?.table === table && fromStage !== stage.rows) throw new Error(`stage file held ${fromStage} rows, expected ${stage.rows}`);
+    const inserted = fromStage + ctx.store.records[table].insertMany((function* () {
+      for (const p of mine) if (p.action === 'add' && !(fromStage && p.inStage)) yield rowOf(p);
+    })());
+    if (inserted) added.push({ table, rows: { first, last: ctx.store.imports.lastRowid(table) }, sources: sourcesOf(mine) });
+    for (const p of mine) if (p.action === 'update') ctx.store.imports.updateImported(table, p.recordId, p.data, sourceOf(p), now);
+    rebuild?.();
+  }
+  // The added records' source entries are written by SQL from the rows just inserted (see
+  // auditAdded); what only the plan knows — derived and filled fields, updates — follows from here.
+  for (const a of added) for (const s of a.sources) ctx.store.imports.auditAdded(a.table, a.rows, s.file, s.sheet, s.prefix, settings.operator, now);
+  // In slices, so 100k entries never sit in memory at once.
+  let batch: NewAuditEntry[] = [];
+  for (const p of plan.rows) {
+    if (p.action === 'add') {
+      if (p.derived.length || p.filled.length) for (const e of notedEntries(p, settings.operator, now)) batch.push(e);
+    } else if (p.action === 'update') {
+      for (const e of updateEntries(p, settings.operator, now)) batch.push(e);
     }
-    // The added records' source entries are written by SQL from the rows just inserted (see
-    // auditAdded); what only the plan knows — derived and filled fields, updates — follows from here.
-    for (const a of added) for (const s of a.sources) ctx.store.imports.auditAdded(a.table, a.rows, s.file, s.sheet, s.prefix, settings.operator, now);
-    // In slices, so 100k entries never sit in memory at once.
-    let batch: NewAuditEntry[] = [];
-    for (const p of plan.rows) {
-      if (p.action === 'add') {
-        if (p.derived.length || p.filled.length) for (const e of notedEntries(p, settings.operator, now)) batch.push(e);
-      } else if (p.action === 'update') {
-        for (const e of updateEntries(p, settings.operator, now)) batch.push(e);
-      }
-      if (batch.length >= 5000) {
-        ctx.store.audit.append(batch);
-        batch = [];
-      }
+    if (batch.length >= 5000) {
+      ctx.store.audit.append(batch);
+      batch = [];
     }
-    ctx.store.audit.append(batch);
-    // Persons of earlier imports whose unit cell holds the name of a unit this import adds
-    for (const p of plan.rows) {
-      if (p.table === 'unit' && p.action !== 'held' && p.action !== 'unchanged' && typeof p.data.name === 'string') {
-        linkNamedPersons(ctx, p.recordId, p.data.name, settings.operator, now);
-      }
+  }
+  ctx.store.audit.append(batch);
+  // Persons of earlier imports whose unit cell holds the name of a unit this import adds
+  for (const p of plan.rows) {
+    if (p.table === 'unit' && p.action !== 'held' && p.action !== 'unchanged' && typeof p.data.name === 'string') {
+      linkNamedPersons(ctx, p.recordId, p.data.name, settings.operator, now);
     }
-    if (mappings) ctx.store.meta.set(REMEMBERED_KEY, mappings);
-    if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
-    saveHistory(ctx, importId, plan, files, settings.operator, now, added);
-  });
-  return importId;
+  }
+  if (mappings) ctx.store.meta.set(REMEMBERED_KEY, mappings);
+  if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
+  saveHistory(ctx, importId, plan, files, settings.operator, now, added);
 }
 
 /** The import's entry in the history: what it added, and each updated record as it was, for undo */

@@ -22,7 +22,7 @@ import { planned, writeStaged, type PlannedImport } from './import-write';
 import { rememberedMappings } from './remembered';
 import { parseFile, type StagedFile } from './parse';
 import { townshipsOf } from './places';
-import { planImport, planIssues } from './plan';
+import { discardPlan, planImport, planIssues } from './plan';
 import type { InputFile } from './read';
 import { runTask, type Task } from './tasks';
 import { storedValueMappings, withDecisions } from './value-mappings';
@@ -41,7 +41,10 @@ interface StagedImport {
 
 
 const MAX_STAGED = 3;
-const STAGING = defineSlot('import staging', () => new Map<string, StagedImport>());
+// A previewed plan may hold a stage file and its worker (plan.ts, Plan.stage): let go when the core closes.
+const STAGING = defineSlot('import staging', () => new Map<string, StagedImport>(), (all) => {
+  for (const s of all.values()) discardPlan(s.planned?.plan);
+});
 
 function stagedOf(ctx: ServiceContext): Map<string, StagedImport> {
   return ctx.state.get(STAGING);
@@ -86,11 +89,21 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
     const files = await stageFiles(ctx, inputs, choices, task, decisions);
     const seen = ctx.store.othersVersion();
     const plan = await planImport(ctx, files, task, false, decisions);
-    const issues = planIssues(ctx, plan);
+    let issues;
+    try {
+      issues = planIssues(ctx, plan);
+    } catch (e) {
+      discardPlan(plan);
+      throw e;
+    }
     const importId = input.importId && previous ? input.importId : randomUUID();
+    discardPlan(all.get(importId)?.planned?.plan);
     all.delete(importId);
-    // Only the newest preview keeps its plan: a census-size plan is tens of megabytes.
-    for (const other of all.values()) other.planned = null;
+    // Only the newest preview keeps its plan: a census-size plan is tens of megabytes (and may hold a stage file).
+    for (const other of all.values()) {
+      discardPlan(other.planned?.plan);
+      other.planned = null;
+    }
     all.set(importId, { inputs, files, choices, decisions, planned: planned(ctx, plan, issues, seen) });
     while (all.size > MAX_STAGED) all.delete(all.keys().next().value!);
     task.progress('预览完成', 1, 1, 'done');
@@ -99,6 +112,7 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
 }
 
 export function discardImport(ctx: ServiceContext, importId: string): { ok: true } {
+  discardPlan(stagedOf(ctx).get(importId)?.planned?.plan);
   stagedOf(ctx).delete(importId);
   return { ok: true };
 }

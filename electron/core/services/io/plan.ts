@@ -19,7 +19,10 @@ import { areaPrefixes, planNewUnits, type NamedRow } from './new-units';
 import { townshipsOf } from './places';
 import type { StagedFile, StagedRow } from './parse';
 import type { Task } from './tasks';
-import { matchToLastPeriod } from './period-match';
+import { markingSheets, matchToLastPeriod } from './period-match';
+import type { SqlValue } from '../../db';
+import { codecsOf, dataToSqlInto } from '../../db/columns';
+import { startStage, type StageWriter } from '../../worker/stage';
 import { collectUnmapped, type UnmappedIndex } from './unmapped';
 import { newRecordId } from './ids';
 
@@ -48,6 +51,8 @@ export interface PlannedRow {
   conflicts: ImportConflict[];
   /** A unit the import creates from the persons' unit names (no row of its own in the file) */
   fromPersons?: boolean;
+  /** An added person already written to the plan's stage file (see Plan.stage) */
+  inStage?: true;
 }
 
 export interface Plan {
@@ -59,6 +64,23 @@ export interface Plan {
   newUnits: NewUnit[];
   /** Values of coded columns no code matched, per file */
   unmapped: UnmappedIndex;
+  /**
+   * The added persons as the write will insert them, written to a stage file by another thread while
+   * this one goes on planning and validating (worker/stage.ts); null for a small import. Whoever drops
+   * the plan discards it (`discardPlan`).
+   */
+  stage: StageWriter | null;
+}
+
+/**
+ * From this many person rows an import stages its added persons in another thread (see Plan.stage).
+ * Below it the rows bind in a few milliseconds and a file beside the census would be all overhead.
+ */
+export const STAGE_MIN_ROWS = 2_000;
+
+/** Lets go of what a plan holds outside memory: its stage file */
+export function discardPlan(plan: Plan | null | undefined): void {
+  plan?.stage?.discard();
 }
 
 function encode(v: FieldValue | undefined): string | null {
@@ -200,28 +222,58 @@ export async function planImport(
   const urbanRural = repo.unitUrbanRural();
   for (const p of rows) if (p.table === 'unit' && typeof p.data.urbanRural === 'string') urbanRural.set(p.recordId, p.data.urbanRural);
   const derive = { unitUrbanRural: (id: string) => urbanRural.get(id) ?? null };
-  const personBefore = new Map<string, RecordRow>();
-  const ids = personMatches.flatMap((m) => (m.existingId ? [m.existingId] : []));
-  for (let i = 0; i < ids.length; i += 5000) for (const p of ctx.store.persons.getMany(ids.slice(i, i + 5000))) personBefore.set(p.id, p);
-  for (const m of personMatches) {
-    const before = m.existingId ? (personBefore.get(m.existingId) ?? null) : null;
-    const p = planRow(m.file, m.r, 'person', before);
-    if (before) resolveConflicts(p, conflicts, cells);
-    else holdDeleted(p, conflicts);
-    if (p.action !== 'held') {
-      const derived = derivePerson(p.data, derive);
-      if (derived.length) p.derived = derived;
-      if (p.derived.length && p.action === 'unchanged') p.action = 'update';
+  const marking = markingSheets(files);
+  const areaCode = requireSettings(ctx).areaCode;
+  const stage = personMatches.length >= STAGE_MIN_ROWS ? startStage(ctx.store.path, 'person') : null;
+  try {
+    const personBefore = new Map<string, RecordRow>();
+    const ids = personMatches.flatMap((m) => (m.existingId ? [m.existingId] : []));
+    for (let i = 0; i < ids.length; i += 5000) for (const p of ctx.store.persons.getMany(ids.slice(i, i + 5000))) personBefore.set(p.id, p);
+    for (const m of personMatches) {
+      const before = m.existingId ? (personBefore.get(m.existingId) ?? null) : null;
+      const p = planRow(m.file, m.r, 'person', before);
+      if (before) resolveConflicts(p, conflicts, cells);
+      else holdDeleted(p, conflicts);
+      if (p.action !== 'held') {
+        const derived = derivePerson(p.data, derive);
+        if (derived.length) p.derived = derived;
+        if (p.derived.length && p.action === 'unchanged') p.action = 'update';
+      }
+      // An added person's record is final here (a marking sheet's rows are held below instead).
+      if (stage && p.action === 'add' && !marking.has(`${p.file}\u0000${p.staged.sheet ?? ''}`)) {
+        stage.add(stagedRow(p, areaCode));
+        p.inStage = true;
+      }
+      rows.push(p);
+      if (release) m.r.data = RELEASED;
+      const breath = step();
+      if (breath) await breath;
     }
-    rows.push(p);
-    if (release) m.r.data = RELEASED;
-    const breath = step();
-    if (breath) await breath;
+    matchToLastPeriod(rows, files, isContinuing(ctx, requireSettings(ctx)));
+    for (const p of rows) if (p.before) p.changes = diff(p, cells);
+    for (const p of rows) if (p.action === 'update' && p.changes.length === 0) p.action = 'unchanged';
+  } catch (e) {
+    // A failed or cancelled plan leaves no worker or file behind
+    stage?.discard();
+    throw e;
   }
-  matchToLastPeriod(rows, files, isContinuing(ctx, requireSettings(ctx)));
-  for (const p of rows) if (p.before) p.changes = diff(p, cells);
-  for (const p of rows) if (p.action === 'update' && p.changes.length === 0) p.action = 'unchanged';
-  return { rows, unitNames, existing, newUnits: units.units, unmapped };
+  return { rows, unitNames, existing, newUnits: units.units, unmapped, stage };
+}
+
+/** An added record's row as the stage holds it: recordColumns order, who and when left to the write */
+function stagedRow(p: PlannedRow, areaCode: string): SqlValue[] {
+  const n = codecsOf(p.table).length;
+  const out = new Array<SqlValue>(n + 8);
+  out[0] = p.recordId;
+  out[1] = areaCode;
+  dataToSqlInto(p.table, p.data, out, 2);
+  out[n + 2] = p.file;
+  out[n + 3] = p.staged.sheet;
+  out[n + 4] = p.staged.row;
+  out[n + 5] = null;
+  out[n + 6] = null;
+  out[n + 7] = null;
+  return out;
 }
 
 type FillIndex = { ctx: NormalizeContext; sheets: Map<string, Map<string, string>> };
