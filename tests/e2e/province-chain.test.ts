@@ -304,5 +304,9 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await grid.saved(() => prov.page.getByTestId('grid-add-row').click());
     await expect.poll(() => grid.rowsText()).toBe('共 1 行');
     expect((await apiCall(prov.app, 'grid.areas', { table: 'person' })).areas[0]).toMatchObject({ code: '530000', count: 1, own: true });
+    // The picker counts the new row without leaving the part (the grid keeps its row and undo step)
+    await expect.poll(() => grid.areaOptions()).toEqual(expect.arrayContaining(['全部（76 行）', '云南省本级录入（1 行）']));
+    expect(await grid.areaPicker.inputValue()).toBe('area:530000');
+    expect(await prov.page.getByTestId('grid-undo').isEnabled()).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { HistoryPanel } from '../grid/HistoryPanel';
 import { IssuesPanel } from '../grid/IssuesPanel';
 import { BulkSet } from '../grid/BulkSet';
 import { ColumnsMenu, FilterMenu, FindBox, focusFind } from '../grid/Toolbar';
-import { useGridStatus } from '../grid/useGridStatus';
+import { useGridSelector, useGridStatus } from '../grid/useGridStatus';
 import '../grid/grid.css';
 import { call, errorMessage } from '../api/client';
 import type { Route } from '../lib/route';
@@ -93,6 +93,13 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
     },
     [table],
   );
+  // Rows added or deleted in the part shown: the picker's counts are read again. The part shown keeps
+  // its option object, so its grid (rows, undo steps) stays as it is.
+  const recount = useCallback(() => {
+    call('grid.areas', { table })
+      .then((list) => setScopes((s) => (s ? { ...s, options: scopeOptions(list) } : s)))
+      .catch(() => undefined);
+  }, [table]);
   if (error)
     return (
       <div className="banner banner-error" role="alert">
@@ -100,10 +107,22 @@ export function GridPage({ table, navigate }: { table: TableName; navigate: (r: 
       </div>
     );
   if (!scopes) return <p className="meta">正在读取…</p>;
-  return <GridView key={scopes.scope.key} table={table} navigate={navigate} scopes={scopes} onPick={pick} />;
+  return <GridView key={scopes.scope.key} table={table} navigate={navigate} scopes={scopes} onPick={pick} onRecount={recount} />;
 }
 
-function GridView({ table, navigate, scopes, onPick }: { table: TableName; navigate: (r: Route) => void; scopes: Scopes; onPick: (key: string) => void }) {
+/** Calls `onChange` when the grid's row count changes after it has loaded (a child of its own, so the page does not re-render) */
+function RowCountWatch({ ctrl, onChange }: { ctrl: GridController; onChange: () => void }) {
+  const total = useGridSelector(ctrl, (s) => (s.loading ? null : s.total));
+  const last = useRef<number | null>(null);
+  useEffect(() => {
+    if (total === null) return;
+    if (last.current !== null && last.current !== total) onChange();
+    last.current = total;
+  }, [total, onChange]);
+  return null;
+}
+
+function GridView({ table, navigate, scopes, onPick, onRecount }: { table: TableName; navigate: (r: Route) => void; scopes: Scopes; onPick: (key: string) => void; onRecount: () => void }) {
   const addHint = scopes.level === 'county' || scopes.scope.key === 'all' || scopes.scope.own ? null : '本级新增的记录属于「本级录入」：请先在「显示」中选择「本级录入」或「全部」，再新增行';
   const ctrl = useMemo(() => new GridController(table, scopes.scope.areas, addHint), [table, scopes.scope, addHint]);
   const [side, setSide] = useState<Side>('issues');
@@ -191,6 +210,7 @@ function GridView({ table, navigate, scopes, onPick }: { table: TableName; navig
       <div className="hc-toolbar">
         <h1>{table === 'person' ? '人员' : '单位'}</h1>
         {scopes.level !== 'county' && <AreaPicker options={scopes.options} value={scopes.scope.key} onPick={onPick} />}
+        {scopes.level !== 'county' && <RowCountWatch ctrl={ctrl} onChange={onRecount} />}
         <button type="button" data-testid="grid-add-row" title={addHint ?? '新增一行（Insert）'} disabled={addHint !== null} onClick={addRow}>
           新增行
         </button>
