@@ -46,13 +46,17 @@ export class GridPage {
         if (inView()) return true;
         if (!bar) return false;
         // AG Grid draws the columns that came into view a little after the scroll; on a loaded machine that
-        // took longer than two frames, and the sweep went past the cell. Wait until cells cover the view.
+        // took longer than two frames, and the sweep went past the cell. Wait until cells reach the view's
+        // right edge: the sweep moves right, so the columns still to be drawn are there (cells that only
+        // cover the left of the view are the ones drawn before the scroll; waiting for those let the sweep
+        // pass the cell in a fresh-clone CI run).
         const drawn = () => {
           const v = bar.getBoundingClientRect();
+          const edge = Math.min(v.right, v.left + bar.scrollWidth - bar.scrollLeft) - 2;
           return [...grid.querySelectorAll('.ag-row .ag-cell')].some((c) => {
             if (c.closest('.ag-pinned-left-cols-container, .ag-pinned-right-cols-container')) return false;
             const b = c.getBoundingClientRect();
-            return b.right > v.left + 1 && b.left < v.right - 1;
+            return b.left <= edge && b.right >= edge;
           });
         };
         const step = Math.max(100, Math.floor(bar.clientWidth / 2));
