@@ -20,6 +20,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqlValue } from './columns';
+import { processAlive } from '../fs/process';
 
 export interface StageFile {
   /** Appends rows in `recordColumns` order */
@@ -40,14 +41,6 @@ export function stageFilePath(censusPath: string, id: string): string {
   return join(dirname(censusPath), `.${basename(censusPath)}${STAGE_MARK}${process.pid}-${id}`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function createStageFile(path: string, columns: readonly string[]): StageFile {
   const cols = columns.map((c) => {
@@ -107,7 +100,7 @@ export function removeStaleStageFiles(censusPath: string): number {
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;
     const pid = Number(n.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) continue;
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
     rmSync(join(dirname(censusPath), n), { force: true });
     removed++;
   }

@@ -13,6 +13,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
+import { processAlive } from '../fs/process';
 
 export const lockHolderSchema = z.object({
   host: z.string(),
@@ -72,16 +73,6 @@ function readHolder(path: string): LockHolder | null | 'missing' {
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
