@@ -149,6 +149,25 @@ describe('an import with a stage file', () => {
     expect(stageFiles(t)).toEqual([]);
   }, 60_000);
 
+  it('is deleted when the preview is cancelled while the rows are being matched (the stage already started)', async () => {
+    const t = await census();
+    const file = township(t, '东华门街道.csv', 0, 30_000);
+    let cancelled: Promise<unknown> | null = null;
+    let sawStage = false;
+    t.core.events.on('progress', (e) => {
+      if (e.taskId !== 'stage-1' || !e.label.startsWith('正在比对') || e.done < 10_000 || cancelled) return;
+      // Several thousand persons planned: the stage has its rows coming in
+      sawStage = stageFiles(t).length === 1;
+      cancelled = t.call('io.cancel', { taskId: 'stage-1' });
+    });
+    const err = await t.fail('io.import.preview', { files: [{ name: '东华门街道.csv', dataBase64: readFileSync(file).toString('base64') }], taskId: 'stage-1' });
+    expect(err).toMatchObject({ code: 'cancelled' });
+    expect(await (cancelled as Promise<unknown> | null)).toEqual({ cancelled: true });
+    expect(sawStage).toBe(true);
+    await until(() => stageFiles(t).length === 0, 'the stage file to go');
+    expect((await t.call('persons.list', {})).total).toBe(0);
+  }, 60_000);
+
   it('answers null (write the rows yourself) when its worker cannot write the file', async () => {
     const stage = startStage(path.join('/nonexistent-dir-headcount', 'census.sqlite'), 'person');
     expect(stage).not.toBeNull();
