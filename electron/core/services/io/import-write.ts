@@ -111,21 +111,24 @@ const BULK_ADDS = 20_000;
  * import, unreadable), the write — rolled back — runs again binding the rows itself. A busy census or
  * a stale plan is not the stage's fault and goes to the caller as it is.
  */
-function writeWithStage(...args: [...Parameters<typeof writePlan>]): string {
-  const [ctx, , , plan] = args;
-  const stagePath = args[6];
+function writeWithStage(
+  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
+  stagePath: string | null,
+): string {
   const stats = ctx.state.get(STAGE_STATS);
-  if (plan.stage && !stagePath) stats.failed++;
-  if (!stagePath) return writePlan(...args);
+  const write = (path: string | null) => writePlan(ctx, settings, files, plan, seen, decisions, path);
+  if (!stagePath) {
+    if (plan.stage) stats.failed++;
+    return write(null);
+  }
   try {
-    const id = writePlan(...args);
+    const id = write(stagePath);
     stats.moved += plan.stage!.count;
     return id;
   } catch (e) {
     if (e instanceof StalePlan || isBusy(e)) throw e;
     stats.failed++;
-    args[6] = null;
-    return writePlan(...args);
+    return write(null);
   }
 }
 
