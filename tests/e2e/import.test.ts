@@ -4,13 +4,14 @@
  * the import itself, a corrected re-import that updates instead of duplicating, the error report,
  * the template and the export downloads, a cancelled read and a rejected file.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_COLUMN } from '../../shared/io';
 import {
-  correctedWorkbookSheets, csvRows, MESSY_ROWS, messyWorkbookSheets, PEOPLE, writeBadFiles, writeCsv, writeXlsx,
+  correctedWorkbookSheets, csvRows, makeIdNumber, MESSY_ROWS, messyWorkbookSheets, PEOPLE, writeBadFiles, writeCsv, writeXlsx, type FixtureCell,
 } from '../fixtures/township-returns';
 import { ImportExportPage } from './pages/import-export';
 import { apiCall, openLoggedPage, type RunningApp } from './support/app';
@@ -33,6 +34,11 @@ async function openIo(): Promise<{ page: Page; io: ImportExportPage }> {
   const io = new ImportExportPage(page);
   await io.open();
   return { page, io };
+}
+
+/** Import stage files anywhere under the app's data folder */
+function stageFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.includes('.import-stage-'));
 }
 
 async function workbook(data: Buffer): Promise<ExcelJS.Workbook> {
@@ -133,5 +139,21 @@ describe('import through the UI', () => {
     expect(csv.name).toMatch(/\.csv$/);
     expect([...csv.data.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.data.toString('utf8')).toContain('记录编号');
+  });
+  it('imports a township workbook of 2,500 persons, staged beside the census while the clerk reads the preview', async () => {
+    const rows: FixtureCell[][] = [['东城区 社会工作专业人才统计表', null, null], ['姓名', '证件号码', '学历']];
+    for (let i = 0; i < 2_500; i++) rows.push([`批量${i}`, makeIdNumber(`19${60 + (i % 40)}0${1 + (i % 9)}1${i % 9}`, 200 + Math.floor(i / 360)), i % 2 ? '本科' : '大专']);
+    const file = await writeXlsx(path.join(filesDir, '和平里街道.xlsx'), [{ name: '人员', rows, merges: ['A1:C1'] }]);
+    const before = (await apiCall(app, 'persons.list', {})).total;
+    const { io } = await openIo();
+    await io.chooseFiles([file]);
+    await io.preview.waitFor();
+    // The stage file sits beside the census (db/stage-file.ts) while the preview is on screen
+    await expect.poll(() => stageFiles(app.dataDir).length).toBe(1);
+    await io.commit();
+    expect(await io.result.innerText()).toContain('新增 2500 条');
+    expect(stageFiles(app.dataDir)).toEqual([]);
+    expect((await apiCall(app, 'persons.list', {})).total).toBe(before + 2_500);
+    expect((await apiCall(app, 'persons.list', { search: '批量2499' })).rows[0]!.source).toEqual({ file: '和平里街道.xlsx', sheet: '人员', row: 2_502 });
   });
 });
