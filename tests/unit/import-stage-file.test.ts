@@ -66,6 +66,11 @@ function contents(t: TestCore) {
   }
 }
 
+/** Previews a township return of persons 0 to `rows - 1` as the clerk's screen uploads it */
+function previewReturn(t: TestCore, name: string, rows: number) {
+  return t.call('io.import.preview', { files: [{ name, dataBase64: readFileSync(township(t, name, 0, rows)).toString('base64') }] });
+}
+
 const stageFiles = (t: TestCore) => readdirSync(t.dir).filter((n) => n.includes('.import-stage-'));
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -108,8 +113,7 @@ describe('an import with a stage file', () => {
 
   it('is written while the clerk looks at the preview and gone once the import is committed', async () => {
     const t = await census();
-    const file = township(t, '东华门街道.csv', 0, 2_500);
-    const p = await t.call('io.import.preview', { files: [{ name: '东华门街道.csv', dataBase64: readFileSync(file).toString('base64') }] });
+    const p = await previewReturn(t, '东华门街道.csv', 2_500);
     await until(() => stageFiles(t).length === 1, 'the stage file');
     const r = await t.call('io.import.commit', { importId: p.importId });
     expect(r.added).toBe(2_500);
@@ -120,12 +124,11 @@ describe('an import with a stage file', () => {
 
   it('is deleted when the preview is dropped or replaced', async () => {
     const t = await census();
-    const upload = (n: number) => ({ name: `街道${n}.csv`, dataBase64: readFileSync(township(t, `街道${n}.csv`, 0, n)).toString('base64') });
-    const first = await t.call('io.import.preview', { files: [upload(2_100)] });
+    const first = await previewReturn(t, '街道2100.csv', 2_100);
     await until(() => stageFiles(t).length === 1, 'the first stage file');
     const name = stageFiles(t)[0];
     // A second preview: only the newest keeps its plan, so the first one's stage goes
-    const second = await t.call('io.import.preview', { files: [upload(2_200)] });
+    const second = await previewReturn(t, '街道2200.csv', 2_200);
     await until(() => stageFiles(t).length === 1 && stageFiles(t)[0] !== name, 'the second stage file alone');
     await t.call('io.import.discard', { importId: second.importId });
     await until(() => stageFiles(t).length === 0, 'no stage file');
@@ -137,8 +140,7 @@ describe('an import with a stage file', () => {
 
   it('falls back to binding the rows when the stage file is gone by the time of the write', async () => {
     const t = await census();
-    const file = township(t, '东华门街道.csv', 0, 2_300);
-    const p = await t.call('io.import.preview', { files: [{ name: '东华门街道.csv', dataBase64: readFileSync(file).toString('base64') }] });
+    const p = await previewReturn(t, '东华门街道.csv', 2_300);
     await until(() => stageFiles(t).length === 1, 'the stage file');
     // Something removes the file while the clerk looks at the preview (the worker finishes into a new one)
     rmSync(path.join(t.dir, stageFiles(t)[0]!));
