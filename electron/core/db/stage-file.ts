@@ -41,7 +41,6 @@ export function stageFilePath(censusPath: string, id: string): string {
   return join(dirname(censusPath), `.${basename(censusPath)}${STAGE_MARK}${process.pid}-${id}`);
 }
 
-
 export function createStageFile(path: string, columns: readonly string[]): StageFile {
   const cols = columns.map((c) => {
     if (!/^[a-z][a-z0-9_]*$/.test(c)) throw new Error(`stage file: bad column name ${JSON.stringify(c)}`);
@@ -73,7 +72,7 @@ export function createStageFile(path: string, columns: readonly string[]): Stage
     },
     remove() {
       if (db.open) db.close();
-      rmSync(path, { force: true });
+      removeStageFile(path);
     },
   };
 }
@@ -88,21 +87,19 @@ export function removeStageFile(path: string): void {
 }
 
 /** Stage files a crashed process left beside the census file at `censusPath` (those of live processes stay) */
-export function removeStaleStageFiles(censusPath: string): number {
+export function removeStaleStageFiles(censusPath: string): void {
   const prefix = `.${basename(censusPath)}${STAGE_MARK}`;
-  let removed = 0;
   let names: string[];
   try {
     names = readdirSync(dirname(censusPath));
   } catch {
-    return 0;
+    return;
   }
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;
     const pid = Number(n.slice(prefix.length).split('-')[0]);
     if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
-    rmSync(join(dirname(censusPath), n), { force: true });
-    removed++;
+    // A file that cannot be deleted now (held open elsewhere) must not keep the census from opening
+    removeStageFile(join(dirname(censusPath), n));
   }
-  return removed;
 }
