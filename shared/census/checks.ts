@@ -45,10 +45,13 @@ function isValidIdChecksum(id: string): boolean {
   return /^\d{17}[\dX]$/.test(id) && idCheckChar(id.slice(0, 17)) === id[17];
 }
 
-function isRealDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[m - 1]!;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Whether day `d` of month `m` (1–12) exists in year `y` of the Gregorian calendar */
+export function isRealDate(y: number, m: number, d: number): boolean {
+  if (!(m >= 1 && m <= 12) || !(d >= 1)) return false;
+  if (m === 2 && d === 29) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= MONTH_DAYS[m - 1]!;
 }
 
 /**

@@ -4,7 +4,7 @@
  * built in memory here or by SQL in the store for large censuses.
  */
 import { changeKind, isLeaver } from './change';
-import { checkCreditCode, checkIdNumber, isMobilePhone } from './checks';
+import { checkCreditCode, checkIdNumber, isMobilePhone, isRealDate } from './checks';
 import { codeLabel, isValidCode } from './codes';
 import { fieldsOf, type FieldDef, type TableName } from './dictionary';
 import { spanReason } from './normalize';
@@ -82,12 +82,18 @@ function ageAt(birth: string, refDate: string): number {
   return ry - by - (refDate.slice(5) < birth.slice(5) ? 1 : 0);
 }
 
+/** YYYY-MM-DD naming a day that exists, from the year 100 on (checked per character: dates are checked millions of times) */
 function isRealIsoDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  return d.getUTCFullYear() === +m[1]! && d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  for (const i of DATE_DIGITS) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const y = +s.slice(0, 4);
+  return y >= 100 && isRealDate(y, +s.slice(5, 7), +s.slice(8, 10));
 }
+
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9] as const;
 
 /** A span term (高中及以下) says why it cannot be one code, so the clerk knows what to ask the township. */
 function codeMessage(f: FieldDef, values: readonly string[], plain: string): string {
@@ -287,6 +293,11 @@ function checkChange(c: Collector, d: RecordData, ctx: ValidationContext): void 
     c.add('change', 'change_not_carried', `该人员不在上期名单中，变动情况不能是「${codeLabel('change', v as string)}」：请填写新增（新入职、调入或其他）`);
 }
 
+const townshipFields: Record<TableName, readonly FieldDef[]> = {
+  person: fieldsOf.person.filter((f) => f.type === 'township'),
+  unit: fieldsOf.unit.filter((f) => f.type === 'township'),
+};
+
 /** Every rule that one record can be checked against, plus the cross-record ones the lookups allow. */
 export function validateRecord(
   table: TableName,
@@ -305,8 +316,7 @@ export function validateRecord(
     if (isLeaver(data.change)) return c.issues;
   }
   for (const f of fieldsOf[table]) checkField(c, f, data[f.key], refYear);
-  for (const f of fieldsOf[table]) {
-    if (f.type !== 'township') continue;
+  for (const f of townshipFields[table]) {
     const t = str(data[f.key]);
     if (!t) continue;
     const status = /^\d{9}$/.test(t) ? ctx.townshipStatus(t) : 'unknown';

@@ -159,6 +159,9 @@ export function createDivisions(text: string): Divisions {
   }
 
   function find(code: string): number {
+    // Codes as stored come first: they are what validation asks about for every record.
+    const stored = indexOf.get(code);
+    if (stored !== undefined) return stored;
     const c = normalizeQuery(code);
     const exact = indexOf.get(c);
     if (exact !== undefined) return exact;

@@ -191,6 +191,11 @@ describe('search', () => {
     const r = d.search('1101', { limit: 3 });
     expect(codesOf(r)).toEqual(['1101', '110101', '110102']);
     expect(codesOf(d.search('１１０１０１００１'))).toEqual(['110101001']);
+    // Codes as typed through an IME resolve like the stored ones
+    expect(d.resolve('１１０１０１００１')).toBe('110101001');
+    expect(d.levelOf('\u3000110101001 ')).toBe('township');
+    expect(d.isWithin('１１０１０１００１', '１１０１０１')).toBe(true);
+    expect(d.isWithin('110102001', '110101')).toBe(false);
     expect(codesOf(d.search('340100', { limit: 1 }))).toEqual(['3401']);
     expect(d.search('110101', { levels: ['township'], limit: 100 }).length).toBe(d.townshipsOf('110101').length);
   });

@@ -74,6 +74,13 @@ describe('single-record rules', () => {
     expect(w[0]!.message).toContain('66 岁');
   });
 
+  it('accepts only dates that exist: leap days by the Gregorian rule, no month 13 or April 31', () => {
+    const dateIssues = (regValidUntil: string) => person({ regStatus: '1', regValidUntil }).filter((i) => i.field === 'regValidUntil').map((i) => i.rule);
+    for (const ok of ['2024-02-29', '2000-02-29', '2030-12-31', '2027-04-30']) expect(dateIssues(ok), ok).not.toContain('date_invalid');
+    for (const bad of ['2023-02-29', '1900-02-29', '2027-04-31', '2027-13-01', '2027-00-10', '2027-01-00', '2027-1-01', '２０２７-01-01', '2027/01/01', '0099-01-01'])
+      expect(dateIssues(bad), bad).toContain('date_invalid');
+  });
+
   it('writes messages in Chinese naming the field', () => {
     const [i] = person({ education: null });
     expect(i).toMatchObject({ table: 'person', recordId: 'p1', field: 'education', rule: 'required', severity: 'error' });

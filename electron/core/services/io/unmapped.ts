@@ -21,11 +21,14 @@ const coded: Record<TableName, readonly FieldDef[]> = {
   unit: fieldsOf.unit.filter((f) => f.codeList && (f.type === 'code' || f.type === 'codes' || f.type === 'boolean')),
 };
 
-function badValues(f: FieldDef, v: FieldValue | undefined): string[] {
-  if (v == null || v === '') return [];
-  if (f.type === 'boolean') return typeof v === 'string' ? [v] : [];
-  if (Array.isArray(v)) return v.filter((x) => !isValidCode(f.codeList!, x));
-  return typeof v === 'string' && !isValidCode(f.codeList!, v) ? [v] : [];
+/** What nearly every cell answers: one list, not one per cell (a census-size return has millions) */
+const NONE: readonly string[] = Object.freeze([]);
+
+function badValues(f: FieldDef, v: FieldValue | undefined): readonly string[] {
+  if (v == null || v === '') return NONE;
+  if (f.type === 'boolean') return typeof v === 'string' ? [v] : NONE;
+  if (Array.isArray(v)) return v.every((x) => isValidCode(f.codeList!, x)) ? NONE : v.filter((x) => !isValidCode(f.codeList!, x));
+  return typeof v === 'string' && !isValidCode(f.codeList!, v) ? [v] : NONE;
 }
 
 export function collectUnmapped(files: readonly StagedFile[]): UnmappedIndex {
