@@ -130,6 +130,31 @@ function compileDecoder(list: readonly ColumnCodec[]): RowDecoder {
 
 const decoders: Record<TableName, RowDecoder> = { person: compileDecoder(codecs.person), unit: compileDecoder(codecs.unit) };
 
+type RecordBuilder = (data: RecordData) => RecordData;
+
+/**
+ * `{ ...emptyRecord(table), ...data }` as one object literal per record, built the way the decoder is
+ * (compileDecoder): every dictionary key in order, blank where `data` lacks it. An import plans 100k
+ * records this way; the two spreads took ~4 µs a record and left a second object per record to collect.
+ */
+function compileBuilder(table: TableName): RecordBuilder {
+  const props = fieldsOf[table].map((f) => {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(f.key)) throw new Error(`field key ${JSON.stringify(f.key)} is not a plain identifier`);
+    const k = JSON.stringify(f.key);
+    return `${k}: ${k} in data ? data[${k}] : ${f.type === 'codes' ? '[]' : 'null'}`;
+  });
+  // Generated from the dictionary's keys (JSON-quoted) and types and nothing else: no input reaches this text.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function(`return (data) => ({ ${props.join(', ')} });`)() as RecordBuilder;
+}
+
+const builders: Record<TableName, RecordBuilder> = { person: compileBuilder('person'), unit: compileBuilder('unit') };
+
+/** A whole record from the fields `data` gives (dictionary keys only; any other key is left out) */
+export function completeRecord(table: TableName, data: RecordData): RecordData {
+  return builders[table](data);
+}
+
 /** Reads the data columns of a raw row starting at `offset`. */
 export function dataFromSql(table: TableName, raw: readonly unknown[], offset: number): RecordData {
   return decoders[table](raw, offset);

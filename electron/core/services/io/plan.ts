@@ -10,7 +10,7 @@ import { derivePerson, type Derivation } from '../../../../shared/census/derive'
 import { fieldOf as fieldDef, fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { Issue } from '../../../../shared/census/issues';
 import { normalizeValue, type NormalizeContext } from '../../../../shared/census/normalize';
-import { emptyRecord, type FieldValue, type RecordData, type RecordRow } from '../../../../shared/census/schema';
+import type { FieldValue, RecordData, RecordRow } from '../../../../shared/census/schema';
 import { completeFromIdNumber, recordLabel, validateRecord, type CrossLookups } from '../../../../shared/census/validate';
 import { resolveUnitRef, valueText, type CellContext } from '../../../../shared/io';
 import { isContinuing, requireSettings, validationContext, type ServiceContext } from '../context';
@@ -21,7 +21,7 @@ import type { StagedFile, StagedRow } from './parse';
 import type { Task } from './tasks';
 import { markingSheets, matchToLastPeriod } from './period-match';
 import type { SqlValue } from '../../db';
-import { codecsOf, dataToSqlInto } from '../../db/columns';
+import { codecsOf, completeRecord, dataToSqlInto } from '../../db/columns';
 import { startStage, type StageWriter } from '../../worker/stage';
 import { collectUnmapped, type UnmappedIndex } from './unmapped';
 import { newRecordId } from './ids';
@@ -360,7 +360,7 @@ function planRow(file: string, r: StagedRow & { filled?: string[] }, table: Tabl
   if (!before) {
     // normalizeRow already completed the row from its ID number, and the blank fields added here
     // cannot change that answer: no second pass.
-    const data = { ...emptyRecord(table), ...r.data };
+    const data = completeRecord(table, r.data);
     return { file, staged: r, table, recordId: newRecordId(), action: 'add', data, before: null, changes: NO_CHANGES, derived: NONE, filled, conflicts: NONE };
   }
   let data: RecordData = { ...before.data, ...r.data };
