@@ -87,9 +87,16 @@ describe("an import's audit trail", () => {
     const station = (await all('unit')).find((u) => u.data.name === '新的服务站')!;
     expect(JSON.parse((await history('unit', station.id))[0]!.newValue!)).toEqual(station.source);
 
-    // Undo removes exactly what the import added
+    // Undo removes exactly what the import added, each record's whole data kept in its delete entry (written by SQL)
+    const imported = [...(await all('person')).map((x) => ['person', x] as const), ...(await all('unit')).map((x) => ['unit', x] as const)].filter(([, x]) => !before.has(x.id));
     expect(await t.call('io.imports.undo', { importId: r.importId! })).toEqual({ removed: 8, restored: 0 });
     const left = [...(await all('person')), ...(await all('unit'))].map((x) => x.id).sort();
     expect(left).toEqual([...before.keys()].sort());
+    expect(imported).toHaveLength(8);
+    for (const [table, x] of imported) {
+      const last = (await history(table, x.id)).at(-1)!;
+      expect(last).toMatchObject({ action: 'delete', field: null, newValue: null, note: JSON.stringify({ undoImport: r.importId }) });
+      expect(last.oldValue).toBe(JSON.stringify(x.data));
+    }
   });
 });

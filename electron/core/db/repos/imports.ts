@@ -5,7 +5,7 @@
  */
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, Source } from '../../../../shared/census/schema';
-import { codecsOf, dataToSql } from '../columns';
+import { codecsOf, dataToSql, recordJsonSql } from '../columns';
 import type Database from 'better-sqlite3';
 import { sqliteOf, type Db } from '../handle';
 import { recordColumns } from './packages';
@@ -43,6 +43,12 @@ export interface ImportRepo {
   auditAdded(table: TableName, rows: RowidRange, file: string, sheet: string | null, sourcePrefix: string, operator: string, at: string): void;
   /** Inside the caller's transaction: the records of `table` with rowids in `rows` as added by import `importId` */
   recordAdded(importId: string, table: TableName, rows: RowidRange): void;
+  /**
+   * Inside the caller's transaction, before they are removed: a 'delete' audit entry for each record of
+   * `table` import `importId` added, holding the whole record as JSON (recordJsonSql), in rowid order.
+   * Returns the entries written.
+   */
+  auditRemoved(importId: string, table: TableName, operator: string, at: string, note: string): number;
   /**
    * Inside the caller's transaction: drops the table's indexes whose keys land all over the tree
    * (ID number, name, unit) and returns the function that builds them again. A census-size import
@@ -160,6 +166,12 @@ export function importRepo(db: Db): ImportRepo {
      SELECT ?, '${table}', id, 'add', NULL, NULL FROM ${tableOf[table]} WHERE rowid BETWEEN ? AND ? ORDER BY rowid`,
   );
   const recordAddedStmts = { person: recordAdded('person'), unit: recordAdded('unit') };
+  const auditRemoved = (table: TableName) => sqlite.prepare(
+    `INSERT INTO audit_log (table_name, record_id, action, field, old_value, new_value, operator, at, note)
+     SELECT '${table}', id, 'delete', NULL, ${recordJsonSql(table)}, NULL, ?, ?, ? FROM ${tableOf[table]}
+     WHERE id IN (SELECT record_id FROM import_records WHERE import_id = ? AND table_name = '${table}' AND kind = 'add') ORDER BY rowid`,
+  );
+  const auditRemovedStmts = { person: auditRemoved('person'), unit: auditRemoved('unit') };
   // Indexes appended to in order by an import (one area code, one timestamp, mostly blank 变动情况) are kept.
   const scattered = sqlite.prepare(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
@@ -226,6 +238,10 @@ export function importRepo(db: Db): ImportRepo {
     recordAdded(importId, table, rows) {
       if (!sqlite.inTransaction) throw new Error('recordAdded needs the caller\'s transaction');
       recordAddedStmts[table].run(importId, rows.first, rows.last);
+    },
+    auditRemoved(importId, table, operator, at, note) {
+      if (!sqlite.inTransaction) throw new Error('auditRemoved needs the caller\'s transaction');
+      return auditRemovedStmts[table].run(operator, at, note, importId).changes;
     },
     attachStage(path) {
       if (sqlite.inTransaction) throw new Error('attachStage must come before the transaction');
