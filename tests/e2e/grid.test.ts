@@ -219,6 +219,10 @@ describe('persons spreadsheet', () => {
     await apiCall(app, 'persons.create', { data: { ...base, name: '李错', idNumber: GOOD_ID, education: '博士后' } });
     const { page } = await newPage();
     const grid = await openPersons(page, app);
+    // Before the panel's first answer it says it is counting, never 共 0 个 over a census with problems
+    const total = page.getByTestId('grid-issues-total');
+    expect(await total.innerText()).toMatch(/^(正在统计问题…|共 2 个)$/);
+    await expect.poll(() => total.innerText()).toBe('共 2 个');
     await expect.poll(() => grid.errors()).toBe('错误 1');
     expect(await grid.warnings()).toBe('警告 1');
 

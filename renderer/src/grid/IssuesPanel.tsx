@@ -98,7 +98,8 @@ export function IssuesPanel({ ctrl }: { ctrl: GridController }) {
       <IssueSummary ctrl={ctrl} />
       {error && <p className="hc-err-text">{error}</p>}
       <p className="meta" data-testid="grid-issues-total">
-        共 {page?.total ?? 0} 个{page && page.total > LIMIT ? `，显示前 ${LIMIT} 个` : ''}
+        {/* Until the first answer there is no count to show: 共 0 个 would read as "no problems" */}
+        {page ? `共 ${page.total} 个${page.total > LIMIT ? `，显示前 ${LIMIT} 个` : ''}` : error ? '' : '正在统计问题…'}
       </p>
       <ul className="hc-issue-list">
         {(page?.issues ?? []).map((i) => (
