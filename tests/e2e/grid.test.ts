@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { PASTE_IDS, pasteXlsx, tsvFromXlsx } from '../fixtures/grid-paste';
+import { GridPage } from './pages/grid';
 import { apiCall, removeDir, tempDataDir } from './support/app';
 import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp as startSession, newPage as openPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
@@ -218,11 +219,30 @@ describe('persons spreadsheet', () => {
     await apiCall(app, 'persons.create', { data: { ...base, name: '王老师', idNumber: '11010519491231002X', education: '20' } });
     await apiCall(app, 'persons.create', { data: { ...base, name: '李错', idNumber: GOOD_ID, education: '博士后' } });
     const { page } = await newPage();
-    const grid = await openPersons(page, app);
-    // Before the panel's first answer it says it is counting, never 共 0 个 over a census with problems
-    const total = page.getByTestId('grid-issues-total');
-    expect(await total.innerText()).toMatch(/^(正在统计问题…|共 2 个)$/);
-    await expect.poll(() => total.innerText()).toBe('共 2 个');
+    // The rows come first and the issues after them (on a big census, seconds after): held back here until
+    // the rows are on screen, nothing may claim a row is clean or that there are no problems meanwhile.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/call', async (route) => {
+      if ((route.request().postDataJSON() as { method?: string }).method === 'grid.issues') await held;
+      await route.continue();
+    });
+    await page.goto(app.url);
+    await page.getByTestId('nav-persons').waitFor();
+    await page.keyboard.press('Alt+2');
+    const status = (row: number) => page.locator(`.ag-row[row-index="${row}"] .ag-cell[col-id="__status"]`);
+    await status(1).waitFor();
+    expect(await status(0).innerText()).toBe('…');
+    expect(await status(1).innerText()).toBe('…');
+    expect(await page.getByTestId('grid-statusbar').innerText()).toContain('正在检查问题…');
+    expect(await page.getByTestId('grid-errors').count()).toBe(0);
+    expect(await page.getByTestId('grid-issues-total').innerText()).toBe('正在统计问题…');
+    release();
+    const grid = new GridPage(page, 'person');
+    await grid.waitLoaded();
+    await page.unroute('**/api/call');
+    await expect.poll(() => status(1).innerText()).toBe('✕1');
+    await expect.poll(() => page.getByTestId('grid-issues-total').innerText()).toBe('共 2 个');
     await expect.poll(() => grid.errors()).toBe('错误 1');
     expect(await grid.warnings()).toBe('警告 1');
 

@@ -38,11 +38,21 @@ const theme = themeQuartz.withParams({
   rangeSelectionBorderColor: '#2563eb',
 });
 
-/** The row's error and warning counts (plain DOM: the grid renders without React) */
-function statusCell(p: ICellRendererParams<GridRow>): HTMLElement | null {
+/**
+ * The row's error and warning counts (plain DOM: the grid renders without React); before the grid's
+ * issues are read, not ✓: a row is not known to be clean until they are.
+ */
+function statusCell(p: ICellRendererParams<GridRow>, known: boolean): HTMLElement | null {
   if (!p.data) return null;
   const { error, warning } = errorsOf(p.data);
   const el = document.createElement('span');
+  if (!known && !error && !warning) {
+    el.className = 'hc-status-pending';
+    el.dataset.testid = 'grid-status-pending';
+    el.title = '正在检查';
+    el.textContent = '…';
+    return el;
+  }
   if (!error && !warning) {
     el.className = 'hc-status-ok';
     el.setAttribute('aria-label', '无问题');
@@ -143,7 +153,7 @@ export function buildColumns(ctrl: GridController): (ColDef<GridRow> | ColGroupD
         const c = p.data ? errorsOf(p.data) : { error: 0, warning: 0 };
         return c.error * 100_000 + c.warning;
       },
-      cellRenderer: statusCell,
+      cellRenderer: (p: ICellRendererParams<GridRow>) => statusCell(p, ctrl.status.issuesKnown),
     },
   ];
   const groups: ColGroupDef<GridRow>[] = GROUPS.map((g) => ({

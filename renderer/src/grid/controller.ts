@@ -12,7 +12,7 @@ import { boundsOf, formatTsv, parseTsv, planClear, planFillDown, planPaste, type
 import { escapeFormula } from '../../../shared/io/escape';
 import { call } from '../api/client';
 import { FindAndFilter, type FilterState, type IssueFilter } from './filters';
-import { type GridRow, usesPicker } from './model';
+import { type GridRow, STATUS_COL, usesPicker } from './model';
 import { agPort, type GridPort } from './port';
 import { PreviousValues } from './previous';
 import { GridRows } from './rows';
@@ -42,6 +42,8 @@ export interface GridStatus {
   notice: string | null;
   /** Moves when the issues shown in the panel may have changed (not on edits that leave them alone) */
   issuesVersion: number;
+  /** The issues have been read once: until then no row is known to be clean (rows load first, issues last) */
+  issuesKnown: boolean;
   /** Moves on every saved change, for the history panel */
   dataVersion: number;
   /** Moves when filters change, for the toolbar */
@@ -74,7 +76,7 @@ export class GridController {
   private listeners = new Set<() => void>();
   status: GridStatus = {
     loading: true, loaded: 0, total: 0, shown: 0, counts: { error: 0, warning: 0 }, save: { kind: 'idle' }, canUndo: false, canRedo: false,
-    undoLabel: null, redoLabel: null, focusedId: null, notice: null, issuesVersion: 0, dataVersion: 0, filterVersion: 0, saves: 0,
+    undoLabel: null, redoLabel: null, focusedId: null, notice: null, issuesVersion: 0, issuesKnown: false, dataVersion: 0, filterVersion: 0, saves: 0,
   };
 
   /**
@@ -202,8 +204,11 @@ export class GridController {
   async reloadIssues(): Promise<void> {
     const r = await call('grid.issues', { table: this.table, ...this.scope() });
     const update = this.rows.setIssues(r.issues);
+    const first = !this.status.issuesKnown;
+    this.set({ counts: r.counts, issuesVersion: this.status.issuesVersion + 1, issuesKnown: true });
     if (update.length) this.sel.port?.rowsChanged({ add: [], update, remove: [] });
-    this.set({ counts: r.counts, issuesVersion: this.status.issuesVersion + 1 });
+    // Every row's status cell showed "not checked yet", the clean ones too
+    if (first) this.api?.refreshCells({ columns: [STATUS_COL], force: true });
   }
 
   applyResult(result: ApplyResult): void {

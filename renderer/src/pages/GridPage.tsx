@@ -31,8 +31,14 @@ function StatusBar({ ctrl }: { ctrl: GridController }) {
         {s.loading ? `正在读取 ${s.loaded.toLocaleString('zh-CN')} / ${s.total.toLocaleString('zh-CN')} 行…` : `共 ${s.total.toLocaleString('zh-CN')} 行`}
         {s.shown !== s.total && !s.loading ? `，筛选后 ${s.shown.toLocaleString('zh-CN')} 行` : ''}
       </span>
-      <span className="count-error" data-testid="grid-errors">错误 {s.counts.error}</span>
-      <span className="count-warning" data-testid="grid-warnings">警告 {s.counts.warning}</span>
+      {s.issuesKnown ? (
+        <>
+          <span className="count-error" data-testid="grid-errors">错误 {s.counts.error}</span>
+          <span className="count-warning" data-testid="grid-warnings">警告 {s.counts.warning}</span>
+        </>
+      ) : (
+        <span className="meta" data-testid="grid-issues-pending">正在检查问题…</span>
+      )}
       <span data-testid="grid-save" data-state={s.save.kind} data-saves={s.saves} className={s.save.kind === 'error' ? 'hc-err-text' : undefined}>
         {save}
       </span>
