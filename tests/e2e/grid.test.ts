@@ -242,6 +242,8 @@ describe('persons spreadsheet', () => {
     await grid.waitLoaded();
     await page.unroute('**/api/call');
     await expect.poll(() => status(1).innerText()).toBe('✕1');
+    // 姓名 and 证件号码 stay pinned outside their group, so its label heads the scrolling part once
+    expect(await page.locator('.ag-header-group-cell', { hasText: '基本信息' }).count()).toBe(1);
     await expect.poll(() => page.getByTestId('grid-issues-total').innerText()).toBe('共 2 个');
     await expect.poll(() => grid.errors()).toBe('错误 1');
     expect(await grid.warnings()).toBe('警告 1');

@@ -156,12 +156,16 @@ export function buildColumns(ctrl: GridController): (ColDef<GridRow> | ColGroupD
       cellRenderer: (p: ICellRendererParams<GridRow>) => statusCell(p, ctrl.status.issuesKnown),
     },
   ];
+  // The pinned fields (姓名, 证件号码) stand outside their group: AG Grid draws a group split between the
+  // pinned and scrolling parts twice, so 基本信息 would head both parts side by side.
+  const shown = ctrl.fields.filter((f) => !f.carried);
+  const pinned = shown.filter((f) => f.grid.pinned).map((f) => columnFor(ctrl, f));
   const groups: ColGroupDef<GridRow>[] = GROUPS.map((g) => ({
     headerName: g,
     groupId: g,
-    children: ctrl.fields.filter((f) => f.group === g && !f.carried).map((f) => columnFor(ctrl, f)),
+    children: shown.filter((f) => f.group === g && !f.grid.pinned).map((f) => columnFor(ctrl, f)),
   })).filter((g) => g.children.length > 0);
-  return [...fixed, ...groups];
+  return [...fixed, ...pinned, ...groups];
 }
 
 export function layoutOf(ctrl: GridController): GridLayout | null {
