@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportPreview } from '../../shared/api/methods/io';
+import { openCoreForFile } from '../../electron/core/app';
 import { DONGCHENG, openTestCore, removeDir, tempDir, type TestCore } from '../fixtures/core';
 import { validUnit } from '../fixtures/records';
 import { REAL_FILES, REGISTERED_UNITS, writeRealReturns, type RealReturns } from '../fixtures/real-returns';
@@ -227,11 +228,47 @@ describe('re-importing a corrected return', () => {
     const s2 = await t.call('io.import.preview', { files: [upload(path.join(dir, REAL_FILES.tidy))] });
     const r2 = await t.call('io.import.commit', { importId: s2.importId });
     expect((await t.call('persons.list', {})).total).toBe(275);
+    // The issues as a fresh look at the file finds them, against what this process's cache says
+    const issuesNow = async () => {
+      const list = await t.call('issues.list', { limit: 1 });
+      return { total: list.total, byRule: list.byRule };
+    };
+    const fresh = async () => {
+      const other = openCoreForFile(t.core.ctx.store.path);
+      try {
+        const r = await other.dispatch('issues.list', { limit: 1 });
+        if (!r.ok) throw new Error(r.error.message);
+        const list = r.result as { total: number; byRule: Record<string, number> };
+        return { total: list.total, byRule: list.byRule };
+      } finally {
+        other.close();
+      }
+    };
+    const withImport = await issuesNow();
     const undone = await t.call('io.imports.undo', { importId: r2.importId! });
     expect(undone).toEqual({ removed: 150 + 5, restored: 0 });
     expect((await t.call('persons.list', {})).total).toBe(125);
     expect((await t.call('units.list', {})).total).toBe(2 + 2);
     expect((await t.call('io.imports.list', {}))[0]!.undoneAt).not.toBeNull();
+    // Undone with the issues cache warm: brought up to date, and it no longer counts the import's records
+    const afterWarm = await issuesNow();
+    expect(afterWarm).toEqual(await fresh());
+    expect(afterWarm.total).toBeLessThan(withImport.total);
+    // And with it stale: a third import written by another process, undone here before anything read the
+    // issues again (its persons are held as ones the county deleted; its 5 units are added)
+    const other = openCoreForFile(t.core.ctx.store.path);
+    let third: string;
+    try {
+      const p3 = await other.dispatch('io.import.preview', { files: [upload(path.join(dir, REAL_FILES.tidy))] });
+      if (!p3.ok) throw new Error(p3.error.message);
+      const c3 = await other.dispatch('io.import.commit', { importId: (p3.result as ImportPreview).importId });
+      if (!c3.ok) throw new Error(c3.error.message);
+      third = (c3.result as { importId: string }).importId;
+    } finally {
+      other.close();
+    }
+    expect(await t.call('io.imports.undo', { importId: third })).toEqual({ removed: 5, restored: 0 });
+    expect(await issuesNow()).toEqual(afterWarm);
   });
 });
 

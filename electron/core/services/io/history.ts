@@ -61,7 +61,9 @@ export function undoImport(ctx: ServiceContext, importId: string): { removed: nu
   const batch = repo.batch(importId);
   if (!batch) throw new ApiError('not_found', '找不到这次导入记录');
   if (batch.undoneAt) throw new ApiError('conflict', '这次导入已经撤销过了');
-  censusIssues(ctx);
+  // No issues pass first: a warm issues cache is brought up to date after the write (recordsChanged); a
+  // cold one stays cold, and the next read validates the census as the undo left it — smaller, for a
+  // census-size import, than the census with it, which a pass here would have validated (1.3 s per 100k).
   const now = isoNow(ctx);
   const note = JSON.stringify({ undoImport: importId });
   const touched: { table: TableName; id: string }[] = [];
