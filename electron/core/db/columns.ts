@@ -5,7 +5,7 @@
  * parse input with the zod schemas first), so it throws rather than storing garbage.
  */
 import { fieldsOf, type FieldDef, type TableName } from '../../../shared/census/dictionary';
-import type { FieldValue, RecordData } from '../../../shared/census/schema';
+import { emptyRecord, type FieldValue, type RecordData } from '../../../shared/census/schema';
 
 export type SqlValue = string | number | bigint | null;
 
@@ -108,6 +108,12 @@ export function dataToSqlInto(table: TableName, data: RecordData, out: SqlValue[
   return out;
 }
 
+/** A dictionary key as it may be written into generated code or SQL: letters and digits only */
+function plainKey(key: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) throw new Error(`field key ${JSON.stringify(key)} is not a plain identifier`);
+  return key;
+}
+
 type RowDecoder = (raw: readonly unknown[], offset: number) => RecordData;
 
 /**
@@ -117,7 +123,7 @@ type RowDecoder = (raw: readonly unknown[], offset: number) => RecordData;
  * reads every record): the literal gets one shape for all rows. The keys are the dictionary's own.
  */
 function compileDecoder(list: readonly ColumnCodec[]): RowDecoder {
-  for (const c of list) if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c.key)) throw new Error(`field key ${JSON.stringify(c.key)} is not a plain identifier`);
+  for (const c of list) plainKey(c.key);
   const locals = list.map((_, i) => `d${i}`);
   const props = list.map((c, i) => `${JSON.stringify(c.key)}: d${i}(raw[offset + ${i}])`);
   // Generated from the dictionary's keys (JSON-quoted) and nothing else: no input reaches this text.
@@ -138,10 +144,10 @@ type RecordBuilder = (data: RecordData) => RecordData;
  * records this way; the two spreads took ~4 µs a record and left a second object per record to collect.
  */
 function compileBuilder(table: TableName): RecordBuilder {
+  const empty = emptyRecord(table);
   const props = fieldsOf[table].map((f) => {
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(f.key)) throw new Error(`field key ${JSON.stringify(f.key)} is not a plain identifier`);
-    const k = JSON.stringify(f.key);
-    return `${k}: ${k} in data ? data[${k}] : ${f.type === 'codes' ? '[]' : 'null'}`;
+    const k = JSON.stringify(plainKey(f.key));
+    return `${k}: ${k} in data ? data[${k}] : ${Array.isArray(empty[f.key]) ? '[]' : 'null'}`;
   });
   // Generated from the dictionary's keys (JSON-quoted) and types and nothing else: no input reaches this text.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -164,7 +170,8 @@ export function completeRecord(table: TableName, data: RecordData): RecordData {
  */
 export function recordJsonSql(table: TableName): string {
   const pairs = fieldsOf[table].map((f) => {
-    if (!/^[a-z][a-z0-9_]*$/.test(f.column) || !/^[A-Za-z][A-Za-z0-9]*$/.test(f.key)) throw new Error(`field ${f.key} cannot be named in SQL`);
+    if (!/^[a-z][a-z0-9_]*$/.test(f.column)) throw new Error(`column ${JSON.stringify(f.column)} cannot be named in SQL`);
+    plainKey(f.key);
     const c = f.column;
     let value: string;
     switch (f.type) {
