@@ -1,5 +1,6 @@
 /** The setup wizard's checks, run before anything is sent so the clerk sees every problem at once. */
 import type { DivisionDto, Level } from '../../../shared/api/contract';
+import { isoDateDays } from '../../../shared/census/checks';
 
 export interface SetupForm {
   area: DivisionDto | null;
@@ -19,19 +20,13 @@ export const levelChoices: readonly { level: Level; label: string; divisionLevel
   { level: 'province', label: '省', divisionLevels: ['province'] },
 ];
 
-function isRealDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
 
 export function validateSetup(f: SetupForm): SetupErrors {
   const e: SetupErrors = {};
   if (!f.area) e.area = '请选择统计地区：输入名称或代码后，从列表中选择';
   else if (f.area.level !== f.level) e.area = '所选地区与统计层级不一致，请重新选择';
   if (f.refDate.trim() === '') e.refDate = '请填写统计时点';
-  else if (!isRealDate(f.refDate.trim())) e.refDate = '统计时点不是有效日期，格式如 2026-12-31';
+  else if (isoDateDays(f.refDate.trim()) === null) e.refDate = '统计时点不是有效日期，格式如 2026-12-31';
   else {
     const y = Number(f.refDate.slice(0, 4));
     if (y < 2000 || y > 2100) e.refDate = '统计时点的年份应在 2000 至 2100 之间';

@@ -14,6 +14,7 @@
  */
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { fieldsOf, tableLabels, type FieldDef, type TableName } from '../../../../shared/census/dictionary';
+import { isoDateDays } from '../../../../shared/census/checks';
 import { codeLabel } from '../../../../shared/census/codes';
 import type { FieldValue, RecordRow } from '../../../../shared/census/schema';
 import { requireSettings, type ServiceContext } from '../context';
@@ -69,8 +70,6 @@ function boolOf(v: FieldValue | undefined, untyped: () => void): boolean | null 
   return null;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Days since 1970-01-01: what a DATE column holds. Handing the writer numbers rather than Date objects
  * spares an object per value here and two arrays per value in its statistics; the text is read by
@@ -79,33 +78,10 @@ const DAY_MS = 86_400_000;
 function dateOf(v: FieldValue | undefined, untyped: () => void): number | null {
   const s = str(v);
   if (s === null) return null;
-  const ok = s.length === 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45; // YYYY-MM-DD
-  const y = ok ? digits(s, 0, 4) : -1;
-  const m = ok ? digits(s, 5, 7) : -1;
-  const d = ok ? digits(s, 8, 10) : -1;
-  // 2026-02-30 would roll over into March: not a date either. Years below 100 stay refused, as when
-  // this went through Date.UTC (which reads them as 19xx).
-  if (y < 100 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
-    untyped();
-    return null;
-  }
-  return Date.UTC(y, m - 1, d) / DAY_MS;
-}
-
-/** The decimal number in s[from, to), or -1 if any character there is not an ASCII digit */
-function digits(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  // 2026-02-30 would roll over into March: not a date either.
+  const days = isoDateDays(s);
+  if (days === null) untyped();
+  return days;
 }
 
 /** The columns of one table, in the dictionary's order with the labels beside their codes */
