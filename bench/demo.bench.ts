@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { loadDivisions } from '../electron/core/divisions';
 import { generateDemo, type DemoOptions } from '../shared/demo';
 import type { RecordData } from '../shared/census/schema';
+import { median } from './stats';
 
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 100_000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 3_000);
@@ -26,11 +27,6 @@ const county: DemoOptions = {
 const city: DemoOptions = {
   ...county, areaCode: '3418', townships: townshipsOf(divisions.subAreasOf('3418').map((c) => c.code)),
 };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 interface Timing {
   wall: number;

@@ -25,6 +25,7 @@ import { runTask } from '../electron/core/services/io/tasks';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
 import { generateDemo } from '../shared/demo';
 import { cellValue } from '../shared/io';
+import { median } from './stats';
 
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 100_000);
 /** Rounds of each import beside its library's parse (medians reported) */
@@ -240,11 +241,7 @@ async function run(): Promise<void> {
     }
     take('export-xlsx', '');
     take('export-csv', '');
-    const median = (xs: number[]) => {
-      const a = [...xs].sort((x, y) => x - y);
-      return a.length % 2 ? a[(a.length - 1) / 2]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
-    };
-    const m = (name: Step, k: 's' | 'cpu' = 's') => median(runs[name].map((r) => r[k]));
+    const m = (name: Step) => median(runs[name].map((r) => r.s));
     const ratio = (a: Step, b: Step, k: 's' | 'cpu' = 's') => median(runs[a].map((r, i) => r[k] / runs[b][i]![k]));
     const each = (a: Step, b: Step) => runs[a].map((r, i) => (r.s / runs[b][i]!.s).toFixed(2)).join(', ');
     const rss = Math.max(...(['import-xlsx', 'import-csv', 'export-xlsx', 'export-csv'] as const).flatMap((n) => runs[n].map((r) => r.rss)));
