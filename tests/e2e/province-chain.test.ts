@@ -5,9 +5,11 @@
  * the import panel. 楚雄市 and 双柏县 register one organisation under the same credit code; the city
  * sees no error, exports, and counts it once in 表3. The city sends a 双柏县 person back (审核退回), the
  * county answers and resubmits, and the city re-merges. Tables and the Excel export are checked cell
- * by cell, with 未报 for every county that sent nothing. County records come from the demo generator:
+ * by cell, with 未报 for every county that sent nothing. Three 昆明市 counties then report straight to the
+ * province, and its board folds them into the city's row. County records come from the demo generator:
  * entering them is not what is tested here.
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
@@ -21,6 +23,8 @@ import { RecordFormPage } from './pages/record-form';
 import { SetupPage } from './pages/setup';
 import { Shell } from './pages/shell';
 import { apiCall, openLoggedPage, startApp, type RunningApp } from './support/app';
+import { removeDir } from '../fixtures/core';
+import { countyCensus, exportTo } from '../fixtures/packages';
 import { useBrowserSuite } from './support/suite';
 
 const CHUXIONG_ZHOU = '532300';
@@ -93,7 +97,7 @@ function rowOf(ws: ExcelJS.Worksheet, label: string): ExcelJS.Row | undefined {
 
 describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
   let chuxiongFile: string, shuangbai: Office, shuangbaiFile: string;
-  let city: Office, cityFile: string, honghe: Office, hongheFile: string;
+  let city: Office, cityFile: string, honghe: Office, hongheFile: string, prov: Office;
   let shared: string;
   let unitsOf: Record<string, number>;
 
@@ -242,7 +246,7 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
   });
 
   it('云南省 merges both cities, shows them as partial returns, and adds them up with 未报 for the rest', async () => {
-    const prov = await office({ level: 'province', text: '云南', code: '530000', office: '云南省民政厅', operator: '张敏' });
+    prov = await office({ level: 'province', text: '云南', code: '530000', office: '云南省民政厅', operator: '张敏' });
     await prov.pkgs.open();
     await prov.pkgs.mergeAll([cityFile, hongheFile], [CHUXIONG_ZHOU, HONGHE]);
     await expect.poll(() => prov.pkgs.boardRow(CHUXIONG_ZHOU).getAttribute('data-status')).toBe('partial');
@@ -308,5 +312,36 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await expect.poll(() => grid.areaOptions()).toEqual(expect.arrayContaining(['全部（76 行）', '云南省本级录入（1 行）']));
     expect(await grid.areaPicker.inputValue()).toBe('area:530000');
     expect(await prov.page.getByTestId('grid-undo').isEnabled()).toBe(true);
+  });
+
+  it('three of 昆明市’s fourteen counties report straight to 云南省: one board row folds their packages and names the counties still missing', async () => {
+    // The counties' side is not what is tested here: their packages come from the real exporter without a browser.
+    const counties = [['530102', '五华区'], ['530103', '盘龙区'], ['530111', '官渡区']] as const;
+    const files: string[] = [];
+    for (const [i, [code]] of counties.entries()) {
+      const county = await countyCensus(code, 3 + i, 70 + i);
+      const file = path.join(out, `${code}.hcpkg`);
+      writeFileSync(file, (await exportTo(county, `${code}.hcpkg`)).data);
+      county.close();
+      removeDir(county.dir);
+      files.push(file);
+    }
+    await prov.pkgs.open();
+    await prov.pkgs.mergeAll(files, counties.map(([code]) => code));
+    const row = prov.pkgs.boardRow('530100');
+    await expect.poll(() => row.getAttribute('data-status')).toBe('partial');
+    const below = row.getByTestId('board-below');
+    expect(await below.innerText()).toContain('已报 3/14');
+    expect(await below.getAttribute('title')).toMatch(/^未报：西山区、东川区、.*安宁市$/);
+    // One line per city however many counties sent packages: the packages are listed in a fold.
+    const fold = row.getByTestId('board-packages');
+    expect(await fold.locator('summary').innerText()).toBe('3 个上报包');
+    expect(await fold.locator('li').first().isVisible()).toBe(false);
+    expect(await row.locator('td').nth(7).innerText()).toBe('3 个（见序号）');
+    await fold.locator('summary').click();
+    const items = await fold.locator('li').allInnerTexts();
+    expect(items).toHaveLength(3);
+    for (const [code, name] of counties) expect(items.find((t) => t.startsWith(`${name} 第1次 · ${code}民政局 · `))).toBeDefined();
+    await shot(prov.page, 'province-board-straight');
   });
 });

@@ -106,3 +106,41 @@ describe('未报 at a city with 2 of its 12 counties in', () => {
     expect(ok.out).toContain('已导出上报包');
   });
 });
+
+describe('counties reporting straight to the province', () => {
+  // 铜陵市 (3407) has four counties, all of which send their returns to 安徽省 directly; 合肥市 two of its twelve.
+  const TONGLING = ['340705', '340706', '340711', '340722'];
+  let province: TestCore;
+
+  beforeAll(async () => {
+    const files: { name: string; data: Buffer }[] = [];
+    for (const [i, code] of [...TONGLING, YAOHAI, LUYANG].entries()) {
+      const county = track(await countyCensus(code, 4 + i, 60 + i));
+      files.push({ name: `${code}.hcpkg`, data: (await exportTo(county, `${code}.hcpkg`)).data });
+    }
+    province = track(await upperCensus('340000', 'province'));
+    const r = await mergePackages(province.core.ctx, files, { trustNewKeys: true });
+    expect(r.results.map((x) => x.status)).toEqual(files.map(() => 'merged'));
+  });
+
+  it('counts a city complete when every county below it sent its package, and partial with the missing ones named otherwise', async () => {
+    const board = await province.call('packages.board', {});
+    const tongling = board.rows.find((r) => r.areaCode === '340700')!;
+    expect(tongling).toMatchObject({ status: 'received', below: { expected: 4, included: 4, missing: [], missingNames: [] } });
+    expect(tongling.packages.map((p) => p.areaCode).sort()).toEqual(TONGLING);
+    const hefei = board.rows.find((r) => r.areaCode === HEFEI)!;
+    expect(hefei).toMatchObject({ status: 'partial', below: { expected: 12, included: 2 } });
+    expect(hefei.below!.missing).toHaveLength(10);
+    expect(hefei.below!.missing).toContain('340104');
+    // Names in the same order as the codes: 蜀山区 is 340104.
+    expect(hefei.below!.missingNames[hefei.below!.missing.indexOf('340104')]).toBe('蜀山区');
+    expect(board.totals).toMatchObject({ received: 1, partial: 1 });
+    // The tables say the same: 铜陵市 is not marked partial, 合肥市 is.
+    const set = await province.call('reports.tables', {});
+    expect(set.coverage).toMatchObject({ reported: 2, partial: 1 });
+    const t1 = set.tables.find((t) => t.id === 'T1')!;
+    // Table rows carry division codes (3407 for a city)
+    expect(t1.rows.find((r) => r.areaCode === '3407')?.status).toBe('received');
+    expect(t1.rows.find((r) => r.areaCode === '3401')?.status).toBe('partial');
+  });
+});

@@ -137,12 +137,16 @@ export const boardRowSchema = z.object({
   level,
   /**
    * partial: its own package says areas below it had not reported (see `below`), or only some areas
-   * below it have sent packages straight to this level
+   * below it have sent packages straight to this level (all of them: received)
    */
   status: z.enum(['received', 'zero', 'missing', 'partial']),
   packages: z.array(packageInfo),
-  /** What the sub-area's own merged package says about the areas below it (null: a county, or an older package) */
-  below: z.object({ expected: int, included: int, missing: z.array(z.string()) }).nullable(),
+  /**
+   * The areas below the sub-area and which of them its return includes: what its own merged package says,
+   * or, with no package of its own, which of them sent packages straight here (null: a county, or an older
+   * package). `missing`: 6-digit codes; `missingNames`: their names, in the same order.
+   */
+  below: z.object({ expected: int, included: int, missing: z.array(z.string()), missingNames: z.array(z.string()) }).nullable(),
   /** 审核退回: items sent to this sub-area, and how many came back answered */
   feedback: z.object({ sent: int, answered: int }),
   persons: int,

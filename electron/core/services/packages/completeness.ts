@@ -1,7 +1,6 @@
 /**
  * 报送情况: the sub-areas a city or province expects (from the division data) against the packages
- * received. A sub-area is received (its own package), zero (a package with no persons), partial
- * (only some areas below it sent packages straight here) or missing. Errors and warnings are the
+ * received. A sub-area is received, zero, partial or missing as coverage.ts decides. Errors and warnings are the
  * live validation of the merged census, grouped by the sub-area each record came from.
  */
 import type { MethodOutput } from '../../../../shared/api/contract';

@@ -6,6 +6,41 @@ type Board = MethodOutput<'packages.board'>;
 
 const statusText = { received: '已报送', zero: '零报告', partial: '部分报送', missing: '未报送' } as const;
 
+type Row = Board['rows'][number];
+type Info = Row['packages'][number];
+
+/**
+ * From this many packages in one row (a city whose counties report straight here) the row lists them in
+ * a fold instead of three cells of twenty names each.
+ */
+const FOLD_FROM = 3;
+
+const shortName = (p: Info) => p.areaName.split(' / ').pop();
+
+/** Earliest and latest receipt, as one time when they are the same minute */
+function receivedRange(packages: Info[]): string {
+  const times = packages.map((p) => localDateTime(p.receivedAt, false)).sort();
+  return times[0] === times[times.length - 1] ? times[0]! : `${times[0]} 至 ${times[times.length - 1]}`;
+}
+
+function Packages({ row }: { row: Row }) {
+  const list = row.packages;
+  if (list.length === 0) return <>—</>;
+  if (list.length < FOLD_FROM) return <>{list.map((p) => (list.length > 1 ? `${shortName(p)} 第${p.sequence}次` : `第${p.sequence}次`)).join('；')}</>;
+  return (
+    <details className="pkg-fold" data-testid="board-packages">
+      <summary>{list.length} 个上报包</summary>
+      <ul>
+        {list.map((p) => (
+          <li key={p.packageId}>
+            {shortName(p)} 第{p.sequence}次 · {p.officeName} · {localDateTime(p.receivedAt, false)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates: () => void }) {
   const t = board.totals;
   return (
@@ -48,22 +83,24 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
           <tbody>
             {board.rows.map((r) => (
               <tr key={r.areaCode} data-testid="board-row" data-area={r.areaCode} data-status={r.status}>
-                <td>{r.areaName.split(' / ').pop()}</td>
-                <td>
+                <td className="nowrap">{r.areaName.split(' / ').pop()}</td>
+                <td className="nowrap">
                   <span className={`pkg-status pkg-${r.status}`}>{statusText[r.status]}</span>
                   {r.below && r.below.included < r.below.expected && (
-                    <span className="pkg-below" data-testid="board-below" title={`未报：${r.below.missing.join('、')}`}>
+                    <span className="pkg-below" data-testid="board-below" title={`未报：${r.below.missingNames.join('、')}`}>
                       {' '}已报 {r.below.included}/{r.below.expected}
                     </span>
                   )}
                 </td>
-                <td>{r.packages.map((p) => (r.packages.length > 1 ? `${p.areaName.split(' / ').pop()} 第${p.sequence}次` : `第${p.sequence}次`)).join('；') || '—'}</td>
+                <td><Packages row={r} /></td>
                 <td>{r.status === 'missing' ? '—' : r.persons}</td>
                 <td>{r.status === 'missing' ? '—' : r.units}</td>
                 <td className={r.errors ? 'error' : ''}>{r.status === 'missing' ? '—' : r.errors}</td>
                 <td className={r.unexplainedWarnings ? 'warning' : ''}>{r.status === 'missing' ? '—' : `${r.warnings}（${r.unexplainedWarnings}）`}</td>
-                <td>{r.packages.map((p) => p.officeName).join('；')}</td>
-                <td>{r.packages.map((p) => localDateTime(p.receivedAt, false)).join('；')}</td>
+                <td>{r.packages.length < FOLD_FROM ? r.packages.map((p) => p.officeName).join('；') : `${r.packages.length} 个（见序号）`}</td>
+                <td className={r.packages.length < FOLD_FROM ? undefined : 'nowrap'}>
+                  {r.packages.length === 0 ? '' : r.packages.length < FOLD_FROM ? r.packages.map((p) => localDateTime(p.receivedAt, false)).join('；') : receivedRange(r.packages)}
+                </td>
                 <td data-testid="board-feedback">
                   {r.feedback.sent === 0 ? '—' : r.feedback.answered === r.feedback.sent ? `已退回 ${r.feedback.sent}，已答复` : `已退回 ${r.feedback.sent}，已答复 ${r.feedback.answered}`}
                 </td>
