@@ -9,7 +9,7 @@ import { realpath, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { eventNames } from '../../shared/api/contract';
-import { MAX_UPLOAD_BYTES, UPLOAD_NAME_HEADER } from '../../shared/api/methods/io';
+import { DOWNLOAD_ROUTE, MAX_UPLOAD_BYTES, UPLOAD_NAME_HEADER } from '../../shared/api/methods/io';
 import type { ApiErrorShape, ErrorCode, Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
 import type { EventBus } from '../core/events';
@@ -234,6 +234,23 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     sendReply(res, 200, await dispatch('files.upload', { name, data: body }));
   }
 
+  /** A file the core kept for the page (`files.download`), as bytes with its name: no base64, no JSON */
+  async function handleDownload(downloadId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!tokenMatches(token, bearer(req))) return forbidden(res, true);
+    const reply = await dispatch('files.download', { downloadId });
+    if (!reply.ok) return sendReply(res, reply.error.code === 'not_found' ? 404 : 400, reply);
+    const { name, data } = reply.result as { name: string; data: Uint8Array };
+    res.writeHead(200, {
+      ...BASE_SECURITY_HEADERS,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(data.byteLength),
+      // RFC 6266: the UTF-8 name for browsers, an ASCII stand-in for anything older
+      'Content-Disposition': `attachment; filename="download${path.extname(name).replace(/[^.\w]/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'Cache-Control': 'no-store',
+    });
+    res.end(data);
+  }
+
   function handleEvents(url: URL, req: IncomingMessage, res: ServerResponse): void {
     if (!tokenMatches(token, url.searchParams.get('token'))) return forbidden(res, true);
     res.writeHead(200, {
@@ -322,6 +339,11 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (rawPath === '/api/upload') {
       if (method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', '只接受 POST', { Allow: 'POST' });
       return handleUpload(req, res);
+    }
+    if (rawPath.startsWith(`${DOWNLOAD_ROUTE}/`)) {
+      if (method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', '只接受 GET', { Allow: 'GET' });
+      // Ids are UUIDs: taken as written (a malformed escape is then simply an unknown id)
+      return handleDownload(rawPath.slice(DOWNLOAD_ROUTE.length + 1), req, res);
     }
     if (rawPath === '/api/events') {
       if (method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', '只接受 GET', { Allow: 'GET' });

@@ -12,6 +12,11 @@ export interface HeadcountBridge {
    * where `files.upload` goes through invoke with a Uint8Array.
    */
   upload?(name: string, body: Blob): Promise<Reply>;
+  /**
+   * Fetches a file the core kept (the browser face's download route) as a Blob, or the error reply.
+   * Absent in Electron, where `files.download` goes through invoke and answers a Uint8Array.
+   */
+  download?(downloadId: string): Promise<Blob | Reply>;
 }
 
 declare global {

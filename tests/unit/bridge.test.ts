@@ -31,6 +31,7 @@ interface Res {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  bytes: Buffer;
 }
 
 function request(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Res> {
@@ -46,7 +47,7 @@ function request(port: number, opts: { method?: string; path: string; headers?: 
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), bytes: Buffer.concat(chunks) }));
         res.on('error', reject);
       },
     );
@@ -74,6 +75,10 @@ function countingBus(inner: EventBus): EventBus {
     },
   };
 }
+
+/** The one file the stub core keeps for download: every byte value, more than a call's body limit */
+const KEPT_ID = '0b6f8a52-4d4e-4f0e-9d55-3c1f0a9e7b21';
+const KEPT_BYTES = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 13) & 0xff));
 
 let tmp: string;
 let staticDir: string;
@@ -107,6 +112,10 @@ beforeAll(async () => {
       'census.get': () => null,
       // Echoes what arrived, so a test sees the name decoded and every byte as sent
       'files.upload': (q) => ({ uploadId: `${q.name}|${Buffer.from(q.data).toString('latin1')}`, size: q.data.byteLength }),
+      'files.download': (q) => {
+        if (q.downloadId !== KEPT_ID) throw new ApiError('not_found', '要保存的文件已不在，请重新导出');
+        return { name: '社会工作专业人才_河北省_人员.csv', data: new Uint8Array(KEPT_BYTES) };
+      },
     }),
   );
   bridge = await startBridge({ dispatch, events, staticDir, maxBodyBytes: 1024, maxUploadBytes: 8192 });
@@ -277,6 +286,27 @@ describe('POST /api/call', () => {
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body)).toMatchObject({ ok: false, error: { code: 'bad_input', message: expect.stringContaining('文件过大') } });
     expect((await request(port, { path: '/api/upload', headers: { authorization: `Bearer ${bridge.token}` } })).status).toBe(405);
+  });
+
+  it('hands a kept file over as raw bytes on /api/download/<id>, with its Chinese name, to the token holder only', async () => {
+    const auth = { authorization: `Bearer ${bridge.token}` };
+    const ok = await request(port, { path: `/api/download/${KEPT_ID}`, headers: auth });
+    expect(ok.status).toBe(200);
+    expect(ok.bytes.equals(KEPT_BYTES)).toBe(true);
+    expect(ok.headers['content-type']).toBe('application/octet-stream');
+    expect(ok.headers['content-length']).toBe('5000');
+    expect(ok.headers['cache-control']).toBe('no-store');
+    expect(ok.headers['x-content-type-options']).toBe('nosniff');
+    expect(ok.headers['content-disposition']).toBe(`attachment; filename="download.csv"; filename*=UTF-8''${encodeURIComponent('社会工作专业人才_河北省_人员.csv')}`);
+
+    expect((await request(port, { path: `/api/download/${KEPT_ID}` })).status).toBe(403);
+    expect((await request(port, { path: `/api/download/${KEPT_ID}?token=${bridge.token}` })).status).toBe(403);
+    expect((await request(port, { path: `/api/download/${KEPT_ID}`, headers: { ...auth, origin: 'http://evil.example' } })).status).toBe(403);
+    const gone = await request(port, { path: '/api/download/8d1c0000-0000-4000-8000-000000000000', headers: auth });
+    expect(gone.status).toBe(404);
+    expect(JSON.parse(gone.body)).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('请重新导出') } });
+    expect((await request(port, { path: '/api/download/%E0%A4%A', headers: auth })).status).toBe(404);
+    expect((await request(port, { method: 'POST', path: `/api/download/${KEPT_ID}`, headers: auth })).status).toBe(405);
   });
 
   it('refuses other verbs on the API', async () => {

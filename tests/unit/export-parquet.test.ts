@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldsOf } from '../../shared/census/dictionary';
-import { openCensusWithUnit, removeDir, type TestCore } from '../fixtures/core';
+import { keptBytes, openCensusWithUnit, removeDir, type TestCore } from '../fixtures/core';
 import { validPerson } from '../fixtures/records';
 import { runCli } from '../fixtures/cli';
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
   expect(out.rows).toBe(2);
   expect(out.untyped).toBe(1);
   file = path.join(t.dir, out.fileName);
-  writeFileSync(file, Buffer.from(out.dataBase64, 'base64'));
+  writeFileSync(file, await keptBytes(t, out));
   duck = await (await DuckDBInstance.create(':memory:')).connect();
 });
 afterAll(() => {
@@ -77,7 +77,7 @@ describe('Parquet export', () => {
   it('writes the units table on its own', async () => {
     const out = await t.call('io.export', { format: 'parquet', table: 'unit', codes: false });
     const u = path.join(t.dir, out.fileName);
-    writeFileSync(u, Buffer.from(out.dataBase64, 'base64'));
+    writeFileSync(u, await keptBytes(t, out));
     const [r] = await rows(`SELECT name, unit_type, unit_type_label, is_station, staff_count FROM '${u}'`);
     expect(r).toEqual({ name: '东华门街道社会工作服务站', unit_type: '4', unit_type_label: '社工机构', is_station: true, staff_count: 10 });
   });

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callWith, ClientError, createHttpTransport, uploadWith, type Transport } from '../../renderer/src/api/client';
+import { callWith, ClientError, createHttpTransport, downloadWith, uploadWith, type Transport } from '../../renderer/src/api/client';
 
 let server: http.Server;
 let base = '';
@@ -22,6 +22,11 @@ beforeAll(async () => {
       };
       if (req.headers.authorization !== 'Bearer good') return json(403, { ok: false, error: { code: 'forbidden', message: '拒绝访问' } });
       if (req.url === '/api/upload') return json(200, { ok: true, result: { uploadId: `up-${raw.length}`, size: raw.length } });
+      if (req.url === '/api/download/kept-1') {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        return res.end(Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7) & 0xff)));
+      }
+      if (req.url?.startsWith('/api/download/')) return json(404, { ok: false, error: { code: 'not_found', message: '要保存的文件已不在，请重新导出' } });
       const { method } = JSON.parse(body) as { method: string };
       if (method === 'census.get') return json(200, { ok: true, result: null });
       if (method === 'census.summary') return json(200, { ok: false, error: { code: 'not_setup', message: '尚未设置统计调查' } });
@@ -93,5 +98,35 @@ describe('uploads', () => {
     expect(payload.name).toBe('景山街道.xlsx');
     expect(payload.data).toBeInstanceOf(Uint8Array);
     expect([...payload.data]).toEqual([1, 2, 3]);
+  });
+});
+
+describe('downloads of kept files', () => {
+  const ref = (downloadId: string) => ({ fileName: '人员.csv', downloadId, size: 4000 });
+
+  it('the browser fetches the bytes from /api/download/<id> with the bearer token, as a Blob; a gone file is a ClientError', async () => {
+    const t = createHttpTransport({ baseUrl: base, token: 'good' });
+    const blob = await downloadWith(t, ref('kept-1'));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    expect(bytes.length).toBe(4000);
+    expect(bytes[1]).toBe(7);
+    expect(bytes[3999]).toBe((3999 * 7) & 0xff);
+    expect(seen.at(-1)).toMatchObject({ url: '/api/download/kept-1', auth: 'Bearer good' });
+    await expect(downloadWith(t, ref('gone'))).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('请重新导出') });
+    await expect(downloadWith(createHttpTransport({ baseUrl: base, token: 'bad' }), ref('kept-1'))).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('Electron, which has no download route, asks files.download and gets a Uint8Array', async () => {
+    const calls: { method: string; payload: unknown }[] = [];
+    const electron: Transport = {
+      invoke: (method, payload) => {
+        calls.push({ method, payload });
+        return Promise.resolve({ ok: true, result: { name: '人员.csv', data: new Uint8Array([9, 8, 7]) } });
+      },
+      on: () => () => {},
+    };
+    const blob = await downloadWith(electron, ref('ipc-9'));
+    expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual([9, 8, 7]);
+    expect(calls).toEqual([{ method: 'files.download', payload: { downloadId: 'ipc-9' } }]);
   });
 });

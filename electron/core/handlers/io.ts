@@ -13,10 +13,15 @@ import { buildTemplate } from '../services/io/template';
 import { listImports, undoImport } from '../services/io/history';
 import { listValueMappings } from '../services/io/value-mappings';
 import { putUpload } from '../services/uploads';
+import { buildDownload, takeDownload } from '../services/downloads';
 
 export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioMethods> {
   return {
     'files.upload': (q) => putUpload(ctx, q.name, q.data),
+    'files.download': (q) => {
+      const d = takeDownload(ctx, q.downloadId);
+      return { name: d.name, data: new Uint8Array(d.data.buffer as ArrayBuffer, d.data.byteOffset, d.data.byteLength) };
+    },
     'io.template': async (q) => {
       const t = await buildTemplate(ctx, q.township);
       return { fileName: t.fileName, dataBase64: t.data.toString('base64') };
@@ -34,10 +39,10 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
     'io.imports.list': () => listImports(ctx),
     'io.imports.undo': (q) => undoImport(ctx, q.importId),
     'io.valueMappings.list': () => listValueMappings(ctx),
+    // Kept on disk and fetched by id: a province's microdata is hundreds of megabytes (services/downloads.ts).
     'io.export': async (q) => {
-      const fileName = exportFileName(ctx, q);
-      const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => exportData(ctx, q, file, task)));
-      return { fileName, dataBase64: data.toString('base64'), rows: result.rows, clipped: result.clipped, ...(result.untyped ? { untyped: result.untyped } : {}) };
+      const { ref, result } = await buildDownload(ctx, exportFileName(ctx, q), (file) => runTask(ctx, q.taskId, (task) => exportData(ctx, q, file, task)));
+      return { ...ref, rows: result.rows, clipped: result.clipped, ...(result.untyped ? { untyped: result.untyped } : {}) };
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { eventSchemas, type EventName, type EventPayload, type FaceMethodName, type MethodInput, type MethodOutput } from '../../../shared/api/contract';
 import { replySchema, type Reply } from '../../../shared/api/errors';
-import { UPLOAD_NAME_HEADER } from '../../../shared/api/methods/io';
+import { DOWNLOAD_ROUTE, UPLOAD_NAME_HEADER, type FileRef } from '../../../shared/api/methods/io';
 import type { HeadcountBridge } from '../env';
 import { takeToken } from '../lib/token';
 
@@ -77,6 +77,15 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
         return { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
       }
       return readReply(res);
+    },
+    async download(downloadId) {
+      let res: Response;
+      try {
+        res = await fetchImpl(`${opts.baseUrl}${DOWNLOAD_ROUTE}/${encodeURIComponent(downloadId)}`, { headers: { Authorization: `Bearer ${opts.token}` } });
+      } catch {
+        return { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
+      }
+      return res.ok ? res.blob() : readReply(res);
     },
     on(event, cb) {
       if (!source) {
@@ -157,6 +166,19 @@ export async function uploadWith(t: Transport, file: Blob & { name: string }): P
 export function upload(file: Blob & { name: string }): Promise<{ name: string; uploadId: string }> {
   if (!transport) return Promise.reject(new ClientError('forbidden', FORBIDDEN_MESSAGE));
   return uploadWith(transport, file);
+}
+
+/** The bytes of a file the core kept for us (`fileRefSchema`): the browser fetches them, Electron asks over IPC. */
+export async function downloadWith(t: Transport, ref: FileRef): Promise<Blob> {
+  const got = t.download ? await t.download(ref.downloadId) : await t.invoke('files.download', { downloadId: ref.downloadId });
+  if (got instanceof Blob) return got;
+  if (!got.ok) throw new ClientError(got.error.code, got.error.message, got.error.details);
+  return new Blob([(got.result as MethodOutput<'files.download'>).data as Uint8Array<ArrayBuffer>]);
+}
+
+export function download(ref: FileRef): Promise<Blob> {
+  if (!transport) return Promise.reject(new ClientError('forbidden', FORBIDDEN_MESSAGE));
+  return downloadWith(transport, ref);
 }
 
 export function onEvent<E extends EventName>(name: E, cb: (payload: EventPayload<E>) => void): () => void {

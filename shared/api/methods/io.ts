@@ -31,6 +31,17 @@ export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 /** A file the core hands back for the UI to save */
 export const downloadSchema = z.object({ fileName: z.string(), dataBase64: z.string() });
 
+/**
+ * A file the core built and keeps for the UI to fetch (`files.download`, the bridge's download route):
+ * for files that may run to hundreds of megabytes (a province's microdata), which as base64 in a JSON
+ * reply would pass V8's longest string (~512 M characters) and cost the page seconds to decode.
+ */
+export const fileRefSchema = z.object({ fileName: z.string(), downloadId: z.string(), size: z.number().int() });
+export type FileRef = z.infer<typeof fileRefSchema>;
+
+/** The bridge's route for a kept file: GET `${DOWNLOAD_ROUTE}/<downloadId>` with the bearer token */
+export const DOWNLOAD_ROUTE = '/api/download';
+
 const mappingSourceSchema = z.enum(['override', 'remembered', 'label', 'synonym', 'guess', 'none']);
 
 export const columnMappingSchema = z.object({
@@ -265,6 +276,8 @@ export const ioMethods = {
    * A picked file's bytes, held in memory by the core for the calls that name it by `uploadId`
    * (preview, then commit or merge). Not JSON: the bridge takes it on its own route, Electron as a Uint8Array.
    */
+  /** A file an earlier call built (see fileRefSchema), as bytes; Electron's way, the browser's is DOWNLOAD_ROUTE */
+  'files.download': method(z.object({ downloadId: z.string() }), z.object({ name: z.string(), data: z.instanceof(Uint8Array) })),
   'files.upload': method(
     z.object({ name: z.string().trim().min(1).max(255), data: z.instanceof(Uint8Array).refine((d) => d.byteLength <= MAX_UPLOAD_BYTES, '文件过大（上限 1 GB）') }),
     z.object({ uploadId: z.string(), size: z.number().int() }),
@@ -306,8 +319,12 @@ export const ioMethods = {
   'io.valueMappings.list': method(z.object({}), z.array(z.object({ table: tableSchema, field: z.string(), value: z.string(), code: z.string(), label: z.string() }))),
   /** Every record as .xlsx (both tables) or .csv (one table), with labels or codes; or .parquet (one table, typed, codes and labels) */
   'io.export': method(
-    z.object({ format: z.enum(['xlsx', 'csv', 'parquet']), codes: z.boolean().default(false), table: tableSchema.default('person') }),
+    z.object({
+      format: z.enum(['xlsx', 'csv', 'parquet']), codes: z.boolean().default(false), table: tableSchema.default('person'),
+      /** Progress events carry it, and io.cancel stops the export by it (nothing is kept then) */
+      taskId: taskId.optional(),
+    }),
     /** clipped: cells over Excel's 32,767 characters, cut with a note in the cell; untyped: Parquet values not valid for their typed column, left empty */
-    downloadSchema.extend({ rows: z.number().int(), clipped: z.number().int().optional(), untyped: z.number().int().optional() }),
+    fileRefSchema.extend({ rows: z.number().int(), clipped: z.number().int().optional(), untyped: z.number().int().optional() }),
   ),
 } as const;

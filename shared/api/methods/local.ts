@@ -20,7 +20,7 @@ export const localMethods = {
   'io.errorReport.toFile': method(ioMethods['io.errorReport'].input.extend({ outPath: filePath }), written.extend({ rows: z.number().int() })),
   'io.export.toFile': method(
     ioMethods['io.export'].input.extend({ outPath: filePath }),
-    ioMethods['io.export'].output.omit({ fileName: true, dataBase64: true }).extend({ path: z.string() }),
+    ioMethods['io.export'].output.omit({ fileName: true, downloadId: true, size: true }).extend({ path: z.string() }),
   ),
   /**
    * The package files at these paths merged as one bulk merge (`headcount merge`), each read from

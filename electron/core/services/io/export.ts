@@ -1,6 +1,6 @@
 /**
  * Microdata export: every record with labels (大学本科) or codes (20), as .xlsx (both tables, exceljs
- * streaming writer) or .csv (one table, UTF-8 with BOM so Excel reads the Chinese, CRLF). Text that
+ * streaming writer; a table past Excel's row limit continues on further sheets) or .csv (one table, UTF-8 with BOM so Excel reads the Chinese, CRLF). Text that
  * a spreadsheet would run as a formula is escaped (shared/io/escape.ts). Parquet (one table, typed,
  * codes with labels beside them) is written by parquet.ts.
  */
@@ -16,6 +16,7 @@ import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from './places';
 import { streamingWorkbook, writeAtomically } from './output';
 import { writeParquet } from './parquet';
+import { XLSX_LIMITS } from './xlsx';
 import type { Task } from './tasks';
 
 export interface ExportOptions {
@@ -27,6 +28,17 @@ export interface ExportOptions {
 }
 
 const PAGE = 2000;
+/**
+ * Data rows per worksheet: Excel's grid ends at row 1,048,576 and the header takes one. A table with
+ * more records (a merged province) continues on 人员（2）, 人员（3）…, each with the header again, so
+ * Excel opens the whole workbook and the import reads every sheet back.
+ */
+export const SHEET_ROWS = XLSX_LIMITS.maxRows - 1;
+
+/** The n-th (from 1) worksheet of a table */
+export function sheetNameOf(table: TableName, n: number): string {
+  return n === 1 ? SHEET_NAMES[table] : `${SHEET_NAMES[table]}（${n}）`;
+}
 const LEAD = ['记录编号', '行政区划代码'];
 const TAIL = ['来源文件', '来源工作表', '来源行号'];
 
@@ -59,7 +71,11 @@ function cellContext(ctx: ServiceContext): CellContext {
 }
 
 /** Writes the export to `target` (atomically) and returns how many records it holds. */
-export async function exportData(ctx: ServiceContext, opts: ExportOptions, target: string, task: Task): Promise<{ rows: number; clipped: number; untyped?: number }> {
+export async function exportData(
+  ctx: ServiceContext, opts: ExportOptions, target: string, task: Task,
+  /** Data rows per worksheet (tests lower it) */
+  sheetRows = SHEET_ROWS,
+): Promise<{ rows: number; clipped: number; untyped?: number }> {
   requireSettings(ctx);
   if (opts.format === 'parquet') return writeAtomically(target, (tmp) => writeParquet(ctx, opts.table, tmp, task)).then((r) => ({ ...r, clipped: 0 }));
   const mode = opts.codes ? 'codes' : 'labels';
@@ -68,12 +84,12 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
   const total = tables.reduce((n, t) => n + ctx.store.records[t].count(), 0);
   let done = 0;
   let clipped = 0;
-  const label = '正在导出';
-  task.progress(label, 0, total, 'write');
+  const label = () => `正在导出（${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} 条）`;
+  task.progress(label(), 0, total, 'write');
   const tick = async () => {
     done++;
     if ((done & 1023) === 0) {
-      task.progress(label, done, total, 'write');
+      task.progress(label(), done, total, 'write');
       await task.breathe();
     }
   };
@@ -93,9 +109,15 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
     if (opts.format === 'xlsx') {
       const wb = streamingWorkbook(tmp, { styles: false });
       for (const table of tables) {
-        const ws = wb.addWorksheet(SHEET_NAMES[table], { views: [{ state: 'frozen', ySplit: 1 }] });
-        ws.columns = headers(table).map((h) => ({ header: h, width: Math.max(10, h.length * 2 + 2) }));
-        ws.getRow(1).commit();
+        let sheets = 0;
+        const sheet = () => {
+          const ws = wb.addWorksheet(sheetNameOf(table, ++sheets), { views: [{ state: 'frozen', ySplit: 1 }] });
+          ws.columns = headers(table).map((h) => ({ header: h, width: Math.max(10, h.length * 2 + 2) }));
+          ws.getRow(1).commit();
+          return ws;
+        };
+        let ws = sheet();
+        let rows = 0;
         for await (const page of pages(table)) {
           for (const cellsOfRow of page) {
             for (let i = 0; i < cellsOfRow.length; i++) {
@@ -103,7 +125,13 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
               if (c.clipped) clipped++;
               cellsOfRow[i] = c.value as OutCell;
             }
+            if (rows === sheetRows) {
+              ws.commit();
+              ws = sheet();
+              rows = 0;
+            }
             ws.addRow(cellsOfRow).commit();
+            rows++;
             // Yielding lets the zip stream drain to disk instead of piling up in memory.
             await tick();
           }
@@ -125,6 +153,6 @@ export async function exportData(ctx: ServiceContext, opts: ExportOptions, targe
       );
     }
   });
-  task.progress(label, total, total, 'done');
+  task.progress(label(), total, total, 'done');
   return { rows: total, clipped };
 }

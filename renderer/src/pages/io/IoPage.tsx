@@ -1,9 +1,10 @@
 /** 导入导出: township returns in, templates and error reports out, microdata export. */
 import { useEffect, useState } from 'react';
 import type { CensusSettings, DivisionDto } from '../../../../shared/api/contract';
-import { call, errorMessage } from '../../api/client';
+import { call, ClientError, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { saveDownload } from '../../lib/files';
+import { newTaskId, saveDownload, saveKept, type Progress } from '../../lib/files';
+import { ProgressBar } from './ProgressBar';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import './io.css';
@@ -99,22 +100,49 @@ function ExportPanel() {
   const [note, setNote] = useState<string | null>(null);
   const [codes, setCodes] = useState(false);
   const [table, setTable] = useState<'person' | 'unit'>('person');
-  const [busy, setBusy] = useState(false);
+  /** The running export's task: its progress is shown, and it can be cancelled */
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const busy = taskId !== null;
+
+  useEffect(() => {
+    if (!taskId) return;
+    return onEvent('progress', (p) => {
+      if (p.taskId === taskId) setProgress(p);
+    });
+  }, [taskId]);
 
   async function run() {
-    setBusy(true);
+    const id = newTaskId('data-export');
+    setTaskId(id);
+    setProgress(null);
+    setCancelling(false);
     setError(null);
     setNote(null);
     try {
-      const r = await call('io.export', { format, codes, table });
-      saveDownload(r);
-      if (r.untyped) setNote(`已导出 ${r.rows} 条记录。有 ${r.untyped} 个数值、是否或日期单元格的内容不是有效值，Parquet 的带类型列中已留空；请先在问题清单中修正。`);
+      const r = await call('io.export', { format, codes, table, taskId: id });
+      // A province's file is hundreds of megabytes: fetching it takes seconds of its own.
+      setProgress({ taskId: id, label: `正在保存文件（${(r.size / 1048576).toFixed(1)} MB）`, done: 1, total: 1 });
+      await saveKept(r);
+      setNote(r.untyped
+        ? `已导出 ${r.rows} 条记录。有 ${r.untyped} 个数值、是否或日期单元格的内容不是有效值，Parquet 的带类型列中已留空；请先在问题清单中修正。`
+        : `已导出 ${r.rows} 条记录：${r.fileName}`);
     } catch (e) {
-      setError(errorMessage(e));
+      if (e instanceof ClientError && e.code === 'cancelled') setNote('已取消导出，没有生成文件。');
+      else setError(errorMessage(e));
     } finally {
-      setBusy(false);
+      setTaskId(null);
+      setProgress(null);
+      setCancelling(false);
     }
+  }
+
+  function cancel() {
+    if (!taskId) return;
+    setCancelling(true);
+    call('io.cancel', { taskId }).catch(() => undefined);
   }
 
   return (
@@ -154,6 +182,7 @@ function ExportPanel() {
           {busy ? '正在导出…' : '导出'}
         </button>
       </div>
+      {busy && <ProgressBar progress={progress} onCancel={progress?.phase === 'write' ? cancel : undefined} cancelling={cancelling} />}
       {note && <p className="hint" data-testid="export-note">{note}</p>}
     </section>
   );
