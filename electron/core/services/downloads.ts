@@ -43,7 +43,11 @@ function forget(kept: Kept): void {
  * Runs `write(file)` on a fresh file named `fileName` in the core's private download folder and keeps
  * the result for the UI; a failed write leaves nothing behind.
  */
-export async function buildDownload<T>(ctx: ServiceContext, fileName: string, write: (file: string) => Promise<T>): Promise<{ ref: FileRef; result: T }> {
+export async function buildDownload<T>(
+  ctx: ServiceContext, fileName: string, write: (file: string) => Promise<T>,
+  /** The name to save it under when only the write can tell (a package's sequence number) */
+  nameOf?: (result: T) => string,
+): Promise<{ ref: FileRef; result: T }> {
   const d = ctx.state.get(DOWNLOADS);
   d.dir ??= mkdtempSync(path.join(tmpdir(), `${PREFIX}${process.pid}-`));
   const downloadId = randomUUID();
@@ -58,13 +62,14 @@ export async function buildDownload<T>(ctx: ServiceContext, fileName: string, wr
     forget(kept);
     throw e;
   }
+  if (nameOf) kept.name = nameOf(result);
   d.byId.set(downloadId, kept);
   for (const [id, k] of d.byId) {
     if (d.byId.size <= KEPT_DOWNLOADS) break;
     d.byId.delete(id);
     forget(k);
   }
-  return { ref: { fileName, downloadId, size: statSync(file).size }, result };
+  return { ref: { fileName: kept.name, downloadId, size: statSync(file).size }, result };
 }
 
 /** The private folder the kept files are in (null before the first) */

@@ -33,7 +33,7 @@ export const localMethods = {
   /** The package written to `outPath` under the name given there (recorded in the export history) */
   'packages.export.toFile': method(
     packageMethods['packages.export'].input.omit({ taskId: true }).extend({ outPath: filePath }),
-    packageMethods['packages.export'].output.omit({ dataBase64: true }).extend({ path: z.string() }),
+    packageMethods['packages.export'].output.omit({ downloadId: true, size: true }).extend({ path: z.string() }),
   ),
 } as const;
 

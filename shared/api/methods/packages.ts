@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordDataSchema } from '../../census/schema';
 import { levelSchema } from '../../census/level';
 import { method } from '../common';
-import { fileBytes, ONE_SOURCE_MESSAGE, oneSource } from './io';
+import { fileBytes, fileRefSchema, ONE_SOURCE_MESSAGE, oneSource } from './io';
 
 const level = levelSchema;
 const int = z.number().int();
@@ -225,9 +225,7 @@ export const packageMethods = {
       allowIncomplete: z.boolean().default(false),
       taskId: z.string().max(100).optional(),
     }),
-    z.object({
-      fileName: z.string(),
-      dataBase64: z.string(),
+    fileRefSchema.extend({
       packageId: z.string(),
       sequence: int,
       persons: int,

@@ -4,14 +4,13 @@
  * the same way, with the ids of the packages it was built from.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
 import { ApiError } from '../../../../shared/api/errors';
 import { issueKey } from '../../../../shared/census/issues';
 import { formatFingerprint, packageFileName, type SourcePackage } from '../../../../shared/package';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
+import { buildDownload } from '../downloads';
 import { censusIssues } from '../issues';
 import { decisionsForExport, duplicateGroups } from './duplicates';
 import { ensureOfficeKey, ownFingerprint } from './keys';
@@ -179,30 +178,26 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
   };
 }
 
-/** For the UI: the package as base64, under its suggested name (the renderer saves it). */
+/** For the UI: the package kept for the page to fetch (services/downloads.ts), under its suggested name. */
 export async function exportForDownload(ctx: ServiceContext, input: ParsedInput<'packages.export'>): Promise<MethodOutput<'packages.export'>> {
-  const dir = mkdtempSync(join(tmpdir(), 'headcount-export-'));
-  try {
-    const next = exportCheck(ctx).nextSequence;
-    const name = suggestedFileName(ctx, next);
-    const r = await exportPackage(ctx, {
-      outPath: join(dir, name), passphrase: input.passphrase, confirmUnexplained: input.confirmUnexplained, allowIncomplete: input.allowIncomplete,
+  const next = exportCheck(ctx).nextSequence;
+  const { ref, result: r } = await buildDownload(
+    ctx, suggestedFileName(ctx, next),
+    (file) => exportPackage(ctx, {
+      outPath: file, passphrase: input.passphrase, confirmUnexplained: input.confirmUnexplained, allowIncomplete: input.allowIncomplete,
       taskId: input.taskId,
-    });
+    }),
     // The sequence was reserved inside exportPackage; a concurrent export would have taken `next`.
-    const fileName = r.sequence === next ? name : suggestedFileName(ctx, r.sequence);
-    return {
-      fileName,
-      dataBase64: readFileSync(r.path).toString('base64'),
-      packageId: r.packageId,
-      sequence: r.sequence,
-      persons: r.persons,
-      units: r.units,
-      bytes: r.bytes,
-      encrypted: r.encrypted,
-      fingerprint: r.fingerprint,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    (r) => suggestedFileName(ctx, r.sequence),
+  );
+  return {
+    ...ref,
+    packageId: r.packageId,
+    sequence: r.sequence,
+    persons: r.persons,
+    units: r.units,
+    bytes: r.bytes,
+    encrypted: r.encrypted,
+    fingerprint: r.fingerprint,
+  };
 }

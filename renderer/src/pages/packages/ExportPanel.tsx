@@ -4,7 +4,7 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage, onEvent } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { fieldLabel } from '../../../../shared/census/dictionary';
-import { newTaskId, saveDownload, type Progress } from '../../lib/files';
+import { newTaskId, saveKept, type Progress } from '../../lib/files';
 import { ProgressBar } from '../io/ProgressBar';
 
 type Check = MethodOutput<'packages.exportCheck'>;
@@ -51,7 +51,7 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
       const r = await call('packages.export', {
         taskId: id, confirmUnexplained: confirmed, allowIncomplete: incompleteOk, ...(encrypt ? { passphrase: pass } : {}),
       });
-      saveDownload(r);
+      await saveKept(r);
       setDone(r);
       setConfirmed(false);
       setIncompleteOk(false);
