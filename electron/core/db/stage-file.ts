@@ -16,11 +16,11 @@
  * name that says what it is, and is deleted once the import is written or dropped; one left by a
  * crash is deleted the next time the census is opened (`removeStaleStageFiles`).
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqlValue } from './columns';
-import { processAlive } from '../fs/process';
+import { leftByEndedProcesses } from '../fs/process';
 
 export interface StageFile {
   /** Appends rows in `recordColumns` order */
@@ -88,18 +88,6 @@ export function removeStageFile(path: string): void {
 
 /** Stage files a crashed process left beside the census file at `censusPath` (those of live processes stay) */
 export function removeStaleStageFiles(censusPath: string): void {
-  const prefix = `.${basename(censusPath)}${STAGE_MARK}`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(censusPath));
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    if (!n.startsWith(prefix)) continue;
-    const pid = Number(n.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
-    // A file that cannot be deleted now (held open elsewhere) must not keep the census from opening
-    removeStageFile(join(dirname(censusPath), n));
-  }
+  // A file that cannot be deleted now (held open elsewhere) must not keep the census from opening
+  for (const n of leftByEndedProcesses(dirname(censusPath), `.${basename(censusPath)}${STAGE_MARK}`)) removeStageFile(join(dirname(censusPath), n));
 }

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+
 /** Whether a process of this computer is running (a lock's or a scratch file's owner) */
 export function processAlive(pid: number): boolean {
   try {
@@ -7,4 +9,22 @@ export function processAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Names in `dir` that start with `prefix` followed by the id of a process no longer running (then `-`
+ * and anything): scratch files and folders a crashed run left behind. None when `dir` cannot be read.
+ */
+export function leftByEndedProcesses(dir: string, prefix: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => {
+    if (!n.startsWith(prefix)) return false;
+    const pid = Number(n.slice(prefix.length).split('-')[0]);
+    return !(Number.isInteger(pid) && pid > 0 && processAlive(pid));
+  });
 }

@@ -8,12 +8,12 @@
  * core; a folder a crashed process left behind is swept at the next start (`removeStaleDownloads`).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import type { FileRef } from '../../../shared/api/methods/io';
-import { processAlive } from '../fs/process';
+import { leftByEndedProcesses } from '../fs/process';
 import type { ServiceContext } from './context';
 import { defineSlot } from './state';
 
@@ -92,16 +92,7 @@ export function takeDownload(ctx: ServiceContext, downloadId: string): { name: s
 
 /** Deletes download folders that processes no longer running left behind (a crash mid-export) */
 export function removeStaleDownloads(dir = tmpdir()): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    if (!n.startsWith(PREFIX)) continue;
-    const pid = Number(n.slice(PREFIX.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
+  for (const n of leftByEndedProcesses(dir, PREFIX)) {
     try {
       rmSync(path.join(dir, n), { recursive: true, force: true });
     } catch {
