@@ -1,6 +1,7 @@
 /**
  * Browser-side file plumbing: downloads (a small file the core produced comes back as base64 in the
- * reply, a large one is kept by the core and fetched by id) and task progress. Picked files go up with api/client.ts `upload`.
+ * reply, a large one is kept by the core and fetched by id) and task progress. Picked files go up with
+ * api/client.ts `upload`.
  */
 import type { EventPayload } from '../../../shared/api/contract';
 import type { FileRef } from '../../../shared/api/methods/io';
@@ -24,7 +25,7 @@ function saveBlob(fileName: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Saves a file the core produced and sent back as base64 (the small ones: templates, reports, packages). */
+/** Saves a file the core produced and sent back as base64 (the small ones: templates, error reports, tables, feedback). */
 export function saveDownload(file: { fileName: string; dataBase64: string }): void {
   const text = atob(file.dataBase64);
   const bytes = new Uint8Array(text.length);

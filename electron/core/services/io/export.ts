@@ -1,8 +1,9 @@
 /**
  * Microdata export: every record with labels (大学本科) or codes (20), as .xlsx (both tables, exceljs
- * streaming writer; a table past Excel's row limit continues on further sheets) or .csv (one table, UTF-8 with BOM so Excel reads the Chinese, CRLF). Text that
- * a spreadsheet would run as a formula is escaped (shared/io/escape.ts). Parquet (one table, typed,
- * codes with labels beside them) is written by parquet.ts.
+ * streaming writer; a table past Excel's row limit continues on further sheets) or .csv (one table,
+ * UTF-8 with BOM so Excel reads the Chinese, CRLF). Text that a spreadsheet would run as a formula is
+ * escaped (shared/io/escape.ts). Parquet (one table, typed, codes with labels beside them) is written
+ * by parquet.ts.
  */
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -34,12 +35,13 @@ const PAGE = 2000;
  * more records (a merged province) continues on 人员（2）, 人员（3）…, each with the header again, so
  * Excel opens the whole workbook and the import reads every sheet back.
  */
-export const SHEET_ROWS = XLSX_LIMITS.maxRows - 1;
+const SHEET_ROWS = XLSX_LIMITS.maxRows - 1;
 
 /** The n-th (from 1) worksheet of a table */
-export function sheetNameOf(table: TableName, n: number): string {
+function sheetNameOf(table: TableName, n: number): string {
   return n === 1 ? SHEET_NAMES[table] : `${SHEET_NAMES[table]}（${n}）`;
 }
+
 const LEAD = ['记录编号', '行政区划代码'];
 const TAIL = ['来源文件', '来源工作表', '来源行号'];
 
