@@ -206,6 +206,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       return sendReply(res, 400, errorReply('bad_input', '请求格式有误：缺少 method'));
     }
     const { method, payload } = parsed as { method: string; payload?: unknown };
+    // Bytes do not survive JSON (a Uint8Array becomes an object of numbered keys, 406 MB of them for a province):
+    // the page fetches a kept file from the download route instead.
+    if (method === 'files.download') return sendReply(res, 400, errorReply('bad_input', `文件请从 ${DOWNLOAD_ROUTE}/<downloadId> 获取`));
     const started = performance.now();
     const cpu = process.cpuUsage();
     const reply = await dispatch(method, payload);

@@ -307,6 +307,10 @@ describe('POST /api/call', () => {
     expect(JSON.parse(gone.body)).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('请重新导出') } });
     expect((await request(port, { path: '/api/download/%E0%A4%A', headers: auth })).status).toBe(404);
     expect((await request(port, { method: 'POST', path: `/api/download/${KEPT_ID}`, headers: auth })).status).toBe(405);
+    // Not as a JSON call: the bytes would come back as an object of numbered keys
+    const asCall = await call('files.download', { downloadId: KEPT_ID });
+    expect(asCall.status).toBe(400);
+    expect(JSON.parse(asCall.body)).toMatchObject({ ok: false, error: { code: 'bad_input', message: expect.stringContaining('/api/download/') } });
   });
 
   it('refuses other verbs on the API', async () => {
