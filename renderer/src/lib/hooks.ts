@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { onEvent } from '../api/client';
+import type { Progress } from './files';
 
 /** The value after it has stopped changing for `ms` milliseconds. */
 export function useDebounced<T>(value: T, ms: number): T {
@@ -8,4 +10,16 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(t);
   }, [value, ms]);
   return settled;
+}
+
+/** Hands `show` every progress event of task `taskId` while it runs (none while `taskId` is null). */
+export function useTaskProgress(taskId: string | null, show: (p: Progress) => void): void {
+  useEffect(() => {
+    if (!taskId) return;
+    return onEvent('progress', (p) => {
+      if (p.taskId === taskId) show(p);
+    });
+    // `show` is a state setter: stable, so the subscription follows the task alone
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [taskId]);
 }

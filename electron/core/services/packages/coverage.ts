@@ -66,7 +66,7 @@ export function coverageOf(ctx: ServiceContext): CoverageSummary | null {
     const persons = mine.reduce((n, p) => n + p.persons, 0);
     // Complete when its own package says so, or when every area below it sent one straight here.
     const status: SubAreaStatus = mine.length === 0 ? 'missing'
-      : (below?.missing.length ?? 0) > 0 || (!own && !below) ? 'partial'
+      : (below?.missing.length ?? 0) > 0 ? 'partial'
         : persons === 0 ? 'zero' : 'received';
     return {
       areaCode: toAreaCode(d.code), code: d.code, name: d.name, path: d.path, level: d.level === 'city' ? 'city' : 'county',

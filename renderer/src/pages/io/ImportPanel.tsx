@@ -2,11 +2,12 @@
  * Import of township returns: pick files → preview (nothing written) with each sheet's table and
  * column mapping to confirm or correct → import in one transaction, with progress and cancel.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
-import { call, ClientError, errorMessage, onEvent, upload } from '../../api/client';
+import { call, ClientError, errorMessage, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, saveDownload, type Progress } from '../../lib/files';
+import { useTaskProgress } from '../../lib/hooks';
 import { PreviewDecisions } from './PreviewDecisions';
 import { ProgressBar } from './ProgressBar';
 import { PreviewView, sheetKey, type SheetPreview } from './PreviewView';
@@ -33,12 +34,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
   const [decisions, setDecisions] = useState<ImportDecisions | null>(null);
   const taskId = state.step === 'reading' || state.step === 'committing' ? state.taskId : null;
 
-  useEffect(() => {
-    if (!taskId) return;
-    return onEvent('progress', (p) => {
-      if (p.taskId === taskId) setProgress(p);
-    });
-  }, [taskId]);
+  useTaskProgress(taskId, setProgress);
 
   async function runPreview(input: { files?: { name: string; uploadId: string }[]; importId?: string; sheets?: SheetChoice[]; decisions?: ImportDecisions }) {
     const id = newTaskId('preview');

@@ -1,9 +1,10 @@
 /** 导入导出: township returns in, templates and error reports out, microdata export. */
 import { useEffect, useState } from 'react';
 import type { CensusSettings, DivisionDto } from '../../../../shared/api/contract';
-import { call, ClientError, errorMessage, onEvent } from '../../api/client';
+import { call, ClientError, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, saveDownload, saveKept, type Progress } from '../../lib/files';
+import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from './ProgressBar';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
@@ -107,12 +108,7 @@ function ExportPanel() {
   const [error, setError] = useState<string | null>(null);
   const busy = taskId !== null;
 
-  useEffect(() => {
-    if (!taskId) return;
-    return onEvent('progress', (p) => {
-      if (p.taskId === taskId) setProgress(p);
-    });
-  }, [taskId]);
+  useTaskProgress(taskId, setProgress);
 
   async function run() {
     const id = newTaskId('data-export');

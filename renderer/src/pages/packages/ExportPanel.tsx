@@ -1,10 +1,11 @@
 /** 导出上报包: refused while errors remain (with a link to the issues page), unexplained warnings confirmed first. */
 import { useCallback, useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api/contract';
-import { call, errorMessage, onEvent } from '../../api/client';
+import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { fieldLabel } from '../../../../shared/census/dictionary';
 import { newTaskId, saveKept, type Progress } from '../../lib/files';
+import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from '../io/ProgressBar';
 
 type Check = MethodOutput<'packages.exportCheck'>;
@@ -29,12 +30,7 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
   }, []);
   useEffect(load, [load]);
 
-  useEffect(() => {
-    if (!taskId) return;
-    return onEvent('progress', (p) => {
-      if (p.taskId === taskId) setProgress(p);
-    });
-  }, [taskId]);
+  useTaskProgress(taskId, setProgress);
 
   const passProblem = encrypt ? (pass.length < 8 ? '口令至少8个字符' : pass !== pass2 ? '两次输入的口令不一致' : null) : null;
   const needsConfirm = (check?.unexplainedWarnings ?? 0) > 0;

@@ -3,11 +3,12 @@
  * keys of areas sending for the first time (or with a changed key) after checking the fingerprint by
  * phone, then merge — each package all-or-nothing.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { MERGE_REASONS, type MergeResult } from '../../../../shared/api/methods/packages';
-import { call, errorMessage, onEvent, upload } from '../../api/client';
+import { call, errorMessage, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, type Progress } from '../../lib/files';
+import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from '../io/ProgressBar';
 import { FilePicker } from '../../components/FilePicker';
 
@@ -26,12 +27,7 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (!taskId) return;
-    return onEvent('progress', (p) => {
-      if (p.taskId === taskId) setProgress(p);
-    });
-  }, [taskId]);
+  useTaskProgress(taskId, setProgress);
 
   const withPass = (list: Upload[]) => list.map((f) => (pass ? { ...f, passphrase: pass } : { name: f.name, uploadId: f.uploadId }));
 
