@@ -11,7 +11,9 @@ import type { RecordData } from '../../shared/census/schema';
 import { apiCall, removeDir, tempDataDir, type RunningApp } from './support/app';
 import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp, newPage, openPersons, type Cleanups } from './support/grid-session';
+import { GridPage } from './pages/grid';
 
+const SHOTS = process.env.HEADCOUNT_SHOTS_DIR;
 const suite = useBrowserSuite();
 const cleanups = suite.cleanups;
 
@@ -167,6 +169,52 @@ describe('fixing many rows at once', () => {
     expect(await page.getByTestId('grid-find').inputValue()).toBe('zw');
     await page.keyboard.press('Enter');
     await expect.poll(() => grid.isFocused(2, 'name')).toBe(true);
+  });
+
+  it('查找 while a large table is still being read waits for the rest of the rows instead of saying 没有找到', async () => {
+    const dataDir = tempDataDir();
+    cleanups.push(() => removeDir(dataDir));
+    const app = await freshApp(dataDir, cleanups);
+    await censusWithUnit(app);
+    // 2,100 persons: the grid's first page holds 2,000, the rest come in a second request, held back here.
+    const people = Array.from({ length: 2100 }, (_, i) => ({ id: randomUUID(), values: { name: i === 2099 ? '欧阳娜娜' : `居民${i}` } }));
+    await apiCall(app, 'grid.apply', { table: 'person', create: people, changes: [], remove: [] });
+    const { page } = await newPage(suite.browser, cleanups);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/call', async (route) => {
+      const body = route.request().postDataJSON() as { method?: string; payload?: { offset?: number } };
+      if (body.method === 'grid.rows' && (body.payload?.offset ?? 0) > 0) await held;
+      await route.continue();
+    });
+    await page.goto(app.url);
+    await page.getByTestId('nav-persons').waitFor();
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.getByTestId('grid-rows').innerText()).toContain('正在读取 2,000 / 2,100 行');
+    const grid = new GridPage(page, 'person');
+    await grid.click(0, 'name');
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('oynn');
+    await page.keyboard.press('Enter');
+    const wait = page.getByTestId('grid-find-wait');
+    await wait.waitFor();
+    expect(await wait.innerText()).toBe('已读取的行中没有找到，还有 100 行正在读取，读完后接着找…');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/find-waiting.png` });
+    expect(await page.getByTestId('grid-find-miss').count()).toBe(0);
+    release();
+    await grid.waitLoaded();
+    await expect.poll(() => grid.isFocused(2099, 'name')).toBe(true);
+    expect(await grid.text(2099, 'name')).toBe('欧阳娜娜');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/find-found.png` });
+    expect(await wait.count()).toBe(0);
+    await page.unroute('**/api/call');
+
+    // Once every row is in, a name nobody has is 没有找到 straight away.
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('不存在的人');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('grid-find-miss').waitFor();
+    expect(await wait.count()).toBe(0);
   });
 
   it('Alt with keypad digits (how Windows types · in 阿依古丽·买买提) stays in the grid instead of jumping to 首页', async () => {

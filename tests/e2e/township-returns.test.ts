@@ -96,7 +96,25 @@ describe('real township returns through the UI', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect((await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(425);
+    // While the undo runs the page says so, with a moving bar and the seconds so far, and offers no second undo.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/call', async (route) => {
+      if ((route.request().postDataJSON() as { method?: string }).method === 'io.imports.undo') await held;
+      await route.continue();
+    });
     await io.undoNewest();
+    const busy = io.history.getByTestId('history-undoing');
+    await busy.waitFor();
+    expect(await busy.innerText()).toContain(`正在撤销`);
+    expect(await busy.getByTestId('history-undoing-bar').evaluate((e) => (e as HTMLProgressElement).position)).toBe(-1);
+    await expect.poll(() => busy.getByTestId('history-undoing-time').innerText(), { timeout: 5000 }).toMatch(/^已用 [1-9]\d* 秒$/);
+    expect(await io.history.getByTestId('history-undo').isDisabled()).toBe(true);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/undo-busy.png` });
+    expect((await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(425);
+    release();
+    await busy.waitFor({ state: 'detached' });
+    await page.unroute('**/api/call');
     await expect.poll(async () => (await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(0);
     expect((await apiCall(app, 'units.list', { limit: 1 })).total).toBe(2);
     await expect.poll(() => io.history.innerText()).toContain('撤销');

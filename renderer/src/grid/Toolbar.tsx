@@ -1,15 +1,29 @@
 /** Find, filters and column visibility for the grid: small popovers of our own. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GridController } from './controller';
+import { useGridSelector } from './useGridStatus';
 
 /**
  * 查找: Ctrl+F focuses the box and selects its text (so typing replaces the last search), within the
  * keystroke — not a render later, when the first typed keys would already have gone to the grid.
- * Pinyin initials match Chinese text (`wxm` finds 王小明).
+ * Pinyin initials match Chinese text (`wxm` finds 王小明). While a large table is still being read, a
+ * search the rows read so far cannot answer waits for the rest instead of saying 没有找到.
  */
 export function FindBox({ ctrl, inputRef }: { ctrl: GridController; inputRef: React.RefObject<HTMLInputElement | null> }) {
   const [q, setQ] = useState('');
-  const [miss, setMiss] = useState(false);
+  const [state, setState] = useState<'miss' | 'waiting' | null>(null);
+  /** Moves on every search and edit of the box: a search still waiting for rows is then dropped */
+  const asked = useRef(0);
+  const pending = useGridSelector(ctrl, (s) => Math.max(0, s.total - s.loaded));
+  const search = () => {
+    const n = ++asked.current;
+    if (ctrl.find(q)) return setState(null);
+    if (!ctrl.rowsPending) return setState('miss');
+    setState('waiting');
+    void ctrl.allRows.then(() => {
+      if (asked.current === n) setState(ctrl.find(q) ? null : 'miss');
+    });
+  };
   return (
     <label className="hc-find">
       <input
@@ -18,20 +32,28 @@ export function FindBox({ ctrl, inputRef }: { ctrl: GridController; inputRef: Re
         value={q}
         placeholder="查找（Ctrl+F，回车找下一个，可用拼音首字母）"
         onChange={(e) => {
+          asked.current++;
           setQ(e.target.value);
-          setMiss(false);
+          setState(null);
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
             e.preventDefault();
-            setMiss(!ctrl.find(q));
+            search();
           } else if (e.key === 'Escape') {
+            asked.current++;
+            setState(null);
             const f = ctrl.sel.focused();
             if (f) ctrl.sel.focusCell(f);
           }
         }}
       />
-      {miss && <span className="hc-err-text" data-testid="grid-find-miss">没有找到</span>}
+      {state === 'miss' && <span className="hc-err-text" data-testid="grid-find-miss">没有找到</span>}
+      {state === 'waiting' && (
+        <span className="hc-find-wait" role="status" data-testid="grid-find-wait">
+          已读取的行中没有找到，还有 {pending.toLocaleString('zh-CN')} 行正在读取，读完后接着找…
+        </span>
+      )}
     </label>
   );
 }

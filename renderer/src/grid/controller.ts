@@ -74,6 +74,9 @@ export class GridController {
   readonly context: GridContext;
   api: GridApi<GridRow> | null = null;
   private listeners = new Set<() => void>();
+  private rowsIn: () => void = () => {};
+  /** Settles once every page of rows has been read (or reading them failed): 查找 waits for it */
+  readonly allRows: Promise<void> = new Promise((resolve) => (this.rowsIn = resolve));
   status: GridStatus = {
     loading: true, loaded: 0, total: 0, shown: 0, counts: { error: 0, warning: 0 }, save: { kind: 'idle' }, canUndo: false, canRedo: false,
     undoLabel: null, redoLabel: null, focusedId: null, notice: null, issuesVersion: 0, issuesKnown: false, dataVersion: 0, filterVersion: 0, saves: 0,
@@ -188,12 +191,16 @@ export class GridController {
     const offsets: number[] = [];
     for (let off = rows.length; off < first.total; off += CHUNK) offsets.push(off);
     const pages = offsets.map((offset) => () => call('grid.rows', { table: this.table, offset, limit: CHUNK, ...this.scope() }));
-    let next = pages.shift()?.();
-    while (next) {
-      const page = await next;
-      next = pages.shift()?.();
-      this.sel.port?.rowsChanged({ add: this.rows.addPage(page.rows), update: [], remove: [] });
-      this.set({ loaded: this.rows.byId.size, total: Math.max(page.total, this.rows.byId.size) });
+    try {
+      let next = pages.shift()?.();
+      while (next) {
+        const page = await next;
+        next = pages.shift()?.();
+        this.sel.port?.rowsChanged({ add: this.rows.addPage(page.rows), update: [], remove: [] });
+        this.set({ loaded: this.rows.byId.size, total: Math.max(page.total, this.rows.byId.size) });
+      }
+    } finally {
+      this.rowsIn();
     }
     await this.reloadIssues();
     await this.previous.load().catch(() => undefined);
@@ -367,6 +374,11 @@ export class GridController {
 
   find(q: string): boolean {
     return this.search.find(q);
+  }
+
+  /** Rows of the table still to be read: a search among the rest cannot yet say 没有找到 */
+  get rowsPending(): number {
+    return Math.max(0, this.status.total - this.status.loaded);
   }
 
   private filtersChanged(): void {

@@ -23,3 +23,16 @@ export function useTaskProgress(taskId: string | null, show: (p: Progress) => vo
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [taskId]);
 }
+
+/** Whole seconds since `running` turned true (0 while it is false), ticking once a second. */
+export function useElapsedSeconds(running: boolean): number {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    setSeconds(0);
+    if (!running) return;
+    const start = Date.now();
+    const t = setInterval(() => setSeconds(Math.floor((Date.now() - start) / 1000)), 1000);
+    return () => clearInterval(t);
+  }, [running]);
+  return seconds;
+}

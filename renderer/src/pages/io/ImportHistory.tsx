@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { saveDownload } from '../../lib/files';
 import { localDateTime } from '../../lib/format';
+import { useElapsedSeconds } from '../../lib/hooks';
 import { undoScope } from './history-text';
 
 export function ImportHistory({ version }: { version: number }) {
@@ -19,6 +20,7 @@ export function ImportHistory({ version }: { version: number }) {
   /** The import the clerk asked to undo (the confirmation is open), and the one being undone */
   const [asking, setAsking] = useState<ImportBatch | null>(null);
   const [undoing, setUndoing] = useState<ImportBatch | null>(null);
+  const elapsed = useElapsedSeconds(undoing !== null);
 
   const load = useCallback(() => {
     call('io.imports.list', {}).then(setBatches).catch((e: unknown) => setError(errorMessage(e)));
@@ -63,6 +65,11 @@ export function ImportHistory({ version }: { version: number }) {
       {undoing && (
         <div className="banner banner-busy" role="status" data-testid="history-undoing">
           正在撤销 {when(undoing)} 的导入（{undoScope(undoing)}）……全部完成或全部不做，中途出错或关闭程序不会留下一半的改动。
+          {/* One transaction with no steps to count: a bar that moves and the time so far, not a share done */}
+          <div className="io-progress">
+            <progress aria-label="正在撤销" data-testid="history-undoing-bar" />
+            {elapsed > 0 && <span className="io-progress-time" data-testid="history-undoing-time">已用 {elapsed} 秒</span>}
+          </div>
         </div>
       )}
       {note && <div className="banner banner-ok" role="status">{note}</div>}
