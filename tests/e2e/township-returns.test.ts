@@ -99,8 +99,13 @@ describe('real township returns through the UI', () => {
     // While the undo runs the page says so, with a moving bar and the seconds so far, and offers no second undo.
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
+    // Then the list is read again (seconds on a census-size file): held too, to see what the page shows meanwhile.
+    let releaseList: () => void = () => {};
+    const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
     await page.route('**/api/call', async (route) => {
-      if ((route.request().postDataJSON() as { method?: string }).method === 'io.imports.undo') await held;
+      const method = (route.request().postDataJSON() as { method?: string }).method;
+      if (method === 'io.imports.undo') await held;
+      if (method === 'io.imports.list') await listHeld;
       await route.continue();
     });
     await io.undoNewest();
@@ -114,6 +119,15 @@ describe('real township returns through the UI', () => {
     expect((await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(425);
     release();
     await busy.waitFor({ state: 'detached' });
+    // Undone, the list not yet read again: the old row stays, marked as being updated, and its buttons wait.
+    const refreshing = io.history.getByTestId('history-refreshing');
+    await refreshing.waitFor();
+    expect(await refreshing.innerText()).toBe('正在更新导入记录和未解决问题数……');
+    expect(await io.history.getByTestId('history-undo').isDisabled()).toBe(true);
+    expect(await io.history.getByTestId('history-report').first().isDisabled()).toBe(true);
+    expect(await io.history.getByTestId('history-report-all').isDisabled()).toBe(true);
+    releaseList();
+    await refreshing.waitFor({ state: 'detached' });
     await page.unroute('**/api/call');
     await expect.poll(async () => (await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(0);
     expect((await apiCall(app, 'units.list', { limit: 1 })).total).toBe(2);

@@ -3,7 +3,7 @@
  * of one township's file (or of all, each row naming its file and sheet) and undoes an import as one
  * step — refused, with the reason shown, when records it touched were edited since.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportBatch } from '../../../../shared/api/methods/io';
 import { call, errorMessage } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -22,8 +22,29 @@ export function ImportHistory({ version }: { version: number }) {
   const [undoing, setUndoing] = useState<ImportBatch | null>(null);
   const elapsed = useElapsedSeconds(undoing !== null);
 
+  /**
+   * Set while the list is read again (after an import or an undo): on a census-size file that takes
+   * seconds (the open issues are counted over every record), and meanwhile the rows on screen are the
+   * old ones — their buttons would act on what the list no longer says.
+   */
+  const [refreshing, setRefreshing] = useState(false);
+  const asked = useRef(0);
+
   const load = useCallback(() => {
-    call('io.imports.list', {}).then(setBatches).catch((e: unknown) => setError(errorMessage(e)));
+    const n = ++asked.current;
+    setRefreshing(true);
+    // Only the newest read counts: an older one answering late would put the old list back.
+    const current = () => n === asked.current;
+    call('io.imports.list', {})
+      .then((b) => {
+        if (current()) setBatches(b);
+      })
+      .catch((e: unknown) => {
+        if (current()) setError(errorMessage(e));
+      })
+      .finally(() => {
+        if (current()) setRefreshing(false);
+      });
   }, []);
   useEffect(load, [load, version]);
 
@@ -73,12 +94,15 @@ export function ImportHistory({ version }: { version: number }) {
         </div>
       )}
       {note && <div className="banner banner-ok" role="status">{note}</div>}
+      {refreshing && !undoing && (
+        <div className="io-more" role="status" data-testid="history-refreshing">正在更新导入记录和未解决问题数……</div>
+      )}
       {allFiles.length > 1 && (
-        <button type="button" onClick={() => void report(allFiles)} data-testid="history-report-all">
+        <button type="button" disabled={refreshing} onClick={() => void report(allFiles)} data-testid="history-report-all">
           下载全部文件的问题表（每行注明来源文件和工作表）
         </button>
       )}
-      <table className="data-table">
+      <table className={refreshing ? 'data-table stale' : 'data-table'} aria-busy={refreshing}>
         <thead><tr><th>导入时间</th><th>操作人</th><th>文件</th><th>撤销</th></tr></thead>
         <tbody>
           {batches.map((b) => (
@@ -90,7 +114,7 @@ export function ImportHistory({ version }: { version: number }) {
                   <div key={f.file} data-testid="history-file" data-file={f.file}>
                     {f.file}：新增 {f.added}，更新 {f.updated}{f.unitsAdded ? `，新建单位 ${f.unitsAdded}` : ''}；未解决问题 {f.openIssues}{' '}
                     {!b.undoneAt && f.openIssues > 0 && (
-                      <button type="button" className="link" onClick={() => void report([f.file])} data-testid="history-report">
+                      <button type="button" className="link" disabled={refreshing} onClick={() => void report([f.file])} data-testid="history-report">
                         下载问题表
                       </button>
                     )}
@@ -103,7 +127,7 @@ export function ImportHistory({ version }: { version: number }) {
                 ) : b.undoBlocked ? (
                   <span className="io-more" data-testid="history-undo-blocked">{b.undoBlocked}</span>
                 ) : (
-                  <button type="button" disabled={undoing !== null} onClick={() => setAsking(b)} data-testid="history-undo">
+                  <button type="button" disabled={undoing !== null || refreshing} onClick={() => setAsking(b)} data-testid="history-undo">
                     撤销这次导入
                   </button>
                 )}
