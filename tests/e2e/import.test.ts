@@ -71,7 +71,7 @@ describe('import through the UI', () => {
   it('previews, lets the clerk correct a column, imports, and re-imports a corrected return as updates', async () => {
     const xlsx = await writeXlsx(path.join(filesDir, '东华门街道.xlsx'), messyWorkbookSheets());
     const csv = writeCsv(path.join(filesDir, '景山街道.csv'), csvRows(), 'gbk');
-    const { io } = await openIo();
+    const { page, io } = await openIo();
     await io.chooseFiles([xlsx, csv]);
     await io.preview.waitFor();
     expect(await io.totals()).toMatch(/读取\s*16[\s\S]*新增\s*10[\s\S]*跳过\s*6[\s\S]*错误\s*2/);
@@ -105,8 +105,22 @@ describe('import through the UI', () => {
     const listed = await apiCall(app, 'issues.list', { recordId: li.id });
     expect(listed.issues[0]).toMatchObject({ rule: 'id_excel_number', source: { file: '东华门街道.xlsx', row: MESSY_ROWS.li } });
 
-    // The error report for the township: marked cells, comments, 问题说明
-    const report = await io.download(io.result.getByTestId('download-error-report').first());
+    // The error report for the township: marked cells, comments, 问题说明. Built, its reply is held back here:
+    // meanwhile the panel shows the core's progress (a census-size report takes seconds).
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/call', async (route) => {
+      if ((route.request().postDataJSON() as { method?: string }).method !== 'io.errorReport') return route.continue();
+      const reply = await route.fetch();
+      await held;
+      await route.fulfill({ response: reply });
+    });
+    const downloaded = io.download(io.result.getByTestId('download-error-report').first());
+    await expect.poll(() => io.progress.innerText()).toContain('正在生成问题表');
+    release();
+    const report = await downloaded;
+    await io.progress.waitFor({ state: 'detached' });
+    await page.unroute('**/api/call');
     expect(report.name).toBe('东华门街道_退回修改.xlsx');
     const ws = (await workbook(report.data)).getWorksheet('人员')!;
     const header = (ws.getRow(2).values as unknown[]).slice(1);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sheetBacklog, sheetDrained } from '../../electron/core/services/io/export';
+import { sheetBacklog, sheetDrained } from '../../electron/core/services/io/output';
 import { streamingWorkbook } from '../../electron/core/services/io/output';
 
 describe('xlsx export backlog', () => {

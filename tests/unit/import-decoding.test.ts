@@ -12,7 +12,7 @@ import iconv from 'iconv-lite';
 import { readCsv, readXlsx } from '../../electron/core/services/io/read';
 import type { Cell } from '../../shared/io';
 import { runCli, sha256File } from '../fixtures/cli';
-import { DONGCHENG, openTestCore, removeDir, tempDir, type TestCore } from '../fixtures/core';
+import { DONGCHENG, keptBytes, openTestCore, removeDir, tempDir, type TestCore } from '../fixtures/core';
 import { gbkBehindUtf8Bom, mixedLineEndingsCsv, sheetsFirst, writeCjkWorkbook } from '../fixtures/hostile-files';
 import { makeIdNumber, writeXlsx } from '../fixtures/township-returns';
 
@@ -89,7 +89,7 @@ describe('sheet names', () => {
       await t.call('io.import.commit', { importId: p.importId });
       const report = await t.call('io.errorReport', {});
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(Buffer.from(report.dataBase64, 'base64') as unknown as ArrayBuffer);
+      await wb.xlsx.load((await keptBytes(t, report)) as unknown as ArrayBuffer);
       const text = wb.worksheets.map((ws) => ws.getSheetValues().flat().join('|')).join('|');
       expect(text).toContain('人员信息');
       expect(text).not.toContain('Sheet1');

@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { enteredFieldsOf, fieldsOf } from '../../shared/census/dictionary';
 import { PROBLEM_COLUMN } from '../../shared/io';
+import { writeErrorReport } from '../../electron/core/services/io/error-report';
 import { exportData } from '../../electron/core/services/io/export';
 import { runTask } from '../../electron/core/services/io/tasks';
 import { DONGCHENG, freshCensusEachTest, keptBytes, openTestCore, removeDir, type TestCore } from '../fixtures/core';
@@ -19,9 +20,10 @@ freshCensusEachTest(DONGCHENG, (core) => (t = core));
 
 const upload = (name: string, data: Buffer) => ({ name, dataBase64: data.toString('base64') });
 
-async function load(base64: string): Promise<ExcelJS.Workbook> {
+/** A workbook from base64 (the template) or from the bytes of a kept file (the error report) */
+async function load(data: string | Buffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
-  const b = Buffer.from(base64, 'base64');
+  const b = typeof data === 'string' ? Buffer.from(data, 'base64') : data;
   await wb.xlsx.load(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
   return wb;
 }
@@ -114,7 +116,7 @@ describe('error report', () => {
     await importMessy();
     const report = await t.call('io.errorReport', { file: '东华门街道.xlsx' });
     expect(report).toMatchObject({ rows: 2, fileName: '东华门街道_退回修改.xlsx' });
-    const wb = await load(report.dataBase64);
+    const wb = await load(await keptBytes(t, report));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['人员']);
     const ws = wb.getWorksheet('人员')!;
     const headers = (ws.getRow(2).values as unknown[]).slice(1);
@@ -136,10 +138,43 @@ describe('error report', () => {
     expect(ws.getRow(4).getCell(1).value).toBe('孙八');
   });
 
+  it('keeps text columns as text and says how far it is to a task that asks', async () => {
+    await importMessy();
+    const seen: string[] = [];
+    t.core.events.on('progress', (e) => void (e.taskId === 'report-1' && seen.push(`${e.label} ${e.done}/${e.total}`)));
+    const report = await t.call('io.errorReport', { file: '东华门街道.xlsx', taskId: 'report-1' });
+    expect(seen[0]).toBe('正在生成问题表（0 / 2 条） 0/2');
+    const ws = (await load(await keptBytes(t, report))).getWorksheet('人员')!;
+    const col = (key: string) => enteredFieldsOf.person.findIndex((f) => f.key === key) + 1;
+    // Every cell of a text column is text (a marked one too), so a corrected ID number stays as typed
+    expect(ws.getRow(3).getCell(col('idNumber')).numFmt).toBe('@');
+    expect(ws.getRow(4).getCell(col('phone')).numFmt).toBe('@');
+    expect(ws.getRow(3).getCell(col('education')).numFmt).not.toBe('@');
+    const last = ws.getRow(3).getCell(enteredFieldsOf.person.length + 1);
+    expect(last.alignment).toMatchObject({ wrapText: true, vertical: 'top' });
+  });
+
+  it('past NOTED_ROWS records marks the cells without a comment on each, and its title says where the messages are', async () => {
+    await importMessy();
+    const target = path.join(t.dir, 'report.xlsx');
+    const r = await runTask(t.core.ctx, undefined, (task) => writeErrorReport(t.core.ctx, { file: '东华门街道.xlsx' }, target, task, 1));
+    expect(r).toEqual({ rows: 2, noted: false });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(target);
+    const ws = wb.getWorksheet('人员')!;
+    expect(String(ws.getRow(1).getCell(1).value)).toContain(`共 2 条记录，批注从略：请按标色单元格和最后一列「${PROBLEM_COLUMN}」改正后重新报送`);
+    const cell = ws.getRow(3).getCell(enteredFieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1);
+    expect(cell.fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFFFC7CE' } });
+    expect(cell.note).toBeUndefined();
+    expect(String(ws.getRow(3).getCell(enteredFieldsOf.person.length + 1).value)).toMatch(/【错误】证件号码：.*Excel 当作数字/);
+    // At the limit the comments are there
+    expect(await runTask(t.core.ctx, undefined, (task) => writeErrorReport(t.core.ctx, { file: '东华门街道.xlsx' }, target, task, 2))).toEqual({ rows: 2, noted: true });
+  });
+
   it('re-imports once corrected and the issues go away', async () => {
     await importMessy();
     const report = await t.call('io.errorReport', {});
-    const wb = await load(report.dataBase64);
+    const wb = await load(await keptBytes(t, report));
     const ws = wb.getWorksheet('人员')!;
     const idCol = enteredFieldsOf.person.findIndex((f) => f.key === 'idNumber') + 1;
     ws.getRow(3).getCell(idCol).value = PEOPLE.li.id;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportPreview } from '../../shared/api/methods/io';
 import { openCoreForFile } from '../../electron/core/app';
-import { DONGCHENG, openTestCore, removeDir, tempDir, type TestCore } from '../fixtures/core';
+import { DONGCHENG, keptBytes, openTestCore, removeDir, tempDir, type TestCore } from '../fixtures/core';
 import { validUnit } from '../fixtures/records';
 import { REAL_FILES, REGISTERED_UNITS, writeRealReturns, type RealReturns } from '../fixtures/real-returns';
 
@@ -280,7 +280,7 @@ describe('error reports per township', () => {
     const ExcelJS = (await import('exceljs')).default;
     const all = await s.t.call('io.errorReport', { files: Object.values(REAL_FILES) });
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(all.dataBase64, 'base64') as unknown as ArrayBuffer);
+    await wb.xlsx.load((await keptBytes(s.t, all)) as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('人员')!;
     expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' });
     const header = (ws.getRow(2).values as unknown[]).filter(Boolean);

@@ -3,7 +3,6 @@ import type { ioMethods } from '../../../shared/api/methods/io';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
-import { buildInTemp } from '../services/io/output';
 import { errorReportFileName, writeErrorReport } from '../services/io/error-report';
 import { exportData, exportFileName } from '../services/io/export';
 import { commitImport, discardImport, previewImport } from '../services/io/import';
@@ -32,9 +31,8 @@ export function ioHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof ioM
     'io.cancel': (q) => cancelTask(ctx, q.taskId),
     'io.mappings.reset': mutator(ctx, () => forgetRememberedMappings(ctx)),
     'io.errorReport': async (q) => {
-      const fileName = errorReportFileName(q);
-      const { data, result } = await buildInTemp(fileName, (file) => runTask(ctx, undefined, (task) => writeErrorReport(ctx, q, file, task)));
-      return { fileName, dataBase64: data.toString('base64'), rows: result.rows };
+      const { ref, result } = await buildDownload(ctx, errorReportFileName(q), (file) => runTask(ctx, q.taskId, (task) => writeErrorReport(ctx, q, file, task)));
+      return { ...ref, rows: result.rows };
     },
     'io.imports.list': () => listImports(ctx),
     'io.imports.undo': (q) => undoImport(ctx, q.importId),

@@ -308,8 +308,9 @@ export const ioMethods = {
   'io.mappings.reset': method(z.object({}), z.object({ ok: z.literal(true) })),
   /** Rows with issues as an .xlsx to send back: offending cells marked, messages in comments and a last column */
   'io.errorReport': method(
-    z.object({ file: z.string().optional(), files: z.array(z.string()).max(200).optional() }),
-    downloadSchema.extend({ rows: z.number().int() }),
+    z.object({ file: z.string().optional(), files: z.array(z.string()).max(200).optional(), taskId: taskId.optional() }),
+    // Kept on disk and fetched by id, as the exports: a census-size report is tens of megabytes
+    fileRefSchema.extend({ rows: z.number().int() }),
   ),
   /** Every import, newest first, with whether it can be undone */
   'io.imports.list': method(z.object({}), z.array(importBatchSchema)),

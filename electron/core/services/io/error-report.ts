@@ -5,6 +5,7 @@
  * carry the messages as a comment; every message is also listed in the last column, 问题说明.
  * Explained warnings are settled and left out.
  */
+import type ExcelJS from 'exceljs';
 import { fieldLabel, tableLabels, type TableName } from '../../../../shared/census/dictionary';
 import { issueKey, type Issue } from '../../../../shared/census/issues';
 import type { RecordRow } from '../../../../shared/census/schema';
@@ -12,7 +13,7 @@ import { cellValue, escapeFormula, PROBLEM_COLUMN, SHEET_NAMES, type CellContext
 import { requireSettings, type ServiceContext } from '../context';
 import { censusIssues } from '../issues';
 import { COLORS, columnLetter, FIRST_DATA_ROW, HEADER_ROW, templateColumns, TITLE_ROW } from './layout';
-import { streamingWorkbook, writeAtomically } from './output';
+import { sheetDrained, streamingWorkbook, writeAtomically } from './output';
 import { townshipsOf } from './places';
 import type { Task } from './tasks';
 
@@ -40,6 +41,21 @@ const PAGE_SETUP = {
 /** Always printed: who the row is */
 const ALWAYS_SHOWN = new Set(['name', 'idNumber', 'creditCode']);
 
+/**
+ * The looks a data cell can have, one object each, shared by every cell that has it: exceljs files a
+ * style under the object it is given (a WeakMap), so a shared object is looked up, while the fresh
+ * object each cell otherwise gets is serialised and compared — for 100k rows of 42 cells that was
+ * most of the report's time. Each names its number format, so no cell's look depends on its value's type.
+ */
+function cellLooks(fields: readonly { excel: { text?: boolean } }[]): Record<'plain' | 'error' | 'warning', ExcelJS.Style[]> {
+  const plain = fields.map((f) => ({ numFmt: f.excel.text ? '@' : 'General' }) as ExcelJS.Style);
+  const filled = (argb: string) => plain.map((p) => ({ ...p, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb } } }) as ExcelJS.Style);
+  return { plain, error: filled(COLORS.error), warning: filled(COLORS.warning) };
+}
+
+/** The source columns' and 问题说明's look (the column's own, given to each cell as one shared object) */
+const WRAPPED = { numFmt: 'General', alignment: { wrapText: true, vertical: 'top' } } as ExcelJS.Style;
+
 function severityWord(i: Issue): string {
   return i.severity === 'error' ? '错误' : '警告';
 }
@@ -50,8 +66,17 @@ export function errorReportFileName(opts: ErrorReportOptions): string {
   return `${base}_退回修改.xlsx`;
 }
 
-/** Writes the report to `target` and returns how many records it lists. */
-export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOptions, target: string, task: Task): Promise<{ rows: number }> {
+/**
+ * Records up to which each marked cell also carries its messages as a comment. A report longer than
+ * this is a whole return gone wrong (a column missing, a layout misread), not a few slips: a comment
+ * on every marked cell then helps no one, and exceljs keeps a sheet's comments in memory until the
+ * sheet ends (100k records with two marked cells each: 2.1 s of the report's CPU and most of its
+ * ~830 MB). Such a report marks the cells and lists every message in 问题说明, and its title says so.
+ */
+export const NOTED_ROWS = 5_000;
+
+/** Writes the report to `target` and returns how many records it lists (`notedRows`: NOTED_ROWS; tests lower it). */
+export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOptions, target: string, task: Task, notedRows = NOTED_ROWS): Promise<{ rows: number; noted: boolean }> {
   const settings = requireSettings(ctx);
   const all = censusIssues(ctx);
   const explained = ctx.store.explanations.all();
@@ -78,7 +103,10 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
     records.set(table, rows);
   }
   const total = byRecord.size;
+  const noted = total <= notedRows;
   let done = 0;
+  const label = () => `正在生成问题表（${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} 条）`;
+  task.progress(label(), 0, total, 'write');
   await writeAtomically(target, async (tmp) => {
     const wb = streamingWorkbook(tmp, { styles: true });
     for (const table of ['person', 'unit'] as const) {
@@ -98,7 +126,7 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
         { width: 60 },
       ];
       const title = ws.getRow(TITLE_ROW);
-      title.getCell(1).value = `${settings.areaName.split(' / ').pop() ?? ''} 社会工作专业人才统计表（${tableLabels[table]}）— 退回修改：请按标色单元格的批注改正后重新报送${opts.file ? `（原文件：${opts.file}）` : ''}`;
+      title.getCell(1).value = `${settings.areaName.split(' / ').pop() ?? ''} 社会工作专业人才统计表（${tableLabels[table]}）— 退回修改：${noted ? '请按标色单元格的批注改正后重新报送' : `共 ${total.toLocaleString('zh-CN')} 条记录，批注从略：请按标色单元格和最后一列「${PROBLEM_COLUMN}」改正后重新报送`}${opts.file ? `（原文件：${opts.file}）` : ''}`;
       title.getCell(1).font = { bold: true, size: 13 };
       title.commit();
       const header = ws.getRow(HEADER_ROW);
@@ -109,6 +137,7 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
         c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: COLORS.header } };
       });
       header.commit();
+      const looks = cellLooks(fields);
       let r = FIRST_DATA_ROW;
       for (const rec of rows) {
         const issues = byRecord.get(rec.id) ?? [];
@@ -116,29 +145,32 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
         fields.forEach((f, i) => {
           const c = row.getCell(i + 1);
           c.value = cellValue(f, rec.data[f.key], 'labels', cells);
-          if (f.excel.text) c.numFmt = '@';
           const mine = issues.filter((x) => x.field === f.key);
           if (mine.length) {
-            const worst = mine.some((x) => x.severity === 'error') ? COLORS.error : COLORS.warning;
-            c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: worst } };
-            c.note = mine.map((x) => `【${severityWord(x)}】${x.message}`).join('\n');
-          }
+            c.style = mine.some((x) => x.severity === 'error') ? looks.error[i]! : looks.warning[i]!;
+            if (noted) c.note = mine.map((x) => `【${severityWord(x)}】${x.message}`).join('\n');
+          } else c.style = looks.plain[i]!;
         });
         const where = rec.source ? `（原表${rec.source.sheet ? `「${rec.source.sheet}」` : ''}第${rec.source.row}行）` : '';
         const text = issues.map((x) => `【${severityWord(x)}】${x.field ? `${fieldLabel(table, x.field)}：` : ''}${x.message}`).join('\n');
         if (sources.length) {
-          row.getCell(fields.length + 1).value = escapeFormula(rec.source?.file ?? '');
-          row.getCell(fields.length + 2).value = escapeFormula(rec.source?.sheet ?? '');
-          row.getCell(fields.length + 3).value = rec.source?.row ?? null;
+          const values = [escapeFormula(rec.source?.file ?? ''), escapeFormula(rec.source?.sheet ?? ''), rec.source?.row ?? null];
+          values.forEach((v, k) => {
+            const c = row.getCell(fields.length + 1 + k);
+            c.value = v;
+            c.style = WRAPPED;
+          });
         }
         const last = row.getCell(fields.length + sources.length + 1);
         last.value = escapeFormula(`${text}${where ? `\n${where}` : ''}`);
-        last.alignment = { wrapText: true, vertical: 'top' };
+        last.style = WRAPPED;
         row.commit();
         done++;
         if ((done & 255) === 0) {
-          task.progress('正在生成问题表', done, total, 'write');
+          task.progress(label(), done, total, 'write');
           await task.breathe();
+          // exceljs does not wait for the compressor: without this a large report's XML piles up in memory
+          if ((done & 1023) === 0) await sheetDrained(ws);
         }
       }
       ws.autoFilter = `A${HEADER_ROW}:${columnLetter(fields.length + sources.length + 1)}${HEADER_ROW}`;
@@ -146,5 +178,5 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
     }
     await wb.commit();
   });
-  return { rows: total };
+  return { rows: total, noted };
 }

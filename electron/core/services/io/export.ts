@@ -8,7 +8,6 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { fieldsOf, tableLabels, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
@@ -16,7 +15,7 @@ import { cellValue, escapeFormula, SHEET_NAMES, type CellContext, type OutCell }
 import { clipForExcel } from '../../../../shared/io/clip';
 import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from './places';
-import { streamingWorkbook, writeAtomically } from './output';
+import { sheetDrained, streamingWorkbook, writeAtomically } from './output';
 import { writeParquet } from './parquet';
 import { XLSX_LIMITS } from './xlsx';
 import type { Task } from './tasks';
@@ -71,44 +70,6 @@ function cellContext(ctx: ServiceContext): CellContext {
   const towns = townshipsOf(ctx);
   const units = ctx.store.imports.unitNames();
   return { townshipName: (code) => towns.nameOf(code), unitName: (id) => units.get(id) ?? null };
-}
-
-/** A zip entry's input stream as exceljs wires it */
-interface Backlogged {
-  writableLength?: number;
-  _writableState?: { length: number };
-  once(event: 'drain', cb: () => void): unknown;
-}
-
-/** The zip entry's input a sheet writes into: a PassThrough of readable-stream 2 (no writableLength) */
-function sheetInput(ws: unknown): Backlogged | undefined {
-  return (ws as { stream?: { pipes?: Backlogged[] } }).stream?.pipes?.[0];
-}
-
-/** Bytes of a sheet's XML written but not yet taken by the compressor (undefined: not wired as expected) */
-export function sheetBacklog(ws: unknown): number | undefined {
-  const into = sheetInput(ws);
-  return into ? backlogOf(into) : undefined;
-}
-
-function backlogOf(into: Backlogged): number {
-  return into.writableLength ?? into._writableState?.length ?? 0;
-}
-
-/** Sheet XML waiting for the compressor beyond which the export waits for it */
-const SHEET_BACKLOG_BYTES = 32 * 1024 * 1024;
-
-/**
- * exceljs's streaming writer hands each sheet's XML to the zip compressor without waiting for it
- * (its StreamBuf ignores backpressure), so when rows come faster than zlib deflates them the XML
- * piles up uncompressed: 1.4 GB of buffers for a 1M-person province (bench/README.md, session 16).
- * Waits here until the compressor's input is back under SHEET_BACKLOG_BYTES.
- */
-export async function sheetDrained(ws: ExcelJS.stream.xlsx.WorkbookWriter['worksheets'][number], limit = SHEET_BACKLOG_BYTES): Promise<void> {
-  const into = sheetInput(ws);
-  while (into && backlogOf(into) > limit) {
-    await new Promise<void>((resolve) => into.once('drain', resolve));
-  }
 }
 
 /** Writes the export to `target` (atomically) and returns how many records it holds. */

@@ -37,22 +37,48 @@ export async function writeBufferAtomically(target: string, data: Buffer): Promi
   await writeAtomically(target, (tmp) => writeFile(tmp, data));
 }
 
-/** For the UI: build a file in a private temp dir and return its bytes. */
-export async function buildInTemp<T>(fileName: string, write: (file: string) => Promise<T>): Promise<{ data: Buffer; result: T }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'headcount-out-'));
-  try {
-    const file = path.join(dir, fileName);
-    const result = await write(file);
-    return { data: readFileSync(file), result };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * A streaming .xlsx writer (exceljs WorkbookWriter) on `file`. Styles cost a lookup per cell (a
  * third of a 100k-row export), so only files that need them (fills, comments' cells) turn them on.
  */
 export function streamingWorkbook(file: string, opts: { styles: boolean }): ExcelJS.stream.xlsx.WorkbookWriter {
   return new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: opts.styles, useSharedStrings: false });
+}
+
+/** A zip entry's input stream as exceljs wires it */
+interface Backlogged {
+  writableLength?: number;
+  _writableState?: { length: number };
+  once(event: 'drain', cb: () => void): unknown;
+}
+
+/** The zip entry's input a sheet writes into: a PassThrough of readable-stream 2 (no writableLength) */
+function sheetInput(ws: unknown): Backlogged | undefined {
+  return (ws as { stream?: { pipes?: Backlogged[] } }).stream?.pipes?.[0];
+}
+
+/** Bytes of a sheet's XML written but not yet taken by the compressor (undefined: not wired as expected) */
+export function sheetBacklog(ws: unknown): number | undefined {
+  const into = sheetInput(ws);
+  return into ? backlogOf(into) : undefined;
+}
+
+function backlogOf(into: Backlogged): number {
+  return into.writableLength ?? into._writableState?.length ?? 0;
+}
+
+/** Sheet XML waiting for the compressor beyond which a writer waits for it */
+const SHEET_BACKLOG_BYTES = 32 * 1024 * 1024;
+
+/**
+ * exceljs's streaming writer hands each sheet's XML to the zip compressor without waiting for it
+ * (its StreamBuf ignores backpressure), so when rows come faster than zlib deflates them the XML
+ * piles up uncompressed: 1.4 GB of buffers for a 1M-person province (bench/README.md, session 16).
+ * Waits until the compressor's input is back under SHEET_BACKLOG_BYTES; the exports and the error report call it every few rows.
+ */
+export async function sheetDrained(ws: ExcelJS.stream.xlsx.WorkbookWriter['worksheets'][number], limit = SHEET_BACKLOG_BYTES): Promise<void> {
+  const into = sheetInput(ws);
+  while (into && backlogOf(into) > limit) {
+    await new Promise<void>((resolve) => into.once('drain', resolve));
+  }
 }

@@ -8,10 +8,11 @@ import type { ImportBatch } from '../../../../shared/api/methods/io';
 import { call, errorMessage } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { saveDownload } from '../../lib/files';
 import { localDateTime } from '../../lib/format';
 import { useElapsedSeconds } from '../../lib/hooks';
 import { undoScope } from './history-text';
+import { ProgressBar } from './ProgressBar';
+import { useErrorReport } from './useErrorReport';
 
 export function ImportHistory({ version }: { version: number }) {
   const [batches, setBatches] = useState<ImportBatch[] | null>(null);
@@ -21,6 +22,7 @@ export function ImportHistory({ version }: { version: number }) {
   const [asking, setAsking] = useState<ImportBatch | null>(null);
   const [undoing, setUndoing] = useState<ImportBatch | null>(null);
   const elapsed = useElapsedSeconds(undoing !== null);
+  const reports = useErrorReport();
 
   /**
    * Set while the list is read again (after an import or an undo): on a census-size file that takes
@@ -52,9 +54,8 @@ export function ImportHistory({ version }: { version: number }) {
     setError(null);
     setNote(null);
     try {
-      const r = await call('io.errorReport', files.length === 1 ? { file: files[0]! } : { files });
-      if (r.rows === 0) setNote('这些文件的记录目前没有需要退回修改的问题。');
-      else saveDownload(r);
+      const rows = await reports.run(files.length === 1 ? { file: files[0]! } : { files });
+      if (rows === 0) setNote('这些文件的记录目前没有需要退回修改的问题。');
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -94,11 +95,12 @@ export function ImportHistory({ version }: { version: number }) {
         </div>
       )}
       {note && <div className="banner banner-ok" role="status">{note}</div>}
+      {reports.busy && <ProgressBar progress={reports.progress} />}
       {refreshing && !undoing && (
         <div className="io-more" role="status" data-testid="history-refreshing">正在更新导入记录和未解决问题数……</div>
       )}
       {allFiles.length > 1 && (
-        <button type="button" disabled={refreshing} onClick={() => void report(allFiles)} data-testid="history-report-all">
+        <button type="button" disabled={refreshing || reports.busy} onClick={() => void report(allFiles)} data-testid="history-report-all">
           下载全部文件的问题表（每行注明来源文件和工作表）
         </button>
       )}
@@ -114,7 +116,7 @@ export function ImportHistory({ version }: { version: number }) {
                   <div key={f.file} data-testid="history-file" data-file={f.file}>
                     {f.file}：新增 {f.added}，更新 {f.updated}{f.unitsAdded ? `，新建单位 ${f.unitsAdded}` : ''}；未解决问题 {f.openIssues}{' '}
                     {!b.undoneAt && f.openIssues > 0 && (
-                      <button type="button" className="link" disabled={refreshing} onClick={() => void report([f.file])} data-testid="history-report">
+                      <button type="button" className="link" disabled={refreshing || reports.busy} onClick={() => void report([f.file])} data-testid="history-report">
                         下载问题表
                       </button>
                     )}

@@ -6,10 +6,11 @@ import { useState } from 'react';
 import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
 import { call, ClientError, errorMessage, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { newTaskId, saveDownload, type Progress } from '../../lib/files';
+import { newTaskId, type Progress } from '../../lib/files';
 import { useTaskProgress } from '../../lib/hooks';
 import { PreviewDecisions } from './PreviewDecisions';
 import { ProgressBar } from './ProgressBar';
+import { useErrorReport } from './useErrorReport';
 import { PreviewView, sheetKey, type SheetPreview } from './PreviewView';
 import { ResultView } from './ResultView';
 import { FilePicker } from '../../components/FilePicker';
@@ -28,6 +29,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const reports = useErrorReport();
   // Edits to sheets and columns not yet applied to the preview
   const [choices, setChoices] = useState<Record<string, SheetChoice>>({});
   // The clerk's answers to the preview (units, value mappings, fills, conflicts), sent with the next preview
@@ -108,7 +110,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
 
   async function errorReport(file: string) {
     try {
-      saveDownload(await call('io.errorReport', { file }));
+      if ((await reports.run({ file })) === 0) setNotice('这个文件的记录目前没有需要退回修改的问题。');
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -188,6 +190,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
           }
         />
       )}
+      {reports.busy && <ProgressBar progress={reports.progress} />}
       {state.step === 'done' && <ResultView result={state.result} onErrorReport={(f) => void errorReport(f)} />}
     </section>
   );

@@ -8,6 +8,7 @@ import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from './ProgressBar';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
+import { useErrorReport } from './useErrorReport';
 import './io.css';
 
 export function IoPage({ settings }: { settings: CensusSettings }) {
@@ -32,6 +33,7 @@ function TemplatePanel({ settings }: { settings: CensusSettings }) {
   const [busy, setBusy] = useState<'template' | 'report' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const reports = useErrorReport();
 
   useEffect(() => {
     let live = true;
@@ -51,11 +53,7 @@ function TemplatePanel({ settings }: { settings: CensusSettings }) {
     setNote(null);
     try {
       if (kind === 'template') saveDownload(await call('io.template', township ? { township } : {}));
-      else {
-        const r = await call('io.errorReport', {});
-        if (r.rows === 0) setNote('目前没有需要退回修改的记录。');
-        else saveDownload(r);
-      }
+      else if ((await reports.run({})) === 0) setNote('目前没有需要退回修改的记录。');
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -91,6 +89,7 @@ function TemplatePanel({ settings }: { settings: CensusSettings }) {
           {busy === 'report' ? '正在生成…' : '下载全部问题表'}
         </button>
       </div>
+      {reports.busy && <ProgressBar progress={reports.progress} />}
       {note && <p className="hint" data-testid="template-note">{note}</p>}
     </section>
   );
