@@ -117,6 +117,7 @@ describe('import through the UI', () => {
     });
     const downloaded = io.download(io.result.getByTestId('download-error-report').first());
     await expect.poll(() => io.progress.innerText()).toContain('正在生成问题表');
+    expect(await io.result.getByTestId('download-error-report').first().isDisabled()).toBe(true);
     release();
     const report = await downloaded;
     await io.progress.waitFor({ state: 'detached' });

@@ -1,12 +1,11 @@
 /**
  * Writing output files safely: everything goes to a temporary name beside the target and is renamed
  * into place only when complete, so a failed or cancelled export never leaves half a file under the
- * name the user asked for (nor destroys an older file of that name).
+ * name the user asked for (nor destroys an older file of that name). Also the streaming .xlsx writer
+ * the exports and the error report share, and the wait that keeps its XML from piling up in memory.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { ApiError } from '../../../../shared/api/errors';
@@ -74,7 +73,8 @@ const SHEET_BACKLOG_BYTES = 32 * 1024 * 1024;
  * exceljs's streaming writer hands each sheet's XML to the zip compressor without waiting for it
  * (its StreamBuf ignores backpressure), so when rows come faster than zlib deflates them the XML
  * piles up uncompressed: 1.4 GB of buffers for a 1M-person province (bench/README.md, session 16).
- * Waits until the compressor's input is back under SHEET_BACKLOG_BYTES; the exports and the error report call it every few rows.
+ * Waits until the compressor's input is back under SHEET_BACKLOG_BYTES; the exports and the error
+ * report call it every 1,024 rows.
  */
 export async function sheetDrained(ws: ExcelJS.stream.xlsx.WorkbookWriter['worksheets'][number], limit = SHEET_BACKLOG_BYTES): Promise<void> {
   const into = sheetInput(ws);

@@ -191,7 +191,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
         />
       )}
       {reports.busy && <ProgressBar progress={reports.progress} />}
-      {state.step === 'done' && <ResultView result={state.result} onErrorReport={(f) => void errorReport(f)} />}
+      {state.step === 'done' && <ResultView result={state.result} onErrorReport={(f) => void errorReport(f)} reporting={reports.busy} />}
     </section>
   );
 }

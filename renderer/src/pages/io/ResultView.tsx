@@ -3,7 +3,8 @@ import type { ImportResult } from '../../../../shared/api/methods/io';
 import { tableLabels } from '../../../../shared/census/dictionary';
 import { IssueList } from './IssueList';
 
-export function ResultView({ result, onErrorReport }: { result: ImportResult; onErrorReport: (file: string) => void }) {
+/** `reporting`: a report is being built; its buttons wait (a second click would start a second one) */
+export function ResultView({ result, onErrorReport, reporting = false }: { result: ImportResult; onErrorReport: (file: string) => void; reporting?: boolean }) {
   return (
     <div data-testid="import-result">
       <div className="banner banner-ok" role="status">
@@ -16,7 +17,7 @@ export function ResultView({ result, onErrorReport }: { result: ImportResult; on
             <span className="io-more"> 读取 {f.rowsRead} 行，新增 {f.added}，更新 {f.updated}，未变 {f.unchanged}，跳过 {f.skippedTotal}</span>
           </h3>
           {f.issueCounts.error + f.issueCounts.warning > 0 && (
-            <button type="button" onClick={() => onErrorReport(f.file)} data-testid="download-error-report">
+            <button type="button" disabled={reporting} onClick={() => onErrorReport(f.file)} data-testid="download-error-report">
               下载退回修改的问题表（{tableLabels.person}/{tableLabels.unit}）
             </button>
           )}
