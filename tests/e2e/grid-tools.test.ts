@@ -206,6 +206,11 @@ describe('fixing many rows at once', () => {
     await expect.poll(() => grid.isFocused(2099, 'name')).toBe(true);
     expect(await grid.text(2099, 'name')).toBe('欧阳娜娜');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/find-found.png` });
+    // Counts past a thousand read with separators, as in the tables: 错误 37,800, not 37800
+    const { counts } = await apiCall(app, 'grid.issues', { table: 'person' });
+    expect(counts.error).toBeGreaterThan(2100);
+    await expect.poll(() => grid.errors()).toBe(`错误 ${counts.error.toLocaleString('zh-CN')}`);
+    expect(await grid.errors()).toMatch(/^错误 \d{1,3}(,\d{3})+$/);
     expect(await wait.count()).toBe(0);
     await page.unroute('**/api/call');
 

@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import { fieldLabel } from '../../../shared/census/dictionary';
 import { ruleTitle } from '../../../shared/census/rules';
+import { countText } from '../lib/format';
 import type { GridController } from './controller';
 import { useGridSelector } from './useGridStatus';
 
@@ -43,7 +44,7 @@ export function IssueSummary({ ctrl }: { ctrl: GridController }) {
                 onClick={() => ctrl.setIssueFilter(on ? null : { field: s.field, rule: s.rule, label })}
               >
                 <span className={`badge ${s.severity}`}>{s.severity === 'error' ? '错误' : '警告'}</span> {label}
-                <span className="hc-issue-count" data-testid="grid-issue-group-count">{s.count}</span>
+                <span className="hc-issue-count" data-testid="grid-issue-group-count">{countText(s.count)}</span>
               </button>
             </li>
           );

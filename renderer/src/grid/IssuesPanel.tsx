@@ -8,6 +8,7 @@ import { fieldLabel } from '../../../shared/census/dictionary';
 import type { Severity } from '../../../shared/census/issues';
 import { ruleTitle } from '../../../shared/census/rules';
 import { call, errorMessage } from '../api/client';
+import { countText } from '../lib/format';
 import type { GridController } from './controller';
 import { IssueSummary } from './IssueSummary';
 import { useGridSelector } from './useGridStatus';
@@ -99,7 +100,7 @@ export function IssuesPanel({ ctrl }: { ctrl: GridController }) {
       {error && <p className="hc-err-text">{error}</p>}
       <p className="meta" data-testid="grid-issues-total">
         {/* Until the first answer there is no count to show: 共 0 个 would read as "no problems" */}
-        {page ? `共 ${page.total} 个${page.total > LIMIT ? `，显示前 ${LIMIT} 个` : ''}` : error ? '' : '正在统计问题…'}
+        {page ? `共 ${countText(page.total)} 个${page.total > LIMIT ? `，显示前 ${LIMIT} 个` : ''}` : error ? '' : '正在统计问题…'}
       </p>
       <ul className="hc-issue-list">
         {(page?.issues ?? []).map((i) => (

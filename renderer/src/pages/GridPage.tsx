@@ -10,6 +10,7 @@ import { DataGrid, layoutOf, loadLayout } from '../grid/DataGrid';
 import { HistoryPanel } from '../grid/HistoryPanel';
 import { IssuesPanel } from '../grid/IssuesPanel';
 import { BulkSet } from '../grid/BulkSet';
+import { countText } from '../lib/format';
 import { ColumnsMenu, FilterMenu, FindBox, focusFind } from '../grid/Toolbar';
 import { useGridSelector, useGridStatus } from '../grid/useGridStatus';
 import '../grid/grid.css';
@@ -33,8 +34,8 @@ function StatusBar({ ctrl }: { ctrl: GridController }) {
       </span>
       {s.issuesKnown ? (
         <>
-          <span className="count-error" data-testid="grid-errors">错误 {s.counts.error}</span>
-          <span className="count-warning" data-testid="grid-warnings">警告 {s.counts.warning}</span>
+          <span className="count-error" data-testid="grid-errors">错误 {countText(s.counts.error)}</span>
+          <span className="count-warning" data-testid="grid-warnings">警告 {countText(s.counts.warning)}</span>
         </>
       ) : (
         <span className="meta" data-testid="grid-issues-pending">正在检查问题…</span>
