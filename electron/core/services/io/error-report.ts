@@ -69,9 +69,9 @@ export function errorReportFileName(opts: ErrorReportOptions): string {
 /**
  * Records up to which each marked cell also carries its messages as a comment. A report longer than
  * this is a whole return gone wrong (a column missing, a layout misread), not a few slips: a comment
- * on every marked cell then helps no one, and exceljs keeps a sheet's comments in memory until the
- * sheet ends (100k records with two marked cells each: 2.1 s of the report's CPU and most of its
- * ~830 MB). Such a report marks the cells and lists every message in 问题说明, and its title says so.
+ * on every marked cell then helps no one, and exceljs keeps a sheet's comments (and their VML shapes) in
+ * memory until the sheet ends (100k records with a marked cell each: 2.1 s of the report's CPU). Such a
+ * report marks the cells and lists every message in 问题说明, and its title says so.
  */
 export const NOTED_ROWS = 5_000;
 
