@@ -135,7 +135,7 @@ describe('the dashboard', () => {
     expect(await board.population('110101').inputValue()).toBe('600000');
     expect(await board.population('110101001').inputValue()).toBe('30000');
     await board.tab('dashboard');
-    await expect.poll(() => board.headline('persons-target').innerText()).toBe('目标 1200，尚差 600');
+    await expect.poll(() => board.headline('persons-target').innerText()).toBe('目标 1,200，尚差 600');
     expect(await board.headline('perMille').innerText()).toBe('1.00');
     expect(await board.headline('certRate-target').innerText()).toContain('目标 60.0%');
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { field, personFields, unitFields } from '../../shared/census/dictionary';
 import { completeRecord, countIssues, fieldGroups, integerValue, issuesByField, setField, textValue } from '../../renderer/src/lib/form';
-import { displayValue, localDateTime, maskIdNumber } from '../../renderer/src/lib/format';
+import { displayValue, localDateTime, maskIdNumber, screenValue } from '../../renderer/src/lib/format';
 import { undoScope } from '../../renderer/src/pages/io/history-text';
 import { formatRoute, parseHash, type Route } from '../../renderer/src/lib/route';
 import { validateSetup } from '../../renderer/src/lib/setup';
@@ -85,6 +85,19 @@ describe('list formatting', () => {
     expect(displayValue(field('person', 'unitId'), 'u1', { units: new Map([['u1', '阳光社工']]) })).toBe('阳光社工');
     expect(displayValue(field('person', 'unitId'), 'u2', { units: new Map() })).toBe('（未知单位）');
     expect(displayValue(field('unit', 'township'), '110101001', { townships: new Map([['110101001', '东华门街道']]) })).toBe('东华门街道');
+  });
+});
+
+describe('table values on screen', () => {
+  it('groups counts past a thousand, as the Excel tables do, and leaves years, rates and ratios as formatValue gives them', () => {
+    expect(screenValue(1_000_000, 'integer')).toBe('1,000,000');
+    expect(screenValue(45091, 'integer')).toBe('45,091');
+    expect(screenValue(600, 'integer')).toBe('600');
+    expect(screenValue(0, 'integer')).toBe('0');
+    expect(screenValue(2027, 'year')).toBe('2027');
+    expect(screenValue(0.4525, 'percent')).toBe('45.3%');
+    expect(screenValue(1234.567, 'decimal')).toBe('1234.57');
+    expect(screenValue(null, 'integer')).toBe('');
   });
 });
 

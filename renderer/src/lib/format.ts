@@ -1,4 +1,6 @@
 /** How stored values look on screen. Pure functions so the lists and forms agree and tests can pin them. */
+import { formatValue } from '../../../shared/reports/format';
+import type { ValueFormat } from '../../../shared/reports/definitions';
 import { codeLabel } from '../../../shared/census/codes';
 import type { FieldDef } from '../../../shared/census/dictionary';
 import type { FieldValue } from '../../../shared/census/schema';
@@ -47,6 +49,14 @@ export function levelLabel(level: string): string {
 
 export function countText(n: number): string {
   return n.toLocaleString('zh-CN');
+}
+
+/**
+ * A table value as the screen shows it: formatValue's, with counts past a thousand grouped (100,000 人),
+ * as the Excel tables' #,##0 shows them. Years, rates and ratios are formatValue's own.
+ */
+export function screenValue(v: number | null, format: ValueFormat): string {
+  return format === 'integer' && v !== null && Number.isFinite(v) ? countText(Math.round(v)) : formatValue(v, format);
 }
 
 export { localDateTime } from '../../../shared/time';

@@ -95,7 +95,7 @@ export function BarChart({ title, testid, bars, horizontal = false, unit = '人'
           data: bars.map((b) => (b.unreported ? { value: 0, label: { show: true, formatter: '未报', color: UNREPORTED } } : b.value)),
           itemStyle: { color: BLUE },
           barMaxWidth: 36,
-          label: { show: true, position: horizontal ? 'right' : 'top', color: '#1f2933' },
+          label: { show: true, position: horizontal ? 'right' : 'top', color: '#1f2933', formatter: (p: { value: unknown }) => Number(p.value).toLocaleString('zh-CN') },
           cursor: 'pointer',
         },
       ],

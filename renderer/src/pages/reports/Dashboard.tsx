@@ -1,7 +1,7 @@
 /** Headline figures against targets, and bar charts by level, domain, unit type, age band and sub-area. */
 import { useMemo } from 'react';
 import type { ValueFormat } from '../../../../shared/reports/definitions';
-import { formatValue } from '../../../../shared/reports/format';
+import { screenValue } from '../../lib/format';
 import { certLevelIndicators } from '../../../../shared/reports/indicators';
 import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 import { parseHash, type Route } from '../../lib/route';
@@ -61,7 +61,7 @@ function HeadlineCard({ h }: { h: Headline }) {
     <>
       <span className="tile-label">{h.label}</span>
       <span className="tile-value" data-testid={`headline-${h.key}`}>
-        {h.value === null ? '—' : formatValue(h.value, h.format)}
+        {h.value === null ? '—' : screenValue(h.value, h.format)}
       </span>
       {h.missing ? (
         <span className="tile-note">
@@ -73,9 +73,9 @@ function HeadlineCard({ h }: { h: Headline }) {
         <span className="tile-note">未设目标</span>
       ) : (
         <span className={`tile-note ${reached ? 'ok' : ''}`} data-testid={`headline-${h.key}-target`}>
-          目标 {formatValue(h.target, h.format)}
-          {h.deadline ? `（${h.deadline}年底前）` : ''}，{reached ? '已达成' : `尚差 ${formatValue(h.gap, h.format)}`}
-          {h.progress !== null && h.progress !== undefined && !reached ? `，${formatValue(h.progress, 'progress')}` : ''}
+          目标 {screenValue(h.target, h.format)}
+          {h.deadline ? `（${h.deadline}年底前）` : ''}，{reached ? '已达成' : `尚差 ${screenValue(h.gap, h.format)}`}
+          {h.progress !== null && h.progress !== undefined && !reached ? `，${screenValue(h.progress, 'progress')}` : ''}
         </span>
       )}
       {progress !== null && (
@@ -112,7 +112,7 @@ export function Dashboard({ set, navigate }: { set: ReportSet; navigate: (r: Rou
   const charts = useMemo(() => {
     const t1 = tableOf(set, 'T1');
     const certIdx = t1.columns.findIndex((c) => c.key === 'certRate');
-    const certNote = (r: ReportTable['rows'][number]) => `持证率 ${formatValue(r.values[certIdx] ?? null, 'percent')}`;
+    const certNote = (r: ReportTable['rows'][number]) => `持证率 ${screenValue(r.values[certIdx] ?? null, 'percent')}`;
     const level: Bar[] = certLevelIndicators.map((ind) => ({
       label: ind.label,
       value: cell(t1, 'total', ind.key) ?? 0,

@@ -1,6 +1,6 @@
 /** 表1–表5 as on paper, every person count a link to its persons; export to Excel with the sign-off. */
 import { useState } from 'react';
-import { formatValue } from '../../../../shared/reports/format';
+import { screenValue } from '../../lib/format';
 import type { ReportSet, ReportTable } from '../../../../shared/reports/schema';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -68,7 +68,7 @@ export function SummaryTable({ t }: { t: ReportTable }) {
                 {r.values.map((v, i) => {
                   const col = t.columns[i]!;
                   const unreported = r.status === 'missing' && v === null;
-                  const text = unreported ? '未报' : formatValue(v, col.format);
+                  const text = unreported ? '未报' : screenValue(v, col.format);
                   return (
                     <td key={col.key} className={unreported ? 'n unreported' : 'n'} data-col={col.key}>
                       {isLinked(t, r.kind, i) && v !== null && v > 0 ? (

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Trend } from '../../../../shared/api/methods/periods';
-import { formatValue } from '../../../../shared/reports/format';
+import { screenValue } from '../../lib/format';
 import { call, errorMessage } from '../../api/client';
 import { BarChart } from './BarChart';
 
@@ -61,7 +61,7 @@ export function TrendPanel() {
                 </th>
                 {COLUMNS.map((c) => (
                   <td key={c.key} className="n" data-col={c.key}>
-                    {formatValue(p[c.key], c.format)}
+                    {screenValue(p[c.key], c.format)}
                   </td>
                 ))}
               </tr>
@@ -72,7 +72,7 @@ export function TrendPanel() {
                 const t = target(c.target);
                 return (
                   <td key={c.key} className="n" data-col={c.key}>
-                    {t?.value == null ? '未设目标' : formatValue(t.value, c.format)}
+                    {t?.value == null ? '未设目标' : screenValue(t.value, c.format)}
                     {t?.value != null && (
                       <label className="deadline">
                         ，截止
