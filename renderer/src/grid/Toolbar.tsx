@@ -14,7 +14,7 @@ export function FindBox({ ctrl, inputRef }: { ctrl: GridController; inputRef: Re
   const [state, setState] = useState<'miss' | 'waiting' | null>(null);
   /** Moves on every search and edit of the box: a search still waiting for rows is then dropped */
   const asked = useRef(0);
-  const pending = useGridSelector(ctrl, (s) => Math.max(0, s.total - s.loaded));
+  const pending = useGridSelector(ctrl, () => ctrl.rowsPending);
   const search = () => {
     const n = ++asked.current;
     if (ctrl.find(q)) return setState(null);

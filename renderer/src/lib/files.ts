@@ -25,7 +25,7 @@ function saveBlob(fileName: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Saves a file the core produced and sent back as base64 (the small ones: templates, error reports, tables, feedback). */
+/** Saves a file the core produced and sent back as base64 (the small ones: templates, tables, feedback). */
 export function saveDownload(file: { fileName: string; dataBase64: string }): void {
   const text = atob(file.dataBase64);
   const bytes = new Uint8Array(text.length);
