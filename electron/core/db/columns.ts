@@ -195,6 +195,17 @@ export function recordJsonSql(table: TableName): string {
   return `json_object(${pairs.join(', ')})`;
 }
 
+/**
+ * `data` as reading it back after storing it gives (lists blank as [], yes/no from 0/1, a fractional
+ * number as the text it is kept as): for a writer that holds what it wrote and need not read it again.
+ */
+export function asStored(table: TableName, data: RecordData): RecordData {
+  const raw = dataToSql(table, data);
+  // The driver reads integers back as numbers; the codecs bind them as bigints.
+  for (let i = 0; i < raw.length; i++) if (typeof raw[i] === 'bigint') raw[i] = Number(raw[i]);
+  return decoders[table](raw, 0);
+}
+
 /** Reads the data columns of a raw row starting at `offset`. */
 export function dataFromSql(table: TableName, raw: readonly unknown[], offset: number): RecordData {
   return decoders[table](raw, offset);

@@ -10,8 +10,10 @@ import type { Issue } from '../../../../shared/census/issues';
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
 import { isBusy, type AttachedStage, type NewAuditEntry, type RowidRange } from '../../db';
+import { asStored } from '../../db/columns';
 import { BUSY_MESSAGE } from '../../failure';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
+import { issuesCacheTakes, recordsChanged } from '../issues';
 import { defineSlot } from '../state';
 import { buildResult, sourceOf } from './import-summary';
 import { remember, REMEMBERED_KEY } from './remembered';
@@ -81,7 +83,8 @@ export async function writeStaged(
       // Let the progress event reach the UI before the synchronous write starts.
       await new Promise<void>((resolve) => setImmediate(resolve));
       task.throwIfCancelled();
-      const importId = writeWithStage(ctx, settings, files, plan, seen, decisions, stagePath);
+      const { importId, linked, at } = writeWithStage(ctx, settings, files, plan, seen, decisions, stagePath);
+      issuesAfterWrite(ctx, plan, linked, settings, at);
       task.progress('已写入数据库', writes, writes, 'done');
       return { ...buildResult(files, plan, issues), importId };
     } catch (e) {
@@ -114,7 +117,7 @@ const BULK_ADDS = 20_000;
 function writeWithStage(
   ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
   stagePath: string | null,
-): string {
+): Written {
   const stats = ctx.state.get(STAGE_STATS);
   const write = (path: string | null) => writePlan(ctx, settings, files, plan, seen, decisions, path);
   if (!stagePath) {
@@ -122,9 +125,9 @@ function writeWithStage(
     return write(null);
   }
   try {
-    const id = write(stagePath);
+    const written = write(stagePath);
     stats.moved += plan.stage!.count;
-    return id;
+    return written;
   } catch (e) {
     if (e instanceof StalePlan || isBusy(e)) throw e;
     stats.failed++;
@@ -139,23 +142,58 @@ function writeWithStage(
  */
 export const STAGE_STATS = defineSlot('import stage use', () => ({ moved: 0, failed: 0 }));
 
-/** The write itself, one transaction; returns the import's id in the history. */
+/** What a write did beyond the plan's own rows */
+interface Written {
+  /** The import's id in the history */
+  importId: string;
+  /** Persons of earlier imports linked to a unit the import added (linkNamedPersons) */
+  linked: string[];
+  /** The write's time stamp */
+  at: string;
+}
+
+/** The write itself, one transaction. */
 function writePlan(
   ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
   /** The plan's stage file, complete (Plan.stage), or null: its rows are then inserted one by one */
   stagePath: string | null,
-): string {
+): Written {
   const now = isoNow(ctx);
   const mappings = remember(ctx, files);
   const values = decisions.values?.length ? withDecisions(storedValueMappings(ctx), decisions) : null;
   const importId = randomUUID();
   const stage = stagePath ? ctx.store.imports.attachStage(stagePath) : null;
   try {
-    ctx.store.tx(() => writeRows(ctx, settings, files, plan, seen, now, importId, mappings, values, stage ? { table: plan.stage!.table, attached: stage, rows: plan.stage!.count } : null));
+    const linked = ctx.store.tx(() => writeRows(ctx, settings, files, plan, seen, now, importId, mappings, values, stage ? { table: plan.stage!.table, attached: stage, rows: plan.stage!.count } : null));
+    return { importId, linked, at: now };
   } finally {
     stage?.detach();
   }
-  return importId;
+}
+
+/**
+ * A current issues cache takes the import in (recordsChanged) from the plan's records as written,
+ * instead of validating the whole census again on the next read: after a 100k-person import that read
+ * (导入记录, 问题清单, the grid's marks) took 1.9 s, and after every township file of a county it
+ * validated the whole county again. Without a current cache (the CLI, a census nobody looked at) this
+ * returns at once.
+ */
+function issuesAfterWrite(ctx: ServiceContext, plan: Plan, linked: readonly string[], settings: ReturnType<typeof requireSettings>, at: string): void {
+  const written = plan.rows.filter((p) => p.action === 'add' || p.action === 'update');
+  const touched: { table: TableName; id: string }[] = linked.map((id) => ({ table: 'person', id }));
+  for (const p of written) touched.push({ table: p.table, id: p.recordId });
+  if (!issuesCacheTakes(ctx, touched.length)) {
+    recordsChanged(ctx, touched);
+    return;
+  }
+  const known = new Map<string, RecordRow>();
+  for (const p of written) {
+    known.set(p.recordId, {
+      id: p.recordId, areaCode: p.before?.areaCode ?? settings.areaCode, data: asStored(p.table, p.data), source: sourceOf(p),
+      createdBy: p.before?.createdBy ?? settings.operator, createdAt: p.before?.createdAt ?? at, updatedAt: at,
+    });
+  }
+  recordsChanged(ctx, touched, known);
 }
 
 /** What the write takes from a stage file: the table it holds rows of, how many, and the file attached */
@@ -165,10 +203,11 @@ interface StageInput {
   rows: number;
 }
 
+/** Returns the persons of earlier imports it linked to units the import added */
 function writeRows(
   ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, now: string, importId: string,
   mappings: ReturnType<typeof remember>, values: ReturnType<typeof withDecisions> | null, stage: StageInput | null,
-): void {
+): string[] {
   const rowOf = (p: PlannedRow): RecordRow => ({
     id: p.recordId, areaCode: settings.areaCode, data: p.data, source: sourceOf(p), createdBy: settings.operator, createdAt: now, updatedAt: now,
   });
@@ -207,14 +246,16 @@ function writeRows(
   }
   ctx.store.audit.append(batch);
   // Persons of earlier imports whose unit cell holds the name of a unit this import adds
+  const linked: string[] = [];
   for (const p of plan.rows) {
     if (p.table === 'unit' && p.action !== 'held' && p.action !== 'unchanged' && typeof p.data.name === 'string') {
-      linkNamedPersons(ctx, p.recordId, p.data.name, settings.operator, now);
+      for (const id of linkNamedPersons(ctx, p.recordId, p.data.name, settings.operator, now)) linked.push(id);
     }
   }
   if (mappings) ctx.store.meta.set(REMEMBERED_KEY, mappings);
   if (values) ctx.store.meta.set(VALUE_MAPPINGS_KEY, values);
   saveHistory(ctx, importId, plan, files, settings.operator, now, added);
+  return linked;
 }
 
 /** The import's entry in the history: what it added, and each updated record as it was, for undo */
