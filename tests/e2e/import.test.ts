@@ -13,6 +13,7 @@ import { PROBLEM_COLUMN } from '../../shared/io';
 import {
   correctedWorkbookSheets, csvRows, makeIdNumber, MESSY_ROWS, messyWorkbookSheets, PEOPLE, writeBadFiles, writeCsv, writeXlsx, type FixtureCell,
 } from '../fixtures/township-returns';
+import { Ime } from './pages/ime';
 import { ImportExportPage } from './pages/import-export';
 import { apiCall, openLoggedPage, type RunningApp } from './support/app';
 import { useBrowserSuite } from './support/suite';
@@ -170,5 +171,43 @@ describe('import through the UI', () => {
     expect(stageFiles(app.dataDir)).toEqual([]);
     expect((await apiCall(app, 'persons.list', {})).total).toBe(before + 2_500);
     expect((await apiCall(app, 'persons.list', { search: '批量2499' })).rows[0]!.source).toEqual({ file: '和平里街道.xlsx', sheet: '人员', row: 2_502 });
+  });
+
+  it('puts a new unit name under any registered unit found by typing, with a short list in each row whatever the county has registered', async () => {
+    // A county with many registered units: listing all of them in every new name's select froze the page.
+    const registered = Array.from({ length: 60 }, (_, i) => `东城区第${i + 1}社区居委会`);
+    for (const name of [...registered, '东城区和平里街道社会工作服务站']) {
+      await apiCall(app, 'units.create', { data: { name, creditCode: null, noCreditReason: '未赋码', unitType: '3', township: '110101001', urbanRural: '1', isStation: false, staffCount: 5, swPostCount: 0, reportedSwCount: null } });
+    }
+    const header = ['姓名', '证件号码', '学历', '工作单位'];
+    const file = writeCsv(path.join(filesDir, '和平里街道补报.csv'), [
+      header,
+      ['补报甲', makeIdNumber('1981-03-03', 301), '本科', '和平里社工站'],
+      ['补报乙', makeIdNumber('1982-04-04', 302), '大专', '和平里社工站'],
+      ['补报丙', makeIdNumber('1983-05-05', 303), '大专', '和平里第七社区'],
+    ], 'utf-8');
+    const { page, io } = await openIo();
+    await io.chooseFiles([file]);
+    await io.preview.waitFor();
+    const row = io.newUnit('和平里社工站');
+    await expect.poll(() => row.getByTestId('new-unit-action').locator('option').allInnerTexts()).toEqual([
+      '新建单位', '暂不新建（所在单位保留为文字）', '归入其他已登记单位（输入名称查找）…',
+    ]);
+    expect(await io.preview.getByTestId('new-unit-action').locator('option').count()).toBe(6);
+    // 归入其他…: a search box; the name typed through an input method finds the registered unit.
+    await row.getByTestId('new-unit-action').selectOption({ label: '归入其他已登记单位（输入名称查找）…' });
+    const search = row.getByTestId('new-unit-search');
+    await search.click();
+    const ime = await Ime.attach(page);
+    await ime.type('hepingli', '和平里街道社会工作');
+    await ime.detach();
+    await expect.poll(() => row.getByTestId('new-unit-action').evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent)).toBe('归入已登记的「东城区和平里街道社会工作服务站」');
+    if (process.env.HEADCOUNT_SHOTS_DIR) await io.preview.getByTestId('import-decisions').screenshot({ path: path.join(process.env.HEADCOUNT_SHOTS_DIR, 'new-unit-search.png') });
+    await io.applyMapping();
+    expect(await io.totals()).toContain('新建单位 1');
+    await io.commit();
+    const linked = (await apiCall(app, 'persons.list', { search: '补报' })).rows;
+    const station = (await apiCall(app, 'units.list', { search: '东城区和平里街道社会工作服务站' })).rows[0]!;
+    expect(linked.filter((p) => p.data.unitId === station.id).map((p) => p.data.name).sort()).toEqual(['补报乙', '补报甲']);
   });
 });
