@@ -43,7 +43,7 @@ describe('a large export through the UI', () => {
 
     const file = await io.download(panel.getByTestId('export-download'));
     expect(file.name).toBe('社会工作专业人才_东城区.xlsx');
-    expect(await panel.getByTestId('export-note').innerText()).toBe('已导出 62000 条记录：社会工作专业人才_东城区.xlsx');
+    expect(await panel.getByTestId('export-note').innerText()).toBe('已导出 62,000 条记录：社会工作专业人才_东城区.xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file.data.buffer.slice(file.data.byteOffset, file.data.byteOffset + file.data.byteLength) as ArrayBuffer);
     expect(wb.worksheets.map((w) => [w.name, w.rowCount])).toEqual([['人员', PERSONS + 1], ['单位', 2001]]);

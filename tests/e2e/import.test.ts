@@ -167,7 +167,7 @@ describe('import through the UI', () => {
     // The stage file sits beside the census (db/stage-file.ts) while the preview is on screen
     await expect.poll(() => stageFiles(app.dataDir).length).toBe(1);
     await io.commit();
-    expect(await io.result.innerText()).toContain('新增 2500 条');
+    expect(await io.result.innerText()).toContain('新增 2,500 条');
     expect(stageFiles(app.dataDir)).toEqual([]);
     expect((await apiCall(app, 'persons.list', {})).total).toBe(before + 2_500);
     expect((await apiCall(app, 'persons.list', { search: '批量2499' })).rows[0]!.source).toEqual({ file: '和平里街道.xlsx', sheet: '人员', row: 2_502 });

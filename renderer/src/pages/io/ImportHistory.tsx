@@ -8,7 +8,7 @@ import type { ImportBatch } from '../../../../shared/api/methods/io';
 import { call, errorMessage } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { localDateTime } from '../../lib/format';
+import { countText, localDateTime } from '../../lib/format';
 import { useElapsedSeconds } from '../../lib/hooks';
 import { undoScope } from './history-text';
 import { ProgressBar } from './ProgressBar';
@@ -68,7 +68,7 @@ export function ImportHistory({ version }: { version: number }) {
     setNote(null);
     try {
       const r = await call('io.imports.undo', { importId: b.id });
-      setNote(`已撤销：删除 ${r.removed} 条新增的记录，恢复 ${r.restored} 条更新过的记录。`);
+      setNote(`已撤销：删除 ${countText(r.removed)} 条新增的记录，恢复 ${countText(r.restored)} 条更新过的记录。`);
       load();
     } catch (e) {
       setError(errorMessage(e));
@@ -114,7 +114,7 @@ export function ImportHistory({ version }: { version: number }) {
               <td>
                 {b.files.map((f) => (
                   <div key={f.file} data-testid="history-file" data-file={f.file}>
-                    {f.file}：新增 {f.added}，更新 {f.updated}{f.unitsAdded ? `，新建单位 ${f.unitsAdded}` : ''}；未解决问题 {f.openIssues}{' '}
+                    {f.file}：新增 {countText(f.added)}，更新 {countText(f.updated)}{f.unitsAdded ? `，新建单位 ${countText(f.unitsAdded)}` : ''}；未解决问题 {countText(f.openIssues)}{' '}
                     {!b.undoneAt && f.openIssues > 0 && (
                       <button type="button" className="link" disabled={refreshing || reports.busy} onClick={() => void report([f.file])} data-testid="history-report">
                         下载问题表

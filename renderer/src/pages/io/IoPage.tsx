@@ -7,6 +7,7 @@ import { newTaskId, saveDownload, saveKept, type Progress } from '../../lib/file
 import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from './ProgressBar';
 import { ImportHistory } from './ImportHistory';
+import { countText } from '../../lib/format';
 import { ImportPanel } from './ImportPanel';
 import { useErrorReport } from './useErrorReport';
 import './io.css';
@@ -122,8 +123,8 @@ function ExportPanel() {
       setProgress({ taskId: id, label: `正在保存文件（${(r.size / 1048576).toFixed(1)} MB）`, done: 1, total: 1 });
       await saveKept(r);
       setNote(r.untyped
-        ? `已导出 ${r.rows} 条记录。有 ${r.untyped} 个数值、是否或日期单元格的内容不是有效值，Parquet 的带类型列中已留空；请先在问题清单中修正。`
-        : `已导出 ${r.rows} 条记录：${r.fileName}`);
+        ? `已导出 ${countText(r.rows)} 条记录。有 ${countText(r.untyped)} 个数值、是否或日期单元格的内容不是有效值，Parquet 的带类型列中已留空；请先在问题清单中修正。`
+        : `已导出 ${countText(r.rows)} 条记录：${r.fileName}`);
     } catch (e) {
       if (e instanceof ClientError && e.code === 'cancelled') setNote('已取消导出，没有生成文件。');
       else setError(errorMessage(e));

@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react';
 import type { ImportPreview, SheetChoice } from '../../../../shared/api/methods/io';
 import type { TableName } from '../../../../shared/census/dictionary';
 import { importFields } from '../../../../shared/io';
+import { countText } from '../../lib/format';
 import { IssueList, SHOWN, where } from './IssueList';
 
 type FilePreview = ImportPreview['files'][number];
@@ -26,7 +27,7 @@ function Totals({ items }: { items: [string, number, string?][] }) {
     <div className="io-totals" data-testid="import-totals">
       {items.map(([label, n, cls]) => (
         <span key={label} className={cls}>
-          {label} <b>{n}</b>
+          {label} <b>{countText(n)}</b>
         </span>
       ))}
     </div>
@@ -54,7 +55,7 @@ export function PreviewView({ preview, choices, onChoose, actions, decisions }: 
             {f.file}
             <span className="io-more">
               {' '}
-              {f.format === 'csv' ? `CSV，编码 ${f.encoding === 'gb18030' ? 'GBK/GB18030' : f.encoding === 'gb18030-bom' ? 'GBK（文件开头误标为 UTF-8，已按 GBK 读取）' : (f.encoding ?? '')}` : 'Excel 工作簿'}；读取 {f.rowsRead} 行，新增 {f.toAdd}，更新 {f.toUpdate}，未变 {f.unchanged}，跳过 {f.skippedTotal}
+              {f.format === 'csv' ? `CSV，编码 ${f.encoding === 'gb18030' ? 'GBK/GB18030' : f.encoding === 'gb18030-bom' ? 'GBK（文件开头误标为 UTF-8，已按 GBK 读取）' : (f.encoding ?? '')}` : 'Excel 工作簿'}；读取 {countText(f.rowsRead)} 行，新增 {countText(f.toAdd)}，更新 {countText(f.toUpdate)}，未变 {countText(f.unchanged)}，跳过 {countText(f.skippedTotal)}
             </span>
           </h3>
           {f.sheets.map((s) => (
@@ -113,7 +114,7 @@ function SheetView({ file, sheet, choice, onChoose }: {
           <option value="person">人员</option>
           <option value="unit">单位</option>
         </select>
-        {sheet.headerRow !== null && <span className="io-more"> 表头在第 {sheet.headerRow} 行；新增 {sheet.toAdd}，更新 {sheet.toUpdate}，未变 {sheet.unchanged}</span>}
+        {sheet.headerRow !== null && <span className="io-more"> 表头在第 {sheet.headerRow} 行；新增 {countText(sheet.toAdd)}，更新 {countText(sheet.toUpdate)}，未变 {countText(sheet.unchanged)}</span>}
         {sheet.note && <span className="io-more"> {sheet.note}</span>}
       </h4>
       {sheet.table && sheet.columns.length > 0 && table && (

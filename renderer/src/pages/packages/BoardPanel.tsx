@@ -1,6 +1,6 @@
 /** 报送情况: every expected sub-area, what it has sent, and the state of its records here. */
 import type { MethodOutput } from '../../../../shared/api/contract';
-import { localDateTime } from '../../lib/format';
+import { countText, localDateTime } from '../../lib/format';
 
 type Board = MethodOutput<'packages.board'>;
 
@@ -53,8 +53,8 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
         <span>零报告 <b>{t.zero}</b></span>
         {t.partial > 0 && <span>部分报送 <b>{t.partial}</b></span>}
         <span className={t.missing ? 'count-warning' : ''}>未报 <b data-testid="board-missing">{t.missing}</b></span>
-        <span>人员 <b data-testid="board-persons">{board.persons}</b>（计入 {board.countedPersons}）</span>
-        <span>单位 <b>{board.units}</b></span>
+        <span>人员 <b data-testid="board-persons">{countText(board.persons)}</b>（计入 {countText(board.countedPersons)}）</span>
+        <span>单位 <b>{countText(board.units)}</b></span>
       </div>
       {board.pendingDuplicates > 0 && (
         <div className="banner banner-warn" data-testid="board-pending">
@@ -93,10 +93,10 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
                   )}
                 </td>
                 <td><Packages row={r} /></td>
-                <td>{r.status === 'missing' ? '—' : r.persons}</td>
-                <td>{r.status === 'missing' ? '—' : r.units}</td>
-                <td className={r.errors ? 'error' : ''}>{r.status === 'missing' ? '—' : r.errors}</td>
-                <td className={r.unexplainedWarnings ? 'warning' : ''}>{r.status === 'missing' ? '—' : `${r.warnings}（${r.unexplainedWarnings}）`}</td>
+                <td>{r.status === 'missing' ? '—' : countText(r.persons)}</td>
+                <td>{r.status === 'missing' ? '—' : countText(r.units)}</td>
+                <td className={r.errors ? 'error' : ''}>{r.status === 'missing' ? '—' : countText(r.errors)}</td>
+                <td className={r.unexplainedWarnings ? 'warning' : ''}>{r.status === 'missing' ? '—' : `${countText(r.warnings)}（${countText(r.unexplainedWarnings)}）`}</td>
                 <td>{r.packages.length < FOLD_FROM ? r.packages.map((p) => p.officeName).join('；') : `${r.packages.length} 个（见序号）`}</td>
                 <td className={r.packages.length < FOLD_FROM ? undefined : 'nowrap'}>
                   {r.packages.length === 0 ? '' : r.packages.length < FOLD_FROM ? r.packages.map((p) => localDateTime(p.receivedAt, false)).join('；') : receivedRange(r.packages)}

@@ -4,6 +4,7 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { fieldLabel } from '../../../../shared/census/dictionary';
+import { countText } from '../../lib/format';
 import { newTaskId, saveKept, type Progress } from '../../lib/files';
 import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from '../io/ProgressBar';
@@ -69,23 +70,23 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
       </p>
       <ErrorBanner message={error} onClose={() => setError(null)} />
       <div className="pkg-totals">
-        <span>人员 <b>{check.persons}</b></span>
-        <span>单位 <b>{check.units}</b></span>
-        <span className={check.errors ? 'count-error' : ''}>错误 <b>{check.errors}</b></span>
-        <span className={check.unexplainedWarnings ? 'count-warning' : ''}>未说明的警告 <b>{check.unexplainedWarnings}</b> / {check.warnings}</span>
+        <span>人员 <b>{countText(check.persons)}</b></span>
+        <span>单位 <b>{countText(check.units)}</b></span>
+        <span className={check.errors ? 'count-error' : ''}>错误 <b>{countText(check.errors)}</b></span>
+        <span className={check.unexplainedWarnings ? 'count-warning' : ''}>未说明的警告 <b>{countText(check.unexplainedWarnings)}</b> / {countText(check.warnings)}</span>
         {check.sources > 0 && <span>下级上报包 <b>{check.sources}</b></span>}
         <span>本次为第 <b data-testid="export-sequence">{check.nextSequence}</b> 次上报</span>
       </div>
       {!check.canExport && (
         <div className="banner banner-error" role="alert" data-testid="export-refused">
-          还有 {check.errors} 个错误未修正，不能导出上报包。{' '}
+          还有 {countText(check.errors)} 个错误未修正，不能导出上报包。{' '}
           <a href="#/issues" data-testid="export-issues-link">
             打开问题清单修正
           </a>
         </div>
       )}
       {check.pendingDuplicates > 0 && (
-        <div className="banner banner-warn">有 {check.pendingDuplicates} 名人员同时由两个地区报送，尚待决定；上报包中将标为待处理，由上级决定。</div>
+        <div className="banner banner-warn">有 {countText(check.pendingDuplicates)} 名人员同时由两个地区报送，尚待决定；上报包中将标为待处理，由上级决定。</div>
       )}
       {check.canExport && incomplete && (
         <div className="pkg-confirm" data-testid="export-incomplete">
@@ -119,7 +120,7 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
               </tbody>
             </table>
           </div>
-          {check.unexplainedWarnings > check.unexplained.length && <p className="io-more">另有 {check.unexplainedWarnings - check.unexplained.length} 个未列出。</p>}
+          {check.unexplainedWarnings > check.unexplained.length && <p className="io-more">另有 {countText(check.unexplainedWarnings - check.unexplained.length)} 个未列出。</p>}
           <label>
             <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="export-confirm" /> 我已核实，确认不填写说明直接导出
           </label>
@@ -147,7 +148,7 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
       {taskId && <ProgressBar progress={progress} />}
       {done && (
         <div className="banner banner-ok" data-testid="export-done">
-          已导出「{done.fileName}」：第 {done.sequence} 次上报，人员 {done.persons} 人，单位 {done.units} 个{done.encrypted ? '，已加密（请另行告知口令）' : ''}。签名密钥指纹：{done.fingerprint}
+          已导出「{done.fileName}」：第 {done.sequence} 次上报，人员 {countText(done.persons)} 人，单位 {countText(done.units)} 个{done.encrypted ? '，已加密（请另行告知口令）' : ''}。签名密钥指纹：{done.fingerprint}
         </div>
       )}
     </section>
