@@ -175,8 +175,9 @@ function writePlan(
  * A current issues cache takes the import in (recordsChanged) from the plan's records as written,
  * instead of validating the whole census again on the next read: after a 100k-person import that read
  * (导入记录, 问题清单, the grid's marks) took 1.9 s, and after every township file of a county it
- * validated the whole county again. Without a current cache (the CLI, a census nobody looked at) this
- * returns at once.
+ * validated the whole county again. Without a current cache (the CLI, a census nobody looked at), or
+ * when the import is larger than the census it went into (issuesCacheTakes), the cache is dropped and
+ * the next read validates everything, as before.
  */
 function issuesAfterWrite(ctx: ServiceContext, plan: Plan, linked: readonly string[], settings: ReturnType<typeof requireSettings>, at: string): void {
   const written = plan.rows.filter((p) => p.action === 'add' || p.action === 'update');
