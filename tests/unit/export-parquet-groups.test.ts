@@ -30,6 +30,8 @@ let file: string;
 let stored: RecordRow[];
 let untyped: number;
 let rows: number;
+/** What the export's progress said, in order */
+const progress: { label: string; done: number }[] = [];
 
 async function read(sql: string): Promise<Record<string, unknown>[]> {
   return (await duck.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
@@ -46,7 +48,7 @@ beforeAll(async () => {
   for (const [i, birthDate] of DATES) await t.call('persons.update', { id: ids[i]!, patch: { birthDate } });
   stored = [...repo.scan()];
   file = path.join(t.dir, 'groups.parquet');
-  const task = { id: null, progress() {}, throwIfCancelled() {}, async breathe() {} };
+  const task = { id: null, progress: (label: string, done: number) => void progress.push({ label, done }), throwIfCancelled() {}, async breathe() {} };
   ({ rows, untyped } = await writeParquet(t.core.ctx, 'person', file, task, layout));
   duck = await (await DuckDBInstance.create(':memory:')).connect();
 });
@@ -61,6 +63,16 @@ describe('Parquet export in several row groups', () => {
     const groups = await read(`SELECT row_group_id, any_value(row_group_num_rows) AS n FROM parquet_metadata('${file}') GROUP BY 1 ORDER BY 1`);
     expect(groups.map((g) => Number(g.n))).toEqual([1_000, 1_000, 350]);
     expect(rows).toBe(PERSONS);
+  });
+
+  it('reports the records written with each group, counted as the UI groups them', () => {
+    expect(progress.map((p) => p.label)).toEqual([
+      '正在导出 Parquet（0 / 2,350 条）',
+      '正在导出 Parquet（1,000 / 2,350 条）',
+      '正在导出 Parquet（2,000 / 2,350 条）',
+      '正在导出 Parquet（2,350 / 2,350 条）',
+    ]);
+    expect(progress.map((p) => p.done)).toEqual([0, 1_000, 2_000, 2_350]);
   });
 
   it('holds every record once, in storage order, with its values and labels', async () => {

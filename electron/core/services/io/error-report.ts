@@ -15,7 +15,7 @@ import { censusIssues } from '../issues';
 import { COLORS, columnLetter, FIRST_DATA_ROW, HEADER_ROW, templateColumns, TITLE_ROW } from './layout';
 import { sheetDrained, streamingWorkbook, writeAtomically } from './output';
 import { townshipsOf } from './places';
-import type { Task } from './tasks';
+import { countedLabel, type Task } from './tasks';
 
 export interface ErrorReportOptions {
   /** Only records imported from this file (their source file name) */
@@ -105,7 +105,7 @@ export async function writeErrorReport(ctx: ServiceContext, opts: ErrorReportOpt
   const total = byRecord.size;
   const noted = total <= notedRows;
   let done = 0;
-  const label = () => `正在生成问题表（${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} 条）`;
+  const label = () => countedLabel('正在生成问题表', done, total);
   task.progress(label(), 0, total, 'write');
   await writeAtomically(target, async (tmp) => {
     const wb = streamingWorkbook(tmp, { styles: true });

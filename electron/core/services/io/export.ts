@@ -18,7 +18,7 @@ import { townshipsOf } from './places';
 import { sheetDrained, streamingWorkbook, writeAtomically } from './output';
 import { writeParquet } from './parquet';
 import { XLSX_LIMITS } from './xlsx';
-import type { Task } from './tasks';
+import { countedLabel, type Task } from './tasks';
 
 export interface ExportOptions {
   format: 'xlsx' | 'csv' | 'parquet';
@@ -86,7 +86,7 @@ export async function exportData(
   const total = tables.reduce((n, t) => n + ctx.store.records[t].count(), 0);
   let done = 0;
   let clipped = 0;
-  const label = () => `正在导出（${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} 条）`;
+  const label = () => countedLabel('正在导出', done, total);
   task.progress(label(), 0, total, 'write');
   const tick = async () => {
     done++;

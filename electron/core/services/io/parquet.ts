@@ -19,7 +19,7 @@ import { codeLabel } from '../../../../shared/census/codes';
 import type { FieldValue, RecordRow } from '../../../../shared/census/schema';
 import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from './places';
-import type { Task } from './tasks';
+import { countedLabel, type Task } from './tasks';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 
@@ -258,8 +258,8 @@ export async function writeParquet(ctx: ServiceContext, table: TableName, file: 
   const total = repo.count();
   const group = new RowGroup(columns, layout.rowGroup);
   let done = 0;
-  const label = '正在导出 Parquet';
-  task.progress(label, 0, total, 'write');
+  const label = () => countedLabel('正在导出 Parquet', done, total);
+  task.progress(label(), 0, total, 'write');
   let after = 0;
   for (;;) {
     // Never past the group's end, so every group but the last holds exactly `rowGroup` rows
@@ -270,12 +270,12 @@ export async function writeParquet(ctx: ServiceContext, table: TableName, file: 
     done += chunk.rows.length;
     if (group.full) {
       group.writeTo(writer);
-      task.progress(label, done, total, 'write');
+      task.progress(label(), done, total, 'write');
     }
     await task.breathe();
   }
   group.writeTo(writer);
   await writer.finish();
-  task.progress(label, total, total, 'done');
+  task.progress(label(), total, total, 'done');
   return { rows: done, untyped: group.untyped };
 }
