@@ -64,9 +64,13 @@ describe('the merge workspace of a city', () => {
     await expect.poll(() => pkgs.boardRow(YAOHAI).getAttribute('data-status')).toBe('missing');
     await expect.poll(() => pkgs.ownFingerprint.count()).toBe(0);
 
+    const progress = await pkgs.recordProgress();
     await pkgs.chooseFiles([files.yaohai, files.luyang, files.shushan]);
     await expect.poll(() => pkgs.previewRow(YAOHAI).innerText()).toContain('电话核对密钥指纹');
     expect(await pkgs.previewRow(YAOHAI).innerText()).toContain('120');
+    // The files counted in as they arrive, then each package checked in turn (the core's labels: merge.test.ts)
+    expect(await progress()).toContain('正在读取所选文件（3 / 3 个）');
+    expect(await pkgs.root.getByTestId('io-progress').count()).toBe(0);
     // Nothing is merged before the keys are confirmed.
     await expect.poll(() => pkgs.mergeButton.innerText()).toContain('合并 0 个上报包');
     expect(await pkgs.mergeButton.isDisabled()).toBe(true);

@@ -66,7 +66,17 @@ describe('county → city → province', () => {
       { name: 'luyang-1.hcpkg', data: pkgs.luyang!.data, passphrase: '合肥市口令2026' },
       { name: 'shushan-1.hcpkg', data: pkgs.shushan!.data },
     ];
-    const preview = await previewPackages(city.core.ctx, files);
+    const seen: string[] = [];
+    const off = city.core.events.on('progress', (p) => void seen.push(`${p.taskId}:${p.done}/${p.total}:${p.label}`));
+    const { results: preview } = await city.call('packages.preview', { files: files.map(({ data, ...f }) => ({ ...f, dataBase64: data.toString('base64') })), taskId: 'pv1' });
+    off();
+    // Each package named as it is checked: a province's hundred take seconds
+    expect(seen).toEqual([
+      'pv1:0/3:正在校验 yaohai-1.hcpkg（第 1 / 3 个）',
+      'pv1:1/3:正在校验 luyang-1.hcpkg（第 2 / 3 个）',
+      'pv1:2/3:正在校验 shushan-1.hcpkg（第 3 / 3 个）',
+      'pv1:3/3:校验完成',
+    ]);
     expect(preview.map((r) => [r.status, r.reason, r.added])).toEqual([['ready', 'untrusted_key', 240], ['ready', 'untrusted_key', 180], ['ready', 'untrusted_key', 0]]);
     expect(preview[0]!.message).toContain(preview[0]!.fingerprint!);
     expect((await city.call('census.summary', {})).persons).toBe(0);

@@ -20,7 +20,7 @@ export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof type
     'packages.exportCheck': () => exportCheck(ctx),
     'packages.export': mutator(ctx, (q) => exportForDownload(ctx, q)),
     'packages.verify': async (q) => ({ results: await verifyPackages(ctx.store.settings.get() ? ctx : null, filesOf(q.files)) }),
-    'packages.preview': async (q) => ({ results: await previewPackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys }) }),
+    'packages.preview': async (q) => ({ results: await previewPackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, taskId: q.taskId }) }),
     'packages.merge': mutator(ctx, (q) =>
       mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, trustNewKeys: q.trustNewKeys, countPending: q.countPending, taskId: q.taskId })),
     'packages.trust': mutator(ctx, (q) => trustSigner(ctx, fileOf(q.file))),

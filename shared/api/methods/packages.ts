@@ -241,7 +241,12 @@ export const packageMethods = {
   ),
   /** What merging these files would add, replace and remove; nothing is written */
   'packages.preview': method(
-    z.object({ files: z.array(packageFileInput).min(1).max(500), trustKeys: z.array(trustApproval).default([]) }),
+    z.object({
+      files: z.array(packageFileInput).min(1).max(500),
+      trustKeys: z.array(trustApproval).default([]),
+      /** Progress events name each package as it is checked (a province's hundred take seconds) */
+      taskId: z.string().max(100).optional(),
+    }),
     z.object({ results: z.array(mergeResultSchema) }),
   ),
   /** Each file all-or-nothing, in order of area and sequence */

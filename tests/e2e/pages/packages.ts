@@ -24,6 +24,23 @@ export class PackagesPage {
     await chooser.setFiles(paths);
   }
 
+  /**
+   * Starts noting every text the import panel's progress bar shows (a small package's steps pass too
+   * quickly to poll); the returned function gives them in order.
+   */
+  async recordProgress(): Promise<() => Promise<string[]>> {
+    await this.page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __progress: string[] }).__progress = seen;
+      const note = () => {
+        const text = document.querySelector('[data-testid="pkg-import"] [data-testid="io-progress"] .io-progress-label')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      };
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    return () => this.page.evaluate(() => [...(window as unknown as { __progress: string[] }).__progress]);
+  }
+
   previewRow(area: string): Locator {
     return this.root.getByTestId('pkg-preview').locator(`[data-testid="pkg-row"][data-area="${area}"]`);
   }

@@ -46,6 +46,9 @@ type Judged =
     replaced: readonly string[]; replacedPersons: readonly string[];
   };
 
+/** Counts in messages grouped as the screens group them (100,000) */
+const count = (n: number) => n.toLocaleString('en-US');
+
 function emptyResult(file: string): MergeResult {
   return {
     file, area: null, areaName: null, level: null, sequence: null, packageId: null, officeName: null,
@@ -170,8 +173,8 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
 
   let reason: MergeReason | null = null;
   let message = old
-    ? `将以第 ${h.sequence} 次上报替换第 ${old.sequence} 次：新增 ${persons.added} 人，替换 ${persons.replaced} 人，删除 ${persons.removed} 人`
-    : `将新增 ${h.areaName} 的 ${persons.added} 人、${units.added} 个单位`;
+    ? `将以第 ${h.sequence} 次上报替换第 ${old.sequence} 次：新增 ${count(persons.added)} 人，替换 ${count(persons.replaced)} 人，删除 ${count(persons.removed)} 人`
+    : `将新增 ${h.areaName} 的 ${count(persons.added)} 人、${count(units.added)} 个单位`;
   if (trust === 'new' && !approved && !opts.trustNewKeys) {
     reason = 'untrusted_key';
     message = `首次收到 ${h.areaName}（${h.officeName}）的上报包。请与对方电话核对密钥指纹 ${result.fingerprint}，确认无误后信任该密钥再合并`;
@@ -304,7 +307,7 @@ function heldResult(r: MergeResult, held: number): MergeResult {
   return {
     ...r,
     duplicatesHeld: held,
-    message: `${r.areaName} 第 ${r.sequence} 次上报已合并：新增 ${r.added} 人，替换 ${r.replaced} 人，删除 ${r.removed} 人${held ? `；${held} 人同时由其他地区报送，已列入重复人员待处理` : ''}`,
+    message: `${r.areaName} 第 ${r.sequence} 次上报已合并：新增 ${count(r.added)} 人，替换 ${count(r.replaced)} 人，删除 ${count(r.removed)} 人${held ? `；${count(held)} 人同时由其他地区报送，已列入重复人员待处理` : ''}`,
   };
 }
 
@@ -316,9 +319,14 @@ function requireUpperLevel(ctx: ServiceContext): void {
 export async function previewPackages(ctx: ServiceContext, files: readonly PackageFile[], opts: MergeOptions = {}): Promise<MergeResult[]> {
   requireUpperLevel(ctx);
   const out: MergeResult[] = [];
+  const taskId = opts.taskId ?? 'preview';
   // The next file is read in the worker while this one is judged, as the merge does
   const next = readAhead(files);
-  for (const [i, f] of files.entries()) out.push((await judge(ctx, f, opts, true, next(i))).result);
+  for (const [i, f] of files.entries()) {
+    ctx.events.emit('progress', { taskId, label: `正在校验 ${f.name}（第 ${i + 1} / ${files.length} 个）`, done: i, total: files.length, phase: 'check' });
+    out.push((await judge(ctx, f, opts, true, next(i))).result);
+  }
+  ctx.events.emit('progress', { taskId, label: '校验完成', done: files.length, total: files.length, phase: 'done' });
   return out;
 }
 

@@ -8,6 +8,7 @@ import { MERGE_REASONS, type MergeResult } from '../../../../shared/api/methods/
 import { call, errorMessage, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, type Progress } from '../../lib/files';
+import { countText } from '../../lib/format';
 import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from '../io/ProgressBar';
 import { FilePicker } from '../../components/FilePicker';
@@ -38,31 +39,42 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
       if (picked && picked.length > 0) setError('所选文件中没有 .hcpkg 上报包');
       return;
     }
-    setBusy('reading');
     setError(null);
     setResults(null);
-    try {
-      const uploads = await Promise.all(list.map(upload));
+    await reading(async () => {
+      // A province picks a hundred packages (hundreds of MB): the files are counted in as they arrive
+      let sent = 0;
+      const uploads = await Promise.all(
+        list.map(async (f) => {
+          const u = await upload(f);
+          setProgress({ taskId: '', label: `正在读取所选文件（${++sent} / ${list.length} 个）`, done: sent, total: list.length, phase: 'read' });
+          return u;
+        }),
+      );
       setFiles(uploads);
       setTrusted({});
-      setPreview((await call('packages.preview', { files: withPass(uploads) })).results);
+      return uploads;
+    });
+  }
+
+  /** Reads (`get`) and checks the packages, showing each one's progress; the preview replaces the last */
+  async function reading(get: () => Promise<Upload[]>) {
+    const id = newTaskId('preview');
+    setProgress(null);
+    setTaskId(id);
+    setBusy('reading');
+    try {
+      const uploads = await get();
+      setPreview((await call('packages.preview', { files: withPass(uploads), taskId: id })).results);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
       setBusy(null);
+      setTaskId(null);
     }
   }
 
-  async function recheck() {
-    setBusy('reading');
-    try {
-      setPreview((await call('packages.preview', { files: withPass(files) })).results);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+  const recheck = () => reading(async () => files);
 
   const trustKey = (r: MergeResult) => `${r.area}|${r.fingerprintHex}`;
   const needsTrust = (r: MergeResult) => r.reason === 'untrusted_key' || r.reason === 'key_changed';
@@ -71,6 +83,7 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
   async function merge() {
     if (!preview) return;
     const id = newTaskId('merge');
+    setProgress(null);
     setTaskId(id);
     setBusy('merging');
     setError(null);
@@ -108,7 +121,6 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
           </button>
         )}
       </div>
-      {busy === 'reading' && <p className="loading">正在校验上报包…</p>}
       {preview && (
         <div data-testid="pkg-preview">
           <ResultTable rows={preview} trusted={trusted} onTrust={(r, v) => setTrusted((t) => ({ ...t, [trustKey(r)]: v }))} needsTrust={needsTrust} />
@@ -161,10 +173,10 @@ function ResultTable({ rows, trusted, onTrust, needsTrust }: {
               <td className={r.status === 'refused' ? 'error' : ''} title={r.reason ? MERGE_REASONS[r.reason] : undefined}>
                 {r.status === 'ready' && needsTrust?.(r) && !trusted?.[`${r.area}|${r.fingerprintHex}`] ? '待确认密钥' : statusText[r.status]}
               </td>
-              <td>{r.added}</td>
-              <td>{r.replaced}</td>
-              <td>{r.removed}</td>
-              <td className={r.duplicatesHeld ? 'warning' : ''}>{r.duplicatesHeld}</td>
+              <td>{countText(r.added)}</td>
+              <td>{countText(r.replaced)}</td>
+              <td>{countText(r.removed)}</td>
+              <td className={r.duplicatesHeld ? 'warning' : ''}>{countText(r.duplicatesHeld)}</td>
               <td>
                 {r.message}
                 {onTrust && needsTrust?.(r) && r.status === 'ready' && (
