@@ -53,6 +53,20 @@ describe('files sent ahead as raw bytes', () => {
     const merged = await city.call('packages.merge', { files: [file], trustNewKeys: true });
     expect(merged.results[0]).toMatchObject({ status: 'merged', added: 25 });
     expect((await city.call('persons.list', { limit: 1 })).total).toBe(25);
+    // The merged package's bytes are let go (a province's hundreds of MB); the page picks files anew
+    const again = await city.fail('packages.preview', { files: [file] });
+    expect(again).toMatchObject({ code: 'not_found', details: { reason: 'upload_gone' } });
+  });
+
+  it('keeps the uploads of a merge that failed, for the same click again', async () => {
+    const county = track(await countyCensus(YAOHAI, 5));
+    const pkg = await exportTo(county, 'yaohai.hcpkg');
+    const t = track(await openTestCore());
+    await t.call('census.setup', DONGCHENG);
+    const { uploadId } = await t.call('files.upload', { name: 'yaohai.hcpkg', data: new Uint8Array(pkg.data) });
+    // A county census cannot merge: refused as a whole, nothing answered
+    expect((await t.fail('packages.merge', { files: [{ name: 'yaohai.hcpkg', uploadId }], trustNewKeys: true })).code).toBe('conflict');
+    expect((await t.call('packages.verify', { files: [{ name: 'yaohai.hcpkg', uploadId }] })).results[0]).toMatchObject({ ok: true });
   });
 
   it('refuses an upload it no longer holds, and a file given both ways or neither', async () => {

@@ -4,7 +4,7 @@ import type { packageFileInput, packageMethods } from '../../../shared/api/metho
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../services/context';
 import { mutator } from './mutator';
-import { bytesOf } from '../services/uploads';
+import { bytesOf, releaseUploads } from '../services/uploads';
 import {
   completenessBoard, decideDuplicate, exportCheck, exportForDownload, listDuplicates, mergePackages, officeKeys,
   packageHistory, previewPackages, trustSigner, verifyPackages, type PackageFile,
@@ -21,8 +21,12 @@ export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof type
     'packages.export': mutator(ctx, (q) => exportForDownload(ctx, q)),
     'packages.verify': async (q) => ({ results: await verifyPackages(ctx.store.settings.get() ? ctx : null, filesOf(q.files)) }),
     'packages.preview': async (q) => ({ results: await previewPackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, taskId: q.taskId }) }),
-    'packages.merge': mutator(ctx, (q) =>
-      mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, trustNewKeys: q.trustNewKeys, countPending: q.countPending, taskId: q.taskId })),
+    'packages.merge': mutator(ctx, async (q) => {
+      const out = await mergePackages(ctx, filesOf(q.files), { trustKeys: q.trustKeys, trustNewKeys: q.trustNewKeys, countPending: q.countPending, taskId: q.taskId });
+      // Only once it answered: a merge that failed keeps its files for the same click again
+      releaseUploads(ctx, q.files);
+      return out;
+    }),
     'packages.trust': mutator(ctx, (q) => trustSigner(ctx, fileOf(q.file))),
     'packages.board': () => completenessBoard(ctx),
     'packages.history': () => packageHistory(ctx),

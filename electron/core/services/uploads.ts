@@ -42,3 +42,18 @@ export function bytesOf(ctx: ServiceContext, f: FileInput): Buffer {
   if (!u) throw new ApiError('not_found', `文件「${f.name}」已不在内存中（选择的文件过多或过久），请重新选择文件`, { reason: 'upload_gone' });
   return u.data;
 }
+
+/**
+ * Lets go of the uploads a finished step used: after a merge the page starts again from new files,
+ * and a province's packages (hundreds of MB) would otherwise stay in memory until newer uploads push
+ * them out. Files given inline are not kept, so there is nothing to drop for them.
+ */
+export function releaseUploads(ctx: ServiceContext, files: readonly FileInput[]): void {
+  const kept = ctx.state.get(UPLOADS);
+  for (const f of files) {
+    const u = f.uploadId === undefined ? undefined : kept.byId.get(f.uploadId);
+    if (!u) continue;
+    kept.byId.delete(f.uploadId!);
+    kept.bytes -= u.data.length;
+  }
+}
