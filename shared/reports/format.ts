@@ -12,6 +12,11 @@ function roundHalfAway(x: number, decimals: number): number {
   return (Math.sign(x) * Math.round(scaled)) / f;
 }
 
+/** A count grouped by thousands as the screens, messages and Excel's #,##0 show it: 100,000 */
+export function countText(n: number): string {
+  return n.toLocaleString('zh-CN');
+}
+
 export function formatValue(v: number | null, format: ValueFormat): string {
   if (v === null || !Number.isFinite(v)) return '';
   switch (format) {

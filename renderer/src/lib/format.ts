@@ -1,5 +1,5 @@
 /** How stored values look on screen. Pure functions so the lists and forms agree and tests can pin them. */
-import { formatValue } from '../../../shared/reports/format';
+import { countText, formatValue } from '../../../shared/reports/format';
 import type { ValueFormat } from '../../../shared/reports/definitions';
 import { codeLabel } from '../../../shared/census/codes';
 import type { FieldDef } from '../../../shared/census/dictionary';
@@ -47,9 +47,7 @@ export function levelLabel(level: string): string {
   return codeLabel('level', level);
 }
 
-export function countText(n: number): string {
-  return n.toLocaleString('zh-CN');
-}
+export { countText };
 
 /**
  * A table value as the screen shows it: formatValue's, with counts past a thousand grouped (100,000 人),

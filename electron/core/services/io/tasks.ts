@@ -5,6 +5,7 @@
  */
 import { ApiError } from '../../../../shared/api/errors';
 import type { ProgressPhase } from '../../../../shared/api/contract';
+import { countText } from '../../../../shared/reports/format';
 import type { ServiceContext } from '../context';
 import { defineSlot } from '../state';
 
@@ -25,8 +26,7 @@ function registry(ctx: ServiceContext): Map<string, { cancelled: boolean }> {
 export const CANCELLED_MESSAGE = '已取消，数据库没有任何改动';
 
 /** A step's progress line with its record counts, as the UI groups them: 正在导出（120,832 / 3,100,000 条） */
-export const countedLabel = (what: string, done: number, total: number): string =>
-  `${what}（${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} 条）`;
+export const countedLabel = (what: string, done: number, total: number): string => `${what}（${countText(done)} / ${countText(total)} 条）`;
 
 const PROGRESS_EVERY_MS = 100;
 const BREATHE_EVERY_MS = 30;

@@ -11,6 +11,7 @@ import type { MethodOutput } from '../../../../shared/api/contract';
 import { isMergeReason, type MergeReason, type MergeResult, type VerifyResult } from '../../../../shared/api/methods/packages';
 import { ApiError } from '../../../../shared/api/errors';
 import { formatFingerprint } from '../../../../shared/package';
+import { countText } from '../../../../shared/reports/format';
 import type { OpenTransaction, PackageRow, SqlValue } from '../../db';
 import { isoNow, requireSettings, touch, type ServiceContext } from '../context';
 import { duplicateGroups, duplicateGroupsFor, pendingCasesPerPackage } from './duplicates';
@@ -45,9 +46,6 @@ type Judged =
     /** The area codes whose records the package replaces (its area's earlier package's), and those persons' ids */
     replaced: readonly string[]; replacedPersons: readonly string[];
   };
-
-/** Counts in messages grouped as the screens group them (100,000) */
-const count = (n: number) => n.toLocaleString('en-US');
 
 function emptyResult(file: string): MergeResult {
   return {
@@ -173,8 +171,8 @@ async function judge(ctx: ServiceContext, file: PackageFile, opts: MergeOptions,
 
   let reason: MergeReason | null = null;
   let message = old
-    ? `将以第 ${h.sequence} 次上报替换第 ${old.sequence} 次：新增 ${count(persons.added)} 人，替换 ${count(persons.replaced)} 人，删除 ${count(persons.removed)} 人`
-    : `将新增 ${h.areaName} 的 ${count(persons.added)} 人、${count(units.added)} 个单位`;
+    ? `将以第 ${h.sequence} 次上报替换第 ${old.sequence} 次：新增 ${countText(persons.added)} 人，替换 ${countText(persons.replaced)} 人，删除 ${countText(persons.removed)} 人`
+    : `将新增 ${h.areaName} 的 ${countText(persons.added)} 人、${countText(units.added)} 个单位`;
   if (trust === 'new' && !approved && !opts.trustNewKeys) {
     reason = 'untrusted_key';
     message = `首次收到 ${h.areaName}（${h.officeName}）的上报包。请与对方电话核对密钥指纹 ${result.fingerprint}，确认无误后信任该密钥再合并`;
@@ -307,7 +305,7 @@ function heldResult(r: MergeResult, held: number): MergeResult {
   return {
     ...r,
     duplicatesHeld: held,
-    message: `${r.areaName} 第 ${r.sequence} 次上报已合并：新增 ${count(r.added)} 人，替换 ${count(r.replaced)} 人，删除 ${count(r.removed)} 人${held ? `；${count(held)} 人同时由其他地区报送，已列入重复人员待处理` : ''}`,
+    message: `${r.areaName} 第 ${r.sequence} 次上报已合并：新增 ${countText(r.added)} 人，替换 ${countText(r.replaced)} 人，删除 ${countText(r.removed)} 人${held ? `；${countText(held)} 人同时由其他地区报送，已列入重复人员待处理` : ''}`,
   };
 }
 
