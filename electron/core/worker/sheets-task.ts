@@ -11,6 +11,7 @@ import { toWire } from './host';
 import type { SheetsMessage, SheetsRequest } from './sheets';
 import type { StageRequest } from './stage';
 import { handleStage } from './stage-task';
+import { countText } from '../../../shared/reports/format';
 
 /** Rows one file may hold across all its sheets: two full Excel sheets */
 export const MAX_FILE_ROWS = 2 * 1_048_576;
@@ -47,7 +48,7 @@ async function run(req: Extract<SheetsRequest, { type: 'start' }>): Promise<void
     post({ type: 'sheet', name: sheet.name, hidden: sheet.hidden });
     for await (const row of sheet.rows) {
       if (++total > MAX_FILE_ROWS)
-        throw new ApiError('invalid_file', `无法导入「${req.name}」：文件的行数超过上限 ${MAX_FILE_ROWS.toLocaleString('en-US')} 行，已拒绝`, { file: req.name, reason: 'too_many_rows' });
+        throw new ApiError('invalid_file', `无法导入「${req.name}」：文件的行数超过上限 ${countText(MAX_FILE_ROWS)} 行，已拒绝`, { file: req.name, reason: 'too_many_rows' });
       batch.push(row);
       cells += row.cells.length;
       if (batch.length >= BATCH || cells >= BATCH_CELLS) await flush();

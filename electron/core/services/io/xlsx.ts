@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Cell } from '../../../../shared/io';
+import { countText } from '../../../../shared/reports/format';
 import { columnLetter } from './layout';
 import { XmlScanner, type XmlHandlers, type XmlTag } from './xml-scan';
 
@@ -267,7 +268,7 @@ async function readSharedStrings(zip: yauzl.ZipFile, entries: Map<string, yauzl.
       else if (tag === 'rPh') phonetic--;
       else if (tag === 'si') {
         if (out.length >= XLSX_LIMITS.maxSharedStrings)
-          throw new XlsxLimitError('too_many_strings', `工作簿的共享文本超过 ${XLSX_LIMITS.maxSharedStrings.toLocaleString('en-US')} 条（疑似恶意构造的文件），已拒绝`);
+          throw new XlsxLimitError('too_many_strings', `工作簿的共享文本超过 ${countText(XLSX_LIMITS.maxSharedStrings)} 条（疑似恶意构造的文件），已拒绝`);
         out.push(unescapeOoxml(text.join('')));
       }
     },
@@ -321,7 +322,7 @@ function sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, strings: string[], da
           const r = Number(n.get('r'));
           rowNumber = Number.isInteger(r) && r > rowNumber ? r : rowNumber + 1;
           if (++rowCount > XLSX_LIMITS.maxRows || rowNumber > XLSX_LIMITS.maxRows)
-            throw new XlsxLimitError('too_many_rows', `工作表的行数超过 Excel 的上限 ${XLSX_LIMITS.maxRows.toLocaleString('en-US')} 行，已拒绝`);
+            throw new XlsxLimitError('too_many_rows', `工作表的行数超过 Excel 的上限 ${countText(XLSX_LIMITS.maxRows)} 行，已拒绝`);
           cells = [];
           col = -1;
           break;
