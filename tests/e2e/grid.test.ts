@@ -3,10 +3,12 @@
  * paste of a block copied out of a generated .xlsx, undo/redo of the paste as one step, fill down,
  * the issues panel (jump, fix, explain), a restart on the same data, and restoring from history.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { PASTE_IDS, pasteXlsx, tsvFromXlsx } from '../fixtures/grid-paste';
 import { GridPage } from './pages/grid';
+import { Ime } from './pages/ime';
 import { apiCall, removeDir, tempDataDir } from './support/app';
 import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp as startSession, newPage as openPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
@@ -292,5 +294,60 @@ describe('persons spreadsheet', () => {
     expect(await grid2.severity(1, 'education')).toBe('error');
     const history = await apiCall(again, 'history.list', { table: 'person', recordId: (await apiCall(again, 'persons.list', { search: '李错' })).rows[0]!.id });
     expect(history.at(-1)).toMatchObject({ action: 'restore', field: 'education', oldValue: '"20"', newValue: '"博士后"', operator: '李明' });
+  });
+});
+
+describe('the grids’ unit and township lists', () => {
+  it('a grid opened again keeps the lists it holds, and a unit added in 单位 is offered in 人员 at once', async () => {
+    const dataDir = tempDataDir();
+    cleanups.push(() => removeDir(dataDir));
+    const app = await freshApp(dataDir);
+    await censusWithUnit(app);
+    await apiCall(app, 'grid.apply', { table: 'person', create: [{ id: randomUUID(), values: { name: '张晓红' } }], changes: [], remove: [] });
+    const { page } = await newPage();
+    // What each grid.refs reply carried: the lists (how many units) or `unchanged`
+    const replies: (number | 'unchanged')[] = [];
+    page.on('response', async (r) => {
+      if (!r.url().endsWith('/api/call') || JSON.parse(r.request().postData() ?? '{}').method !== 'grid.refs') return;
+      const { result } = (await r.json()) as { result: { unchanged: boolean; units?: unknown[] } };
+      replies.push(result.unchanged ? 'unchanged' : result.units!.length);
+    });
+    const ime = await Ime.attach(page);
+    cleanups.push(() => ime.detach().catch(() => undefined));
+    const kb = page.keyboard;
+
+    const persons = await openPersons(page, app);
+    await expect.poll(() => persons.text(0, 'unitId')).toBe('');
+    await expect.poll(() => replies).toEqual([1]);
+    await kb.press('Alt+3');
+    const units = new GridPage(page, 'unit');
+    await units.waitLoaded();
+    await expect.poll(() => units.text(0, 'name')).toBe(UNIT_NAME);
+    await expect.poll(() => replies).toEqual([1, 'unchanged']);
+
+    // A new unit, its name typed through the input method
+    await units.saved(() => kb.press('Insert'));
+    await expect.poll(() => units.isFocused(1, 'name')).toBe(true);
+    await units.saved(async () => {
+      await ime.type('xingfujiayuan', '幸福家园');
+      await ime.type('shegongzhan', '社工站');
+      await kb.press('Enter');
+    });
+    const added = (await apiCall(app, 'units.list', {})).rows.find((u) => u.data.name === '幸福家园社工站');
+    expect(added).toBeDefined();
+
+    await kb.press('Alt+2');
+    const again = new GridPage(page, 'person');
+    await again.waitLoaded();
+    await expect.poll(() => replies).toEqual([1, 'unchanged', 2]);
+    await again.click(0, 'unitId');
+    await again.saved(async () => {
+      await ime.type('xingfu', '幸福');
+      await again.picker.getByText('幸福家园社工站').waitFor();
+      await kb.press('Enter');
+    });
+    await expect.poll(() => again.text(0, 'unitId')).toBe('幸福家园社工站');
+    const stored = (await apiCall(app, 'persons.list', {})).rows[0]!.data;
+    expect(stored.unitId).toBe(added!.id);
   });
 });

@@ -57,8 +57,58 @@ describe('grid.rows and grid.refs', () => {
     expect(page.rows.map((r) => r.values[page.fields.indexOf('name')])).toEqual(['人员1', '人员2', '人员3']);
     expect(page.rows[0]!.values[page.fields.indexOf('domains')]).toEqual(['01', '11']);
     const refs = await t.call('grid.refs', {});
+    if (refs.unchanged) throw new Error('a first call without a key gets the lists');
     expect(refs.units).toEqual([{ id: unitId, name: '东华门街道社会工作服务站', creditCode: '91110000100006485K' }]);
     expect(refs.townships.find((x) => x.code === '110101001')?.name).toBe('东华门街道');
+  });
+
+  it('grid.refs answers unchanged to the key of the lists it would send, and sends them again once a unit changes', async () => {
+    const { t, unitId } = await setUp();
+    const first = await t.call('grid.refs', {});
+    expect(first.unchanged).toBe(false);
+    const { key } = first;
+    expect(await t.call('grid.refs', { known: key })).toEqual({ key, unchanged: true });
+    // Writes that leave the lists as they are (a person, a layout) keep the key: the lists are read again and hash the same.
+    await t.call('persons.create', { data: validPerson({ unitId, name: '人员甲' }) });
+    await t.call('grid.layout.set', { table: 'person', layout: { columns: [] } });
+    expect(await t.call('grid.refs', { known: key })).toEqual({ key, unchanged: true });
+    // A stale or foreign key gets the lists.
+    const foreign = await t.call('grid.refs', { known: 'not-a-key' });
+    expect(foreign).toMatchObject({ key, unchanged: false });
+
+    const expectSent = async (known: string, unit: (u: { id: string; name: string; creditCode: string | null }[]) => void) => {
+      const r = await t.call('grid.refs', { known });
+      if (r.unchanged) throw new Error('the lists changed, so they are sent');
+      expect(r.key).not.toBe(known);
+      unit(r.units);
+      expect(await t.call('grid.refs', { known: r.key })).toEqual({ key: r.key, unchanged: true });
+      return r.key;
+    };
+    await t.call('units.update', { id: unitId, patch: { name: '东华门街道社工站' } });
+    const renamed = await expectSent(key, (units) => expect(units.map((u) => u.name)).toEqual(['东华门街道社工站']));
+    const { row: added } = await t.call('units.create', { data: validUnit({ name: '第二家社工机构', creditCode: null }) });
+    const two = await expectSent(renamed, (units) => expect(units.map((u) => u.name).sort()).toEqual(['东华门街道社工站', '第二家社工机构'].sort()));
+    expect(two).not.toBe(key);
+    await t.call('units.remove', { ids: [added.id] });
+    // One unit again, as after the rename: the same lists, the same key.
+    expect(await expectSent(two, (units) => expect(units.map((u) => u.id)).toEqual([unitId]))).toBe(renamed);
+    // Back to the first name: the lists are what they were, and so is their key.
+    await t.call('units.update', { id: unitId, patch: { name: '东华门街道社会工作服务站' } });
+    expect(await t.call('grid.refs', { known: key })).toEqual({ key, unchanged: true });
+  });
+
+  it('grid.refs sees a unit another process wrote to the same census file', async () => {
+    const { t } = await setUp();
+    const first = await t.call('grid.refs', {});
+    const other = await openTestCore(t.dir);
+    try {
+      await other.call('units.create', { data: validUnit({ name: '另一程序登记的单位', creditCode: null }) });
+    } finally {
+      other.close();
+    }
+    const r = await t.call('grid.refs', { known: first.key });
+    if (r.unchanged) throw new Error('another process added a unit');
+    expect(r.units.map((u) => u.name)).toContain('另一程序登记的单位');
   });
 });
 

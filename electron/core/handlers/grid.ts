@@ -11,7 +11,7 @@ export function gridHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof g
     'grid.rows': (q) => gridRows(ctx, q),
     'grid.issues': (q) => gridIssues(ctx, q),
     'grid.areas': (q) => gridAreas(ctx, q.table),
-    'grid.refs': () => gridRefs(ctx),
+    'grid.refs': (q) => gridRefs(ctx, q),
     'grid.apply': mutator(ctx, (q) => applyChanges(ctx, q)),
     'grid.restore': mutator(ctx, (q) => restoreValue(ctx, q)),
     'grid.layout.get': (q) => getLayout(ctx, q.table),

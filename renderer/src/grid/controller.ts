@@ -180,8 +180,8 @@ export class GridController {
    */
   async load(onFirstRows: (rows: GridRow[]) => void): Promise<void> {
     this.set({ loading: true });
-    await this.rows.loadRefs();
-    const first = await call('grid.rows', { table: this.table, offset: 0, limit: 2000, ...this.scope() });
+    // Side by side: the page takes in the refs (or is told it holds them) while the core reads the first rows.
+    const [, first] = await Promise.all([this.rows.loadRefs(), call('grid.rows', { table: this.table, offset: 0, limit: 2000, ...this.scope() })]);
     this.rows.checkFields(first.fields);
     const rows = this.rows.addPage(first.rows);
     onFirstRows(rows);

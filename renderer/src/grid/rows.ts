@@ -8,9 +8,9 @@ import { type FieldDef, type TableName } from '../../../shared/census/dictionary
 import type { Issue } from '../../../shared/census/issues';
 import type { FieldValue } from '../../../shared/census/schema';
 import { cellText, type CellLookups, type RowValues } from '../../../shared/grid';
-import { call } from '../api/client';
 import { type GridRow, tableFields } from './model';
 import type { RowDiff } from './port';
+import { loadRefs, type Refs } from './refs';
 import { codeIndex, OptionIndex } from './search';
 
 const BOOLEAN_OPTIONS = new OptionIndex<FieldValue>([
@@ -23,13 +23,10 @@ export class GridRows {
   readonly fieldIndex: ReadonlyMap<string, number>;
   /** Every row by id, in stored order (Map keeps insertion order; replacing keeps the position) */
   readonly byId = new Map<string, GridRow>();
-  private units = new Map<string, string>();
-  private townships = new Map<string, string>();
-  private unitOptions = new OptionIndex<FieldValue>([]);
-  private townshipOptions = new OptionIndex<FieldValue>([]);
+  private refs: Refs = { unitNames: new Map(), townshipNames: new Map(), unitOptions: new OptionIndex<FieldValue>([]), townshipOptions: new OptionIndex<FieldValue>([]) };
   readonly lookups: CellLookups = {
-    unitName: (id) => this.units.get(id),
-    townshipName: (code) => this.townships.get(code),
+    unitName: (id) => this.refs.unitNames.get(id),
+    townshipName: (code) => this.refs.townshipNames.get(code),
   };
 
   constructor(readonly table: TableName) {
@@ -43,8 +40,8 @@ export class GridRows {
 
   optionsFor(f: FieldDef): OptionIndex<FieldValue> {
     if (f.type === 'boolean') return BOOLEAN_OPTIONS;
-    if (f.type === 'unitRef') return this.unitOptions;
-    if (f.type === 'township') return this.townshipOptions;
+    if (f.type === 'unitRef') return this.refs.unitOptions;
+    if (f.type === 'township') return this.refs.townshipOptions;
     return codeIndex(f.codeList!) as OptionIndex<FieldValue>;
   }
 
@@ -53,11 +50,7 @@ export class GridRows {
   }
 
   async loadRefs(): Promise<void> {
-    const refs = await call('grid.refs', {});
-    this.units = new Map(refs.units.map((u) => [u.id, u.name]));
-    this.townships = new Map(refs.townships.map((t) => [t.code, t.name]));
-    this.unitOptions = new OptionIndex(refs.units.map((u) => ({ value: u.id, label: u.name, hint: u.creditCode ?? '', also: u.creditCode ? [u.creditCode] : [] })));
-    this.townshipOptions = new OptionIndex(refs.townships.map((t) => ({ value: t.code, label: t.name, hint: t.code })));
+    this.refs = await loadRefs();
   }
 
   checkFields(fields: readonly string[]): void {

@@ -100,14 +100,21 @@ export const gridMethods = {
   'grid.areas': method(z.object({ table: tableSchema }), gridAreasSchema),
   /**
    * Reference lists the grid displays and picks from: every unit (id, name, credit code) and the
-   * census area's townships (code, name)
+   * census area's townships (code, name), with a key naming their content. A client that sends the
+   * key it holds gets `unchanged` while the lists are the same: at national scale they are 103k
+   * units (10 MB), and every opening of a grid asked for them again.
    */
   'grid.refs': method(
-    z.object({}),
-    z.object({
-      units: z.array(z.object({ id: z.string(), name: z.string(), creditCode: z.string().nullable() })),
-      townships: z.array(z.object({ code: z.string(), name: z.string() })),
-    }),
+    z.object({ known: z.string().max(100).optional() }),
+    z.discriminatedUnion('unchanged', [
+      z.object({ key: z.string(), unchanged: z.literal(true) }),
+      z.object({
+        key: z.string(),
+        unchanged: z.literal(false),
+        units: z.array(z.object({ id: z.string(), name: z.string(), creditCode: z.string().nullable() })),
+        townships: z.array(z.object({ code: z.string(), name: z.string() })),
+      }),
+    ]),
   ),
   /** One user action (edit, paste, fill, delete, undo, redo) as one transaction with audit entries */
   'grid.apply': method(

@@ -59,12 +59,19 @@ export class GridPage {
             return b.left <= edge && b.right >= edge;
           });
         };
-        const step = Math.max(100, Math.floor(bar.clientWidth / 2));
-        for (let x = 0; x <= bar.scrollWidth; x += step) {
-          bar.scrollLeft = x;
-          await frame();
-          for (let i = 0; i < 60 && !drawn(); i++) await frame();
-          if (inView()) return true;
+        // A grid just opened again may size its scroll bar, or start following it, a few frames after its
+        // rows show: a sweep over a bar the body does not follow yet finds nothing, so sweep again.
+        for (let sweep = 0; sweep < 3; sweep++) {
+          for (let i = 0; i < 120 && bar.scrollWidth <= bar.clientWidth; i++) await frame();
+          const step = Math.max(100, Math.floor(bar.clientWidth / 2));
+          for (let x = 0; x <= bar.scrollWidth; x += step) {
+            bar.scrollLeft = x;
+            await frame();
+            for (let i = 0; i < 60 && !drawn(); i++) await frame();
+            if (inView()) return true;
+          }
+          bar.scrollLeft = 0;
+          for (let i = 0; i < 30; i++) await frame();
         }
         return false;
       },

@@ -1,4 +1,5 @@
 /** What the grid loads: rows as compact arrays, the table's issues, units and townships, layouts. */
+import { createHash } from 'node:crypto';
 import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
 import { layoutSchema, type GridLayout } from '../../../../shared/api/methods/grid';
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
@@ -6,6 +7,7 @@ import { toAreaCode } from '../../../../shared/divisions';
 import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from '../io/places';
 import { censusIssues, inScope } from '../issues';
+import { defineSlot } from '../state';
 
 export function gridRows(ctx: ServiceContext, q: ParsedInput<'grid.rows'>): MethodOutput<'grid.rows'> {
   requireSettings(ctx);
@@ -41,10 +43,24 @@ export function gridAreas(ctx: ServiceContext, table: TableName): MethodOutput<'
   };
 }
 
-export function gridRefs(ctx: ServiceContext): MethodOutput<'grid.refs'> {
+/** The refs' key as of a store version: while nothing was written, a client's key is answered without reading the units */
+const REFS_KEY = defineSlot('grid refs key', () => ({ version: '', key: '' }));
+
+/**
+ * The key is a hash of the lists themselves, not the store version: a grid's layout saved or a person
+ * edited moves the version but not the lists, and the client then keeps what it has.
+ */
+export function gridRefs(ctx: ServiceContext, q: ParsedInput<'grid.refs'>): MethodOutput<'grid.refs'> {
   requireSettings(ctx);
+  const memo = ctx.state.get(REFS_KEY);
+  const version = ctx.store.version();
+  if (q.known && memo.version === version && memo.key === q.known) return { key: q.known, unchanged: true };
   const units = ctx.store.units.options('', Math.max(1, ctx.store.units.count()));
-  return { units, townships: townshipsOf(ctx).list.map((t) => ({ code: t.code, name: t.name })) };
+  const townships = townshipsOf(ctx).list.map((t) => ({ code: t.code, name: t.name }));
+  const key = createHash('sha256').update(JSON.stringify([units, townships])).digest('base64url');
+  memo.version = version;
+  memo.key = key;
+  return key === q.known ? { key, unchanged: true } : { key, unchanged: false, units, townships };
 }
 
 const layoutKey = (table: TableName) => `grid.layout.${table}`;
