@@ -75,6 +75,36 @@ afterEach(() => {
 });
 
 describe('rows', () => {
+  it('stops reading rows once the page leaves the grid, and reads on when React shows it again at once', async () => {
+    // Three pages: the first 2,000 rows, then 25,000 and the rest
+    const create = Array.from({ length: 30_000 }, (_, i) => ({ id: randomUUID(), values: { name: `人员${i}` } }));
+    await t.call('grid.apply', { table: 'person', create, changes: [], remove: [] });
+    const load = async (onFirst: (c: GridController) => void) => {
+      const asked: string[] = [];
+      setTransport({ invoke: (m, p) => (asked.push(m), t.core.dispatch(m, p)), on: () => () => {} });
+      const c = new GridController('person');
+      const p = new ArrayPort(c);
+      c.attachPort(p);
+      await c.load((rows) => {
+        p.rowsChanged({ add: rows, update: [], remove: [] });
+        onFirst(c);
+      });
+      return { asked: asked.filter((m) => m === 'grid.rows' || m === 'grid.issues'), rows: p.all.length, loading: c.status.loading };
+    };
+    // Left as its first rows showed: the request already out is the last one, and the issues are not read.
+    const left = await load((c) => c.leftPage());
+    expect(left.asked).toEqual(['grid.rows', 'grid.rows']);
+    expect(left.rows).toBe(2000);
+    // React's development double mount: left and shown again before anything else runs.
+    const again = await load((c) => {
+      c.leftPage();
+      c.shownOnPage();
+    });
+    expect(again.asked).toEqual(['grid.rows', 'grid.rows', 'grid.rows', 'grid.issues']);
+    expect(again.rows).toBe(30_000);
+    expect(again.loading).toBe(false);
+  });
+
   it('loads every row and its issues through the contract, and merges a reply in place', async () => {
     const ids = await withPersons([validPerson({ unitId }), { name: '李四' }]);
     expect(port.all.map((r) => r.id)).toEqual(ids);

@@ -178,6 +178,11 @@ function GridView({ table, navigate, scopes, onPick, onRecount }: { table: Table
     if (layoutTimer.current) clearTimeout(layoutTimer.current);
   }, []);
 
+  useEffect(() => {
+    ctrl.shownOnPage();
+    return () => ctrl.leftPage();
+  }, [ctrl]);
+
   const openForm = useCallback((id: string) => navigate({ page: 'form', table, id }), [navigate, table]);
   const onFind = useCallback(() => focusFind(findRef.current), []);
 
