@@ -30,6 +30,9 @@ export async function loadRefs(): Promise<Refs> {
     unitOptions: new OptionIndex(reply.units.map((u) => ({ value: u.id, label: u.name, hint: u.creditCode ?? '', also: u.creditCode ? [u.creditCode] : [] }))),
     townshipOptions: new OptionIndex(reply.townships.map((t) => ({ value: t.code, label: t.name, hint: t.code }))),
   };
+  // Ready before a clerk types pinyin into a picker, without holding the first rows back (search.ts)
+  refs.unitOptions.warm();
+  refs.townshipOptions.warm();
   held = { key: reply.key, refs };
   return refs;
 }

@@ -17,8 +17,8 @@ export interface PickOption<V = string> {
 interface Indexed<V> {
   option: PickOption<V>;
   texts: string[];
-  /** Pinyin initials and full pinyin of the label and of each alias */
-  pinyins: { initials: string; full: string }[];
+  /** Pinyin initials and full pinyin of the label and of each alias; null until first needed (see OptionIndex) */
+  pinyins: { initials: string; full: string }[] | null;
 }
 
 const initialsCache = new Map<string, { initials: string; full: string }>();
@@ -38,20 +38,55 @@ export function pinyinOf(text: string): { initials: string; full: string } {
   return hit;
 }
 
+/** Options per slice of the background pinyin pass: ~10 ms, so scrolling and typing stay smooth beside it */
+const PINYIN_SLICE = 500;
+
+/**
+ * The pinyin of every option is computed when a Latin query first needs it, or before that in slices while
+ * the page is idle (`warm`): over a national census's 103,323 unit names it is ~2.2 s of the page's one
+ * thread, which every grid opening waited for before its first rows.
+ */
 export class OptionIndex<V = string> {
   private readonly items: Indexed<V>[];
+  /** Items before this index have their pinyin */
+  private pinyinDone = 0;
+  private warming = false;
   constructor(options: readonly PickOption<V>[]) {
-    this.items = options.map((option) => {
-      return {
-        option,
-        texts: [option.label, option.hint ?? '', ...(option.also ?? [])].map((t) => t.toLowerCase()),
-        pinyins: [option.label, ...(option.also ?? [])].map(pinyinOf).filter((p) => p.initials !== ''),
-      };
-    });
+    this.items = options.map((option) => ({
+      option,
+      texts: [option.label, option.hint ?? '', ...(option.also ?? [])].map((t) => t.toLowerCase()),
+      pinyins: null,
+    }));
   }
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** Whether every option's pinyin is known (a Latin query then costs no more than a Chinese one) */
+  get pinyinReady(): boolean {
+    return this.pinyinDone >= this.items.length;
+  }
+
+  private pinyinUpTo(end: number): void {
+    for (; this.pinyinDone < end; this.pinyinDone++) {
+      const it = this.items[this.pinyinDone]!;
+      it.pinyins = [it.option.label, ...(it.option.also ?? [])].map(pinyinOf).filter((p) => p.initials !== '');
+    }
+  }
+
+  /** Computes the pinyin in the background, a slice whenever the page is idle */
+  warm(): void {
+    if (this.warming || this.pinyinReady) return;
+    this.warming = true;
+    const idle: (fn: () => void) => void =
+      typeof requestIdleCallback === 'function' ? (fn) => requestIdleCallback(fn, { timeout: 2000 }) : (fn) => setTimeout(fn, 0);
+    const step = () => {
+      this.pinyinUpTo(Math.min(this.items.length, this.pinyinDone + PINYIN_SLICE));
+      if (this.pinyinReady) this.warming = false;
+      else idle(step);
+    };
+    idle(step);
   }
 
   /** Options matching `query`, best first: exact, prefix, then contained; at most `limit` */
@@ -59,6 +94,8 @@ export class OptionIndex<V = string> {
     const q = query.trim().toLowerCase().replace(/\s+/g, '');
     if (!q) return this.items.slice(0, limit).map((i) => i.option);
     const scored: { o: PickOption<V>; s: number; n: number }[] = [];
+    const latin = /^[a-z]+$/.test(q);
+    if (latin) this.pinyinUpTo(this.items.length);
     this.items.forEach((it, n) => {
       let s = 0;
       for (const t of it.texts) {
@@ -67,8 +104,8 @@ export class OptionIndex<V = string> {
         else if (t.startsWith(q)) s = Math.max(s, 60);
         else if (t.includes(q)) s = Math.max(s, 40);
       }
-      if (/^[a-z]+$/.test(q)) {
-        it.pinyins.forEach((p, k) => {
+      if (latin) {
+        it.pinyins!.forEach((p, k) => {
           // The label's own pinyin ranks above an alias's.
           const bonus = k === 0 ? 2 : 0;
           if (p.initials === q) s = Math.max(s, 58 + bonus);
