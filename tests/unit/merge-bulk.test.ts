@@ -5,9 +5,10 @@
  * whose indexes come back the next time it is opened.
  */
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openCoreForFile } from '../../electron/core/app';
 import { mergePackages } from '../../electron/core/services/packages';
+import { AHEAD, readAhead } from '../../electron/core/services/packages/bulk';
 import { BULK_INDEXES_KEY } from '../../electron/core/db/repos/packages';
 import { sqliteOf } from '../../electron/core/db/handle';
 import type { TestCore } from '../fixtures/core';
@@ -47,6 +48,22 @@ describe('bulk merge', () => {
     ];
     // jinghu's package with a persons.csv that no longer matches its hash
     bad = await repack(pkgs[2]!.data, (entries) => void entries.set('persons.csv', Buffer.concat([entries.get('persons.csv')!, Buffer.from('x')])), { fixHashes: false, resign: false });
+  });
+
+  it('reads ahead of the writer, but never more than AHEAD files beyond the one it holds', async () => {
+    const asked: number[] = [];
+    const files = Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.hcpkg`, data: () => (asked.push(i), pkgs[0]!.data) }));
+    const next = readAhead(files);
+    expect((await next(0)).ok).toBe(true);
+    // The writer still holds file 0: the next AHEAD files are read, and then the reader waits.
+    await vi.waitFor(() => expect(next.ready(AHEAD)).toBe(true), { timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(asked).toEqual([0, 1, 2]);
+    // Taking file 1 makes room for file 3, and so on to the end.
+    expect((await next(1)).ok).toBe(true);
+    await vi.waitFor(() => expect(asked).toEqual([0, 1, 2, 3]), { timeout: 30_000 });
+    for (const i of [2, 3, 4]) expect((await next(i)).ok).toBe(true);
+    expect(asked).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('gives the same census as merging one by one, with every index back', async () => {

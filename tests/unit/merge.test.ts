@@ -183,6 +183,9 @@ describe('county → city → province', () => {
     // At the county the copy is an ordinary, valid record.
     expect((await luyang.call('census.summary', {})).issues.error).toBe(0);
     const l2 = await exportTo(luyang, 'luyang-2.hcpkg');
+    // The preview says so before anything is written: the ID number is also carried by another county's record.
+    const [pv] = await previewPackages(city.core.ctx, [{ name: 'luyang-2.hcpkg', data: l2.data }]);
+    expect(pv).toMatchObject({ status: 'ready', duplicatesHeld: 1 });
     const r = await mergePackages(city.core.ctx, [{ name: 'luyang-2.hcpkg', data: l2.data }]);
     expect(r.results[0]).toMatchObject({ status: 'merged', added: 1, duplicatesHeld: 1 });
     expect(r.pendingDuplicates).toBe(1);
@@ -220,6 +223,9 @@ describe('county → city → province', () => {
     const [v] = await verifyPackages(province.core.ctx, [{ name: 'hefei-1.hcpkg', data: cityPkg.data }]);
     expect(v!.package).toMatchObject({ level: 'city', areaCode: HEFEI, sources: 3 });
 
+    // The city's package carries the person in both its counties: one case, seen inside the package itself.
+    const preview = await previewPackages(province.core.ctx, [{ name: 'hefei-1.hcpkg', data: cityPkg.data }, { name: 'wuhu-1.hcpkg', data: wuhuPkg.data }], trustAll);
+    expect(preview.map((x) => x.duplicatesHeld)).toEqual([1, 0]);
     const r = await mergePackages(province.core.ctx, [
       { name: 'hefei-1.hcpkg', data: cityPkg.data },
       { name: 'wuhu-1.hcpkg', data: wuhuPkg.data },

@@ -35,9 +35,12 @@ export function bytesOf(f: PackageFile): Buffer {
 export type ReadOutcome = { ok: true; pkg: ParsedPackage } | { ok: false; error: unknown };
 
 /**
- * Reads files in order, one at a time (one worker, one parsed package waiting): file i+1 is started as
- * soon as file i has been read, so it is read while file i is written. With `counting`, the worker
- * also counts each package's persons into the summary tables (ParsedPackage.personCounts).
+ * Reads files in order ahead of their use, one at a time in a worker: file i+1 is read while file i is
+ * written (the merge) or judged (the preview). At most AHEAD files are read or waiting beyond the one
+ * taken last, so a writer slower than the reader (a merge into a large census, its indexes kept) never
+ * holds every package of the batch in memory at once. With `counting`, the worker also counts each
+ * package's persons into the summary tables (ParsedPackage.personCounts). Files are taken in order,
+ * each once.
  */
 export interface ReadAhead {
   (i: number): Promise<ReadOutcome>;
@@ -45,12 +48,17 @@ export interface ReadAhead {
   ready(i: number): boolean;
 }
 
+/** Files read or waiting beyond the one taken last */
+export const AHEAD = 2;
+
 export function readAhead(files: readonly PackageFile[], counting?: CountingEnv): ReadAhead {
   const started = new Map<number, Promise<ReadOutcome>>();
   const settled = new Set<number>();
   const polls = new Map<number, () => boolean>();
+  let next = 0;
+  let taken = 0;
+  let reading = 0;
   const start = (i: number) => {
-    if (i >= files.length || started.has(i)) return;
     const f = files[i]!;
     let p: Promise<ReadOutcome>;
     try {
@@ -63,15 +71,26 @@ export function readAhead(files: readonly PackageFile[], counting?: CountingEnv)
     } catch (error) {
       p = Promise.resolve({ ok: false as const, error });
     }
+    reading++;
     started.set(i, p);
     void p.then(() => {
+      reading--;
       settled.add(i);
       polls.delete(i);
-      start(i + 1);
+      pump();
     });
   };
+  const pump = () => {
+    while (next < files.length && reading === 0 && next - taken < AHEAD) start(next++);
+  };
   const take = (i: number) => {
-    start(i);
+    taken = Math.max(taken, i + 1);
+    // File i itself is read now if it was not yet (the first file, or after a jump)
+    if (!started.has(i) && !settled.has(i)) {
+      next = Math.max(next, i + 1);
+      start(i);
+    }
+    pump();
     const p = started.get(i)!;
     started.delete(i);
     return p;
