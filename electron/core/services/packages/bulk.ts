@@ -57,7 +57,7 @@ export function readAhead(files: readonly PackageFile[], counting?: CountingEnv)
   const polls = new Map<number, () => boolean>();
   let next = 0;
   let taken = 0;
-  let reading = 0;
+  let reading = false;
   const start = (i: number) => {
     const f = files[i]!;
     let p: Promise<ReadOutcome>;
@@ -71,23 +71,23 @@ export function readAhead(files: readonly PackageFile[], counting?: CountingEnv)
     } catch (error) {
       p = Promise.resolve({ ok: false as const, error });
     }
-    reading++;
+    reading = true;
     started.set(i, p);
     void p.then(() => {
-      reading--;
+      reading = false;
       settled.add(i);
       polls.delete(i);
       pump();
     });
   };
   const pump = () => {
-    while (next < files.length && reading === 0 && next - taken < AHEAD) start(next++);
+    if (!reading && next < files.length && next - taken < AHEAD) start(next++);
   };
   const take = (i: number) => {
     taken = Math.max(taken, i + 1);
-    // File i itself is read now if it was not yet (the first file, or after a jump)
-    if (!started.has(i) && !settled.has(i)) {
-      next = Math.max(next, i + 1);
+    // The first file is started here; each later one was started when the one before it was read
+    if (i >= next) {
+      next = i + 1;
       start(i);
     }
     pump();
