@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CensusSettings } from '../../shared/api/contract';
 import { fieldsOf } from '../../shared/census/dictionary';
 import { createStore, type Store } from '../../electron/core/db';
+import { sqliteOf } from '../../electron/core/db/handle';
 import { nullData, sampleData, sampleRow } from '../fixtures/db-records';
 
 const root = mkdtempSync(join(tmpdir(), 'hc-db-repos-'));
@@ -216,6 +217,44 @@ describe('recordRepo queries', () => {
     rows[60] = { ...rows[60]!, data: { ...rows[60]!.data, staffCount: false } };
     expect(() => store.units.insertMany(rows)).toThrow(/staffCount/);
     expect(store.units.count()).toBe(0);
+  });
+});
+
+describe('unitWritesRepo', () => {
+  it('says whether units were written since last asked: by this connection, however written, and not by writes elsewhere', () => {
+    // Unknown before the first question: nothing is known to have stayed the same.
+    expect(store.unitWrites.take()).toBe(true);
+    expect(store.unitWrites.take()).toBe(false);
+    const units = Array.from({ length: 3 }, (_, i) => sampleRow('unit', i));
+    store.units.insertMany(units);
+    expect(store.unitWrites.take()).toBe(true);
+    expect(store.unitWrites.take()).toBe(false);
+    store.persons.insert(sampleRow('person', 0));
+    store.meta.set('grid.layout.person', { columns: [] });
+    expect(store.unitWrites.take()).toBe(false);
+    store.units.update(units[0]!.id, { name: '改名后的单位' }, '2026-08-01T00:00:00.000Z');
+    expect(store.unitWrites.take()).toBe(true);
+    // Set-based SQL (as an import's stage or a merge moves rows) fires the same trigger.
+    store.tx(() => sqliteOf(store.db).exec(`UPDATE units SET updated_at = '2026-08-02T00:00:00.000Z'`));
+    expect(store.unitWrites.take()).toBe(true);
+    store.units.remove([units[1]!.id]);
+    expect(store.unitWrites.take()).toBe(true);
+    // A write rolled back still counts: one needless read rather than a stale list.
+    expect(() => store.tx(() => {
+      store.units.remove([units[2]!.id]);
+      throw new Error('abandoned');
+    })).toThrow('abandoned');
+    expect(store.units.count()).toBe(2);
+    expect(store.unitWrites.take()).toBe(true);
+    // The triggers belong to this connection: nothing of them is in the file.
+    const triggers = (schema: string) => sqliteOf(store.db).prepare(`SELECT count(*) FROM ${schema}.sqlite_master WHERE type = 'trigger'`).pluck().get();
+    expect([triggers('main'), triggers('temp')]).toEqual([0, 3]);
+    // Another connection's write is not this one's to report (its commit moves othersVersion instead).
+    const other = createStore(path);
+    other.units.insert(sampleRow('unit', 9));
+    other.close();
+    expect(store.unitWrites.take()).toBe(false);
+    expect(store.units.count()).toBe(3);
   });
 });
 

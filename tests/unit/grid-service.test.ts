@@ -4,7 +4,7 @@
  * agreeing with a full re-validation after every kind of write.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { idCheckChar } from '../../shared/census/checks';
 import { issueKey, type Issue } from '../../shared/census/issues';
 import { validateCensus } from '../../shared/census/validate';
@@ -95,6 +95,32 @@ describe('grid.rows and grid.refs', () => {
     // Back to the first name: the lists are what they were, and so is their key.
     await t.call('units.update', { id: unitId, patch: { name: '东华门街道社会工作服务站' } });
     expect(await t.call('grid.refs', { known: key })).toEqual({ key, unchanged: true });
+  });
+
+  it('grid.refs keeps its key through edits of persons without reading the units again, and reads them once a unit is written', async () => {
+    const { t, unitId } = await setUp();
+    const first = await t.call('grid.refs', {});
+    const { key } = first;
+    const { row: person } = await t.call('persons.create', { data: validPerson({ unitId, name: '人员甲' }) });
+    await t.call('grid.apply', { table: 'person', create: [], changes: [{ id: person.id, field: 'name', text: '人员乙' }], remove: [] });
+    await t.call('grid.layout.set', { table: 'person', layout: { columns: [] } });
+    // Counted, not replaced: the real query runs whenever it is called.
+    const reads = vi.spyOn(t.core.ctx.store.units, 'options');
+    expect(await t.call('grid.refs', { known: key })).toEqual({ key, unchanged: true });
+    expect(reads).toHaveBeenCalledTimes(0);
+    // A unit written through the grid, as a clerk would: read again, sent, and then held again.
+    await t.call('grid.apply', { table: 'unit', create: [], changes: [{ id: unitId, field: 'name', text: '东华门社工站' }], remove: [] });
+    const renamed = await t.call('grid.refs', { known: key });
+    if (renamed.unchanged) throw new Error('the unit was renamed');
+    expect(renamed.units.map((u) => u.name)).toEqual(['东华门社工站']);
+    expect(reads).toHaveBeenCalledTimes(1);
+    await t.call('grid.apply', { table: 'person', create: [], changes: [{ id: person.id, field: 'name', text: '人员丙' }], remove: [] });
+    expect(await t.call('grid.refs', { known: renamed.key })).toEqual({ key: renamed.key, unchanged: true });
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Named back: a unit written again, read again, and the key is the first one.
+    await t.call('grid.apply', { table: 'unit', create: [], changes: [{ id: unitId, field: 'name', text: '东华门街道社会工作服务站' }], remove: [] });
+    expect(await t.call('grid.refs', { known: key })).toEqual({ key, unchanged: true });
+    expect(reads).toHaveBeenCalledTimes(2);
   });
 
   it('grid.refs sees a unit another process wrote to the same census file', async () => {

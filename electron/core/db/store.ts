@@ -16,6 +16,7 @@ import { settingsRepo, type SettingsRepo } from './repos/settings';
 import { targetsRepo, type TargetsRepo } from './repos/targets';
 import { areaFiguresRepo, type AreaFiguresRepo } from './repos/area-figures';
 import { personCountsRepo, type PersonCountsRepo } from './repos/person-counts';
+import { unitWritesRepo, type UnitWritesRepo } from './repos/unit-writes';
 import { removeStaleStageFiles } from './stage-file';
 
 /** One open census database with all its repositories. */
@@ -25,6 +26,8 @@ export interface Store {
   readonly settings: SettingsRepo;
   readonly persons: PersonRepo;
   readonly units: UnitRepo;
+  /** Whether this connection wrote units since last asked (the grid's unit list kept without reading it again) */
+  readonly unitWrites: UnitWritesRepo;
   /** persons / units by table name, for code that serves both */
   readonly records: { readonly person: PersonRepo; readonly unit: UnitRepo };
   readonly audit: AuditRepo;
@@ -75,6 +78,7 @@ export function storeOf(db: Db): Store {
     settings: settingsRepo(db),
     persons,
     units,
+    unitWrites: unitWritesRepo(db),
     records: { person: persons, unit: units } satisfies Record<TableName, PersonRepo | UnitRepo>,
     audit: auditRepo(db),
     explanations: explanationsRepo(db),

@@ -43,23 +43,32 @@ export function gridAreas(ctx: ServiceContext, table: TableName): MethodOutput<'
   };
 }
 
-/** The refs' key as of a store version: while nothing was written, a client's key is answered without reading the units */
-const REFS_KEY = defineSlot('grid refs key', () => ({ version: '', key: '' }));
+/**
+ * The refs' key as last computed, with what it depended on: the store version (nothing written since: the
+ * key holds), other processes' commits and the census's area (either moved: read again). Between those,
+ * this process's writes keep the key unless one touched the units (`store.unitWrites`).
+ */
+const REFS_KEY = defineSlot('grid refs key', () => ({ version: '', others: -1, area: '', key: '' }));
 
 /**
  * The key is a hash of the lists themselves, not the store version: a grid's layout saved or a person
- * edited moves the version but not the lists, and the client then keeps what it has.
+ * edited moves the version but not the lists, and the client then keeps what it has — without the units
+ * being read again (0.35–0.45 s at a national census of 100k units) unless a unit was written.
  */
 export function gridRefs(ctx: ServiceContext, q: ParsedInput<'grid.refs'>): MethodOutput<'grid.refs'> {
-  requireSettings(ctx);
+  const settings = requireSettings(ctx);
   const memo = ctx.state.get(REFS_KEY);
   const version = ctx.store.version();
-  if (q.known && memo.version === version && memo.key === q.known) return { key: q.known, unchanged: true };
+  // Asked every time, so a unit written now is not mistaken for one already hashed.
+  const unitsWritten = ctx.store.unitWrites.take();
+  const held = memo.key !== '' && memo.area === settings.areaCode && (memo.version === version || (!unitsWritten && memo.others === ctx.store.othersVersion()));
+  if (held) memo.version = version;
+  if (held && q.known === memo.key) return { key: q.known, unchanged: true };
+  memo.key = '';
   const units = ctx.store.units.options('', Math.max(1, ctx.store.units.count()));
   const townships = townshipsOf(ctx).list.map((t) => ({ code: t.code, name: t.name }));
   const key = createHash('sha256').update(JSON.stringify([units, townships])).digest('base64url');
-  memo.version = version;
-  memo.key = key;
+  Object.assign(memo, { version, others: ctx.store.othersVersion(), area: settings.areaCode, key });
   return key === q.known ? { key, unchanged: true } : { key, unchanged: false, units, townships };
 }
 
