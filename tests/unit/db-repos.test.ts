@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CensusSettings } from '../../shared/api/contract';
 import { fieldsOf } from '../../shared/census/dictionary';
-import { createStore, type Store } from '../../electron/core/db';
+import { createStore, storeOf, type Store } from '../../electron/core/db';
 import { sqliteOf } from '../../electron/core/db/handle';
 import { nullData, sampleData, sampleRow } from '../fixtures/db-records';
 
@@ -255,6 +255,12 @@ describe('unitWritesRepo', () => {
     other.close();
     expect(store.unitWrites.take()).toBe(false);
     expect(store.units.count()).toBe(3);
+    // Two stores over one connection each keep their own answer.
+    const second = storeOf(store.db);
+    expect(second.unitWrites.take()).toBe(true);
+    store.units.remove([units[0]!.id]);
+    expect([store.unitWrites.take(), second.unitWrites.take()]).toEqual([true, true]);
+    expect([store.unitWrites.take(), second.unitWrites.take()]).toEqual([false, false]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { sqliteOf, type Db } from '../handle';
+import { sqliteOf, type Db, type Sqlite } from '../handle';
 
 export interface UnitWritesRepo {
   /**
@@ -21,14 +21,7 @@ export function unitWritesRepo(db: Db): UnitWritesRepo {
   return {
     take() {
       if (!installed) {
-        const sqlite = sqliteOf(db);
-        sqlite.function('hc_units_written', { deterministic: false }, () => {
-          written = true;
-          return null;
-        });
-        for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-          sqlite.exec(`CREATE TEMP TRIGGER IF NOT EXISTS hc_units_${op.toLowerCase()} AFTER ${op} ON main.units BEGIN SELECT hc_units_written(); END`);
-        }
+        onUnitWrites(sqliteOf(db), () => (written = true));
         installed = true;
       }
       const was = written;
@@ -36,4 +29,24 @@ export function unitWritesRepo(db: Db): UnitWritesRepo {
       return was;
     },
   };
+}
+
+/** Each connection's listeners: two stores over one handle each keep their own flag */
+const listeners = new WeakMap<Sqlite, Set<() => void>>();
+
+function onUnitWrites(sqlite: Sqlite, listener: () => void): void {
+  let set = listeners.get(sqlite);
+  if (!set) {
+    const mine = new Set<() => void>();
+    sqlite.function('hc_units_written', { deterministic: false }, () => {
+      for (const fn of mine) fn();
+      return null;
+    });
+    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+      sqlite.exec(`CREATE TEMP TRIGGER IF NOT EXISTS hc_units_${op.toLowerCase()} AFTER ${op} ON main.units BEGIN SELECT hc_units_written(); END`);
+    }
+    listeners.set(sqlite, mine);
+    set = mine;
+  }
+  set.add(listener);
 }

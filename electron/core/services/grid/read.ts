@@ -59,9 +59,9 @@ export function gridRefs(ctx: ServiceContext, q: ParsedInput<'grid.refs'>): Meth
   const settings = requireSettings(ctx);
   const memo = ctx.state.get(REFS_KEY);
   const version = ctx.store.version();
-  // Asked every time, so a unit written now is not mistaken for one already hashed.
+  // Asked every time (it resets), so a unit written after this answer is not mistaken for one hashed in it.
   const unitsWritten = ctx.store.unitWrites.take();
-  const held = memo.key !== '' && memo.area === settings.areaCode && (memo.version === version || (!unitsWritten && memo.others === ctx.store.othersVersion()));
+  const held = memo.key !== '' && !unitsWritten && memo.area === settings.areaCode && (memo.version === version || memo.others === ctx.store.othersVersion());
   if (held) memo.version = version;
   if (held && q.known === memo.key) return { key: q.known, unchanged: true };
   memo.key = '';
