@@ -7,7 +7,6 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CensusSettings } from '../../shared/api/contract';
 import { fieldsOf } from '../../shared/census/dictionary';
 import { createStore, storeOf, type Store } from '../../electron/core/db';
-import { sqliteOf } from '../../electron/core/db/handle';
 import { nullData, sampleData, sampleRow } from '../fixtures/db-records';
 
 const root = mkdtempSync(join(tmpdir(), 'hc-db-repos-'));
@@ -221,7 +220,7 @@ describe('recordRepo queries', () => {
 });
 
 describe('unitWritesRepo', () => {
-  it('says whether units were written since last asked: by this connection, however written, and not by writes elsewhere', () => {
+  it('says whether units were written through this connection since last asked, by any of the repositories that write them', () => {
     // Unknown before the first question: nothing is known to have stayed the same.
     expect(store.unitWrites.take()).toBe(true);
     expect(store.unitWrites.take()).toBe(false);
@@ -230,12 +229,12 @@ describe('unitWritesRepo', () => {
     expect(store.unitWrites.take()).toBe(true);
     expect(store.unitWrites.take()).toBe(false);
     store.persons.insert(sampleRow('person', 0));
+    store.persons.update(sampleRow('person', 0).id, { name: '改名后的人员' }, '2026-08-01T00:00:00.000Z');
     store.meta.set('grid.layout.person', { columns: [] });
     expect(store.unitWrites.take()).toBe(false);
     store.units.update(units[0]!.id, { name: '改名后的单位' }, '2026-08-01T00:00:00.000Z');
     expect(store.unitWrites.take()).toBe(true);
-    // Set-based SQL (as an import's stage or a merge moves rows) fires the same trigger.
-    store.tx(() => sqliteOf(store.db).exec(`UPDATE units SET updated_at = '2026-08-02T00:00:00.000Z'`));
+    store.imports.updateImported('unit', units[0]!.id, { name: '再改名的单位' }, { file: '乡镇.csv', row: 2 }, '2026-08-02T00:00:00.000Z');
     expect(store.unitWrites.take()).toBe(true);
     store.units.remove([units[1]!.id]);
     expect(store.unitWrites.take()).toBe(true);
@@ -246,21 +245,22 @@ describe('unitWritesRepo', () => {
     })).toThrow('abandoned');
     expect(store.units.count()).toBe(2);
     expect(store.unitWrites.take()).toBe(true);
-    // The triggers belong to this connection: nothing of them is in the file.
-    const triggers = (schema: string) => sqliteOf(store.db).prepare(`SELECT count(*) FROM ${schema}.sqlite_master WHERE type = 'trigger'`).pluck().get();
-    expect([triggers('main'), triggers('temp')]).toEqual([0, 3]);
+    // A received package's records taken out (set-based, by area).
+    store.tx(() => store.packages.removePackageData('no-such-package', [units[0]!.areaCode]));
+    expect(store.units.count()).toBe(0);
+    expect(store.unitWrites.take()).toBe(true);
+    // Two stores over one connection each keep their own answer.
+    const second = storeOf(store.db);
+    expect(second.unitWrites.take()).toBe(true);
+    store.units.insert(sampleRow('unit', 5));
+    expect([store.unitWrites.take(), second.unitWrites.take()]).toEqual([true, true]);
+    expect([store.unitWrites.take(), second.unitWrites.take()]).toEqual([false, false]);
     // Another connection's write is not this one's to report (its commit moves othersVersion instead).
     const other = createStore(path);
     other.units.insert(sampleRow('unit', 9));
     other.close();
     expect(store.unitWrites.take()).toBe(false);
-    expect(store.units.count()).toBe(3);
-    // Two stores over one connection each keep their own answer.
-    const second = storeOf(store.db);
-    expect(second.unitWrites.take()).toBe(true);
-    store.units.remove([units[0]!.id]);
-    expect([store.unitWrites.take(), second.unitWrites.take()]).toEqual([true, true]);
-    expect([store.unitWrites.take(), second.unitWrites.take()]).toEqual([false, false]);
+    expect(store.units.count()).toBe(2);
   });
 });
 

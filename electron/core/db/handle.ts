@@ -18,6 +18,11 @@ export interface WriteSpan {
 export class Db {
   /** Write transactions committed (and writes marked) through this handle: the in-process change counter */
   writes = 0;
+  /**
+   * Statements the repositories ran against the units table through this handle, committed or not (a
+   * rolled-back one costs a needless read of the unit list, never a stale one): `UnitWritesRepo`.
+   */
+  unitWrites = 0;
   lastWrite: WriteSpan | null = null;
 
   private constructor(readonly path: string) {}

@@ -253,9 +253,11 @@ export function importRepo(db: Db): ImportRepo {
           const cols = recordColumns(table);
           const kept = cols.slice(0, -3);
           // In rowid order, the order rows were staged: a scan of the stage table, no sort.
-          return sqlite
+          const n = sqlite
             .prepare(`INSERT INTO ${tableOf[table]} (${cols.join(', ')}) SELECT ${kept.join(', ')}, ?, ?, ? FROM import_stage.rows ORDER BY rowid`)
             .run(createdBy, at, at).changes;
+          if (table === 'unit' && n > 0) db.unitWrites++;
+          return n;
         },
         detach() {
           if (!attached) return;
@@ -306,6 +308,7 @@ export function importRepo(db: Db): ImportRepo {
       return new Map(byUnit.all() as [string, number][]);
     },
     updateImported(table, id, data, source, updatedAt) {
+      if (table === 'unit') db.unitWrites++;
       updateOf(table).run(...dataToSql(table, data), source.file, source.sheet ?? null, source.row, updatedAt, id);
     },
   };

@@ -364,6 +364,7 @@ export function packagesRepo(db: Db): PackagesRepo {
       deleteExplanations.unit.run(areas);
       const persons = deleteStmt.person.run(areas).changes;
       const units = deleteStmt.unit.run(areas).changes;
+      if (units > 0) db.unitWrites++;
       deleteAudit.run(packageId);
       deleteDecisions.run(packageId);
       return { persons, units };
@@ -375,10 +376,13 @@ export function packagesRepo(db: Db): PackagesRepo {
         stmt.run(r);
         n++;
       }
+      if (table === 'unit' && n > 0) db.unitWrites++;
       return n;
     },
     insertPackedRecords(table, jsonb) {
-      return insertPacked[table].run(Buffer.from(jsonb.buffer, jsonb.byteOffset, jsonb.byteLength)).changes;
+      const n = insertPacked[table].run(Buffer.from(jsonb.buffer, jsonb.byteOffset, jsonb.byteLength)).changes;
+      if (table === 'unit' && n > 0) db.unitWrites++;
+      return n;
     },
     insertExplanations(rows) {
       for (const r of rows) insertExplanation.run(r);

@@ -178,6 +178,8 @@ function baseRepo(db: Db, table: TableName) {
   const dataColumns = codecsOf(table).map((c) => c.column);
   const allColumns = [...HEAD, ...dataColumns, ...TAIL];
   const dataOffset = HEAD.length;
+  // Every write below that changed rows counts itself when they are units (UnitWritesRepo).
+  const wrote = table === 'unit' ? (rows: number) => void (rows > 0 && db.unitWrites++) : () => undefined;
   const tailOffset = HEAD.length + dataColumns.length;
   const select = `SELECT ${allColumns.join(', ')} FROM ${name}`;
   const order = 'ORDER BY created_at, rowid';
@@ -335,9 +337,10 @@ function baseRepo(db: Db, table: TableName) {
     },
     insert(row) {
       insertStmt.run(toRaw(row));
+      wrote(1);
     },
     insertMany(rows) {
-      return sqlite.transaction(() => {
+      const n = sqlite.transaction(() => {
         let n = 0;
         for (const row of rows) {
           insertStmt.run(toRaw(row));
@@ -345,17 +348,23 @@ function baseRepo(db: Db, table: TableName) {
         }
         return n;
       }).immediate();
+      wrote(n);
+      return n;
     },
     update(id, data, updatedAt) {
       const keys = Object.keys(data);
       const codecs = keys.map((k) => codecFor(table, k));
       const sets = [...codecs.map((c) => `${c.column} = ?`), 'updated_at = ?'].join(', ');
       const values = codecs.map((c) => c.toSql(data[c.key]));
-      return st.get(`UPDATE ${name} SET ${sets} WHERE id = ?`).run(...values, updatedAt, id).changes > 0;
+      const changed = st.get(`UPDATE ${name} SET ${sets} WHERE id = ?`).run(...values, updatedAt, id).changes;
+      wrote(changed);
+      return changed > 0;
     },
     remove(ids) {
       if (!ids.length) return 0;
-      return st.get(`DELETE FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids)).changes;
+      const removed = st.get(`DELETE FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids)).changes;
+      wrote(removed);
+      return removed;
     },
     page(offset, limit, areas) {
       const codecs = codecsOf(table);
