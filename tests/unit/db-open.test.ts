@@ -204,8 +204,8 @@ describe('the Db handle', () => {
     const db = openDatabase(fresh());
     expect('prepare' in db).toBe(false);
     expect('exec' in db).toBe(false);
-    // Its own fields are the path and the in-process change counter, never the SQLite connection.
-    expect(Object.keys(db).sort()).toEqual(['lastWrite', 'path', 'writes']);
+    // Its own fields are the path and the in-process change counters, never the SQLite connection.
+    expect(Object.keys(db).sort()).toEqual(['lastWrite', 'path', 'unitWrites', 'writes']);
     db.close();
     expect(db.isOpen).toBe(false);
     expect(() => integrityCheck(db)).toThrow(/closed/);
