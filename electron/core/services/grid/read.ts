@@ -44,11 +44,11 @@ export function gridAreas(ctx: ServiceContext, table: TableName): MethodOutput<'
 }
 
 /**
- * The refs' key as last computed, with what it depended on: the store version (nothing written since: the
- * key holds), other processes' commits and the census's area (either moved: read again). Between those,
- * this process's writes keep the key unless one touched the units (`store.unitWrites`).
+ * The refs' key as last computed, with what it depended on: other processes' commits and the census's area
+ * (either moved: read again). This process's writes keep the key unless one touched the units
+ * (`store.unitWrites`).
  */
-const REFS_KEY = defineSlot('grid refs key', () => ({ version: '', others: -1, area: '', key: '' }));
+const REFS_KEY = defineSlot('grid refs key', () => ({ others: -1, area: '', key: '' }));
 
 /**
  * The key is a hash of the lists themselves, not the store version: a grid's layout saved or a person
@@ -58,17 +58,15 @@ const REFS_KEY = defineSlot('grid refs key', () => ({ version: '', others: -1, a
 export function gridRefs(ctx: ServiceContext, q: ParsedInput<'grid.refs'>): MethodOutput<'grid.refs'> {
   const settings = requireSettings(ctx);
   const memo = ctx.state.get(REFS_KEY);
-  const version = ctx.store.version();
   // Asked every time (it resets), so a unit written after this answer is not mistaken for one hashed in it.
   const unitsWritten = ctx.store.unitWrites.take();
-  const held = memo.key !== '' && !unitsWritten && memo.area === settings.areaCode && (memo.version === version || memo.others === ctx.store.othersVersion());
-  if (held) memo.version = version;
+  const held = memo.key !== '' && !unitsWritten && memo.area === settings.areaCode && memo.others === ctx.store.othersVersion();
   if (held && q.known === memo.key) return { key: q.known, unchanged: true };
   memo.key = '';
   const units = ctx.store.units.options('', Math.max(1, ctx.store.units.count()));
   const townships = townshipsOf(ctx).list.map((t) => ({ code: t.code, name: t.name }));
   const key = createHash('sha256').update(JSON.stringify([units, townships])).digest('base64url');
-  Object.assign(memo, { version, others: ctx.store.othersVersion(), area: settings.areaCode, key });
+  Object.assign(memo, { others: ctx.store.othersVersion(), area: settings.areaCode, key });
   return key === q.known ? { key, unchanged: true } : { key, unchanged: false, units, townships };
 }
 
