@@ -62,6 +62,42 @@ describe('openDatabase', () => {
     expect(isHeadcountDatabase(path)).toBe(true);
   });
 
+  it('makes new files with 16 KiB pages and checkpoints the WAL at 64 MB', () => {
+    const path = fresh();
+    const store = createStore(path);
+    store.persons.insert(sampleRow('person', 1));
+    const sqlite = sqliteOf(store.db);
+    expect(sqlite.pragma('page_size', { simple: true })).toBe(16384);
+    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(4096);
+    expect(sqlite.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
+    store.close();
+    // The page size is in the file's header (bytes 16–17, big-endian), not only in this connection
+    expect(readFileSync(path).readUInt16BE(16)).toBe(16384);
+  });
+
+  it('opens a file made with 4 KiB pages as it is: its pages, its data, and the same 64 MB checkpoint', () => {
+    const path = fresh();
+    const store = createStore(path);
+    const row = sampleRow('person', 1);
+    store.persons.insert(row);
+    store.close();
+    // What an earlier version made: the same schema in SQLite's default 4 KiB pages
+    const raw = new Database(path);
+    raw.pragma('journal_mode = DELETE');
+    raw.pragma('page_size = 4096');
+    raw.exec('VACUUM');
+    raw.close();
+    expect(readFileSync(path).readUInt16BE(16)).toBe(4096);
+    const again = createStore(path);
+    const sqlite = sqliteOf(again.db);
+    expect(sqlite.pragma('page_size', { simple: true })).toBe(4096);
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(16384);
+    expect(again.persons.get(row.id)).toEqual(row);
+    expect(integrityCheck(again.db)).toEqual(['ok']);
+    again.close();
+  });
+
   it('creates missing folders and leaves no temporary file behind', () => {
     const path = join(fresh(), 'deeper', 'census.sqlite');
     openDatabase(path).close();

@@ -82,6 +82,18 @@ export function assertHeadcountDatabase(path: string): void {
   }
 }
 
+/** WAL size at which a commit checkpoints it into the file */
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Page size of a new census file, bytes (SQLite's default is 4 KiB; a file keeps the size it was made
+ * with). A person row is ~350 bytes over ~45 columns, and the large operations are bulk appends and
+ * whole-table scans: with 16 KiB pages building the six person indexes after a million-person merge
+ * took 3.6–4.0 s instead of 5.0–5.7 s, and an import's write of 100k persons 1.3 s instead of 1.6 s,
+ * while a grid edit's time in the core did not move (bench/README.md, 2026-12-04 session 22).
+ */
+export const PAGE_SIZE = 16 * 1024;
+
 function configure(sqlite: Sqlite, journal: 'WAL' | 'DELETE'): void {
   // busy_timeout first: the other pragmas may need a lock another process holds.
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -91,9 +103,10 @@ function configure(sqlite: Sqlite, journal: 'WAL' | 'DELETE'): void {
   // Checkpoint every 64 MB of WAL instead of SQLite's 4 MB: merging a package commits tens of MB of
   // index pages, and with the default every commit copied the whole WAL back into the file, so index
   // pages dirtied by consecutive packages were written out again and again (about half the commit
-  // time in bench/merge). The size limit truncates the WAL back after a checkpoint.
-  sqlite.pragma('wal_autocheckpoint = 16384');
-  sqlite.pragma('journal_size_limit = 67108864');
+  // time in bench/merge). The size limit truncates the WAL back after a checkpoint. The setting counts
+  // pages, and files made before PAGE_SIZE keep their 4 KiB pages.
+  sqlite.pragma(`wal_autocheckpoint = ${Math.round(CHECKPOINT_BYTES / (sqlite.pragma('page_size', { simple: true }) as number))}`);
+  sqlite.pragma(`journal_size_limit = ${CHECKPOINT_BYTES}`);
   sqlite.pragma('foreign_keys = ON');
 }
 
@@ -103,6 +116,8 @@ function createFresh(path: string): void {
   const tmp = join(dir, `.${basename(path)}.${randomUUID().slice(0, 8)}.creating`);
   const sqlite = new Database(tmp);
   try {
+    // Before anything is written: a file's page size is fixed once it holds a table (and in WAL mode).
+    sqlite.pragma(`page_size = ${PAGE_SIZE}`);
     // DELETE journal while building: the temp file is then one self-contained file to rename.
     configure(sqlite, 'DELETE');
     migrate(sqlite);
