@@ -28,6 +28,16 @@ const fresh = (name = 'census.sqlite') => {
 };
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
+/** A new census file holding one person, closed */
+function censusWithOnePerson() {
+  const path = fresh();
+  const store = createStore(path);
+  const row = sampleRow('person', 1);
+  store.persons.insert(row);
+  store.close();
+  return { path, row };
+}
+
 function apiErrorOf(fn: () => unknown): ApiError {
   try {
     fn();
@@ -76,11 +86,7 @@ describe('openDatabase', () => {
   });
 
   it('opens a file made with 4 KiB pages as it is: its pages, its data, and the same 64 MB checkpoint', () => {
-    const path = fresh();
-    const store = createStore(path);
-    const row = sampleRow('person', 1);
-    store.persons.insert(row);
-    store.close();
+    const { path, row } = censusWithOnePerson();
     // What an earlier version made: the same schema in SQLite's default 4 KiB pages
     const raw = new Database(path);
     raw.pragma('journal_mode = DELETE');
@@ -112,11 +118,7 @@ describe('openDatabase', () => {
   });
 
   it('reopens an existing file with its data', () => {
-    const path = fresh();
-    const store = createStore(path);
-    const row = sampleRow('person', 1);
-    store.persons.insert(row);
-    store.close();
+    const { path, row } = censusWithOnePerson();
     const again = createStore(path);
     expect(again.persons.get(row.id)).toEqual(row);
     again.close();
