@@ -89,10 +89,10 @@ const CHECKPOINT_BYTES = 64 * 1024 * 1024;
  * Page size of a new census file, bytes (SQLite's default is 4 KiB; a file keeps the size it was made
  * with). A person row is ~350 bytes over ~45 columns, and the large operations are bulk appends and
  * whole-table scans: with 16 KiB pages building the six person indexes after a million-person merge
- * took 3.6–4.0 s instead of 5.0–5.7 s, and an import's write of 100k persons 1.3 s instead of 1.6 s,
+ * took 3.6–4.6 s instead of 5.0–6.3 s, and an import's write of 100k persons 1.3 s instead of 1.6–2.0 s,
  * while a grid edit's time in the core did not move (bench/README.md, 2026-12-04 session 22).
  */
-export const PAGE_SIZE = 16 * 1024;
+const PAGE_SIZE = 16 * 1024;
 
 function configure(sqlite: Sqlite, journal: 'WAL' | 'DELETE'): void {
   // busy_timeout first: the other pragmas may need a lock another process holds.
