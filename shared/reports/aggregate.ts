@@ -7,9 +7,10 @@
  */
 import type { RecordData } from '../census/schema';
 import { TABLES, type TableDef } from './definitions';
-import { compileFilter, type RecordFilter, type RecordLike } from './filter';
+import { compileFilter, type FilterCondition, type RecordFilter, type RecordLike } from './filter';
 import { indicator, indicatorWhere } from './indicators';
-import { classifier, classifierSize, type Ctx } from './classify';
+import { classifier, classifierSize, type Classify, type Ctx } from './classify';
+import { idColumn, perValue, type CodedColumn, type PersonColumns } from './person-columns';
 import { PersonHistogram } from './person-tally';
 import { paramsOf, type ReportEnv } from './env';
 import { finish, type TablePlan } from './finish';
@@ -138,7 +139,10 @@ export function personFieldsRead(env: ReportEnv, defs: readonly TableDef[] = TAB
 
 /** The key person counts computed under `env` carry; counts with another key do not add up with them */
 export function personCountsKey(env: ReportEnv, defs: readonly TableDef[] = TABLES): string {
-  const { subjects } = layout(env, defs);
+  return countsKeyOf(layout(env, defs), env, defs);
+}
+
+function countsKeyOf({ subjects }: Layout, env: ReportEnv, defs: readonly TableDef[]): string {
   return JSON.stringify({ defs: defs.map((d) => d.id), preds: subjects.person.preds, cls: subjects.person.cls, subAreas: env.subAreas, refDate: env.refDate });
 }
 
@@ -165,12 +169,8 @@ export function countPersonsBy<R extends EvaluatedPerson>(
   env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, rows: Iterable<R>, setOf: (row: R) => string | null, defs: readonly TableDef[] = TABLES,
 ): Map<string, PersonCounts> {
   const shape = layout(env, defs);
-  const people = shape.subjects.person;
-  if (people.tallies.some((tl) => tl.seen || tl.sumField !== undefined)) throw new Error('person columns are plain counts');
   const ctx = classifierContext(env, unitData);
-  const classes = people.cls.map((f) => classifier('person', f, ctx));
-  const sizes = people.cls.map((f) => classifierSize(f, ctx));
-  const relevant = people.cls.map((_, k) => [...new Set(people.tallies.filter((tl) => tl.classifiers.includes(k)).map((tl) => tl.predicate))].sort((a, b) => a - b));
+  const classes = shape.subjects.person.cls.map((f) => classifier('person', f, ctx));
   const histograms = new Map<string, PersonHistogram>();
   let lastSet: string | null = null;
   let last: PersonHistogram | undefined;
@@ -180,13 +180,83 @@ export function countPersonsBy<R extends EvaluatedPerson>(
     // Rows come in runs of one set (a package's records were inserted together).
     if (set !== lastSet || !last) {
       last = histograms.get(set);
-      if (!last) histograms.set(set, (last = new PersonHistogram(people.preds.length, classes, sizes, relevant)));
+      if (!last) histograms.set(set, (last = personHistogram(shape, ctx, classes)));
       lastSet = set;
     }
     last.add(row.pass, row);
   }
   const key = personCountsKey(env, defs);
   return new Map([...histograms].map(([set, h]) => [set, { key, cells: cellsOf(shape, h) }]));
+}
+
+/** An empty histogram of the tables' person conditions, classified by `classes` (one per `cls`) */
+function personHistogram(shape: Layout, ctx: Ctx, classes: readonly Classify[]): PersonHistogram {
+  const people = shape.subjects.person;
+  if (people.tallies.some((tl) => tl.seen || tl.sumField !== undefined)) throw new Error('person columns are plain counts');
+  const sizes = people.cls.map((f) => classifierSize(f, ctx));
+  const relevant = people.cls.map((_, k) => [...new Set(people.tallies.filter((tl) => tl.classifiers.includes(k)).map((tl) => tl.predicate))].sort((a, b) => a - b));
+  return new PersonHistogram(people.preds.length, classes, sizes, relevant);
+}
+
+/**
+ * `countPersonRecords` for persons given column by column (person-columns.ts): the same conditions
+ * and classifiers, each evaluated once per distinct value of the one stored field it reads. Only
+ * persons meeting `where` are counted.
+ */
+export function countPersonColumns(
+  env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, persons: PersonColumns, where: RecordFilter = [], defs: readonly TableDef[] = TABLES,
+): PersonCounts {
+  const shape = layout(env, defs);
+  const people = shape.subjects.person;
+  const ctx = classifierContext(env, unitData);
+  const filterEnv = { refDate: env.refDate, unitData: (id: string) => unitData.get(id) };
+  const columns = new Map<string, CodedColumn>();
+  const columnOf = (field: string) => {
+    let c = columns.get(field);
+    if (!c) columns.set(field, (c = field === 'id' ? idColumn(persons.ids) : persons.column(field)));
+    return c;
+  };
+  // The distinct conditions, each as its column's indices and a pass flag per distinct value
+  const conditions: { at: ArrayLike<number>; ok: Uint8Array }[] = [];
+  const conditionKeys: string[] = [];
+  const conditionOf = (c: FilterCondition): number => {
+    const k = JSON.stringify(c);
+    const known = conditionKeys.indexOf(k);
+    if (known >= 0) return known;
+    const field = c.field === 'id' ? 'id' : storedField(c.field);
+    const column = columnOf(field);
+    const test = compileFilter('person', [c], filterEnv);
+    conditions.push({ at: column.at, ok: Uint8Array.from(perValue(column, field, (r) => (test(r) ? 1 : 0))) });
+    return conditionKeys.push(k) - 1;
+  };
+  const gate = where.map(conditionOf);
+  const preds = people.preds.map((k) => (JSON.parse(k) as RecordFilter).map(conditionOf));
+  let i = 0;
+  const classes: Classify[] = people.cls.map((f) => {
+    const field = storedField(f);
+    const column = columnOf(field);
+    const category = perValue(column, field, classifier('person', f, ctx));
+    const at = column.at;
+    return () => category[at[i]!]!;
+  });
+  const histogram = personHistogram(shape, ctx, classes);
+  const met = new Uint8Array(conditions.length);
+  const pass = new Uint8Array(preds.length);
+  const none = { data: {} };
+  const meets = (list: readonly number[]): number => {
+    for (let c = 0; c < list.length; c++) if (!met[list[c]!]) return 0;
+    return 1;
+  };
+  for (i = 0; i < persons.size; i++) {
+    for (let c = 0; c < conditions.length; c++) {
+      const { ok, at } = conditions[c]!;
+      met[c] = ok[at[i]!]!;
+    }
+    if (!meets(gate)) continue;
+    for (let p = 0; p < preds.length; p++) pass[p] = meets(preds[p]!);
+    histogram.add(pass, none);
+  }
+  return { key: countsKeyOf(shape, env, defs), cells: cellsOf(shape, histogram) };
 }
 
 /** The tables' person cells (fresh arrays in the tables' layout) from a histogram */
