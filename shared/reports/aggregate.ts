@@ -200,8 +200,10 @@ function personHistogram(shape: Layout, ctx: Ctx, classes: readonly Classify[]):
 
 /**
  * `countPersonRecords` for persons given column by column (person-columns.ts): the same conditions
- * and classifiers, each evaluated once per distinct value of the one stored field it reads. Only
- * persons meeting `where` are counted.
+ * and classifiers, each evaluated once per distinct value of the one stored field it reads (`storedField`).
+ * A classifier or condition that came to read a second field would count wrong here, which
+ * report-person-columns.test.ts, comparing both over every table, would show. Only persons meeting
+ * `where` are counted.
  */
 export function countPersonColumns(
   env: ReportEnv, unitData: ReadonlyMap<string, RecordData>, persons: PersonColumns, where: RecordFilter = [], defs: readonly TableDef[] = TABLES,
