@@ -225,7 +225,7 @@ export function countPersonColumns(
     const k = JSON.stringify(c);
     const known = conditionKeys.indexOf(k);
     if (known >= 0) return known;
-    const field = c.field === 'id' ? 'id' : storedField(c.field);
+    const field = storedField(c.field);
     const column = columnOf(field);
     const test = compileFilter('person', [c], filterEnv);
     conditions.push({ at: column.at, ok: Uint8Array.from(perValue(column, field, (r) => (test(r) ? 1 : 0))) });
