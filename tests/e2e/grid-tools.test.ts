@@ -251,13 +251,26 @@ describe('fixing many rows at once', () => {
   it('typing down a column with Enter scrolls one row at a time, as in Excel, and saves every cell', async () => {
     const { app, page, grid, ids } = await start(Array.from({ length: 60 }, (_, i) => ({ name: `行${i}` })));
     await grid.click(0, 'majorName');
+    // Every focus() call in the page is counted: one forces a style and layout pass, and Enter should cost one.
+    await page.evaluate(() => {
+      const w = window as unknown as { __focusCalls: number };
+      w.__focusCalls = 0;
+      const focus = HTMLElement.prototype.focus;
+      HTMLElement.prototype.focus = function (this: HTMLElement, options?: FocusOptions) {
+        w.__focusCalls++;
+        focus.call(this, options);
+      };
+    });
+    const focusCalls: number[] = [];
     let scrolled = 0;
     for (let row = 0; row < 40; row++) {
       await grid.saved(async () => {
         await page.keyboard.type(`m${row}`);
+        await page.evaluate(() => ((window as unknown as { __focusCalls: number }).__focusCalls = 0));
         await page.keyboard.press('Enter');
       });
       await expect.poll(() => grid.isFocused(row + 1, 'majorName')).toBe(true);
+      focusCalls.push(await page.evaluate(() => (window as unknown as { __focusCalls: number }).__focusCalls));
       // The focused cell and the rows' scrolling area (found from the cell: AG Grid's class names change)
       const at = await grid.cell(row + 1, 'majorName').evaluate((el) => {
         let p = el.parentElement;
@@ -275,6 +288,8 @@ describe('fixing many rows at once', () => {
       }
     }
     expect(scrolled).toBeGreaterThan(5);
+    // The next cell is focused once; closing the editor does not first focus the cell it was in.
+    expect(focusCalls).toEqual(focusCalls.map(() => 1));
     const list = await apiCall(app, 'persons.list', { limit: 100 });
     const major = new Map(list.rows.map((r) => [r.id, r.data.majorName]));
     expect(ids.slice(0, 40).map((id) => major.get(id))).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`));

@@ -145,13 +145,15 @@ export function commitTextOnEnter(ctrl: GridController, e: React.KeyboardEvent<H
   const before = ctrl.rows.value(node.data, cell.colId);
   // The request leaves first, so the core saves while the browser closes the editor and paints.
   if (text !== (before == null ? '' : String(before))) ctrl.commitEdit(node.data.id, cell.colId, text);
-  api.stopEditing(true);
   const next = cell.rowIndex + 1 < api.getDisplayedRowCount() ? cell.rowIndex + 1 : cell.rowIndex;
   // Scrolled into view first, by the grid: one row at a time, as in Excel. Focusing a cell below the edge
   // let the browser scroll it to the middle, half a screen at once, and every ~16th Enter then drew ~16 new
   // rows (the slowest edits of all).
   api.ensureIndexVisible(next);
+  // The next cell is focused before the editor closes: closing it then finds its cell no longer the focused
+  // one and leaves the browser's focus alone, so the key costs one focus() (a style and layout pass) not two.
   api.setFocusedCell(next, cell.colId);
+  api.stopEditing(true);
   return true;
 }
 
