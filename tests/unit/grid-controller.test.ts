@@ -135,6 +135,23 @@ describe('save queue', () => {
     expect(ctrl.status.saves).toBe(5);
   });
 
+  it('an editor closed after its value was sent saves nothing more, and later editors save again, even after a throw', async () => {
+    const [id] = await withPersons([{ name: '甲' }]);
+    ctrl.commitEdit(id!, 'name', '乙');
+    ctrl.closingSentEditor(() => ctrl.commitEdit(id!, 'name', '乙'));
+    expect(() => ctrl.closingSentEditor(() => {
+      ctrl.commitEdit(id!, 'name', '乙');
+      throw new Error('AG Grid failed');
+    })).toThrow('AG Grid failed');
+    await ctrl.settled();
+    expect(ctrl.status.saves).toBe(1);
+    expect((await stored(id!)).name).toBe('乙');
+    ctrl.commitEdit(id!, 'name', '丙');
+    await ctrl.settled();
+    expect(ctrl.status.saves).toBe(2);
+    expect((await stored(id!)).name).toBe('丙');
+  });
+
   it('removes control characters from pasted text and tells the clerk how many', async () => {
     const [id] = await withPersons([{ name: '甲' }]);
     await ctrl.setCell(id!, 'name', { text: '王\u0007小\u0000二' });

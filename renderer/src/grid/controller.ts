@@ -336,8 +336,26 @@ export class GridController {
     return this.run(planClear(this.sel.view(), r), '清除内容');
   }
 
+  /** While `closingSentEditor` runs: the open editor's value has been sent already */
+  private editorValueSent = false;
+
+  /**
+   * Runs `close`, in which the open editor closes, without its value being saved again: the caller sent
+   * it. Moving the focus to another cell closes the editor the way a commit does (AG Grid), through
+   * `commitEdit`, within the same call.
+   */
+  closingSentEditor(close: () => void): void {
+    this.editorValueSent = true;
+    try {
+      close();
+    } finally {
+      this.editorValueSent = false;
+    }
+  }
+
   /** An editor's committed value: pickers give typed values, text editors the clerk's text (normalised by the core) */
   commitEdit(id: string, key: string, v: FieldValue): void {
+    if (this.editorValueSent) return;
     const f = this.rows.field(key);
     if (!f) return;
     void this.setCell(id, key, usesPicker(f) ? { value: v } : { text: v == null ? '' : String(v) });

@@ -152,8 +152,11 @@ export function commitTextOnEnter(ctrl: GridController, e: React.KeyboardEvent<H
   api.ensureIndexVisible(next);
   // The next cell is focused before the editor closes: closing it then finds its cell no longer the focused
   // one and leaves the browser's focus alone, so the key costs one focus() (a style and layout pass) not two.
-  api.setFocusedCell(next, cell.colId);
-  api.stopEditing(true);
+  // The focus move itself closes the editor as a commit, whose value went out above.
+  ctrl.closingSentEditor(() => {
+    api.setFocusedCell(next, cell.colId);
+    api.stopEditing(true);
+  });
   return true;
 }
 
