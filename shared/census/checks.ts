@@ -85,25 +85,50 @@ export function isoDateDays(s: string): number | null {
  * may no longer exist, so only its province prefix is checked.
  */
 export function checkIdNumber(raw: string): { ok: true; info: IdInfo } | { ok: false; problem: IdProblem } {
-  const id = raw.trim().toUpperCase();
+  // Read by character codes, not slices: every person's number is checked twice per import (when its
+  // sex and birth date are filled in, and when it is validated), and each slice was a new string.
+  const id = isPlainId(raw) ? raw : raw.trim().toUpperCase();
   if (looksLikeExcelNumber(id)) return { ok: false, problem: 'excel_number' };
   if (id.length !== 18) return { ok: false, problem: 'length' };
   if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, problem: 'format' };
-  if (!PROVINCE_PREFIXES.has(id.slice(0, 2))) return { ok: false, problem: 'province' };
-  const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
+  if (!PROVINCE_NUMBERS.has(digits(id, 0, 2))) return { ok: false, problem: 'province' };
+  const y = digits(id, 6, 10);
+  const m = digits(id, 10, 12);
+  const d = digits(id, 12, 14);
   if (y < 1880 || !isRealDate(y, m, d)) return { ok: false, problem: 'birth_date' };
-  if (idCheckChar(id.slice(0, 17)) !== id[17]) return { ok: false, problem: 'checksum' };
-  return { ok: true, info: idInfoUnchecked(id) };
+  if (idCheckChar(id).charCodeAt(0) !== id.charCodeAt(17)) return { ok: false, problem: 'checksum' };
+  return { ok: true, info: { sex: (id.charCodeAt(16) - 48) % 2 === 1 ? '1' : '2', birthDate: birthDateText(y, m, d) } };
 }
 
-function idInfoUnchecked(id: string): IdInfo {
-  return {
-    sex: Number(id[16]) % 2 === 1 ? '1' : '2',
-    birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
-  };
+/**
+ * YYYY-MM-DD of a birth date, one string per day: a census's persons share ~25,000 birthdays, so each
+ * record's text is shared rather than built. Bounded, whatever dates a hostile file brings.
+ */
+const birthDates = new Map<number, string>();
+const BIRTH_DATES_KEPT = 60_000;
+
+function birthDateText(y: number, m: number, d: number): string {
+  const key = y * 10_000 + m * 100 + d;
+  let text = birthDates.get(key);
+  if (text === undefined) {
+    text = `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+    if (birthDates.size < BIRTH_DATES_KEPT) birthDates.set(key, text);
+  }
+  return text;
 }
+
+/** 18 printable ASCII characters, no space and no lower-case letter: what trim() and toUpperCase() leave as it is */
+function isPlainId(s: string): boolean {
+  if (s.length !== 18) return false;
+  for (let i = 0; i < 18; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c > 126 || (c >= 97 && c <= 122)) return false;
+  }
+  return true;
+}
+
+/** PROVINCE_PREFIXES as numbers, for an ID number's first two digits */
+const PROVINCE_NUMBERS: ReadonlySet<number> = new Set([...PROVINCE_PREFIXES].map(Number));
 
 /** Sex and birth date of a valid ID number, or null when it is not valid. */
 export function idInfo(raw: string): IdInfo | null {

@@ -3,6 +3,7 @@
  * values. One normaliser for every entry path, so 本科 becomes 大学本科 the same way everywhere.
  * What cannot be interpreted is kept as text for validation to flag — never dropped or guessed.
  */
+import { isRealDate } from './checks';
 import { codeLists, spanTerms, type CodeListId } from './codes';
 import type { FieldDef } from './dictionary';
 import type { FieldValue } from './schema';
@@ -141,6 +142,8 @@ export function excelSerialToDate(serial: number): string | null {
  * number later when it agrees).
  */
 export function parseDate(raw: unknown): string | null {
+  // Most date cells of a text return already read YYYY-MM-DD: taken as they are, with no text built.
+  if (typeof raw === 'string' && isCanonicalDate(raw)) return raw;
   if (raw instanceof Date) {
     return Number.isNaN(raw.getTime()) ? null : ymd(raw.getUTCFullYear(), raw.getUTCMonth() + 1, raw.getUTCDate());
   }
@@ -167,6 +170,23 @@ export function parseDate(raw: unknown): string | null {
   if (m) return ymd(+m[1]!, +m[2]!, +m[3]!);
   if (/^\d+(\.\d+)?$/.test(s)) return isBareYear(Number(s)) ? null : excelSerialToDate(Number(s));
   return null;
+}
+
+/** A YYYY-MM-DD naming a real day that `ymd` would give back unchanged */
+function isCanonicalDate(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  let y = 0;
+  let m = 0;
+  let d = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    if (i < 4) y = y * 10 + c;
+    else if (i < 7) m = m * 10 + c;
+    else d = d * 10 + c;
+  }
+  return y >= 1000 && y <= 2999 && isRealDate(y, m, d);
 }
 
 function isBareYear(n: number): boolean {

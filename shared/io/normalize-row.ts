@@ -50,11 +50,13 @@ const MAINLAND_ID = /^(\d{15,17}[\dX]|\d(\.\d+)?E\+?\d+)$/;
  * then by name, through `ctx.resolveUnit`; an unresolved unit stays as the text the row gave.
  */
 export function normalizeRow(table: TableName, cells: readonly Cell[], mapping: readonly RowMapping[], ctx: NormalizeContext = {}): NormalizedRow {
-  const data: RecordData = {};
+  const sheet = compile(table, mapping);
+  // Every key the row will set, in order, from the start (see CompiledSheet.template)
+  const data: RecordData = { ...sheet.template };
   let unitName: string | null = null;
   let unitCode: string | null = null;
   let unitType: FieldValue = null;
-  for (const m of compile(table, mapping)) {
+  for (const m of sheet.columns) {
     const raw = unescapeFormula(cells[m.index] ?? null);
     if (m.kind === 'unitType') {
       if (isEmpty(unitType)) unitType = typeof raw === 'string' ? cachedValue(m, raw, ctx) : normalizeValue(m.def, raw, ctx);
@@ -69,13 +71,12 @@ export function normalizeRow(table: TableName, cells: readonly Cell[], mapping: 
     if (m.kind === 'unitRef') {
       const name = cleanText(raw);
       if (name && !unitName) unitName = name;
-      if (!(f.key in data)) data[f.key] = null;
       continue;
     }
     const value = typeof raw !== 'string' ? normalizeValue(f, m.kind === 'date' ? dateGlue(raw) : raw, ctx)
       : m.kind === 'coded' ? cachedValue(m, raw, ctx) : repeatedValue(m, raw, ctx);
     // Two columns for one field (出生年月 and 出生日期): the first one with a value wins.
-    if (!(f.key in data) || (isEmpty(data[f.key]) && !isEmpty(value))) data[f.key] = value;
+    if (m.first || (isEmpty(data[f.key]) && !isEmpty(value))) data[f.key] = value;
   }
   let unitRef: NormalizedRow['unitRef'] = null;
   if (table === 'person' && (unitName || unitCode || 'unitId' in data)) {
@@ -96,6 +97,8 @@ interface CompiledColumn {
   def: FieldDef;
   /** coded: a column with few distinct answers (codes, yes/no, townships), worth remembering */
   kind: 'value' | 'date' | 'coded' | 'unitRef' | 'unitCode' | 'unitType';
+  /** The first column for its field: it sets the field; a later one only fills it in (出生年月 then 出生日期) */
+  first?: boolean;
   cache?: { ctx: NormalizeContext; values: Map<string, FieldValue> };
   /** value and date columns: remembered while the column keeps repeating itself (see repeatedValue) */
   repeats?: { ctx: NormalizeContext; values: Map<string, FieldValue>; probes: number; hits: number; off: boolean };
@@ -145,11 +148,21 @@ function repeatedValue(m: CompiledColumn, raw: string, ctx: NormalizeContext): F
 }
 
 // A sheet maps its columns once and normalises 100k rows with that mapping: resolve fields once.
-const compiled = new WeakMap<readonly RowMapping[], { table: TableName; columns: CompiledColumn[] }>();
+interface CompiledSheet {
+  table: TableName;
+  columns: CompiledColumn[];
+  /**
+   * The keys the columns set, in their order, all null: each row starts as a copy. Built up key by key
+   * with computed keys, V8 turned every row's object into a dictionary past a dozen properties (~1.4 KB
+   * of garbage a row, copied back into a fast object by completeFromIdNumber); JSON.parse makes a fast one.
+   */
+  template: RecordData;
+}
+const compiled = new WeakMap<readonly RowMapping[], CompiledSheet>();
 
-function compile(table: TableName, mapping: readonly RowMapping[]): CompiledColumn[] {
+function compile(table: TableName, mapping: readonly RowMapping[]): CompiledSheet {
   const hit = compiled.get(mapping);
-  if (hit && hit.table === table) return hit.columns;
+  if (hit && hit.table === table) return hit;
   const columns: CompiledColumn[] = [];
   for (const m of mapping) {
     if (!m.field) continue;
@@ -164,8 +177,16 @@ function compile(table: TableName, mapping: readonly RowMapping[]): CompiledColu
     const def = fieldOf(table, m.field);
     columns.push({ index: m.index, def, kind: def.type === 'unitRef' ? 'unitRef' : def.type === 'date' ? 'date' : CODED.has(def.type) ? 'coded' : 'value' });
   }
-  compiled.set(mapping, { table, columns });
-  return columns;
+  const keys: string[] = [];
+  for (const c of columns) {
+    if (c.kind === 'unitCode' || c.kind === 'unitType') continue;
+    c.first = !keys.includes(c.def.key);
+    if (c.first) keys.push(c.def.key);
+  }
+  const template = JSON.parse(JSON.stringify(Object.fromEntries(keys.map((k) => [k, null])))) as RecordData;
+  const sheet = { table, columns, template };
+  compiled.set(mapping, sheet);
+  return sheet;
 }
 
 /** The unit's id when `ctx` knows it; otherwise the text the row gave (validation flags it as missing). */

@@ -110,6 +110,22 @@ describe('normalizeRow', () => {
     expect(row([null, null, null, v]).data.birthDate).toBe(out);
   });
 
+  it('holds exactly the fields its columns name; of two columns for one field the first with a value wins', () => {
+    const two = mapHeaders('person', ['姓名', '出生年月', '学历', '出生日期', '文化程度']);
+    const read = (cells: Cell[]) => normalizeRow('person', cells, two).data;
+    expect(read(['张三', null, '本科', '1985-03-15', '大专'])).toEqual({ name: '张三', birthDate: '1985-03-15', education: '20' });
+    expect(read(['张三', '1985.03', null, '1990-01-02', '大专'])).toEqual({ name: '张三', birthDate: '1985-03', education: '30' });
+    expect(read(['李四', '', '', '', ''])).toEqual({ name: '李四', birthDate: null, education: null });
+    // Each row is an object of its own, whatever the sheet's other rows held
+    const a = read(['王五', '1980-01-01', '本科', null, null]);
+    const b = read(['赵六', null, null, null, null]);
+    expect(b).toEqual({ name: '赵六', birthDate: null, education: null });
+    expect(a.birthDate).toBe('1980-01-01');
+    // The unit columns set unitId only (the rest is the row's unitRef)
+    const unit = normalizeRow('person', ['钱七', '社工站'], mapHeaders('person', ['姓名', '所在单位'])).data;
+    expect(Object.keys(unit).sort()).toEqual(['name', 'unitId']);
+  });
+
   it('completes sex and a month-precise birth date from a valid ID number and assumes a mainland ID', () => {
     const d = row(['张三', id, null, '1985.03']).data;
     expect(d).toMatchObject({ idType: '01', sex: '1', birthDate: '1985-03-15' });

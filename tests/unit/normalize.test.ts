@@ -37,6 +37,18 @@ describe('normalising what people type', () => {
   });
   it('reads every date form township spreadsheets use', () => {
     expect(parseDate('1985-03-15')).toBe('1985-03-15');
+    // Already YYYY-MM-DD: kept only when the day exists and the year is one ymd() accepts
+    expect(parseDate('2024-02-29')).toBe('2024-02-29');
+    expect(parseDate('2023-02-29')).toBeNull();
+    expect(parseDate('1985-13-01')).toBeNull();
+    expect(parseDate('1985-04-31')).toBeNull();
+    expect(parseDate('1985-00-10')).toBeNull();
+    expect(parseDate('0999-01-01')).toBeNull();
+    expect(parseDate('3000-01-01')).toBeNull();
+    expect(parseDate('2999-12-31')).toBe('2999-12-31');
+    expect(parseDate('1000-01-01')).toBe('1000-01-01');
+    expect(parseDate('1985-3-15')).toBe('1985-03-15');
+    expect(parseDate('1985-03-15 ')).toBe('1985-03-15');
     expect(parseDate('1985/3/5')).toBe('1985-03-05');
     expect(parseDate('1985.03.15')).toBe('1985-03-15');
     expect(parseDate('1985年3月15日')).toBe('1985-03-15');
