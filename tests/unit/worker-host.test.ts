@@ -48,9 +48,11 @@ describe('worker heaps', () => {
     const plain = await fullCollections(undefined);
     const larger = await fullCollections(64);
     const after = await fullCollections(undefined);
+    // The counts move by one with the machine's load (7 or 8 full collections for the same worker, 3 or 4 with
+    // the larger old space): what must hold is which side of that gap each worker falls on.
     expect(plain).toBeGreaterThan(0);
-    expect(larger).toBeLessThan(plain);
-    expect(after).toBe(plain);
+    expect(plain - larger).toBeGreaterThanOrEqual(2);
+    expect(Math.abs(after - plain)).toBeLessThan(Math.abs(after - larger));
   });
 
   it('only the package worker is started with it, and the flag is put back once it runs', async () => {
