@@ -3,7 +3,7 @@
  * values. One normaliser for every entry path, so 本科 becomes 大学本科 the same way everywhere.
  * What cannot be interpreted is kept as text for validation to flag — never dropped or guessed.
  */
-import { isRealDate } from './checks';
+import { isoDateDays } from './checks';
 import { codeLists, spanTerms, type CodeListId } from './codes';
 import type { FieldDef } from './dictionary';
 import type { FieldValue } from './schema';
@@ -172,21 +172,9 @@ export function parseDate(raw: unknown): string | null {
   return null;
 }
 
-/** A YYYY-MM-DD naming a real day that `ymd` would give back unchanged */
+/** A YYYY-MM-DD naming a real day that `ymd` would give back unchanged (it takes years 1000–2999) */
 function isCanonicalDate(s: string): boolean {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  let y = 0;
-  let m = 0;
-  let d = 0;
-  for (let i = 0; i < 10; i++) {
-    if (i === 4 || i === 7) continue;
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return false;
-    if (i < 4) y = y * 10 + c;
-    else if (i < 7) m = m * 10 + c;
-    else d = d * 10 + c;
-  }
-  return y >= 1000 && y <= 2999 && isRealDate(y, m, d);
+  return s >= '1000' && s < '3000' && isoDateDays(s) !== null;
 }
 
 function isBareYear(n: number): boolean {
