@@ -2,7 +2,8 @@
  * Merging county packages into one province-level census, beside the plain bulk load of the same rows
  * in the same run: every CSV inflated (yauzl), parsed (papaparse) and inserted into a table with the
  * same columns and no key, index or constraint (no signature, hashes, provenance, checks either).
- * Then `census.summary`, `issues.list` (what `check` runs) and `reports.tables` over the result.
+ * Then `census.summary`, `issues.list` (what `check` runs) and `reports.tables` over the result, and
+ * the preview the 上报与汇总 page runs before a merge (the same files judged against an empty census).
  *
  * Two cases: a province, 100 packages × 10,000 persons (1M), all files in one merge as the CLI and
  * the 上报与汇总 page pass them; and national scale, 31 packages × 100,000 persons (3.1M) — there is
@@ -25,7 +26,7 @@ import yauzl from 'yauzl';
 import { appVersion, openCoreForFile } from '../electron/core/app';
 import { createStore, plainLoad, recordColumns, type SqlValue } from '../electron/core/db';
 import { loadDivisions } from '../electron/core/divisions';
-import { mergePackages, writePackage } from '../electron/core/services/packages';
+import { mergePackages, previewPackages, writePackage } from '../electron/core/services/packages';
 import { generateOfficeKey } from '../electron/core/services/packages/crypto';
 import { generateDemo } from '../shared/demo';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
@@ -215,10 +216,19 @@ try {
     return n;
   });
   raw.close();
+
+  // What the 上报与汇总 page runs before the merge: the same files judged against an empty census, nothing written
+  const fresh = openCoreForFile(path.join(dir, 'preview.sqlite'), { create: true });
+  const freshSetup = await fresh.dispatch('census.setup', { areaCode: '130000', level: 'province', refDate: REF, officeName: '河北省民政厅', operator: '汇总员' });
+  if (!freshSetup.ok) throw new Error(freshSetup.error.message);
+  const preview = await timed(() => previewPackages(fresh.ctx, files.map((f) => ({ name: path.basename(f), data: () => readFileSync(f) })), { trustNewKeys: true }));
+  fresh.close();
+  if (preview.value.some((r) => r.status !== 'ready')) throw new Error('preview: a package is not ready');
   if (recordColumns('person').length !== 2 + fieldsOf.person.length + 6) throw new Error('column layout changed');
 
   const persons = (summary.value as { persons: number }).persons;
-  console.log(`\n${'merge (read, verify, replace, insert)'.padEnd(40)} ${fmt(merge.s)} s   ${Math.round(merged / merge.s)} persons/s   cpu ${merge.cpu.toFixed(2)} s`);
+  console.log(`\n${'preview (read, verify, judge; no write)'.padEnd(40)} ${fmt(preview.s)} s   cpu ${preview.cpu.toFixed(2)} s`);
+  console.log(`${'merge (read, verify, replace, insert)'.padEnd(40)} ${fmt(merge.s)} s   ${Math.round(merged / merge.s)} persons/s   cpu ${merge.cpu.toFixed(2)} s`);
   console.log(`${'plain load into an unindexed table'.padEnd(40)} ${fmt(rawRun.s)} s   ${Math.round(rawRun.value / rawRun.s)} persons/s   cpu ${rawRun.cpu.toFixed(2)} s`);
   console.log(`${'ratio merge / plain load'.padEnd(40)} ${fmt(merge.s / rawRun.s)}`);
   console.log(`${'persons in province (summary)'.padEnd(40)} ${String(persons).padStart(8)}`);
@@ -230,9 +240,9 @@ try {
   console.log(`${'peak RSS before / after merge / after all'.padEnd(40)} ${String(Math.round(rssBefore / 1048576)).padStart(8)} / ${Math.round(rssMerge / 1048576)} / ${Math.round(rssAll / 1048576)} MB`);
   const line = `merge persons=${merged} s=${merge.s.toFixed(2)} raw_s=${rawRun.s.toFixed(2)} rss_mb=${Math.round(rssMerge / 1048576)}`;
   if (NATIONAL) {
-    console.log(`national ${line.slice('merge '.length)} summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)}`);
+    console.log(`national ${line.slice('merge '.length)} summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)} preview_s=${preview.s.toFixed(2)}`);
   } else {
-    console.log(`province summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)}`);
+    console.log(`province summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)} preview_s=${preview.s.toFixed(2)}`);
     rmSync(dir, { recursive: true, force: true });
     if (process.env.BENCH_NATIONAL !== '0')
       national = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--national'], { stdio: 'inherit' });

@@ -9,7 +9,8 @@ import { fieldsOf } from '../../shared/census/dictionary';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackage, type ParsedPackage } from '../../electron/core/services/packages';
 import { Interned } from '../../electron/core/services/packages/read-fast';
-import { countyCensus, exportTo, repack, unpack, YAOHAI } from '../fixtures/packages';
+import { readPackageIsolated } from '../../electron/core/worker/package';
+import { asLegacyPackage, countyCensus, exportTo, repack, unpack, YAOHAI } from '../fixtures/packages';
 
 let valid: Buffer;
 let tricky: Buffer;
@@ -186,5 +187,66 @@ describe('the one-pass record reader', () => {
     for (let round = 0; round < 3; round++) {
       values.forEach((v, i) => expect(interned.decode(src, at[i]![0], at[i]![1])).toBe(v));
     }
+  });
+});
+
+/**
+ * Everything of a read but the rows themselves (and the kept columns, which the worker turns into counts):
+ * what a preview, a verification or a key's trust judge by
+ */
+function keys(p: ParsedPackage) {
+  const { rows: personRows, kept: _kept, ...persons } = p.persons;
+  const { rows: unitRows, ...units } = p.units;
+  return {
+    head: p.head, manifestSha256: p.manifestSha256, signer: p.signer, encrypted: p.encrypted,
+    persons: { ...persons, count: personRows.length }, units: { ...units, count: unitRows.length },
+    explanations: p.explanations, audit: p.audit, decisions: p.decisions,
+  };
+}
+
+describe('a read that counts the rows without keeping them (a preview’s)', () => {
+  const counted = (data: Buffer) => readPackage(data, { fileName: 'x.hcpkg', countRowsOnly: true });
+
+  it('gives every id, area, ID number, count and side table a full read gives, from either reader, and no rows', async () => {
+    const legacy = await asLegacyPackage(valid, 2);
+    for (const data of [tricky, await generalOnly(tricky), legacy]) {
+      const full = await read(data);
+      const c = await counted(data);
+      expect(keys(c)).toEqual(keys(full));
+      expect(c.persons.rows.length).toBe(full.persons.rows.length);
+      expect(c.persons.rows.length).toBeGreaterThan(0);
+      expect(c.persons.rows.packed?.countedOnly).toBe(true);
+      // Rows that were not kept are never an empty table to whoever reads them
+      expect(() => [...c.persons.rows]).toThrow(/counted only/);
+      expect(() => [...c.units.rows]).toThrow(/counted only/);
+      expect(full.persons.rows.packed?.countedOnly).toBeUndefined();
+    }
+  });
+
+  it('checks every cell as a full read does: a bad one is refused with the same message', async () => {
+    const withHours = (value: string) => repack(valid, (e) => {
+      const lines = e.get('persons.csv')!.toString('utf8').split('\r\n');
+      const header = lines[0]!.split(',');
+      const cells = Papa.parse<string[]>(lines[3]!).data[0]!;
+      cells[header.indexOf('training_hours')] = value;
+      lines[3] = Papa.unparse([cells]);
+      e.set('persons.csv', Buffer.from(lines.join('\r\n'), 'utf8'));
+    });
+    for (const value of ['十二', '1234567890123456']) {
+      const bad = await withHours(value);
+      const message = await read(bad).then(() => 'read', (e: Error) => e.message);
+      expect(message).toMatch(/第 4 行「training_hours（.+）」不是整数/);
+      await expect(counted(bad)).rejects.toThrow(message);
+    }
+  });
+
+  it('comes back from the reading worker counted, with the same keys', async () => {
+    const full = await read(tricky);
+    const c = await readPackageIsolated(tricky, { fileName: 'x.hcpkg', countRowsOnly: true });
+    expect(keys(c)).toEqual(keys(full));
+    expect(() => [...c.persons.rows]).toThrow(/counted only/);
+    // Without the option the worker's rows are all there
+    const rows = await readPackageIsolated(tricky, { fileName: 'x.hcpkg' });
+    expect([...rows.persons.rows]).toEqual([...full.persons.rows]);
   });
 });

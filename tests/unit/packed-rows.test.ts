@@ -39,6 +39,19 @@ describe('packed record rows', () => {
     expect([...source]).toEqual(expected);
   });
 
+  it('counted, not kept: the rows are counted, nothing is written, and reading them is an error, not an empty table', () => {
+    const packer = new RowPacker('person', 10 * 1024 * 1024, false);
+    for (let i = 0; i < 40; i++) packer.add(sampleRow(i, 'x'.repeat(i * 100)));
+    expect(packer.length).toBe(40);
+    const done = packer.done();
+    expect(done).toMatchObject({ length: 40, countedOnly: true, chunks: [] });
+    expect(done.data.byteLength).toBe(0);
+    // As it crosses from the worker
+    const source = unpackRows(structuredClone(done));
+    expect(source.length).toBe(40);
+    expect(() => [...source]).toThrow('the 40 person rows were counted only');
+  });
+
   it('an empty table is empty', () => {
     const source = unpackRows(packRows('unit', []));
     expect(source.length).toBe(0);

@@ -10,7 +10,9 @@ import type { CountingEnv } from '../../../shared/reports/env';
 import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, type WireError } from './host';
 
 /** `reply`: the port the answer goes to, so the caller can take it without yielding (`poll`) */
-export type PackageRequest = { type: 'start'; fileName: string; passphrase?: string | undefined; counting?: CountingEnv | undefined; data: Uint8Array; reply: MessagePort };
+export type PackageRequest = {
+  type: 'start'; fileName: string; passphrase?: string | undefined; counting?: CountingEnv | undefined; countRowsOnly?: boolean | undefined; data: Uint8Array; reply: MessagePort;
+};
 
 export interface IsolatedReadOptions extends ReadOptions {
   /** Count the package's persons into the summary tables under this environment (ParsedPackage.personCounts) */
@@ -73,7 +75,7 @@ export function readPackageIsolated(data: Buffer, opts: IsolatedReadOptions): Pe
     worker.on('exit', () => settle(false, workerFailure(new Error('worker exited'), what)));
     const copy = new Uint8Array(data);
     worker.postMessage(
-      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, counting: opts.counting, data: copy, reply: port2 } satisfies PackageRequest,
+      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, counting: opts.counting, countRowsOnly: opts.countRowsOnly, data: copy, reply: port2 } satisfies PackageRequest,
       [copy.buffer, port2],
     );
   });

@@ -100,6 +100,11 @@ export interface PackagesRepo {
   recordIds(table: TableName, areaCodes: readonly string[]): string[];
   /** Of `ids`, those stored here under an area code not in `areaCodes` (own records or another package's) */
   idsNotFrom(table: TableName, ids: readonly string[], areaCodes: readonly string[]): string[];
+  /**
+   * Whether the table holds any record under an area code not in `areaCodes`: when none, no id or ID
+   * number can clash with another area's, and the lookups above need not run (a province's first preview)
+   */
+  anyNotFrom(table: TableName, areaCodes: readonly string[]): boolean;
   /** Persons carrying one of `idNumbers` under an area code not in `areaCodes` */
   personsWithIdNumbersNotFrom(idNumbers: readonly string[], areaCodes: readonly string[]): { idNumber: string; id: string; areaCode: string }[];
   /**
@@ -212,6 +217,8 @@ export function packagesRepo(db: Db): PackagesRepo {
     sqlite.prepare(
       `SELECT id FROM ${name} WHERE id IN (SELECT value FROM json_each(:ids)) AND area_code NOT IN (SELECT value FROM json_each(:areas))`,
     ).pluck());
+  const anyNotFromStmt = perTable((_t, name) =>
+    sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM ${name} WHERE area_code NOT IN (SELECT value FROM json_each(?)))`).pluck());
   const idNumbersStmt = sqlite.prepare(
     `SELECT id_number AS idNumber, id, area_code AS areaCode FROM persons
      WHERE id_number IN (SELECT value FROM json_each(:ids)) AND area_code NOT IN (SELECT value FROM json_each(:areas))`,
@@ -353,6 +360,9 @@ export function packagesRepo(db: Db): PackagesRepo {
     idsNotFrom(table, ids, areaCodes) {
       if (!ids.length) return [];
       return notFromStmt[table].all({ ids: JSON.stringify(ids), areas: JSON.stringify(areaCodes) }) as string[];
+    },
+    anyNotFrom(table, areaCodes) {
+      return anyNotFromStmt[table].get(JSON.stringify(areaCodes)) === 1;
     },
     personsWithIdNumbersNotFrom(idNumbers, areaCodes) {
       if (!idNumbers.length) return [];

@@ -39,8 +39,8 @@ export type ReadOutcome = { ok: true; pkg: ParsedPackage } | { ok: false; error:
  * written (the merge) or judged (the preview). At most AHEAD files are read or waiting beyond the one
  * taken last, so a writer slower than the reader (a merge into a large census, its indexes kept) never
  * holds every package of the batch in memory at once. With `counting`, the worker also counts each
- * package's persons into the summary tables (ParsedPackage.personCounts). Files are taken in order,
- * each once.
+ * package's persons into the summary tables (ParsedPackage.personCounts); with `countRowsOnly`, the
+ * rows are checked but only counted (ReadOptions.countRowsOnly). Files are taken in order, each once.
  */
 export interface ReadAhead {
   (i: number): Promise<ReadOutcome>;
@@ -51,7 +51,12 @@ export interface ReadAhead {
 /** Files read or waiting beyond the one taken last */
 export const AHEAD = 2;
 
-export function readAhead(files: readonly PackageFile[], counting?: CountingEnv): ReadAhead {
+export interface ReadAheadOptions {
+  counting?: CountingEnv | undefined;
+  countRowsOnly?: boolean;
+}
+
+export function readAhead(files: readonly PackageFile[], { counting, countRowsOnly }: ReadAheadOptions = {}): ReadAhead {
   const started = new Map<number, Promise<ReadOutcome>>();
   const settled = new Set<number>();
   const polls = new Map<number, () => boolean>();
@@ -62,7 +67,7 @@ export function readAhead(files: readonly PackageFile[], counting?: CountingEnv)
     const f = files[i]!;
     let p: Promise<ReadOutcome>;
     try {
-      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase, counting });
+      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase, counting, countRowsOnly });
       polls.set(i, read.poll);
       p = read.then(
         (pkg) => ({ ok: true as const, pkg }),

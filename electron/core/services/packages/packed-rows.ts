@@ -36,6 +36,8 @@ export interface PackedRows {
   data: Uint8Array;
   /** Where each chunk ends in `data` (the next starts there) */
   chunks: number[];
+  /** The rows were counted, not kept (a preview's read: `RowPacker` with `keep` false); `data` is empty */
+  countedOnly?: true;
 }
 
 /** Bytes of JSON after which a chunk is closed (a few thousand rows) */
@@ -79,9 +81,13 @@ export class RowPacker {
   private readonly chunks: number[] = [];
   length = 0;
 
-  constructor(readonly table: TableName, expectedBytes: number) {
+  /**
+   * `keep` false: the rows are only counted (a preview wants a package's ids and counts, not its rows):
+   * nothing is written, so a package of 100,000 persons does not take a 30 MB buffer per read.
+   */
+  constructor(readonly table: TableName, expectedBytes: number, private readonly keep = true) {
     // Its own ArrayBuffer (never Node's shared pool): the result is transferred to another thread
-    this.buf = new Uint8Array(Math.max(1024, expectedBytes));
+    this.buf = new Uint8Array(keep ? Math.max(1024, expectedBytes) : 0);
     this.view = Buffer.from(this.buf.buffer);
   }
 
@@ -127,11 +133,16 @@ export class RowPacker {
   }
 
   beginRow(): void {
+    if (!this.keep) return;
     if (this.chunkAt < 0) this.chunkAt = this.open(ARRAY);
     this.rowAt = this.open(ARRAY);
   }
 
   endRow(): void {
+    if (!this.keep) {
+      this.length++;
+      return;
+    }
     this.close(this.rowAt);
     this.rowAt = -1;
     this.length++;
@@ -146,12 +157,14 @@ export class RowPacker {
   }
 
   null(): void {
+    if (!this.keep) return;
     this.room(1);
     this.buf[this.at++] = NULL;
   }
 
   /** An integer (|n| < 2^53), its digits written without making a string of them */
   int(n: number): void {
+    if (!this.keep) return;
     this.room(20);
     const negative = n < 0;
     if (negative) n = -n;
@@ -170,6 +183,7 @@ export class RowPacker {
 
   /** A JS string */
   text(s: string): void {
+    if (!this.keep) return;
     this.room(s.length * 3 + 5);
     const at = this.open(TEXTRAW);
     this.at += this.view.write(s, this.at, 'utf8');
@@ -182,6 +196,7 @@ export class RowPacker {
    * delimiters, so they are copied as they are.
    */
   textBytes(src: Uint8Array, start: number, end: number, quoted: boolean): void {
+    if (!this.keep) return;
     const n = end - start;
     this.room(n + 5);
     const b = this.buf;
@@ -218,6 +233,7 @@ export class RowPacker {
   }
 
   done(): PackedRows {
+    if (!this.keep) return { packed: true, table: this.table, length: this.length, data: new Uint8Array(0), chunks: [], countedOnly: true };
     this.closeChunk();
     return { packed: true, table: this.table, length: this.length, data: this.buf.subarray(0, this.at), chunks: [...this.chunks] };
   }
@@ -240,8 +256,23 @@ function payload(buf: Buffer, at: number): [start: number, size: number] {
   throw new Error('packed rows: unexpected JSONB size');
 }
 
+/**
+ * `length` rows that were counted, not kept: reading them is a mistake in the caller (a preview's
+ * package handed to a writer), never an empty table
+ */
+export function countedRows(table: TableName, length: number): RowSource {
+  return {
+    length,
+    packed: { packed: true, table, length, data: new Uint8Array(0), chunks: [], countedOnly: true },
+    [Symbol.iterator]() {
+      throw new Error(`packed rows: the ${length} ${table} rows were counted only (a preview's read), not kept`);
+    },
+  };
+}
+
 /** The rows of a packed buffer, decoded one at a time in JS (what SQLite reads them as) */
 export function unpackRows(p: PackedRows): RowSource {
+  if (p.countedOnly) return countedRows(p.table, p.length);
   const big = new Set(BIG[p.table]);
   const buf = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
   return {

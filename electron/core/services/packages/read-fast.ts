@@ -224,6 +224,7 @@ export function readRecordsFast(
   declaredRows: number,
   provenance: ProvenanceCursor,
   keep: readonly string[] = [],
+  keepRows = true,
 ): RecordTable & { idNumbers: (string | null)[]; kept: Map<string, SqlValue[]> } {
   const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const head = Buffer.from(`${header.join(',')}\r\n`, 'utf8');
@@ -251,7 +252,7 @@ export function readRecordsFast(
   const tableBytes = TABLE_BYTES[table];
   const prov = provenance.bytes;
   const provEnd = prov.length;
-  const packer = new RowPacker(table, Math.ceil(src.length * 1.3));
+  const packer = new RowPacker(table, Math.ceil(src.length * 1.3), keepRows);
   const end = src.length;
   let pos = head.length;
   while (pos < end) {

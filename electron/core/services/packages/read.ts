@@ -17,7 +17,7 @@ import type { PackageDecisionRow, ReceivedAuditRow, SqlValue } from '../../db';
 import { decryptEnvelope, fingerprintOf, isEnvelope, sha256Hex, verifySignature } from './crypto';
 import { looksLikeZip, openZip } from './zip';
 import { NotFast, provenanceClaimed, provenanceCursor, readRecordsFast } from './read-fast';
-import type { RowSource } from './packed-rows';
+import { countedRows, type RowSource } from './packed-rows';
 
 export interface RecordTable {
   /** Rows in the column order of `recordColumns(table)` (from the worker: decoded as they are read, see packed-rows.ts) */
@@ -54,6 +54,11 @@ export interface ReadOptions {
    * numbers): the merge's reading worker counts the summary tables from them without decoding rows again
    */
   keepPersonFields?: readonly string[] | undefined;
+  /**
+   * Only the records' ids, areas, ID numbers and counts are wanted (a preview): the rows are checked as
+   * in any read but not kept, and the tables' `rows` can be counted, not read (packed-rows.ts `countedRows`)
+   */
+  countRowsOnly?: boolean | undefined;
 }
 
 const refuse = (message: string, reason: string, details: Record<string, unknown> = {}) =>
@@ -162,13 +167,17 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
   // is the general reader's (read-fast.ts).
   if (version === PACKAGE_SCHEMA_VERSION) {
     try {
-      return { ...base, ...recordsFast(texts, entries, head, opts.keepPersonFields) };
+      return { ...base, ...recordsFast(texts, entries, head, opts.keepPersonFields, !opts.countRowsOnly) };
     } catch {
       // read again below: the general reader accepts or refuses it, with its message
     }
   }
   const general = recordsGeneral(texts, entries, head, version);
   if (opts.keepPersonFields) general.persons.kept = keptColumns(general.persons.rows as SqlValue[][], opts.keepPersonFields);
+  if (opts.countRowsOnly) {
+    general.persons.rows = countedRows('person', general.persons.rows.length);
+    general.units.rows = countedRows('unit', general.units.rows.length);
+  }
   return { ...base, ...general };
 }
 
@@ -214,7 +223,7 @@ function keptColumns(rows: readonly SqlValue[][], keep: readonly string[]): Map<
 }
 
 /** The same result as recordsGeneral for a package of today's schema that our writer made; throws otherwise */
-function recordsFast(texts: Map<ResourceName, Buffer>, entries: Entries, head: HeadcountSection, keep?: readonly string[]): Content {
+function recordsFast(texts: Map<ResourceName, Buffer>, entries: Entries, head: HeadcountSection, keep: readonly string[] | undefined, keepRows: boolean): Content {
   const tables = new Map<ResourceName, string[][]>();
   for (const k of RESOURCES) {
     const e = entries.get(k.name)!;
@@ -229,7 +238,7 @@ function recordsFast(texts: Map<ResourceName, Buffer>, entries: Entries, head: H
   const provenance = provenanceCursor(texts.get('provenance')!, columnsOf('provenance'), entries.get('provenance')!.rows);
   const records = (table: TableName) => {
     const r = recordResource[table];
-    return readRecordsFast(table, texts.get(r)!, columnsOf(r), entries.get(r)!.rows, provenance, table === 'person' ? keep : []);
+    return readRecordsFast(table, texts.get(r)!, columnsOf(r), entries.get(r)!.rows, provenance, table === 'person' ? keep : [], keepRows);
   };
   const units = records('unit');
   const persons = records('person');
