@@ -329,8 +329,8 @@ export async function previewPackages(ctx: ServiceContext, files: readonly Packa
   const out: MergeResult[] = [];
   const taskId = opts.taskId ?? 'preview';
   // The next file is read in the worker while this one is judged, as the merge does. Judging needs the
-  // records' ids, areas and ID numbers, not their rows: those are checked but not kept (a province's
-  // 100 packages: 9.5–10.1 s → ~7 s; 31 of 100,000 persons: 29.4 → ~20 s).
+  // records' ids, areas and ID numbers, not their rows: those are checked but not kept (bench/README,
+  // session 26: with judge's lookups skipped, a province's 100 packages 8.2–8.6 → 6.5–6.6 s).
   const next = readAhead(files, { countRowsOnly: true });
   for (const [i, f] of files.entries()) {
     ctx.events.emit('progress', { taskId, label: `正在校验 ${f.name}（第 ${i + 1} / ${files.length} 个）`, done: i, total: files.length, phase: 'check' });

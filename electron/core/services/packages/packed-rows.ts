@@ -233,7 +233,7 @@ export class RowPacker {
   }
 
   done(): PackedRows {
-    if (!this.keep) return { packed: true, table: this.table, length: this.length, data: new Uint8Array(0), chunks: [], countedOnly: true };
+    if (!this.keep) return countedRows(this.table, this.length).packed!;
     this.closeChunk();
     return { packed: true, table: this.table, length: this.length, data: this.buf.subarray(0, this.at), chunks: [...this.chunks] };
   }
