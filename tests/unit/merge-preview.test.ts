@@ -3,8 +3,11 @@
  * holds refuses the package, and an ID number another area carries is announced as a case. It reads the
  * packages' keys without keeping their rows, and it looks ids up only when the census holds records of
  * other areas at all (a province's first preview holds none) — the verdicts must be the same either way.
+ * A package merged already (a folder picked again) is recognised from its signed manifest and not read
+ * further, by the preview and the merge alike.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sqliteOf } from '../../electron/core/db/handle';
 import { mergePackages, previewPackages } from '../../electron/core/services/packages';
 import type { TestCore } from '../fixtures/core';
 import { copyPersonInto, countyCensus, exportTo, HEFEI, JINGHU, LUYANG, repack, upperCensus, WUHU, YAOHAI } from '../fixtures/packages';
@@ -98,5 +101,44 @@ describe('the preview of packages', () => {
     const [r] = await previewPackages(city.core.ctx, [{ name: 'jinghu-2.hcpkg', data: second }], trustAll);
     expect(r).toMatchObject({ status: 'ready', sequence: 2, added: 0, replaced: 40, removed: 0, duplicatesHeld: 0 });
     expect(lookups).not.toHaveBeenCalled();
+  });
+
+  it('a folder picked again: a merged package is 已经合并过 from its signed manifest alone, in the preview and the merge', async () => {
+    const city = track(await upperCensus(HEFEI, 'city'));
+    expect((await mergePackages(city.core.ctx, [{ name: 'yaohai.hcpkg', data: yaohai }], trustAll)).results[0]!.status).toBe('merged');
+    // The same package with its persons damaged after signing: a full read refuses it (hash), a known one is not read that far
+    const damaged = await repack(yaohai, (e) => e.set('persons.csv', Buffer.concat([e.get('persons.csv')!, Buffer.from('x')])), { fixHashes: false, resign: false });
+    const files = [
+      { name: 'yaohai-again.hcpkg', data: yaohai },
+      { name: 'yaohai-damaged.hcpkg', data: damaged },
+      { name: 'luyang.hcpkg', data: luyang },
+    ];
+    const pv = await previewPackages(city.core.ctx, files, trustAll);
+    expect(pv.map((x) => [x.status, x.reason])).toEqual([['unchanged', 'same_package'], ['unchanged', 'same_package'], ['ready', null]]);
+    expect(pv[0]!.message).toContain('已经合并过，未作任何改动');
+    const m = await mergePackages(city.core.ctx, files, trustAll);
+    expect(m.results.map((x) => [x.status, x.reason])).toEqual([['unchanged', 'same_package'], ['unchanged', 'same_package'], ['merged', null]]);
+    expect((await city.call('census.summary', {})).persons).toBe(60 + 50);
+    // In a census that never merged it, the damaged copy is read in full and refused
+    const fresh = track(await upperCensus(HEFEI, 'city'));
+    const [r] = await previewPackages(fresh.core.ctx, [{ name: 'yaohai-damaged.hcpkg', data: damaged }], trustAll);
+    expect([r!.status, r!.reason]).toEqual(['refused', 'invalid_package']);
+    expect(r!.message).toContain('校验值与说明文件不符');
+  });
+
+  it('a package merged when the preview began but gone by its turn is judged from a full read', async () => {
+    const city = track(await upperCensus(HEFEI, 'city'));
+    expect((await mergePackages(city.core.ctx, [{ name: 'yaohai.hcpkg', data: yaohai }], trustAll)).results[0]!.status).toBe('merged');
+    const store = city.core.ctx.store;
+    const merged = store.packages.current()[0]!;
+    // Between the preview's start and yaohai's turn its package and records go (as a restored backup would take them)
+    const off = city.core.ctx.events.on('progress', (p: { label: string }) => {
+      if (!p.label.includes('yaohai.hcpkg')) return;
+      off();
+      store.packages.removePackageData(merged.id, [YAOHAI]);
+      sqliteOf(store.db).prepare('DELETE FROM packages WHERE id = ?').run(merged.id);
+    });
+    const r = await previewPackages(city.core.ctx, [{ name: 'luyang.hcpkg', data: luyang }, { name: 'yaohai.hcpkg', data: yaohai }], trustAll);
+    expect(r.map((x) => [x.status, x.reason, x.added])).toEqual([['ready', null, 50], ['ready', null, 60]]);
   });
 });

@@ -12,7 +12,7 @@ const port = parentPort!;
 port.on('message', (m: PackageRequest) => {
   const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
   const keepPersonFields = m.counting && countedPersonFields(m.counting);
-  readPackage(data, { fileName: m.fileName, passphrase: m.passphrase, keepPersonFields, countRowsOnly: m.countRowsOnly }).then(
+  readPackage(data, { fileName: m.fileName, passphrase: m.passphrase, keepPersonFields, countRowsOnly: m.countRowsOnly, known: m.known }).then(
     ({ persons: { kept, ...personTable }, ...read }) => {
       // The summary tables' counts of its persons, made here while the writing thread inserts the previous package
       const personCounts = countsWhileReading(m.counting, read.units.rows, personTable.ids, kept);

@@ -3,7 +3,7 @@
  * parsing a package happen off this thread, so a costly or hostile package never stalls the bridge.
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { readPackage, type ParsedPackage, type ReadOptions } from '../services/packages/read';
+import { readPackage, type KnownPackage, type ParsedPackage, type ReadOptions } from '../services/packages/read';
 import { unpackRows, type PackedRows } from '../services/packages/packed-rows';
 import { countedPersonFields, countsWhileReading } from '../services/reports/package-counts';
 import type { CountingEnv } from '../../../shared/reports/env';
@@ -11,7 +11,8 @@ import { acquireWorker, fromWire, releaseWorker, workerFailure, workersEnabled, 
 
 /** `reply`: the port the answer goes to, so the caller can take it without yielding (`poll`) */
 export type PackageRequest = {
-  type: 'start'; fileName: string; passphrase?: string | undefined; counting?: CountingEnv | undefined; countRowsOnly?: boolean | undefined; data: Uint8Array; reply: MessagePort;
+  type: 'start'; fileName: string; passphrase?: string | undefined; counting?: CountingEnv | undefined; countRowsOnly?: boolean | undefined;
+  known?: readonly KnownPackage[] | undefined; data: Uint8Array; reply: MessagePort;
 };
 
 export interface IsolatedReadOptions extends ReadOptions {
@@ -75,7 +76,7 @@ export function readPackageIsolated(data: Buffer, opts: IsolatedReadOptions): Pe
     worker.on('exit', () => settle(false, workerFailure(new Error('worker exited'), what)));
     const copy = new Uint8Array(data);
     worker.postMessage(
-      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, counting: opts.counting, countRowsOnly: opts.countRowsOnly, data: copy, reply: port2 } satisfies PackageRequest,
+      { type: 'start', fileName: opts.fileName, passphrase: opts.passphrase, counting: opts.counting, countRowsOnly: opts.countRowsOnly, known: opts.known, data: copy, reply: port2 } satisfies PackageRequest,
       [copy.buffer, port2],
     );
   });

@@ -18,7 +18,7 @@ import type { CountingEnv } from '../../../../shared/reports/env';
 import { PERSONS_ID_INDEX } from '../../db';
 import type { ServiceContext } from '../context';
 import { IdSet } from './id-set';
-import type { ParsedPackage } from './read';
+import type { KnownPackage, ParsedPackage } from './read';
 import { readPackageIsolated as readPackage } from '../../worker/package';
 
 export interface PackageFile {
@@ -54,9 +54,11 @@ export const AHEAD = 2;
 export interface ReadAheadOptions {
   counting?: CountingEnv | undefined;
   countRowsOnly?: boolean;
+  /** Packages merged already (ReadOptions.known) */
+  known?: readonly KnownPackage[];
 }
 
-export function readAhead(files: readonly PackageFile[], { counting, countRowsOnly }: ReadAheadOptions = {}): ReadAhead {
+export function readAhead(files: readonly PackageFile[], { counting, countRowsOnly, known }: ReadAheadOptions = {}): ReadAhead {
   const started = new Map<number, Promise<ReadOutcome>>();
   const settled = new Set<number>();
   const polls = new Map<number, () => boolean>();
@@ -67,7 +69,7 @@ export function readAhead(files: readonly PackageFile[], { counting, countRowsOn
     const f = files[i]!;
     let p: Promise<ReadOutcome>;
     try {
-      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase, counting, countRowsOnly });
+      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase, counting, countRowsOnly, known });
       polls.set(i, read.poll);
       p = read.then(
         (pkg) => ({ ok: true as const, pkg }),

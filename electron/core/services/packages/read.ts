@@ -44,6 +44,18 @@ export interface ParsedPackage {
   decisions: PackageDecisionRow[];
   /** Its persons counted into the summary tables, when the reader was asked to (worker/package.ts) */
   personCounts?: PersonCounts | undefined;
+  /**
+   * It is one of `ReadOptions.known` (same id, signer and signed manifest): the reader stopped after the
+   * signature, so its record tables are empty and its rows counted as none (`countedRows`)
+   */
+  known?: true;
+}
+
+/** A package merged already, as the census keeps it */
+export interface KnownPackage {
+  packageId: string;
+  signerFingerprint: string;
+  manifestSha256: string;
 }
 
 export interface ReadOptions {
@@ -59,6 +71,11 @@ export interface ReadOptions {
    * in any read but not kept, and the tables' `rows` can be counted, not read (packed-rows.ts `countedRows`)
    */
   countRowsOnly?: boolean | undefined;
+  /**
+   * Packages merged already: one of these, byte for byte under its signature, is not read past its
+   * manifest (a preview of a folder that holds them again has nothing to judge in their records)
+   */
+  known?: readonly KnownPackage[] | undefined;
 }
 
 const refuse = (message: string, reason: string, details: Record<string, unknown> = {}) =>
@@ -129,6 +146,9 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
   }
   const manifest = parsed.data;
   const head = manifest.headcount;
+  const manifestSha256 = sha256Hex(manifestBytes);
+  if (opts.known?.some((k) => k.packageId === head.packageId && k.signerFingerprint === fingerprint && k.manifestSha256 === manifestSha256))
+    return { fileName: opts.fileName, encrypted, manifest, head, manifestSha256, signer: { publicKey: sig.publicKey, fingerprint }, known: true, ...noRecords() };
 
   // The resource list must be exactly ours, each once, at its fixed path.
   const entries = new Map<string, Manifest['resources'][number]>();
@@ -161,7 +181,7 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     throw refuse(`上报包内容校验失败：${problems.join('；')}，已拒绝`, 'hash_mismatch', { problems });
 
   const base = {
-    fileName: opts.fileName, encrypted, manifest, head, manifestSha256: sha256Hex(manifestBytes), signer: { publicKey: sig.publicKey, fingerprint },
+    fileName: opts.fileName, encrypted, manifest, head, manifestSha256, signer: { publicKey: sig.publicKey, fingerprint },
   };
   // The one-pass reader takes the packages our writer makes today; anything else, and every refusal,
   // is the general reader's (read-fast.ts).
@@ -179,6 +199,12 @@ export async function readPackage(data: Buffer, opts: ReadOptions): Promise<Pars
     general.units.rows = countedRows('unit', general.units.rows.length);
   }
   return { ...base, ...general };
+}
+
+/** The record and side tables of a package whose records were not read (`known`) */
+function noRecords(): Pick<ParsedPackage, 'persons' | 'units' | 'explanations' | 'audit' | 'decisions'> {
+  const table = (t: TableName) => ({ rows: countedRows(t, 0), ids: [], firstPackages: new Map<string, string>(), areaCodes: new Set<string>(), rowAreas: [] });
+  return { persons: { ...table('person'), idNumbers: [] }, units: table('unit'), explanations: [], audit: [], decisions: [] };
 }
 
 type Entries = Map<string, Manifest['resources'][number]>;
