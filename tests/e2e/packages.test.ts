@@ -86,6 +86,14 @@ describe('the merge workspace of a city', () => {
     expect(await pkgs.boardRow(YAOHAI).innerText()).toContain('120');
     await expect.poll(() => pkgs.pendingBanner.innerText()).toContain('1 名人员');
 
+    // The same files picked again (a folder that keeps every package received): nothing left to merge
+    await pkgs.chooseFiles([files.yaohai, files.luyang]);
+    await expect.poll(() => pkgs.previewRow(YAOHAI).getAttribute('data-status')).toBe('unchanged');
+    expect(await pkgs.previewRow(LUYANG).getAttribute('data-status')).toBe('unchanged');
+    expect(await pkgs.previewRow(YAOHAI).innerText()).toContain('已经合并过，未作任何改动');
+    await expect.poll(() => pkgs.mergeButton.innerText()).toContain('合并 0 个上报包');
+    expect(await pkgs.mergeButton.isDisabled()).toBe(true);
+
     await pkgs.tab('duplicates');
     const c = pkgs.duplicateCase(dupId);
     await c.waitFor();
