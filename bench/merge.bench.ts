@@ -156,13 +156,22 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: number; cp
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'headcount-bench-merge-'));
+
+/** A new province census in `dir` (the merge's, and the preview's empty one) */
+async function provinceCensus(name: string) {
+  const core = openCoreForFile(path.join(dir, name), { create: true });
+  const setup = await core.dispatch('census.setup', { areaCode: '130000', level: 'province', refDate: REF, officeName: '河北省民政厅', operator: '汇总员' });
+  if (!setup.ok) throw new Error(setup.error.message);
+  return core;
+}
+
+/** The package files, each read from disk when its turn comes (as the CLI and the 上报与汇总 page pass them) */
+const packageFiles = () => files.map((f) => ({ name: path.basename(f), data: () => readFileSync(f) }));
 let national: ReturnType<typeof spawnSync> | null = null;
 try {
   if (typeof globalThis.gc === 'function') globalThis.gc();
   const rssBefore = process.resourceUsage().maxRSS * 1024;
-  const core = openCoreForFile(path.join(dir, 'province.sqlite'), { create: true });
-  const setup = await core.dispatch('census.setup', { areaCode: '130000', level: 'province', refDate: REF, officeName: '河北省民政厅', operator: '汇总员' });
-  if (!setup.ok) throw new Error(setup.error.message);
+  const core = await provinceCensus('province.sqlite');
 
   let done = 0;
   const t0 = performance.now();
@@ -171,7 +180,7 @@ try {
     done = p.done;
   });
   // CPU seconds beside wall seconds: on a shared machine the wall figure moves with other load.
-  const merge = await timed(() => mergePackages(core.ctx, files.map((f) => ({ name: path.basename(f), data: () => readFileSync(f) })), { trustNewKeys: true, countPending: false }));
+  const merge = await timed(() => mergePackages(core.ctx, packageFiles(), { trustNewKeys: true, countPending: false }));
   let merged = 0;
   for (const r of merge.value.results) {
     if (r.status !== 'merged') throw new Error(`${r.file}: ${r.status} ${r.message}`);
@@ -218,10 +227,8 @@ try {
   raw.close();
 
   // What the 上报与汇总 page runs before the merge: the same files judged against an empty census, nothing written
-  const fresh = openCoreForFile(path.join(dir, 'preview.sqlite'), { create: true });
-  const freshSetup = await fresh.dispatch('census.setup', { areaCode: '130000', level: 'province', refDate: REF, officeName: '河北省民政厅', operator: '汇总员' });
-  if (!freshSetup.ok) throw new Error(freshSetup.error.message);
-  const preview = await timed(() => previewPackages(fresh.ctx, files.map((f) => ({ name: path.basename(f), data: () => readFileSync(f) })), { trustNewKeys: true }));
+  const fresh = await provinceCensus('preview.sqlite');
+  const preview = await timed(() => previewPackages(fresh.ctx, packageFiles(), { trustNewKeys: true }));
   fresh.close();
   if (preview.value.some((r) => r.status !== 'ready')) throw new Error('preview: a package is not ready');
   if (recordColumns('person').length !== 2 + fieldsOf.person.length + 6) throw new Error('column layout changed');

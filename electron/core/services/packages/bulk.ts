@@ -14,12 +14,11 @@
  *   the rest of the merge goes the exact way it goes without a bulk: the unique index refuses a
  *   clashing package, with the same message.
  */
-import type { CountingEnv } from '../../../../shared/reports/env';
 import { PERSONS_ID_INDEX } from '../../db';
 import type { ServiceContext } from '../context';
 import { IdSet } from './id-set';
-import type { KnownPackage, ParsedPackage } from './read';
-import { readPackageIsolated as readPackage } from '../../worker/package';
+import type { ParsedPackage } from './read';
+import { readPackageIsolated as readPackage, type IsolatedReadOptions } from '../../worker/package';
 
 export interface PackageFile {
   name: string;
@@ -51,14 +50,10 @@ export interface ReadAhead {
 /** Files read or waiting beyond the one taken last */
 export const AHEAD = 2;
 
-export interface ReadAheadOptions {
-  counting?: CountingEnv | undefined;
-  countRowsOnly?: boolean;
-  /** Packages merged already (ReadOptions.known) */
-  known?: readonly KnownPackage[];
-}
+/** How every file of the batch is read (the reader's own options, less what each file brings) */
+export type ReadAheadOptions = Pick<IsolatedReadOptions, 'counting' | 'countRowsOnly' | 'known'>;
 
-export function readAhead(files: readonly PackageFile[], { counting, countRowsOnly, known }: ReadAheadOptions = {}): ReadAhead {
+export function readAhead(files: readonly PackageFile[], opts: ReadAheadOptions = {}): ReadAhead {
   const started = new Map<number, Promise<ReadOutcome>>();
   const settled = new Set<number>();
   const polls = new Map<number, () => boolean>();
@@ -69,7 +64,7 @@ export function readAhead(files: readonly PackageFile[], { counting, countRowsOn
     const f = files[i]!;
     let p: Promise<ReadOutcome>;
     try {
-      const read = readPackage(bytesOf(f), { fileName: f.name, passphrase: f.passphrase, counting, countRowsOnly, known });
+      const read = readPackage(bytesOf(f), { ...opts, fileName: f.name, passphrase: f.passphrase });
       polls.set(i, read.poll);
       p = read.then(
         (pkg) => ({ ok: true as const, pkg }),
