@@ -17,7 +17,7 @@ export const PACKAGES = {
   db: ['node:*', 'zod', 'better-sqlite3'],
   /** Plain .mjs entry points that start TypeScript (a worker thread): they register tsx, as bin/ does */
   bootstrap: ['node:*', 'tsx'],
-  bridge: ['node:*'],
+  bridge: ['node:*', 'ws'],
   cli: ['node:*'],
   main: ['node:*', 'electron'],
   preload: ['electron'],

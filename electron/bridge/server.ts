@@ -8,12 +8,15 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { eventNames } from '../../shared/api/contract';
 import { DOWNLOAD_ROUTE, MAX_UPLOAD_BYTES, UPLOAD_NAME_HEADER } from '../../shared/api/methods/io';
+import { REPLY_ROUTE } from '../../shared/api/socket';
 import type { ApiErrorShape, ErrorCode, Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
 import type { EventBus } from '../core/events';
 import { BASE_SECURITY_HEADERS } from './headers';
+import { createCallSocket, offeredToken, type CallSocket } from './socket';
 
 export const BRIDGE_HOST = '127.0.0.1';
 /** A JSON call; files travel on /api/upload instead (raw bytes, MAX_UPLOAD_BYTES). */
@@ -31,6 +34,8 @@ export interface BridgeOptions {
   maxBodyBytes?: number;
   /** Upload body limit; MAX_UPLOAD_BYTES unless a test wants a small one. */
   maxUploadBytes?: number;
+  /** Socket replies larger than this are fetched over HTTP; SOCKET_MAX_REPLY_CHARS unless a test wants a small one. */
+  maxSocketReplyChars?: number;
 }
 
 export interface Bridge {
@@ -254,6 +259,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     res.end(data);
   }
 
+  /** A socket reply too large for the socket, fetched once by the key its message named */
+  function handleHeldReply(key: string, req: IncomingMessage, res: ServerResponse): void {
+    if (!tokenMatches(token, bearer(req))) return forbidden(res, true);
+    const json = callSocket.take(key);
+    if (json === null) return sendReply(res, 404, errorReply('not_found', '应答已失效（已取过或连接已断开），请重试'));
+    send(res, 200, 'application/json; charset=utf-8', json);
+  }
+
   function handleEvents(url: URL, req: IncomingMessage, res: ServerResponse): void {
     if (!tokenMatches(token, url.searchParams.get('token'))) return forbidden(res, true);
     res.writeHead(200, {
@@ -348,6 +361,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       // Ids are UUIDs: taken as written (a malformed escape is then simply an unknown id)
       return handleDownload(rawPath.slice(DOWNLOAD_ROUTE.length + 1), req, res);
     }
+    if (rawPath.startsWith(`${REPLY_ROUTE}/`)) {
+      if (method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', '只接受 GET', { Allow: 'GET' });
+      return handleHeldReply(rawPath.slice(REPLY_ROUTE.length + 1), req, res);
+    }
     if (rawPath === '/api/events') {
       if (method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', '只接受 GET', { Allow: 'GET' });
       return handleEvents(url, req, res);
@@ -357,6 +374,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', '只接受 GET', { Allow: 'GET, HEAD' });
     return handleStatic(url, rawPath, req, res);
   }
+
+  const callSocket: CallSocket = createCallSocket({
+    dispatch,
+    maxMessageBytes: maxBody,
+    ...(opts.maxSocketReplyChars !== undefined ? { maxReplyChars: opts.maxSocketReplyChars } : {}),
+    // Browsers always send Origin on a WebSocket: one missing is not our page.
+    admit: (req) => req.headers.origin !== undefined && trustedPeer(req) && tokenMatches(token, offeredToken(req)),
+  });
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -373,6 +398,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   // next request on the connection, which is then reset (ECONNRESET). One page on this machine is the
   // only client, so connections may stay open as long as any job the page waits on.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!callSocket.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -396,6 +424,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of streams) s.end();
+        callSocket.close();
         server.close(() => resolve());
         // SSE and keep-alive sockets would otherwise hold close() open forever.
         server.closeAllConnections();

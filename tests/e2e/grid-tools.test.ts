@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RecordData } from '../../shared/census/schema';
 import { apiCall, removeDir, tempDataDir, type RunningApp } from './support/app';
+import { routeCalls } from './support/calls';
 import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp, newPage, openPersons, type Cleanups } from './support/grid-session';
 import { GridPage } from './pages/grid';
@@ -182,11 +183,10 @@ describe('fixing many rows at once', () => {
     const { page } = await newPage(suite.browser, cleanups);
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/call', async (route) => {
-      const body = route.request().postDataJSON() as { method?: string; payload?: { offset?: number } };
-      if (body.method === 'grid.rows' && (body.payload?.offset ?? 0) > 0) await held;
-      await route.continue();
-    });
+    const calls = await routeCalls(page);
+    calls.before = async ({ method, payload }) => {
+      if (method === 'grid.rows' && ((payload as { offset?: number }).offset ?? 0) > 0) await held;
+    };
     await page.goto(app.url);
     await page.getByTestId('nav-persons').waitFor();
     await page.keyboard.press('Alt+2');
@@ -212,7 +212,7 @@ describe('fixing many rows at once', () => {
     await expect.poll(() => grid.errors()).toBe(`错误 ${counts.error.toLocaleString('zh-CN')}`);
     expect(await grid.errors()).toMatch(/^错误 \d{1,3}(,\d{3})+$/);
     expect(await wait.count()).toBe(0);
-    await page.unroute('**/api/call');
+    calls.before = null;
 
     // Once every row is in, a name nobody has is 没有找到 straight away.
     await page.keyboard.press('Control+F');

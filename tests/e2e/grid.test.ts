@@ -10,6 +10,7 @@ import { PASTE_IDS, pasteXlsx, tsvFromXlsx } from '../fixtures/grid-paste';
 import { GridPage } from './pages/grid';
 import { Ime } from './pages/ime';
 import { apiCall, removeDir, tempDataDir } from './support/app';
+import { routeCalls } from './support/calls';
 import { useBrowserSuite } from './support/suite';
 import { censusWithUnit, freshApp as startSession, newPage as openPage, openPersons, UNIT_NAME, type Cleanups } from './support/grid-session';
 
@@ -227,11 +228,10 @@ describe('persons spreadsheet', () => {
     // its answer before the checks below.
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/call', async (route) => {
-      const method = (route.request().postDataJSON() as { method?: string }).method;
+    const calls = await routeCalls(page);
+    calls.before = async ({ method }) => {
       if (method === 'grid.issues' || method === 'issues.list') await held;
-      await route.continue();
-    });
+    };
     await page.goto(app.url);
     await page.getByTestId('nav-persons').waitFor();
     await page.keyboard.press('Alt+2');
@@ -245,7 +245,7 @@ describe('persons spreadsheet', () => {
     release();
     const grid = new GridPage(page, 'person');
     await grid.waitLoaded();
-    await page.unroute('**/api/call');
+    calls.before = null;
     await expect.poll(() => status(1).innerText()).toBe('✕1');
     // 姓名 and 证件号码 stay pinned outside their group, so its label heads the scrolling part once
     expect(await page.locator('.ag-header-group-cell', { hasText: '基本信息' }).count()).toBe(1);
@@ -310,11 +310,12 @@ describe('the grids’ unit and township lists', () => {
     const { page } = await newPage();
     // What each grid.refs reply carried: the lists (how many units) or `unchanged`
     const replies: (number | 'unchanged')[] = [];
-    page.on('response', async (r) => {
-      if (!r.url().endsWith('/api/call') || JSON.parse(r.request().postData() ?? '{}').method !== 'grid.refs') return;
-      const { result } = (await r.json()) as { result: { unchanged: boolean; units?: unknown[] } };
+    const calls = await routeCalls(page);
+    calls.after = ({ method }, reply) => {
+      if (method !== 'grid.refs') return;
+      const { result } = reply as { result: { unchanged: boolean; units?: unknown[] } };
       replies.push(result.unchanged ? 'unchanged' : result.units!.length);
-    });
+    };
     const ime = await Ime.attach(page);
     cleanups.push(() => ime.detach().catch(() => undefined));
     const kb = page.keyboard;
@@ -352,5 +353,49 @@ describe('the grids’ unit and township lists', () => {
     await expect.poll(() => again.text(0, 'unitId')).toBe('幸福家园社工站');
     const stored = (await apiCall(app, 'persons.list', {})).rows[0]!.data;
     expect(stored.unitId).toBe(added!.id);
+  });
+});
+
+describe('the page’s calls', () => {
+  it('an edit goes over the call socket; with the socket refused it goes over HTTP and is saved all the same', async () => {
+    const dataDir = tempDataDir();
+    cleanups.push(() => removeDir(dataDir));
+    const app = await freshApp(dataDir);
+    await censusWithUnit(app);
+    await apiCall(app, 'grid.apply', { table: 'person', create: [{ id: randomUUID(), values: { name: '张晓红' } }], changes: [], remove: [] });
+    const stored = async () => (await apiCall(app, 'persons.list', {})).rows[0]!.data.majorName;
+
+    const { page } = await newPage();
+    const calls = await routeCalls(page);
+    const grid = await openPersons(page, app);
+    await grid.click(0, 'majorName');
+    await grid.saved(async () => {
+      await page.keyboard.type('xinlixue');
+      await page.keyboard.press('Enter');
+    });
+    expect(calls.sent.filter((c) => c.method === 'grid.apply').map((c) => c.via)).toEqual(['socket']);
+    expect(await stored()).toBe('xinlixue');
+
+    // A socket that cannot open (refused at once, every time it is tried)
+    const { page: other } = await newPage();
+    let refused = 0;
+    await other.routeWebSocket(/\/api\/socket$/, (ws) => {
+      refused++;
+      void ws.close();
+    });
+    const overHttp: string[] = [];
+    other.on('request', (r) => {
+      if (r.url().endsWith('/api/call')) overHttp.push((JSON.parse(r.postData() ?? '{}') as { method: string }).method);
+    });
+    const grid2 = await openPersons(other, app);
+    await grid2.click(0, 'majorName');
+    await grid2.saved(async () => {
+      await other.keyboard.type('shehuixue');
+      await other.keyboard.press('Enter');
+    });
+    expect(refused).toBeGreaterThan(0);
+    expect(overHttp).toContain('grid.apply');
+    expect(await stored()).toBe('shehuixue');
+    expect(await grid2.text(0, 'majorName')).toBe('shehuixue');
   });
 });

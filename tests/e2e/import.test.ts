@@ -16,6 +16,7 @@ import {
 import { Ime } from './pages/ime';
 import { ImportExportPage } from './pages/import-export';
 import { apiCall, openLoggedPage, type RunningApp } from './support/app';
+import { routeCalls, type Calls } from './support/calls';
 import { useBrowserSuite } from './support/suite';
 
 const suite = useBrowserSuite({ app: true });
@@ -29,12 +30,13 @@ beforeAll(async () => {
   await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
 });
 
-async function openIo(): Promise<{ page: Page; io: ImportExportPage }> {
+async function openIo(): Promise<{ page: Page; io: ImportExportPage; calls: Calls }> {
   const page = await openLoggedPage(suite.browser, cleanups, app);
+  const calls = await routeCalls(page);
   await page.goto(app.url);
   const io = new ImportExportPage(page);
   await io.open();
-  return { page, io };
+  return { page, io, calls };
 }
 
 /** Import stage files anywhere under the app's data folder */
@@ -72,7 +74,7 @@ describe('import through the UI', () => {
   it('previews, lets the clerk correct a column, imports, and re-imports a corrected return as updates', async () => {
     const xlsx = await writeXlsx(path.join(filesDir, '东华门街道.xlsx'), messyWorkbookSheets());
     const csv = writeCsv(path.join(filesDir, '景山街道.csv'), csvRows(), 'gbk');
-    const { page, io } = await openIo();
+    const { page, io, calls } = await openIo();
     await io.chooseFiles([xlsx, csv]);
     await io.preview.waitFor();
     expect(await io.totals()).toMatch(/读取\s*16[\s\S]*新增\s*10[\s\S]*跳过\s*6[\s\S]*错误\s*2/);
@@ -110,19 +112,16 @@ describe('import through the UI', () => {
     // meanwhile the panel shows the core's progress (a census-size report takes seconds).
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/call', async (route) => {
-      if ((route.request().postDataJSON() as { method?: string }).method !== 'io.errorReport') return route.continue();
-      const reply = await route.fetch();
-      await held;
-      await route.fulfill({ response: reply });
-    });
+    calls.after = async (call) => {
+      if (call.method === 'io.errorReport') await held;
+    };
     const downloaded = io.download(io.result.getByTestId('download-error-report').first());
     await expect.poll(() => io.progress.innerText()).toContain('正在生成问题表');
     expect(await io.result.getByTestId('download-error-report').first().isDisabled()).toBe(true);
     release();
     const report = await downloaded;
     await io.progress.waitFor({ state: 'detached' });
-    await page.unroute('**/api/call');
+    calls.after = null;
     expect(report.name).toBe('东华门街道_退回修改.xlsx');
     const ws = (await workbook(report.data)).getWorksheet('人员')!;
     const header = (ws.getRow(2).values as unknown[]).slice(1);

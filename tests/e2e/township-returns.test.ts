@@ -11,6 +11,7 @@ import { REAL_FILES, REGISTERED_UNITS, writeRealReturns, type RealReturns } from
 import { ImportExportPage } from './pages/import-export';
 import { IssuesPage } from './pages/issues';
 import { apiCall, openLoggedPage, type RunningApp } from './support/app';
+import { routeCalls } from './support/calls';
 import { useBrowserSuite } from './support/suite';
 
 const suite = useBrowserSuite({ app: true });
@@ -36,21 +37,22 @@ describe('real township returns through the UI', () => {
   it('asks once for units, values and missing columns, imports in one write, filters issues by field and rule, and undoes the import', async () => {
     const page = await openLoggedPage(suite.browser, cleanups, app);
     await page.setViewportSize({ width: 1400, height: 1000 });
+    const calls = await routeCalls(page);
     await page.goto(app.url);
     const io = new ImportExportPage(page);
     await io.open();
     expect(await io.importPanel.getByTestId('import-files').innerText()).toBe('选择乡镇报表文件…');
     // Each file goes up once as raw bytes; the preview call names the uploads (no base64 in any call)
     const uploads: string[] = [];
-    const inline: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/api/upload')) uploads.push(decodeURIComponent(r.headers()['x-headcount-file-name'] ?? ''));
-      if (r.url().endsWith('/api/call') && (r.postData() ?? '').includes('dataBase64')) inline.push(r.postData()!.slice(0, 80));
     });
+    const inline = () => calls.sent.filter((c) => c.body.includes('dataBase64')).map((c) => c.body.slice(0, 80));
     await io.chooseFilesByKeyboard([returns.files.tidy, returns.files.messy, returns.files.csv]);
     await io.preview.waitFor();
     expect(uploads.sort()).toEqual([REAL_FILES.tidy, REAL_FILES.messy, REAL_FILES.csv].sort());
-    expect(inline).toEqual([]);
+    expect(inline()).toEqual([]);
+    expect(calls.sent.filter((c) => c.method === 'io.import.preview').map((c) => c.body)).toEqual([expect.stringContaining('"uploadId"')]);
     expect(await io.totals()).toContain('新建单位 11');
     await expect.poll(() => io.newUnit('景山街道社区服务中心').innerText()).toContain(`与已登记的「${REGISTERED_UNITS.jingshanCentre}」相近`);
     expect(await io.unmapped('高级中学毕业').innerText()).toContain('8 行');
@@ -102,12 +104,10 @@ describe('real township returns through the UI', () => {
     // Then the list is read again (seconds on a census-size file): held too, to see what the page shows meanwhile.
     let releaseList: () => void = () => {};
     const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
-    await page.route('**/api/call', async (route) => {
-      const method = (route.request().postDataJSON() as { method?: string }).method;
+    calls.before = async ({ method }) => {
       if (method === 'io.imports.undo') await held;
       if (method === 'io.imports.list') await listHeld;
-      await route.continue();
-    });
+    };
     await io.undoNewest();
     const busy = io.history.getByTestId('history-undoing');
     await busy.waitFor();
@@ -128,7 +128,7 @@ describe('real township returns through the UI', () => {
     expect(await io.history.getByTestId('history-report-all').isDisabled()).toBe(true);
     releaseList();
     await refreshing.waitFor({ state: 'detached' });
-    await page.unroute('**/api/call');
+    calls.before = null;
     await expect.poll(async () => (await apiCall(app, 'persons.list', { limit: 1 })).total).toBe(0);
     expect((await apiCall(app, 'units.list', { limit: 1 })).total).toBe(2);
     await expect.poll(() => io.history.innerText()).toContain('撤销');

@@ -5,6 +5,7 @@
 import { eventSchemas, type EventName, type EventPayload, type FaceMethodName, type MethodInput, type MethodOutput } from '../../../shared/api/contract';
 import { replySchema, type Reply } from '../../../shared/api/errors';
 import { DOWNLOAD_ROUTE, UPLOAD_NAME_HEADER, type FileRef } from '../../../shared/api/methods/io';
+import { REPLY_ROUTE, SOCKET_MAX_CALL_CHARS, SOCKET_PROTOCOL, SOCKET_ROUTE, SOCKET_TOKEN_PREFIX } from '../../../shared/api/socket';
 import type { HeadcountBridge } from '../env';
 import { takeToken } from '../lib/token';
 
@@ -29,6 +30,95 @@ export interface HttpTransportOptions {
   token: string;
   fetchImpl?: typeof fetch;
   openEventSource?: (url: string) => EventSource;
+  /**
+   * The call socket's address (ws://…/api/socket), or null for HTTP only. Calls go over the socket
+   * while it is open and over HTTP otherwise (before it opens, after it drops, when too large).
+   */
+  socketUrl?: string | null;
+  openSocket?: (url: string, protocols: string[]) => WebSocket;
+  /** After the socket drops, calls use HTTP and the socket is tried again no sooner than this (ms) */
+  socketRetryMs?: number;
+}
+
+const NETWORK_ERROR: Reply = { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
+const SOCKET_RETRY_MS = 2_000;
+
+/**
+ * One socket, its calls in flight by id. A reply is matched to its call by id; a large one is fetched over
+ * HTTP by the key its message names. When the socket closes every call still waiting gets the network
+ * error, as a failed fetch would (it may or may not have run).
+ */
+class CallSocket {
+  private ws: WebSocket | null = null;
+  private open = false;
+  private retryAt = 0;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (r: Reply) => void>();
+
+  constructor(
+    private readonly url: string,
+    private readonly protocols: string[],
+    private readonly openSocket: (url: string, protocols: string[]) => WebSocket,
+    private readonly retryMs: number,
+    private readonly fetchHeld: (key: string) => Promise<Reply>,
+  ) {
+    this.connect();
+  }
+
+  /** The reply, or null when the socket is not open (the caller uses HTTP) */
+  call(json: string): Promise<Reply> | null {
+    if (!this.open || !this.ws) {
+      this.connect();
+      return null;
+    }
+    const id = this.nextId++;
+    const ws = this.ws;
+    return new Promise<Reply>((resolve) => {
+      this.waiting.set(id, resolve);
+      ws.send(`{"id":${id},${json.slice(1)}`);
+    });
+  }
+
+  private connect(): void {
+    if (this.ws || Date.now() < this.retryAt) return;
+    let ws: WebSocket;
+    try {
+      ws = this.openSocket(this.url, this.protocols);
+    } catch {
+      this.retryAt = Date.now() + this.retryMs;
+      return;
+    }
+    this.ws = ws;
+    ws.addEventListener('open', () => {
+      this.open = true;
+    });
+    ws.addEventListener('message', (e: MessageEvent) => {
+      if (typeof e.data !== 'string') return;
+      let msg: { id?: unknown; reply?: unknown; fetch?: unknown };
+      try {
+        msg = JSON.parse(e.data) as { id?: unknown; reply?: unknown; fetch?: unknown };
+      } catch {
+        return;
+      }
+      const done = typeof msg.id === 'number' ? this.waiting.get(msg.id) : undefined;
+      if (!done) return;
+      this.waiting.delete(msg.id as number);
+      if (typeof msg.fetch === 'string') {
+        void this.fetchHeld(msg.fetch).then(done);
+        return;
+      }
+      const parsed = replySchema.safeParse(msg.reply);
+      done(parsed.success ? parsed.data : { ok: false, error: { code: 'bad_reply', message: '本机服务返回了无法识别的应答' } });
+    });
+    ws.addEventListener('close', () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.open = false;
+      this.retryAt = Date.now() + this.retryMs;
+      for (const done of this.waiting.values()) done(NETWORK_ERROR);
+      this.waiting.clear();
+    });
+  }
 }
 
 async function readReply(res: Response): Promise<Reply> {
@@ -48,17 +138,35 @@ async function readReply(res: Response): Promise<Reply> {
 export function createHttpTransport(opts: HttpTransportOptions): Transport {
   const fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
   let source: EventSource | null = null;
+  const socket = opts.socketUrl
+    ? new CallSocket(
+        opts.socketUrl,
+        [SOCKET_PROTOCOL, `${SOCKET_TOKEN_PREFIX}${opts.token}`],
+        opts.openSocket ?? ((url, protocols) => new WebSocket(url, protocols)),
+        opts.socketRetryMs ?? SOCKET_RETRY_MS,
+        async (key) => {
+          try {
+            return await readReply(await fetchImpl(`${opts.baseUrl}${REPLY_ROUTE}/${encodeURIComponent(key)}`, { headers: { Authorization: `Bearer ${opts.token}` } }));
+          } catch {
+            return NETWORK_ERROR;
+          }
+        },
+      )
+    : null;
   return {
     async invoke(method, payload) {
+      const body = JSON.stringify({ method, payload });
+      const viaSocket = socket && body.length <= SOCKET_MAX_CALL_CHARS ? socket.call(body) : null;
+      if (viaSocket) return viaSocket;
       let res: Response;
       try {
         res = await fetchImpl(`${opts.baseUrl}/api/call`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${opts.token}` },
-          body: JSON.stringify({ method, payload }),
+          body,
         });
       } catch {
-        return { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
+        return NETWORK_ERROR;
       }
       const reply = await readReply(res);
       // A bridge that answers 403 with a well-formed reply still means "no access" to the UI.
@@ -119,7 +227,8 @@ export function initTransport(): TransportState {
   }
   const token = takeToken({ location: window.location, history: window.history, storage: window.sessionStorage });
   if (!token) return { kind: 'no_token' };
-  transport = createHttpTransport({ baseUrl: '', token });
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  transport = createHttpTransport({ baseUrl: '', token, socketUrl: `${scheme}://${window.location.host}${SOCKET_ROUTE}` });
   return { kind: 'browser' };
 }
 
