@@ -12,10 +12,11 @@ import type { Duplex } from 'node:stream';
 import { eventNames } from '../../shared/api/contract';
 import { DOWNLOAD_ROUTE, MAX_UPLOAD_BYTES, UPLOAD_NAME_HEADER } from '../../shared/api/methods/io';
 import { REPLY_ROUTE } from '../../shared/api/socket';
-import type { ApiErrorShape, ErrorCode, Reply } from '../../shared/api/errors';
+import type { Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
 import type { EventBus } from '../core/events';
 import { BASE_SECURITY_HEADERS } from './headers';
+import { errorReply } from './replies';
 import { createCallSocket, offeredToken, type CallSocket } from './socket';
 
 export const BRIDGE_HOST = '127.0.0.1';
@@ -103,18 +104,13 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }
 
-/** Constant-time: hashing first makes both sides the same length whatever the caller sent. */
 /** How long an idle connection from the page stays open */
 const KEEP_ALIVE_MS = 10 * 60_000;
 
+/** Constant-time: hashing first makes both sides the same length whatever the caller sent. */
 export function tokenMatches(expected: string, given: string | null | undefined): boolean {
   if (typeof given !== 'string' || given.length === 0) return false;
   return timingSafeEqual(digest(expected), digest(given));
-}
-
-function errorReply(code: ErrorCode, message: string): Reply {
-  const error: ApiErrorShape = { code, message };
-  return { ok: false, error };
 }
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {

@@ -9,9 +9,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { DOWNLOAD_ROUTE } from '../../shared/api/methods/io';
 import { SOCKET_MAX_REPLY_CHARS, SOCKET_PROTOCOL, SOCKET_ROUTE, SOCKET_TOKEN_PREFIX, type SocketRequest } from '../../shared/api/socket';
-import type { ApiErrorShape, ErrorCode, Reply } from '../../shared/api/errors';
+import type { Reply } from '../../shared/api/errors';
 import type { Dispatch } from '../core/dispatch';
+import { errorReply } from './replies';
 
 export interface CallSocketOptions {
   dispatch: Dispatch;
@@ -42,11 +44,6 @@ export function offeredToken(req: IncomingMessage): string | null {
     if (t.startsWith(SOCKET_TOKEN_PREFIX)) return t.slice(SOCKET_TOKEN_PREFIX.length);
   }
   return null;
-}
-
-function errorReply(code: ErrorCode, message: string): Reply {
-  const error: ApiErrorShape = { code, message };
-  return { ok: false, error };
 }
 
 function parseRequest(data: string): SocketRequest | null {
@@ -101,7 +98,7 @@ export function createCallSocket(opts: CallSocketOptions): CallSocket {
     let reply: Reply;
     const started = performance.now();
     const cpu = process.cpuUsage();
-    if (req.method === 'files.download') reply = errorReply('bad_input', '文件请从下载地址获取');
+    if (req.method === 'files.download') reply = errorReply('bad_input', `文件请从 ${DOWNLOAD_ROUTE}/<downloadId> 获取`);
     else reply = await opts.dispatch(req.method, req.payload);
     const used = process.cpuUsage(cpu);
     send(ws, req.id, performance.now() - started, (used.user + used.system) / 1000, reply);

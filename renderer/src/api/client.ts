@@ -5,7 +5,7 @@
 import { eventSchemas, type EventName, type EventPayload, type FaceMethodName, type MethodInput, type MethodOutput } from '../../../shared/api/contract';
 import { replySchema, type Reply } from '../../../shared/api/errors';
 import { DOWNLOAD_ROUTE, UPLOAD_NAME_HEADER, type FileRef } from '../../../shared/api/methods/io';
-import { REPLY_ROUTE, SOCKET_MAX_CALL_CHARS, SOCKET_PROTOCOL, SOCKET_ROUTE, SOCKET_TOKEN_PREFIX } from '../../../shared/api/socket';
+import { REPLY_ROUTE, SOCKET_MAX_CALL_CHARS, SOCKET_PROTOCOL, SOCKET_ROUTE, SOCKET_TOKEN_PREFIX, type SocketReply } from '../../../shared/api/socket';
 import type { HeadcountBridge } from '../env';
 import { takeToken } from '../lib/token';
 
@@ -94,9 +94,10 @@ class CallSocket {
     });
     ws.addEventListener('message', (e: MessageEvent) => {
       if (typeof e.data !== 'string') return;
-      let msg: { id?: unknown; reply?: unknown; fetch?: unknown };
+      // Checked field by field below: the shape is what the bridge promises, not what arrived.
+      let msg: { [K in keyof SocketReply]?: unknown };
       try {
-        msg = JSON.parse(e.data) as { id?: unknown; reply?: unknown; fetch?: unknown };
+        msg = JSON.parse(e.data) as typeof msg;
       } catch {
         return;
       }
