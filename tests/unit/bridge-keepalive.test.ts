@@ -6,20 +6,16 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { methodNames } from '../../shared/api/contract';
-import { ApiError } from '../../shared/api/errors';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
-import { createDispatch, type Handlers } from '../../electron/core/dispatch';
+import { createDispatch } from '../../electron/core/dispatch';
 import { createEventBus } from '../../electron/core/events';
+import { stubHandlers } from './support/stub-handlers';
 
 let bridge: Bridge;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 beforeAll(async () => {
-  const notHere = (): never => {
-    throw new ApiError('not_found', '测试中未实现');
-  };
-  const handlers = { ...(Object.fromEntries(methodNames.map((m) => [m, notHere])) as unknown as Handlers), 'census.get': () => null };
+  const handlers = stubHandlers({ 'census.get': () => null });
   bridge = await startBridge({ dispatch: createDispatch(handlers), events: createEventBus(), staticDir: '/nonexistent', maxBodyBytes: 1024 });
 });
 afterAll(async () => {

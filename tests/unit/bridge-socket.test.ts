@@ -6,12 +6,11 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { methodNames } from '../../shared/api/contract';
-import { ApiError } from '../../shared/api/errors';
 import { REPLY_ROUTE, SOCKET_PROTOCOL, SOCKET_ROUTE, SOCKET_TOKEN_PREFIX } from '../../shared/api/socket';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { createDispatch, type Handlers } from '../../electron/core/dispatch';
 import { createEventBus } from '../../electron/core/events';
+import { stubHandlers } from './support/stub-handlers';
 
 let bridge: Bridge;
 /** Every call that reached the core, by method */
@@ -20,12 +19,7 @@ const reached: string[] = [];
 let release: (() => void) | null = null;
 
 beforeAll(async () => {
-  const notHere = (): never => {
-    throw new ApiError('not_found', '测试中未实现');
-  };
-  const all = Object.fromEntries(methodNames.map((m) => [m, notHere])) as unknown as Handlers;
-  const handlers: Handlers = {
-    ...all,
+  const handlers = stubHandlers({
     'app.info': () => {
       reached.push('app.info');
       return { version: '9.9.9', dbPath: '/tmp/x.sqlite', hasCensus: false, fingerprint: null };
@@ -39,7 +33,7 @@ beforeAll(async () => {
       reached.push('files.download');
       return { name: 'x.csv', data: new Uint8Array([1, 2, 3]) };
     },
-  };
+  });
   bridge = await startBridge({ dispatch: createDispatch(handlers), events: createEventBus(), staticDir: '/nonexistent', maxBodyBytes: 1024 });
 });
 

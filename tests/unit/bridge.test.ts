@@ -9,23 +9,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { methodNames } from '../../shared/api/contract';
 import { ApiError, type Reply } from '../../shared/api/errors';
 import { CONTENT_SECURITY_POLICY } from '../../electron/bridge/headers';
 import { REAUTH_SCRIPT_PATH, startBridge, tokenMatches, type Bridge } from '../../electron/bridge/server';
-import { createDispatch, type Handlers } from '../../electron/core/dispatch';
+import { createDispatch } from '../../electron/core/dispatch';
 import { createEventBus, type EventBus } from '../../electron/core/events';
+import { stubHandlers } from './support/stub-handlers';
 
 const SECRET = 'top-secret-outside-static-dir';
-
-function stubHandlers(overrides: Partial<Handlers>): Handlers {
-  const notHere = (): never => {
-    throw new ApiError('not_found', '测试中未实现');
-  };
-  // Every method answers; the ones a test needs are overridden below.
-  const all = Object.fromEntries(methodNames.map((m) => [m, notHere])) as unknown as Handlers;
-  return { ...all, ...overrides };
-}
 
 interface Res {
   status: number;

@@ -6,9 +6,8 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { methodNames } from '../../shared/api/contract';
-import { ApiError, type Reply } from '../../shared/api/errors';
-import { createDispatch, type Dispatch, type Handlers } from '../../electron/core/dispatch';
+import type { Reply } from '../../shared/api/errors';
+import { createDispatch, type Dispatch } from '../../electron/core/dispatch';
 import { createEventBus, type EventBus } from '../../electron/core/events';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../electron/main/channels';
 import {
@@ -22,18 +21,11 @@ import {
 import { appPaths } from '../../electron/main/paths';
 import { createRequestFilter } from '../../electron/main/security';
 import { createPreloadApi, type IpcRendererLike } from '../../electron/preload/api';
+import { stubHandlers } from './support/stub-handlers';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 const paths = appPaths(path.join(repo, 'out', 'main'));
 const ownFrame: IpcInvokeEventLike = { senderFrame: { url: paths.rendererIndexUrl, parent: null } };
-
-function stubHandlers(overrides: Partial<Handlers>): Handlers {
-  const notHere = (): never => {
-    throw new ApiError('not_found', '测试中未实现');
-  };
-  const all = Object.fromEntries(methodNames.map((m) => [m, notHere])) as unknown as Handlers;
-  return { ...all, ...overrides };
-}
 
 type Listener = (event: IpcInvokeEventLike, ...args: unknown[]) => unknown;
 

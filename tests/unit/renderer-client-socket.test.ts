@@ -5,24 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WS from 'ws';
-import { methodNames } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import { REPLY_ROUTE, SOCKET_MAX_CALL_CHARS, SOCKET_ROUTE } from '../../shared/api/socket';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { createDispatch, type Handlers } from '../../electron/core/dispatch';
 import { createEventBus } from '../../electron/core/events';
+import { stubHandlers } from './support/stub-handlers';
 import { callWith, createHttpTransport, type Transport } from '../../renderer/src/api/client';
 
 let bridge: Bridge;
 let release: (() => void) | null = null;
 
 beforeAll(async () => {
-  const notHere = (): never => {
-    throw new ApiError('not_found', '测试中未实现');
-  };
-  const all = Object.fromEntries(methodNames.map((m) => [m, notHere])) as unknown as Handlers;
-  const handlers: Handlers = {
-    ...all,
+  const handlers = stubHandlers({
     'app.info': () => ({ version: '9.9.9', dbPath: '/tmp/x.sqlite', hasCensus: false, fingerprint: null }),
     // Held until the test lets it go
     'census.get': async () => {
@@ -32,7 +27,7 @@ beforeAll(async () => {
     'census.summary': () => {
       throw new ApiError('not_setup', '尚未设置统计调查');
     },
-  };
+  });
   bridge = await startBridge({ dispatch: createDispatch(handlers), events: createEventBus(), staticDir: '/nonexistent' });
 });
 
