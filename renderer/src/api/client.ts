@@ -138,6 +138,14 @@ async function readReply(res: Response): Promise<Reply> {
 
 export function createHttpTransport(opts: HttpTransportOptions): Transport {
   const fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
+  /** A request to the bridge with the bearer token; null when the bridge could not be reached */
+  const request = async (path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response | null> => {
+    try {
+      return await fetchImpl(`${opts.baseUrl}${path}`, { ...init, headers: { ...init.headers, Authorization: `Bearer ${opts.token}` } });
+    } catch {
+      return null;
+    }
+  };
   let source: EventSource | null = null;
   const socket = opts.socketUrl
     ? new CallSocket(
@@ -146,11 +154,8 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
         opts.openSocket ?? ((url, protocols) => new WebSocket(url, protocols)),
         opts.socketRetryMs ?? SOCKET_RETRY_MS,
         async (key) => {
-          try {
-            return await readReply(await fetchImpl(`${opts.baseUrl}${REPLY_ROUTE}/${encodeURIComponent(key)}`, { headers: { Authorization: `Bearer ${opts.token}` } }));
-          } catch {
-            return NETWORK_ERROR;
-          }
+          const res = await request(`${REPLY_ROUTE}/${encodeURIComponent(key)}`);
+          return res ? readReply(res) : NETWORK_ERROR;
         },
       )
     : null;
@@ -159,41 +164,20 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       const body = JSON.stringify({ method, payload });
       const viaSocket = socket && body.length <= SOCKET_MAX_CALL_CHARS ? socket.call(body) : null;
       if (viaSocket) return viaSocket;
-      let res: Response;
-      try {
-        res = await fetchImpl(`${opts.baseUrl}/api/call`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${opts.token}` },
-          body,
-        });
-      } catch {
-        return NETWORK_ERROR;
-      }
+      const res = await request('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      if (!res) return NETWORK_ERROR;
       const reply = await readReply(res);
       // A bridge that answers 403 with a well-formed reply still means "no access" to the UI.
       if (res.status === 403 && reply.ok) return { ok: false, error: { code: 'forbidden', message: FORBIDDEN_MESSAGE } };
       return reply;
     },
     async upload(name, body) {
-      let res: Response;
-      try {
-        res = await fetchImpl(`${opts.baseUrl}/api/upload`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${opts.token}`, [UPLOAD_NAME_HEADER]: encodeURIComponent(name) },
-          body,
-        });
-      } catch {
-        return { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
-      }
-      return readReply(res);
+      const res = await request('/api/upload', { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', [UPLOAD_NAME_HEADER]: encodeURIComponent(name) }, body });
+      return res ? readReply(res) : NETWORK_ERROR;
     },
     async download(downloadId) {
-      let res: Response;
-      try {
-        res = await fetchImpl(`${opts.baseUrl}${DOWNLOAD_ROUTE}/${encodeURIComponent(downloadId)}`, { headers: { Authorization: `Bearer ${opts.token}` } });
-      } catch {
-        return { ok: false, error: { code: 'network', message: '无法连接到本机服务，请确认程序仍在运行后刷新页面' } };
-      }
+      const res = await request(`${DOWNLOAD_ROUTE}/${encodeURIComponent(downloadId)}`);
+      if (!res) return NETWORK_ERROR;
       return res.ok ? res.blob() : readReply(res);
     },
     on(event, cb) {
