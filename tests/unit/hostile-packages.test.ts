@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPackages } from '../../electron/core/services/packages';
 import { removeDir, tempDir } from '../fixtures/core';
@@ -103,7 +104,18 @@ describe('refused with a clear message, database unchanged', () => {
   it('a zip bomb: an entry inflating to more than it declares stops at the declared size', async () => {
     const big = Buffer.alloc(8 * 1024 * 1024, 0x41);
     const list: RawEntry[] = [...entries].map(([name, data]) => (name === 'audit.csv' ? { name, data: big, declaredSize: 1000 } : { name, data }));
-    expect(await refuse('bomb-lying.hcpkg', rawZip(list))).toMatch(/比声明的大|已损坏/);
+    expect(await refuse('bomb-lying.hcpkg', rawZip(list))).toContain('解压后比声明的大');
+  });
+
+  it('an entry inflating to less than it declares, and one whose deflated data breaks off', async () => {
+    const short: RawEntry[] = [...entries].map(([name, data]) => (name === 'audit.csv' ? { name, data, declaredSize: data.length + 500 } : { name, data }));
+    expect(await refuse('short-entry.hcpkg', rawZip(short))).toMatch(/「audit\.csv」已损坏，无法解压（解压后 \d+ 字节，应为 \d+ 字节）/);
+    const cut: RawEntry[] = [...entries].map(([name, data]) => {
+      if (name !== 'persons.csv') return { name, data };
+      const deflated = deflateRawSync(data);
+      return { name, data, deflated: deflated.subarray(0, Math.floor(deflated.length / 2)) };
+    });
+    expect(await refuse('cut.hcpkg', rawZip(cut))).toContain('「persons.csv」已损坏，无法解压（压缩数据不完整）');
   });
 
   it('a zip bomb: an absurd compression ratio', async () => {
