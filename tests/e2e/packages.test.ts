@@ -4,12 +4,13 @@
  * the completeness board and a person reported by two counties, and decides; a county's export is
  * refused while an error remains, then downloads a package that verifies.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPackages } from '../../electron/core/services/packages';
-import { copyPersonInto, countyCensus, exportTo, HEFEI, LUYANG, SHUSHAN, YAOHAI } from '../fixtures/packages';
+import { copyPersonInto, countyCensus, exportTo, HEFEI, LUYANG, rawZip, SHUSHAN, unpack, YAOHAI } from '../fixtures/packages';
 import { PackagesPage } from './pages/packages';
 import { apiCall, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
 import { useBrowserSuite } from './support/suite';
@@ -110,6 +111,34 @@ describe('the merge workspace of a city', () => {
     await pkgs.tab('keys');
     await expect.poll(() => pkgs.ownFingerprint.innerText()).toMatch(/^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
     expect(await pkgs.root.getByTestId('trusted-key').count()).toBe(3);
+  });
+});
+
+describe('a package damaged in copying', () => {
+  it('is refused in the preview with what is wrong and what to do, while the good one beside it can be merged', async () => {
+    const app = await start({ areaCode: HEFEI, level: 'city', refDate: '2026-12-31', officeName: '合肥市民政局', operator: '汇总员' });
+    // 瑶海区's package with its persons.csv cut off part-way, as an interrupted copy leaves it; the signature still holds
+    const entries = await unpack(readFileSync(files.yaohai));
+    const damaged = rawZip([...entries].map(([name, data]) => {
+      if (name !== 'persons.csv') return { name, data };
+      const deflated = deflateRawSync(data);
+      return { name, data, deflated: deflated.subarray(0, Math.floor(deflated.length * 0.7)) };
+    }));
+    const dir = tempDataDir();
+    dirs.push(dir);
+    const file = path.join(dir, '瑶海区-第1次（拷贝中断）.hcpkg');
+    writeFileSync(file, damaged);
+    const { pkgs } = await open(app);
+    await pkgs.chooseFiles([file, files.luyang]);
+    await expect.poll(() => pkgs.previewRow(LUYANG).innerText()).toContain('电话核对密钥指纹');
+    const row = pkgs.root.getByTestId('pkg-preview').locator('[data-testid="pkg-row"]').filter({ hasText: '拷贝中断' });
+    expect(await row.getAttribute('data-status')).toBe('refused');
+    expect(await row.innerText()).toContain('上报包中的「persons.csv」已损坏，无法解压（压缩数据不完整），请让报送单位重新拷贝或重新导出');
+    await pkgs.trust(LUYANG);
+    await expect.poll(() => pkgs.mergeButton.innerText()).toContain('合并 1 个上报包');
+    await pkgs.mergeButton.click();
+    await expect.poll(() => pkgs.resultRow(LUYANG).getAttribute('data-status')).toBe('merged');
+    expect(await apiCall(app, 'census.summary', {})).toMatchObject({ persons: 81 });
   });
 });
 

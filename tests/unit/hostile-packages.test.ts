@@ -115,7 +115,7 @@ describe('refused with a clear message, database unchanged', () => {
       const deflated = deflateRawSync(data);
       return { name, data, deflated: deflated.subarray(0, Math.floor(deflated.length / 2)) };
     });
-    expect(await refuse('cut.hcpkg', rawZip(cut))).toContain('「persons.csv」已损坏，无法解压（压缩数据不完整）');
+    expect(await refuse('cut.hcpkg', rawZip(cut))).toBe('上报包中的「persons.csv」已损坏，无法解压（压缩数据不完整），请让报送单位重新拷贝或重新导出');
   });
 
   it('a zip bomb: an absurd compression ratio', async () => {

@@ -105,7 +105,7 @@ async function inflate(zip: yauzl.ZipFile, data: Buffer, entry: yauzl.Entry): Pr
     if (code === 'ERR_BUFFER_TOO_LARGE')
       return refuse(`上报包中的「${entry.fileName}」解压后比声明的大（疑似压缩炸弹），已拒绝`, 'size_mismatch', { entry: entry.fileName });
     const why = code === 'Z_BUF_ERROR' ? '压缩数据不完整' : code === 'Z_DATA_ERROR' ? '压缩数据有误' : e instanceof Error ? e.message : String(e);
-    return refuse(`上报包中的「${entry.fileName}」已损坏，无法解压（${why}）`, 'inflate_failed', { entry: entry.fileName });
+    return refuse(`上报包中的「${entry.fileName}」已损坏，无法解压（${why}），请让报送单位重新拷贝或重新导出`, 'inflate_failed', { entry: entry.fileName });
   };
   let start: number;
   try {
