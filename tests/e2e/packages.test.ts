@@ -1,8 +1,9 @@
 /**
  * Return packages through the UI in Chromium against the real browser-mode server: a city merges
  * county packages (made by the real exporter in the test's setup) after confirming their keys, sees
- * the completeness board and a person reported by two counties, and decides; a county's export is
- * refused while an error remains, then downloads a package that verifies.
+ * the completeness board and a person reported by two counties, and decides; a package damaged in copying is
+ * refused in the preview with what to do, beside a good one that merges; a county's export is refused while an
+ * error remains, then downloads a package that verifies.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
