@@ -118,6 +118,16 @@ describe('refused with a clear message, database unchanged', () => {
     expect(await refuse('cut.hcpkg', rawZip(cut))).toBe('上报包中的「persons.csv」已损坏，无法解压（压缩数据不完整），请让报送单位重新拷贝或重新导出');
   });
 
+  it('an entry whose local header is damaged (the central directory still points at it)', async () => {
+    const list: RawEntry[] = [...entries].map(([name, data]) => ({ name, data }));
+    const zip = rawZip(list);
+    // The second entry's local header follows the first's header, name and deflated data
+    const second = 30 + Buffer.byteLength(list[0]!.name) + deflateRawSync(list[0]!.data).length;
+    expect(zip.readUInt32LE(second)).toBe(0x04034b50);
+    zip.writeUInt32LE(0x04034b51, second);
+    expect(await refuse('header.hcpkg', zip)).toBe(`上报包中的「${list[1]!.name}」已损坏，无法解压（文件在 zip 中的记录有误），请让报送单位重新拷贝或重新导出`);
+  });
+
   it('a zip bomb: an absurd compression ratio', async () => {
     const zeros = Buffer.alloc(64 * 1024 * 1024, 0x30);
     const list: RawEntry[] = [...entries].map(([name, data]) => (name === 'audit.csv' ? { name, data: zeros } : { name, data }));
