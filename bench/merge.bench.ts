@@ -3,7 +3,8 @@
  * in the same run: every CSV inflated (yauzl), parsed (papaparse) and inserted into a table with the
  * same columns and no key, index or constraint (no signature, hashes, provenance, checks either).
  * Then `census.summary`, `issues.list` (what `check` runs) and `reports.tables` over the result, and
- * the preview the 上报与汇总 page runs before a merge (the same files judged against an empty census).
+ * the preview the 上报与汇总 page runs before a merge (the same files judged against an empty census),
+ * and, for the province, the export of its own return package with every merged person (`export_s`).
  *
  * Two cases: a province, 100 packages × 10,000 persons (1M), all files in one merge as the CLI and
  * the 上报与汇总 page pass them; and national scale, 31 packages × 100,000 persons (3.1M) — there is
@@ -210,6 +211,15 @@ try {
     if (!r.ok) throw new Error(r.error.message);
   });
   const rssParquet = process.resourceUsage().maxRSS * 1024;
+  // The province's own return, sent up with every person (the 1M case: what a province statistician waits for)
+  const packageFile = path.join(dir, 'province.hcpkg');
+  const exported = NATIONAL ? null : await timed(async () => {
+    const r = await reopened.localDispatch('packages.export.toFile', { outPath: packageFile, confirmUnexplained: true, allowIncomplete: true });
+    if (!r.ok) throw new Error(r.error.message);
+    const persons = (r.result as { persons: number }).persons;
+    if (persons !== merged) throw new Error(`the province's package holds ${persons} persons, expected ${merged}`);
+  });
+  const rssExport = process.resourceUsage().maxRSS * 1024;
   reopened.close();
 
   // Plain bulk load on the same files, into unindexed tables.
@@ -244,12 +254,13 @@ try {
   console.log(`${'report (reports.tables)'.padEnd(40)} ${fmt(report.s)} s   cpu ${report.cpu.toFixed(2)} s`);
   console.log(`${'report, file opened again'.padEnd(40)} ${fmt(reportReopened.s)} s   cpu ${reportReopened.cpu.toFixed(2)} s`);
   console.log(`${'Parquet export of every person'.padEnd(40)} ${fmt(parquet.s)} s   cpu ${parquet.cpu.toFixed(2)} s   ${(statSync(parquetFile).size / 1048576).toFixed(1)} MB   peak RSS ${Math.round(rssParquet / 1048576)} MB`);
+  if (exported) console.log(`${'package export of the province'.padEnd(40)} ${fmt(exported.s)} s   cpu ${exported.cpu.toFixed(2)} s   ${(statSync(packageFile).size / 1048576).toFixed(1)} MB   peak RSS ${Math.round(rssExport / 1048576)} MB`);
   console.log(`${'peak RSS before / after merge / after all'.padEnd(40)} ${String(Math.round(rssBefore / 1048576)).padStart(8)} / ${Math.round(rssMerge / 1048576)} / ${Math.round(rssAll / 1048576)} MB`);
   const line = `merge persons=${merged} s=${merge.s.toFixed(2)} raw_s=${rawRun.s.toFixed(2)} rss_mb=${Math.round(rssMerge / 1048576)}`;
   if (NATIONAL) {
     console.log(`national ${line.slice('merge '.length)} summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)} preview_s=${preview.s.toFixed(2)}`);
   } else {
-    console.log(`province summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)} preview_s=${preview.s.toFixed(2)}`);
+    console.log(`province summary_s=${summary.s.toFixed(2)} check_s=${check.s.toFixed(2)} report_s=${report.s.toFixed(2)} report_reopened_s=${reportReopened.s.toFixed(2)} parquet_s=${parquet.s.toFixed(2)} preview_s=${preview.s.toFixed(2)} export_s=${exported!.s.toFixed(2)}`);
     rmSync(dir, { recursive: true, force: true });
     if (process.env.BENCH_NATIONAL !== '0')
       national = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--national'], { stdio: 'inherit' });

@@ -5,14 +5,15 @@
  * envelope with its parameters in the file.
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptEnvelope, isEnvelope } from '../../electron/core/services/packages/crypto';
 import { mergePackages, readPackage, writePackage } from '../../electron/core/services/packages';
 import { fieldsOf } from '../../shared/census/dictionary';
-import { columnsOf, csvLine, ENVELOPE, formatFingerprint, RESOURCES, tableSchemaOf } from '../../shared/package';
+import { columnsOf, csvLine, encodeCell, ENVELOPE, formatFingerprint, RESOURCES, tableSchemaOf } from '../../shared/package';
+import type { RecordRow } from '../../shared/census/schema';
 import type { TestCore } from '../fixtures/core';
 import { countyCensus, exportTo, HEFEI, unpack, upperCensus, YAOHAI } from '../fixtures/packages';
 
@@ -137,6 +138,40 @@ describe('encryption', () => {
 });
 
 describe('writing', () => {
+  const headOf = (sequence: number) => ({
+    packageId: '00000000-0000-4000-8000-000000000000', areaCode: YAOHAI, areaName: '瑶海区', level: 'county' as const,
+    refDate: '2026-12-31', officeName: 'x', operator: 'x', sequence, createdAt: new Date().toISOString(), appVersion: '0',
+    divisionsVersion: 'x', sources: [], counts: { errors: 0, warnings: 0, unexplainedWarnings: 0, pendingDuplicates: 0 },
+  });
+
+  it('writes every byte of lines that fill its buffer many times over, and of one line larger than the buffer', async () => {
+    // The writer encodes lines into a 1 MiB buffer and writes it out when the next line might not fit:
+    // multi-byte text (3-byte CJK, 4-byte emoji, a lone surrogate) across many such boundaries, and a
+    // cell of 2.4 MB that can never fit, must come out exactly as the lines joined would.
+    const text = (i: number) => `社会工作者${i}号😀${'督导,"评估"\r\n'.repeat(i % 7)}\ud800`;
+    const huge = '长'.repeat(800_000) + '😀';
+    const persons: RecordRow[] = Array.from({ length: 12_000 }, (_, i) => ({
+      id: `p-${i}`, areaCode: YAOHAI, createdBy: '录入员', createdAt: '2026-12-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z',
+      source: i % 2 ? { file: `乡镇${i}.xlsx`, sheet: '人员', row: i } : null,
+      data: { name: i === 6_000 ? huge : text(i), majorName: text(i + 1), trainingHours: i, swPost: i % 2 === 0, domains: ['01', '03'] },
+    }));
+    const out = path.join(county.dir, 'long-lines.hcpkg');
+    const key = county.core.ctx.store.keys.own()!;
+    const content = {
+      units: () => [], persons: () => persons, firstPackage: () => '', explanations: () => [], audit: () => [], decisions: () => [], total: persons.length,
+    };
+    await writePackage(content, headOf(8), { outPath: out, key });
+    const files = await unpack(readFileSync(out));
+    const expected = csvLine(columnsOf('persons')) + persons.map((r) => csvLine([r.id, r.areaCode, ...fieldsOf.person.map((f) => encodeCell(r.data[f.key]))])).join('');
+    const written = files.get('persons.csv')!;
+    expect(written.length).toBeGreaterThan(3 * 1024 * 1024);
+    expect(written.equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    const m = JSON.parse(files.get('datapackage.json')!.toString('utf8')) as { resources: Resource[] };
+    const entry = m.resources.find((r) => r.name === 'persons')!;
+    expect(entry).toMatchObject({ rows: persons.length, bytes: written.length, hash: `sha256:${createHash('sha256').update(written).digest('hex')}` });
+    expect(Papa.parse<string[]>(files.get('provenance.csv')!.toString('utf8'), { skipEmptyLines: true }).data[2]).toEqual(['person', 'p-1', '', '乡镇1.xlsx', '人员', '1', '录入员', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+  });
+
   it('leaves no file under the real name when writing fails half-way (a pulled USB stick)', async () => {
     const dir = path.join(county.dir);
     const out = path.join(dir, 'interrupted.hcpkg');
