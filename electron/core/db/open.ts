@@ -183,6 +183,21 @@ export function integrityCheck(db: Db): string[] {
 }
 
 /**
+ * A read-only connection to the open census file at `path`, for a snapshot (snapshot.ts). The file is
+ * the caller's own census, opened and migrated already by its main connection.
+ */
+export function openReadOnlyConnection(path: string): Sqlite {
+  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return sqlite;
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
+}
+
+/**
  * A consistent copy of the Headcount database at `path` written to `to`, read through a read-only
  * connection: the file at `path` (and anything beside it) is never written, even when another process
  * has it open. The copy is an ordinary file the caller may open, migrate and delete.

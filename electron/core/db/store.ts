@@ -18,6 +18,7 @@ import { areaFiguresRepo, type AreaFiguresRepo } from './repos/area-figures';
 import { personCountsRepo, type PersonCountsRepo } from './repos/person-counts';
 import { unitWritesRepo, type UnitWritesRepo } from './repos/unit-writes';
 import { removeStaleStageFiles } from './stage-file';
+import { openSnapshot, type Snapshot } from './snapshot';
 
 /** One open census database with all its repositories. */
 export interface Store {
@@ -66,6 +67,8 @@ export interface Store {
   writes(): number;
   /** Rows this connection changed, in or out of transactions */
   totalChanges(): number;
+  /** A read snapshot of the file as it is now, on a connection of its own (snapshot.ts); the caller closes it */
+  snapshot(): Snapshot;
   close(): void;
 }
 
@@ -101,6 +104,7 @@ export function storeOf(db: Db): Store {
     writes: () => db.writes,
     othersVersion: () => dataVersion(sqliteOf(db)),
     totalChanges: () => totalChanges(db),
+    snapshot: () => openSnapshot(db.path),
     close: () => db.close(),
   };
 }

@@ -8,7 +8,7 @@ import type { TableName } from '../../../../shared/census/dictionary';
 import { codecsOf, type SqlValue } from '../columns';
 
 export type { SqlValue };
-import { sqliteOf, type Db } from '../handle';
+import { sqliteOf, type Db, type Sqlite } from '../handle';
 
 export type PackageStatus = 'current' | 'superseded';
 
@@ -191,6 +191,30 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * The audit trail a package carries: this census's own entries, then those received with the packages
+ * it holds now (their areas in order). Shared by the repository and a snapshot's reader (snapshot.ts).
+ */
+export function exportedAuditReader(sqlite: Sqlite) {
+  const received = sqlite.prepare(
+    `SELECT a.table_name AS "table", a.record_id AS recordId, a.action, a.field, a.old_value AS oldValue, a.new_value AS newValue, a.operator, a.at
+     FROM received_audit a JOIN packages p ON p.id = a.package_id AND p.status = 'current'
+     ORDER BY p.area_code, a.seq`,
+  );
+  const own = sqlite.prepare(
+    `SELECT table_name AS "table", record_id AS recordId, action, field, old_value AS oldValue, new_value AS newValue, operator, at
+     FROM audit_log ORDER BY id`,
+  );
+  return {
+    *own(): Generator<ReceivedAuditRow, void, undefined> {
+      yield* own.iterate() as IterableIterator<ReceivedAuditRow>;
+    },
+    *received(): Generator<ReceivedAuditRow, void, undefined> {
+      yield* received.iterate() as IterableIterator<ReceivedAuditRow>;
+    },
+  };
+}
+
 export function packagesRepo(db: Db): PackagesRepo {
   const sqlite = sqliteOf(db);
   const cols = `id, area_code AS areaCode, area_name AS areaName, level, ref_date AS refDate, sequence, office_name AS officeName,
@@ -262,15 +286,7 @@ export function packagesRepo(db: Db): PackagesRepo {
     sqlite.prepare(`SELECT id, area_code FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).raw(true));
   const idsAndAreasStmt = perTable((_t, name) => sqlite.prepare(`SELECT id, area_code FROM ${name}`).raw(true));
   const countsByAreaStmt = perTable((_t, name) => sqlite.prepare(`SELECT area_code, count(*) FROM ${name} GROUP BY area_code`).raw(true));
-  const receivedAuditStmt = sqlite.prepare(
-    `SELECT a.table_name AS "table", a.record_id AS recordId, a.action, a.field, a.old_value AS oldValue, a.new_value AS newValue, a.operator, a.at
-     FROM received_audit a JOIN packages p ON p.id = a.package_id AND p.status = 'current'
-     ORDER BY p.area_code, a.seq`,
-  );
-  const ownAuditStmt = sqlite.prepare(
-    `SELECT table_name AS "table", record_id AS recordId, action, field, old_value AS oldValue, new_value AS newValue, operator, at
-     FROM audit_log ORDER BY id`,
-  );
+  const exportedAudit = exportedAuditReader(sqlite);
   const currentDecisionsStmt = sqlite.prepare(
     `SELECT d.package_id AS packageId, d.id_number AS idNumber, d.areas, d.chosen_area AS chosenArea, d.reason, d.operator, d.at, d.decided_by AS decidedBy
      FROM package_decisions d JOIN packages p ON p.id = d.package_id AND p.status = 'current' ORDER BY d.id_number`,
@@ -409,12 +425,8 @@ export function packagesRepo(db: Db): PackagesRepo {
       return new Map(areaCodesStmt[table].all(JSON.stringify(ids)) as [string, string][]);
     },
     countsByArea: (table) => new Map(countsByAreaStmt[table].all() as [string, number][]),
-    *iterateOwnAudit() {
-      yield* ownAuditStmt.iterate() as IterableIterator<ReceivedAuditRow>;
-    },
-    *iterateReceivedAudit() {
-      yield* receivedAuditStmt.iterate() as IterableIterator<ReceivedAuditRow>;
-    },
+    iterateOwnAudit: exportedAudit.own,
+    iterateReceivedAudit: exportedAudit.received,
     currentDecisions: () => currentDecisionsStmt.all() as (PackageDecisionRow & { packageId: string })[],
     beginExport(row) {
       return sqlite.transaction(() => {

@@ -9,6 +9,7 @@ import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract'
 import { ApiError } from '../../../../shared/api/errors';
 import { issueKey } from '../../../../shared/census/issues';
 import { formatFingerprint, packageFileName, type SourcePackage } from '../../../../shared/package';
+import type { Snapshot } from '../../db';
 import { isoNow, requireSettings, type ServiceContext } from '../context';
 import { buildDownload } from '../downloads';
 import { censusIssues } from '../issues';
@@ -86,8 +87,21 @@ export function suggestedFileName(ctx: ServiceContext, sequence: number): string
 
 export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): Promise<ExportResult> {
   const settings = requireSettings(ctx);
-  // The checks below and the content written later must describe one state of the file.
+  // The checks below and the content written later must describe one state of the file. The records and
+  // the audit trail, read while the writer lets this process serve other requests (which may write), come
+  // from a snapshot taken here; everything else is read below before the first await.
   const othersBefore = ctx.store.othersVersion();
+  const snapshot = ctx.store.snapshot();
+  try {
+    return await exportFrom(ctx, snapshot, settings, othersBefore, opts);
+  } finally {
+    snapshot.close();
+  }
+}
+
+async function exportFrom(
+  ctx: ServiceContext, snapshot: Snapshot, settings: ReturnType<typeof requireSettings>, othersBefore: number, opts: ExportOptions,
+): Promise<ExportResult> {
   const { all, list } = unexplainedWarnings(ctx);
   if (all.counts.error > 0)
     throw new ApiError('conflict', `还有 ${all.counts.error} 个错误未修正，不能导出上报包。请先在“问题清单”中修正全部错误。`, {
@@ -119,16 +133,18 @@ export async function exportPackage(ctx: ServiceContext, opts: ExportOptions): P
     officeName: p.officeName, createdAt: p.createdAt, signer: formatFingerprint(p.signerFingerprint),
   }));
   const index = packageIndex(ctx);
+  const explanations = ctx.store.explanations.list();
+  const decisions = decisionsForExport(ctx);
   const content: PackageContent = {
-    units: () => ctx.store.units.iterate(),
-    persons: () => ctx.store.persons.iterate(),
+    units: () => snapshot.records('unit'),
+    persons: () => snapshot.records('person'),
     firstPackage: (_table, row) => index.firstPackageOf(row.areaCode),
-    explanations: () => ctx.store.explanations.list(),
+    explanations: () => explanations,
     audit: function* () {
-      yield* ctx.store.packages.iterateOwnAudit();
-      yield* ctx.store.packages.iterateReceivedAudit();
+      yield* snapshot.ownAudit();
+      yield* snapshot.receivedAudit();
     },
-    decisions: () => decisionsForExport(ctx),
+    decisions: () => decisions,
     total: persons + units,
   };
   const taskId = opts.taskId ?? `export-${packageId}`;

@@ -1,8 +1,8 @@
 /**
- * Writing a package file from any source of rows (the census database, or generated data in the
- * benchmark). CSV resources are first written to a private temp folder in one synchronous pass, so
- * the snapshot is consistent and memory stays flat; then they are zipped (yazl), optionally wrapped
- * in the passphrase envelope, written under a temporary name, synced, and renamed into place.
+ * Writing a package file from any source of rows (a snapshot of the census database, or generated
+ * data in the benchmark). CSV resources are first written to a private temp folder in one pass, so
+ * memory stays flat; then they are zipped (yazl), optionally wrapped in the passphrase envelope,
+ * written under a temporary name, synced, and renamed into place.
  */
 import { closeSync, createWriteStream, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +86,7 @@ class CsvFile {
   private readonly hash: Hash = createHash('sha256');
   private readonly buf = Buffer.allocUnsafe(CSV_BUFFER_BYTES);
   private at = 0;
+  private closed = false;
   bytes = 0;
   rows = 0;
 
@@ -127,8 +128,16 @@ class CsvFile {
 
   close(): { hash: string; bytes: number; rows: number } {
     this.flush();
+    this.closed = true;
     closeSync(this.fd);
     return { hash: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes, rows: this.rows };
+  }
+
+  /** Lets go of the file without finishing it (the package is not being written after all) */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 }
 
@@ -138,13 +147,30 @@ function recordLine(table: TableName, r: RecordRow): string[] {
   return out;
 }
 
-/** Writes the CSV resources synchronously; returns their manifest entries. */
-function writeResources(dir: string, content: PackageContent, onProgress?: WriteOptions['onProgress']): ResourceManifestEntry[] {
+/** Rows written between two turns of the event loop (see writeResources) */
+const ROWS_PER_TURN = 2048;
+
+/**
+ * Writes the CSV resources; returns their manifest entries. It gives the event loop a turn every
+ * ROWS_PER_TURN rows, so a province's million records (seconds of work) neither hold up the process's
+ * other requests nor keep its progress from reaching the screen. The content must therefore read one
+ * state of the census across those turns (exportPackage reads a snapshot).
+ */
+async function writeResources(dir: string, content: PackageContent, onProgress?: WriteOptions['onProgress']): Promise<ResourceManifestEntry[]> {
   const files = Object.fromEntries(RESOURCES.map((r) => [r.name, new CsvFile(dir, r.name)])) as Record<ResourceName, CsvFile>;
+  try {
+    return await writeAll(files, content, onProgress);
+  } catch (e) {
+    // Closed before the caller deletes the folder (Windows keeps an open file)
+    for (const f of Object.values(files)) f.abandon();
+    throw e;
+  }
+}
+
+async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageContent, onProgress?: WriteOptions['onProgress']): Promise<ResourceManifestEntry[]> {
   let done = 0;
-  const tick = () => {
-    if (++done % 5000 === 0) onProgress?.('正在写出记录', done, content.total);
-  };
+  let rows = 0;
+  const turn = (): Promise<void> | undefined => (++rows % ROWS_PER_TURN === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
   for (const table of ['unit', 'person'] as const) {
     const target = table === 'person' ? files.persons : files.units;
     for (const r of table === 'person' ? content.persons() : content.units()) {
@@ -153,13 +179,18 @@ function writeResources(dir: string, content: PackageContent, onProgress?: Write
         table, r.id, content.firstPackage(table, r), r.source?.file ?? '', r.source?.sheet ?? '',
         r.source ? String(r.source.row) : '', r.createdBy, r.createdAt, r.updatedAt,
       ]);
-      tick();
+      if (++done % 5000 === 0) onProgress?.('正在写出记录', done, content.total);
+      const t = turn();
+      if (t) await t;
     }
   }
   onProgress?.('正在写出记录', content.total, content.total);
   for (const e of content.explanations()) files.explanations.row([e.table, e.recordId, e.field, e.rule, e.text, e.operator, e.at]);
-  for (const a of content.audit())
+  for (const a of content.audit()) {
     files.audit.row([a.table, a.recordId, a.action, a.field ?? '', a.oldValue ?? '', a.newValue ?? '', a.operator, a.at]);
+    const t = turn();
+    if (t) await t;
+  }
   for (const d of content.decisions()) files.duplicate_decisions.row([d.idNumber, d.areas, d.chosenArea, d.reason, d.operator, d.at, d.decidedBy]);
   return RESOURCES.map((r) => {
     const { hash, bytes, rows } = files[r.name].close();
@@ -186,7 +217,7 @@ export async function writePackage(content: PackageContent, head: HeadInput, opt
   const outDir = dirname(opts.outPath);
   const partial = join(outDir, `.${basename(opts.outPath)}.${randomBytes(4).toString('hex')}.part`);
   try {
-    const resources = writeResources(stage, content, opts.onProgress);
+    const resources = await writeResources(stage, content, opts.onProgress);
     const rowsOf = (n: ResourceName) => resources.find((r) => r.name === n)!.rows;
     const counts: HeadcountSection['counts'] = {
       persons: rowsOf('persons'),
