@@ -92,6 +92,25 @@ describe('caches follow writes by another process', () => {
     expect((await t.call('persons.get', { id: p.id })).issues.map((i) => i.rule)).toContain('id_checksum');
   });
 
+  it('an export leaves the caches current: it writes only the exports register and the office key', async () => {
+    t = await openTestCore();
+    await t.call('census.setup', DONGCHENG);
+    await t.call('census.demo', { persons: 300, units: 12, seed: 3 });
+    await t.call('packages.exportCheck', {});
+    const before = t.core.ctx.store.version();
+    // The first export also makes the office key
+    const first = await t.call('packages.export', { confirmUnexplained: true });
+    const second = await t.call('packages.export', { confirmUnexplained: true });
+    expect([first.sequence, second.sequence]).toEqual([1, 2]);
+    expect(t.core.ctx.store.version()).toBe(before);
+    expect((await t.call('packages.exportCheck', {})).nextSequence).toBe(3);
+    // A record written after it still moves the version, and the export check sees the new error
+    const { row: unit } = await t.call('units.create', { data: validUnit() });
+    await t.call('persons.create', { data: validPerson({ unitId: unit.id, idNumber: badId(9) }) });
+    expect(t.core.ctx.store.version()).not.toBe(before);
+    expect((await t.call('packages.exportCheck', {})).errors).toBeGreaterThan(0);
+  });
+
   it('a write registered as a mutator marks the caches stale even when it wrote outside a transaction', async () => {
     const dir = tempDir();
     dirs.push(dir);

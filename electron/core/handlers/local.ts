@@ -13,7 +13,8 @@ export function localHandlers(ctx: ServiceContext): Pick<Handlers, keyof typeof 
     'io.template.toFile': (q) => templateToFile(ctx, q),
     'io.errorReport.toFile': (q) => errorReportToFile(ctx, q),
     'io.export.toFile': (q) => exportToFile(ctx, q),
-    'packages.export.toFile': mutator(ctx, (q) => exportPackage(ctx, q)),
+    // As packages.export: only the exports register and the office key are written
+    'packages.export.toFile': mutator(ctx, (q) => exportPackage(ctx, q), { keepsCaches: true }),
     'packages.merge.files': mutator(ctx, (q) =>
       mergePackageFiles(ctx, q.paths, q.passphrase, { trustKeys: q.trustKeys, trustNewKeys: q.trustNewKeys, countPending: q.countPending, taskId: q.taskId })),
   };
