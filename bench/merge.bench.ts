@@ -27,7 +27,7 @@ import yauzl from 'yauzl';
 import { appVersion, openCoreForFile } from '../electron/core/app';
 import { createStore, plainLoad, recordColumns, type SqlValue } from '../electron/core/db';
 import { loadDivisions } from '../electron/core/divisions';
-import { mergePackages, previewPackages, writePackage } from '../electron/core/services/packages';
+import { mergePackages, packageCellsOf, previewPackages, writePackage } from '../electron/core/services/packages';
 import { generateOfficeKey } from '../electron/core/services/packages/crypto';
 import { generateDemo } from '../shared/demo';
 import { fieldsOf, type TableName } from '../shared/census/dictionary';
@@ -67,8 +67,8 @@ async function generate(list: { code: string; name: string }[]): Promise<void> {
     const row = (r: { id: string; data: RecordRow['data'] }): RecordRow => ({ id: r.id, areaCode: c.code, data: r.data, source: null, createdBy: '演示', createdAt: now, updatedAt: now });
     await writePackage(
       {
-        units: () => demo.units.map(row),
-        persons: () => demo.persons.map(row),
+        units: () => demo.units.map((r) => packageCellsOf('unit', row(r))),
+        persons: () => demo.persons.map((r) => packageCellsOf('person', row(r))),
         firstPackage: () => '',
         explanations: () => [],
         audit: () => [{ table: 'unit', recordId: '*', action: 'import', field: null, oldValue: null, newValue: '{"demo":true}', operator: '演示', at: now }],

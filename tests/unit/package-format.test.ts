@@ -10,7 +10,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptEnvelope, isEnvelope } from '../../electron/core/services/packages/crypto';
-import { mergePackages, readPackage, writePackage } from '../../electron/core/services/packages';
+import { mergePackages, packageCellsOf, readPackage, writePackage } from '../../electron/core/services/packages';
 import { fieldsOf } from '../../shared/census/dictionary';
 import { columnsOf, csvLine, encodeCell, ENVELOPE, formatFingerprint, RESOURCES, tableSchemaOf } from '../../shared/package';
 import type { RecordRow } from '../../shared/census/schema';
@@ -158,7 +158,8 @@ describe('writing', () => {
     const out = path.join(county.dir, 'long-lines.hcpkg');
     const key = county.core.ctx.store.keys.own()!;
     const content = {
-      units: () => [], persons: () => persons, firstPackage: () => '', explanations: () => [], audit: () => [], decisions: () => [], total: persons.length,
+      units: () => [], persons: () => persons.map((r) => packageCellsOf('person', r)), firstPackage: () => '', explanations: () => [], audit: () => [], decisions: () => [],
+      total: persons.length,
     };
     await writePackage(content, headOf(8), { outPath: out, key });
     const files = await unpack(readFileSync(out));
@@ -177,7 +178,7 @@ describe('writing', () => {
     const out = path.join(dir, 'interrupted.hcpkg');
     const key = county.core.ctx.store.keys.own()!;
     const content = {
-      units: () => county.core.ctx.store.units.iterate(), persons: () => county.core.ctx.store.persons.iterate(),
+      units: () => county.core.ctx.store.units.packageRows(), persons: () => county.core.ctx.store.persons.packageRows(),
       firstPackage: () => '', explanations: () => [], audit: () => [], decisions: () => [], total: 60,
     };
     const head = {

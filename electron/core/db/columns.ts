@@ -206,6 +206,38 @@ export function asStored(table: TableName, data: RecordData): RecordData {
   return decoders[table](raw, 0);
 }
 
+/**
+ * A stored value as the text of its cell in a return package's CSV: what the package format's
+ * `encodeCell(codec.fromSql(v))` writes (lists joined by ',', yes/no as true/false, the clerk's text
+ * in a number column as written, nothing as ''), without building the value first. A million persons'
+ * values made that way and dropped again were most of a province's export (bench/README.md);
+ * tests/unit/package-cells.test.ts holds the two ways to each other for every field type.
+ */
+function cellTextOf(f: FieldDef): (v: unknown) => string {
+  switch (f.type) {
+    case 'codes':
+      return (v) => (typeof v === 'string' ? v : '');
+    case 'boolean':
+      return (v) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : v === 1 ? 'true' : 'false');
+    case 'integer':
+    case 'year':
+      return (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : typeof v === 'bigint' ? String(Number(v)) : '');
+    default:
+      return (v) => (typeof v === 'string' ? v : '');
+  }
+}
+
+const cellTexts: Record<TableName, readonly ((v: unknown) => string)[]> = {
+  person: fieldsOf.person.map(cellTextOf),
+  unit: fieldsOf.unit.map(cellTextOf),
+};
+
+/** The data columns of a raw row from `offset`, as package cell texts written into `out` from `at` */
+export function cellTextsInto(table: TableName, raw: readonly unknown[], offset: number, out: string[], at: number): void {
+  const list = cellTexts[table];
+  for (let i = 0; i < list.length; i++) out[at + i] = list[i]!(raw[offset + i]);
+}
+
 /** Reads the data columns of a raw row starting at `offset`. */
 export function dataFromSql(table: TableName, raw: readonly unknown[], offset: number): RecordData {
   return decoders[table](raw, offset);

@@ -19,7 +19,7 @@ export { APPLICATION_ID, SCHEMA_VERSION } from './migrations';
 export { createStore, openExistingStore, storeOf, type Store } from './store';
 export type { Snapshot } from './snapshot';
 export { settingsRepo, type SettingsRepo } from './repos/settings';
-export { recordRepo, type RecordRepo, type PersonRepo, type UnitRepo, type UnitOption, type ListQuery, type RecordScope } from './repos/records';
+export { recordRepo, type RecordRepo, type PersonRepo, type UnitRepo, type UnitOption, type ListQuery, type RecordScope, type PackageCells } from './repos/records';
 export { auditRepo, auditValue, type AuditRepo, type NewAuditEntry } from './repos/audit';
 export { explanationsRepo, type ExplanationsRepo, type Explanation, type ExplanationKey } from './repos/explanations';
 export { metaRepo, type MetaRepo, type Json } from './repos/meta';

@@ -7,15 +7,14 @@
  * and releasing it between chunks would mix states.
  */
 import type { TableName } from '../../../shared/census/dictionary';
-import type { RecordRow } from '../../../shared/census/schema';
 import { Db } from './handle';
 import { openReadOnlyConnection } from './open';
 import { exportedAuditReader, type ReceivedAuditRow } from './repos/packages';
-import { recordRepo } from './repos/records';
+import { recordRepo, type PackageCells } from './repos/records';
 
 export interface Snapshot {
-  /** Every record of `table` in list order (created_at, rowid), as `RecordRepo.iterate` gives them */
-  records(table: TableName): Generator<RecordRow, void, undefined>;
+  /** Every record of `table` in list order (created_at, rowid) as package cells (`RecordRepo.packageRows`) */
+  packageRows(table: TableName): Generator<PackageCells, void, undefined>;
   /** The audit trail a package carries (`PackagesRepo.iterateOwnAudit`, then `iterateReceivedAudit`) */
   ownAudit(): Generator<ReceivedAuditRow, void, undefined>;
   receivedAudit(): Generator<ReceivedAuditRow, void, undefined>;
@@ -42,7 +41,7 @@ export function openSnapshot(path: string): Snapshot {
   const repos = { person: recordRepo(db, 'person'), unit: recordRepo(db, 'unit') };
   const audit = exportedAuditReader(sqlite);
   return {
-    records: (table) => repos[table].iterate(),
+    packageRows: (table) => repos[table].packageRows(),
     ownAudit: audit.own,
     receivedAudit: audit.received,
     close() {

@@ -6,7 +6,7 @@
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, RecordRow } from '../../../../shared/census/schema';
 import type { RecordFilter } from '../../../../shared/reports/filter';
-import { codecFor, codecsOf, dataFromSql, dataToSqlInto, type SqlValue } from '../columns';
+import { cellTextsInto, codecFor, codecsOf, dataFromSql, dataToSqlInto, type SqlValue } from '../columns';
 import { sqliteOf, type Db } from '../handle';
 import type Database from 'better-sqlite3';
 import { filterSql } from './records-filter';
@@ -35,6 +35,12 @@ export interface RecordRepo {
    * write before the iteration finishes throws ("connection is busy"); collect changes and write after.
    */
   iterate(scope?: RecordScope): Generator<RecordRow, void, undefined>;
+  /**
+   * Every row in `iterate`'s order as the text of a return package's cells (`cellTextsInto`), without
+   * building a RecordRow per row. The same object is yielded each time, refilled: use it before asking
+   * for the next. The connection is busy meanwhile, as with `iterate`.
+   */
+  packageRows(): Generator<PackageCells, void, undefined>;
   /**
    * Every row in storage (rowid) order, streamed: for passes whose result does not depend on order
    * (the summary tables). Walking the created_at index instead would fetch a million rows one page
@@ -126,6 +132,15 @@ const codeColumnOf: Record<TableName, string> = { person: 'id_number', unit: 'cr
 
 const HEAD = ['id', 'area_code'];
 const TAIL = ['source_file', 'source_sheet', 'source_row', 'created_by', 'created_at', 'updated_at'];
+
+/** A record as the text of its cells in a return package (RecordRepo.packageRows) */
+export interface PackageCells {
+  /** id, area_code, then every field's cell in dictionary order: the record's CSV row */
+  cells: string[];
+  areaCode: string;
+  /** Its source file, sheet and row ('' each without a source), then created_by, created_at, updated_at */
+  provenance: string[];
+}
 
 /** LIKE pattern text with its wildcards escaped (ESCAPE '\') */
 function likeEscape(s: string): string {
@@ -279,6 +294,25 @@ function baseRepo(db: Db, table: TableName) {
       // `+created_at`: sort the few scoped rows rather than walk the whole created_at index to find them
       const [where, params] = scopeWhere(scope);
       for (const raw of st.get(`${select} WHERE ${where} ORDER BY +created_at, rowid`, true).iterate(...params) as IterableIterator<unknown[]>) yield fromRaw(raw);
+    },
+    *packageRows() {
+      const fields = dataColumns.length;
+      const out: PackageCells = { cells: new Array<string>(HEAD.length + fields), areaCode: '', provenance: new Array<string>(TAIL.length) };
+      const t = tailOffset;
+      for (const raw of st.get(`${select} ${order}`, true).iterate() as IterableIterator<unknown[]>) {
+        out.cells[0] = raw[0] as string;
+        out.cells[1] = out.areaCode = raw[1] as string;
+        cellTextsInto(table, raw, dataOffset, out.cells, HEAD.length);
+        // As a RecordRow's source gives them: no file, no source at all
+        const file = raw[t] as string | null;
+        out.provenance[0] = file ?? '';
+        out.provenance[1] = file === null ? '' : ((raw[t + 1] as string | null) ?? '');
+        out.provenance[2] = file === null ? '' : String(raw[t + 2]);
+        out.provenance[3] = raw[t + 3] as string;
+        out.provenance[4] = raw[t + 4] as string;
+        out.provenance[5] = raw[t + 5] as string;
+        yield out;
+      }
     },
     *scan() {
       for (const raw of st.get(`${select} ORDER BY rowid`, true).iterate() as IterableIterator<unknown[]>) yield fromRaw(raw);

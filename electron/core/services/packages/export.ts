@@ -136,9 +136,9 @@ async function exportFrom(
   const explanations = ctx.store.explanations.list();
   const decisions = decisionsForExport(ctx);
   const content: PackageContent = {
-    units: () => snapshot.records('unit'),
-    persons: () => snapshot.records('person'),
-    firstPackage: (_table, row) => index.firstPackageOf(row.areaCode),
+    units: () => snapshot.packageRows('unit'),
+    persons: () => snapshot.packageRows('person'),
+    firstPackage: (_table, areaCode) => index.firstPackageOf(areaCode),
     explanations: () => explanations,
     audit: function* () {
       yield* snapshot.ownAudit();

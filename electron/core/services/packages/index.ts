@@ -5,4 +5,4 @@ export { exportCheck, exportForDownload, exportPackage, suggestedFileName, type 
 export { ensureOfficeKey, listKeys, officeKeys, ownFingerprint, trustKey, trustStatus } from './keys';
 export { mergePackageFiles, mergePackages, previewPackages, trustSigner, verifyPackages, type MergeOptions, type PackageFile } from './merge';
 export { readPackage, type ParsedPackage } from './read';
-export { writePackage, type PackageContent } from './write';
+export { packageCellsOf, writePackage, type PackageContent } from './write';

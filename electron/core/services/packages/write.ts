@@ -17,7 +17,7 @@ import {
   columnsOf, CSV_DIALECT, csvLine, encodeCell, formatFingerprint, MANIFEST_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, RESOURCES,
   SIGNATURE_FILE, tableSchemaOf, type HeadcountSection, type ResourceManifestEntry, type ResourceName, type SignatureFile,
 } from '../../../../shared/package';
-import type { PackageDecisionRow, ReceivedAuditRow } from '../../db';
+import type { PackageCells, PackageDecisionRow, ReceivedAuditRow } from '../../db';
 import { signBytes, startEncryption } from './crypto';
 import { fsyncPath } from '../../fs/durable';
 
@@ -35,10 +35,11 @@ export interface ExplanationOut {
 export type DecisionOut = PackageDecisionRow;
 
 export interface PackageContent {
-  units(): Iterable<RecordRow>;
-  persons(): Iterable<RecordRow>;
-  /** The package that first carried a record upward, '' for records entered at the sending level */
-  firstPackage(table: TableName, row: RecordRow): string;
+  /** The records as their cells' text (an iterable may yield one object refilled each time) */
+  units(): Iterable<PackageCells>;
+  persons(): Iterable<PackageCells>;
+  /** The package that first carried a record of this area upward, '' for records entered at the sending level */
+  firstPackage(table: TableName, areaCode: string): string;
   explanations(): Iterable<ExplanationOut>;
   audit(): Iterable<ReceivedAuditRow>;
   decisions(): Iterable<DecisionOut>;
@@ -141,10 +142,15 @@ class CsvFile {
   }
 }
 
-function recordLine(table: TableName, r: RecordRow): string[] {
-  const out = [r.id, r.areaCode];
-  for (const f of fieldsOf[table]) out.push(encodeCell(r.data[f.key]));
-  return out;
+/**
+ * A record held as a RecordRow (generated data, tests) as package cells: each field through the format's
+ * `encodeCell`. The census's own records come as cells straight from the database (RecordRepo.packageRows).
+ */
+export function packageCellsOf(table: TableName, r: RecordRow): PackageCells {
+  const cells = [r.id, r.areaCode];
+  for (const f of fieldsOf[table]) cells.push(encodeCell(r.data[f.key]));
+  const s = r.source;
+  return { cells, areaCode: r.areaCode, provenance: [s?.file ?? '', s?.sheet ?? '', s ? String(s.row) : '', r.createdBy, r.createdAt, r.updatedAt] };
 }
 
 /** Rows written between two turns of the event loop (see writeResources) */
@@ -174,11 +180,9 @@ async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageCo
   for (const table of ['unit', 'person'] as const) {
     const target = table === 'person' ? files.persons : files.units;
     for (const r of table === 'person' ? content.persons() : content.units()) {
-      target.row(recordLine(table, r));
-      files.provenance.row([
-        table, r.id, content.firstPackage(table, r), r.source?.file ?? '', r.source?.sheet ?? '',
-        r.source ? String(r.source.row) : '', r.createdBy, r.createdAt, r.updatedAt,
-      ]);
+      target.row(r.cells);
+      const p = r.provenance;
+      files.provenance.row([table, r.cells[0]!, content.firstPackage(table, r.areaCode), p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!]);
       if (++done % 5000 === 0) onProgress?.('正在写出记录', done, content.total);
       const t = turn();
       if (t) await t;
