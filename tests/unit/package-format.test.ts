@@ -104,6 +104,27 @@ describe('CSV', () => {
   });
 });
 
+describe('the audit trail', () => {
+  it("carries a merged census's own log first, then the one received with each package it holds", async () => {
+    const countyAudit = Papa.parse<string[]>(entries.get('audit.csv')!.toString('utf8'), { skipEmptyLines: true }).data.slice(1);
+    expect(countyAudit.some((r) => r[3] === 'majorName' && r[5] === JSON.stringify(TRICKY))).toBe(true);
+    const city = await upperCensus(HEFEI, 'city');
+    try {
+      expect((await mergePackages(city.core.ctx, [{ name: 'format.hcpkg', data: pkg.data }], { trustNewKeys: true })).results[0]!.status).toBe('merged');
+      const cityPkg = await exportTo(city, 'city-audit.hcpkg', { allowIncomplete: true, confirmUnexplained: true });
+      const rows = Papa.parse<string[]>((await unpack(cityPkg.data)).get('audit.csv')!.toString('utf8'), { skipEmptyLines: true }).data;
+      expect(rows[0]).toEqual(columnsOf('audit'));
+      // The city's own entry for the merge, then the county's log as it came
+      expect(rows.length).toBe(2 + countyAudit.length);
+      expect(rows[1]).toMatchObject({ 0: 'person', 1: '*', 2: 'import', 6: '汇总员' });
+      expect(JSON.parse(rows[1]![5]!)).toMatchObject({ package: pkg.packageId, area: YAOHAI, persons: 50 });
+      expect(rows.slice(-countyAudit.length)).toEqual(countyAudit);
+    } finally {
+      city.close();
+    }
+  });
+});
+
 describe('encryption', () => {
   it('wraps the zip in the documented envelope with its scrypt parameters', async () => {
     const enc = await exportTo(county, 'enc.hcpkg', { passphrase: '一个足够长的口令' });

@@ -15,7 +15,7 @@ import { recordRepo, type PackageCells } from './repos/records';
 export interface Snapshot {
   /** Every record of `table` in list order (created_at, rowid) as package cells (`RecordRepo.packageRows`) */
   packageRows(table: TableName): Generator<PackageCells, void, undefined>;
-  /** The audit trail a package carries (`PackagesRepo.iterateOwnAudit`, then `iterateReceivedAudit`) */
+  /** The audit trail a package carries: this level's own log, then the one received with its packages (`exportedAuditReader`) */
   ownAudit(): Generator<ReceivedAuditRow, void, undefined>;
   receivedAudit(): Generator<ReceivedAuditRow, void, undefined>;
   /** Ends the read transaction and closes the connection (safe to call more than once) */

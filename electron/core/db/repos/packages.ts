@@ -125,10 +125,6 @@ export interface PackagesRepo {
   areaCodesOf(table: TableName, ids: readonly string[]): Map<string, string>;
   /** Records per area code */
   countsByArea(table: TableName): Map<string, number>;
-  /** This level's own audit log, oldest first (for the package's audit resource) */
-  iterateOwnAudit(): Generator<ReceivedAuditRow, void, undefined>;
-  /** Received audit rows of the current packages, in package then file order */
-  iterateReceivedAudit(): Generator<ReceivedAuditRow, void, undefined>;
   currentDecisions(): (PackageDecisionRow & { packageId: string })[];
   /** The next export sequence, reserved by inserting its row */
   beginExport(row: Omit<ExportRow, 'sequence' | 'finishedAt' | 'fileName'>): number;
@@ -192,8 +188,8 @@ function alive(pid: number): boolean {
 }
 
 /**
- * The audit trail a package carries: this census's own entries, then those received with the packages
- * it holds now (their areas in order). Shared by the repository and a snapshot's reader (snapshot.ts).
+ * The audit trail a package carries, read by an export's snapshot (snapshot.ts): `own`, this level's audit
+ * log oldest first; `received`, the audit rows of the packages it holds now, in area then file order.
  */
 export function exportedAuditReader(sqlite: Sqlite) {
   const received = sqlite.prepare(
@@ -286,7 +282,6 @@ export function packagesRepo(db: Db): PackagesRepo {
     sqlite.prepare(`SELECT id, area_code FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`).raw(true));
   const idsAndAreasStmt = perTable((_t, name) => sqlite.prepare(`SELECT id, area_code FROM ${name}`).raw(true));
   const countsByAreaStmt = perTable((_t, name) => sqlite.prepare(`SELECT area_code, count(*) FROM ${name} GROUP BY area_code`).raw(true));
-  const exportedAudit = exportedAuditReader(sqlite);
   const currentDecisionsStmt = sqlite.prepare(
     `SELECT d.package_id AS packageId, d.id_number AS idNumber, d.areas, d.chosen_area AS chosenArea, d.reason, d.operator, d.at, d.decided_by AS decidedBy
      FROM package_decisions d JOIN packages p ON p.id = d.package_id AND p.status = 'current' ORDER BY d.id_number`,
@@ -425,8 +420,6 @@ export function packagesRepo(db: Db): PackagesRepo {
       return new Map(areaCodesStmt[table].all(JSON.stringify(ids)) as [string, string][]);
     },
     countsByArea: (table) => new Map(countsByAreaStmt[table].all() as [string, number][]),
-    iterateOwnAudit: exportedAudit.own,
-    iterateReceivedAudit: exportedAudit.received,
     currentDecisions: () => currentDecisionsStmt.all() as (PackageDecisionRow & { packageId: string })[],
     beginExport(row) {
       return sqlite.transaction(() => {
