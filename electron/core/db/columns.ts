@@ -215,14 +215,13 @@ export function asStored(table: TableName, data: RecordData): RecordData {
  */
 function cellTextOf(f: FieldDef): (v: unknown) => string {
   switch (f.type) {
-    case 'codes':
-      return (v) => (typeof v === 'string' ? v : '');
     case 'boolean':
       return (v) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : v === 1 ? 'true' : 'false');
     case 'integer':
     case 'year':
       return (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : typeof v === 'bigint' ? String(Number(v)) : '');
     default:
+      // Text, and code lists too: stored joined by ',', as encodeCell joins them
       return (v) => (typeof v === 'string' ? v : '');
   }
 }
