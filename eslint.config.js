@@ -13,7 +13,7 @@ const SOURCES = ['**/*.ts', '**/*.tsx', '**/*.mts'];
 export const PACKAGES = {
   shared: ['zod'],
   renderer: ['react', 'react-dom', 'ag-grid-community', 'ag-grid-react', 'echarts', 'pinyin-pro', 'zod'],
-  core: ['node:*', 'zod', 'exceljs', 'papaparse', 'yazl', 'yauzl', 'iconv-lite', 'hyparquet-writer'],
+  core: ['node:*', 'zod', 'exceljs', 'papaparse', 'yauzl', 'iconv-lite', 'hyparquet-writer'],
   db: ['node:*', 'zod', 'better-sqlite3'],
   /** Plain .mjs entry points that start TypeScript (a worker thread): they register tsx, as bin/ does */
   bootstrap: ['node:*', 'tsx'],

@@ -5,7 +5,7 @@
  * envelope with its parameters in the file.
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,6 +192,36 @@ describe('writing', () => {
     const entry = m.resources.find((r) => r.name === 'persons')!;
     expect(entry).toMatchObject({ rows: persons.length, bytes: written.length, hash: `sha256:${createHash('sha256').update(written).digest('hex')}` });
     expect(Papa.parse<string[]>(files.get('provenance.csv')!.toString('utf8'), { skipEmptyLines: true }).data[2]).toEqual(['person', 'p-1', '', '乡镇1.xlsx', '人员', '1', '录入员', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+  });
+
+  it('reports the file being written up to its last byte, and a failure reading the records loses nothing', async () => {
+    const key = county.core.ctx.store.keys.own()!;
+    const rows = Array.from({ length: 30_000 }, (_, i): RecordRow => ({
+      id: `p-${i}`, areaCode: YAOHAI, createdBy: 'x', createdAt: '2026-12-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z', source: null,
+      data: { name: `社会工作者${i}`, majorName: '社会工作', trainingHours: i },
+    }));
+    const contentOf = (persons: () => Iterable<ReturnType<typeof packageCellsOf>>) => ({
+      units: () => [], persons, firstPackage: () => '', explanations: () => [], audit: () => [], decisions: () => [], total: rows.length,
+    });
+    // Before, the bar's 正在压缩 counted the deflated bytes against the CSV's size and stopped near a third
+    const out = path.join(county.dir, 'progress.hcpkg');
+    const seen: [string, number, number][] = [];
+    await writePackage(contentOf(() => rows.map((r) => packageCellsOf('person', r))), headOf(10), { outPath: out, key, onProgress: (l, d, t) => seen.push([l, d, t]) });
+    const zipping = seen.filter(([l]) => l === '正在压缩');
+    expect(zipping.length).toBeGreaterThan(0);
+    expect(zipping.at(-1)).toEqual(['正在压缩', statSync(out).size, statSync(out).size]);
+    expect(seen.findIndex(([l]) => l === '正在压缩')).toBeGreaterThan(seen.findLastIndex(([l]) => l === '正在写出记录'));
+
+    // The records' source fails after several chunks went to zlib: the error comes back, and nothing is left
+    const broken = path.join(county.dir, 'broken.hcpkg');
+    function* failing() {
+      for (const [i, r] of rows.entries()) {
+        if (i === 25_000) throw new Error('磁盘读取错误');
+        yield packageCellsOf('person', r);
+      }
+    }
+    await expect(writePackage(contentOf(failing), headOf(11), { outPath: broken, key })).rejects.toThrow('磁盘读取错误');
+    expect(readdirSync(county.dir).filter((f) => f.includes('broken'))).toEqual([]);
   });
 
   it('leaves no file under the real name when writing fails half-way (a pulled USB stick)', async () => {

@@ -1,16 +1,17 @@
 /**
  * Writing a package file from any source of rows (a snapshot of the census database, or generated
- * data in the benchmark). CSV resources are first written to a private temp folder in one pass, so
- * memory stays flat; then they are zipped (yazl), optionally wrapped in the passphrase envelope,
- * written under a temporary name, synced, and renamed into place.
+ * data in the benchmark). CSV resources are written in one pass and deflated as they go, chunk by
+ * chunk on the thread pool, into a private temp folder, so memory stays flat and the compression runs
+ * beside the records instead of after them (zip-write.ts); then the zip is put together from them,
+ * optionally wrapped in the passphrase envelope, written under a temporary name, synced, and renamed
+ * into place.
  */
-import { closeSync, createWriteStream, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import yazl from 'yazl';
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
 import {
@@ -20,6 +21,7 @@ import {
 import type { PackageCells, PackageDecisionRow, ReceivedAuditRow } from '../../db';
 import { signBytes, startEncryption } from './crypto';
 import { fsyncPath } from '../../fs/durable';
+import { deflatedBuffer, DeflatingEntry, zipBytes, zipStream, type DeflatedEntry } from './zip-write';
 
 export interface ExplanationOut {
   table: string;
@@ -72,34 +74,45 @@ export interface WriteResult {
  */
 const CSV_DEFLATE_LEVEL = 1;
 
-/** Bytes a CSV resource gathers before writing them out (and hashing them) */
+/** The manifest and signature: a few kilobytes, zlib's default level */
+const JSON_DEFLATE_LEVEL = 6;
+
+/** Bytes of a CSV resource gathered before they are hashed and handed to the deflater (one chunk of it) */
 const CSV_BUFFER_BYTES = 1 << 20;
 
 /**
- * One CSV resource being written: buffered, hashed and counted on the way to its temp file. Each line
- * is encoded into one reused buffer as it comes: gathering a megabyte of lines as a JS string first made
- * every line live until the flush, and a province's million persons spent more time in the collector
- * than in writing (bench/README.md, package export).
+ * One CSV resource being written: its lines encoded into a megabyte buffer, hashed and counted, and
+ * each full buffer deflated on the thread pool while the next fills (zip-write.ts). Encoding each line
+ * into a reused buffer as it comes: gathering a megabyte of lines as a JS string first made every line
+ * live until the flush, and a province's million persons spent more time in the collector than in
+ * writing (bench/README.md, package export).
  */
 class CsvFile {
-  readonly path: string;
-  private readonly fd: number;
+  private readonly entry: DeflatingEntry;
   private readonly hash: Hash = createHash('sha256');
-  private readonly buf = Buffer.allocUnsafe(CSV_BUFFER_BYTES);
+  /** Buffers the deflater is done with, for the next chunks */
+  private readonly spare: Buffer[] = [];
+  private buf: Buffer = Buffer.allocUnsafeSlow(CSV_BUFFER_BYTES);
   private at = 0;
-  private closed = false;
   bytes = 0;
   rows = 0;
 
   constructor(dir: string, readonly resource: ResourceName) {
-    this.path = join(dir, RESOURCES.find((r) => r.name === resource)!.path);
-    this.fd = openSync(this.path, 'wx');
+    const path = RESOURCES.find((r) => r.name === resource)!.path;
+    this.entry = new DeflatingEntry(path, join(dir, `${path}.deflated`), CSV_DEFLATE_LEVEL, (b) => {
+      if (b.byteOffset === 0 && b.buffer.byteLength === CSV_BUFFER_BYTES) this.spare.push(Buffer.from(b.buffer));
+    });
     this.write(csvLine(columnsOf(resource)));
   }
 
   row(values: readonly string[]): void {
     this.rows++;
     this.write(csvLine(values));
+  }
+
+  /** Waits while the deflater has its fill of chunks (rejects if deflating or writing one failed) */
+  ready(): Promise<void> {
+    return this.entry.ready();
   }
 
   private write(s: string): void {
@@ -116,29 +129,30 @@ class CsvFile {
 
   private flush(): void {
     if (this.at === 0) return;
+    // Handed over whole: the deflater reads it on another thread until it gives it back
     this.out(this.buf.subarray(0, this.at));
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(CSV_BUFFER_BYTES);
     this.at = 0;
   }
 
   private out(b: Buffer): void {
     this.hash.update(b);
     this.bytes += b.length;
-    let off = 0;
-    while (off < b.length) off += writeSync(this.fd, b, off);
+    this.entry.add(b);
   }
 
-  close(): { hash: string; bytes: number; rows: number } {
-    this.flush();
-    this.closed = true;
-    closeSync(this.fd);
-    return { hash: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes, rows: this.rows };
+  async close(): Promise<{ hash: string; bytes: number; rows: number; entry: DeflatedEntry }> {
+    const last = this.buf.subarray(0, this.at);
+    this.hash.update(last);
+    this.bytes += last.length;
+    this.at = 0;
+    const entry = await this.entry.finish(last);
+    return { hash: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes, rows: this.rows, entry };
   }
 
   /** Lets go of the file without finishing it (the package is not being written after all) */
   abandon(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
+    this.entry.abandon();
   }
 }
 
@@ -156,13 +170,20 @@ export function packageCellsOf(table: TableName, r: RecordRow): PackageCells {
 /** Rows written between two turns of the event loop (see writeResources) */
 const ROWS_PER_TURN = 2048;
 
+/** A CSV resource written: its manifest entry, and its deflated bytes for the zip */
+interface WrittenResource {
+  manifest: ResourceManifestEntry;
+  entry: DeflatedEntry;
+}
+
 /**
- * Writes the CSV resources; returns their manifest entries. It gives the event loop a turn every
+ * Writes the CSV resources, deflating them as they go. It gives the event loop a turn every
  * ROWS_PER_TURN rows, so a province's million records (seconds of work) neither hold up the process's
- * other requests nor keep its progress from reaching the screen. The content must therefore read one
- * state of the census across those turns (exportPackage reads a snapshot).
+ * other requests nor keep its progress from reaching the screen, and the deflated chunks are taken
+ * from the thread pool. The content must therefore read one state of the census across those turns
+ * (exportPackage reads a snapshot).
  */
-async function writeResources(dir: string, content: PackageContent, onProgress?: WriteOptions['onProgress']): Promise<ResourceManifestEntry[]> {
+async function writeResources(dir: string, content: PackageContent, onProgress?: WriteOptions['onProgress']): Promise<WrittenResource[]> {
   const files = Object.fromEntries(RESOURCES.map((r) => [r.name, new CsvFile(dir, r.name)])) as Record<ResourceName, CsvFile>;
   try {
     return await writeAll(files, content, onProgress);
@@ -173,10 +194,15 @@ async function writeResources(dir: string, content: PackageContent, onProgress?:
   }
 }
 
-async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageContent, onProgress?: WriteOptions['onProgress']): Promise<ResourceManifestEntry[]> {
+async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageContent, onProgress?: WriteOptions['onProgress']): Promise<WrittenResource[]> {
   let done = 0;
   let rows = 0;
-  const turn = (): Promise<void> | undefined => (++rows % ROWS_PER_TURN === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
+  const all = Object.values(files);
+  const turn = async (): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Never more than a few chunks a file waiting to be deflated: memory stays flat if zlib falls behind
+    for (const f of all) await f.ready();
+  };
   for (const table of ['unit', 'person'] as const) {
     const target = table === 'person' ? files.persons : files.units;
     for (const r of table === 'person' ? content.persons() : content.units()) {
@@ -184,35 +210,38 @@ async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageCo
       const p = r.provenance;
       files.provenance.row([table, r.cells[0]!, content.firstPackage(table, r.areaCode), p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!]);
       if (++done % 5000 === 0) onProgress?.('正在写出记录', done, content.total);
-      const t = turn();
-      if (t) await t;
+      if (++rows % ROWS_PER_TURN === 0) await turn();
     }
   }
   onProgress?.('正在写出记录', content.total, content.total);
   for (const e of content.explanations()) files.explanations.row([e.table, e.recordId, e.field, e.rule, e.text, e.operator, e.at]);
   for (const a of content.audit()) {
     files.audit.row([a.table, a.recordId, a.action, a.field ?? '', a.oldValue ?? '', a.newValue ?? '', a.operator, a.at]);
-    const t = turn();
-    if (t) await t;
+    if (++rows % ROWS_PER_TURN === 0) await turn();
   }
   for (const d of content.decisions()) files.duplicate_decisions.row([d.idNumber, d.areas, d.chosenArea, d.reason, d.operator, d.at, d.decidedBy]);
-  return RESOURCES.map((r) => {
-    const { hash, bytes, rows } = files[r.name].close();
-    return {
-      name: r.name,
-      path: r.path,
-      title: r.title,
-      profile: 'tabular-data-resource',
-      format: 'csv',
-      mediatype: 'text/csv',
-      encoding: 'utf-8',
-      hash,
-      bytes,
-      rows,
-      dialect: { ...CSV_DIALECT },
-      schema: tableSchemaOf(r.name),
-    };
-  });
+  const out: WrittenResource[] = [];
+  for (const r of RESOURCES) {
+    const { hash, bytes, rows, entry } = await files[r.name].close();
+    out.push({
+      entry,
+      manifest: {
+        name: r.name,
+        path: r.path,
+        title: r.title,
+        profile: 'tabular-data-resource',
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
+        hash,
+        bytes,
+        rows,
+        dialect: { ...CSV_DIALECT },
+        schema: tableSchemaOf(r.name),
+      },
+    });
+  }
+  return out;
 }
 
 /** Builds, signs and writes one package; `outPath` appears only when the file is complete. */
@@ -221,7 +250,8 @@ export async function writePackage(content: PackageContent, head: HeadInput, opt
   const outDir = dirname(opts.outPath);
   const partial = join(outDir, `.${basename(opts.outPath)}.${randomBytes(4).toString('hex')}.part`);
   try {
-    const resources = await writeResources(stage, content, opts.onProgress);
+    const written = await writeResources(stage, content, opts.onProgress);
+    const resources = written.map((w) => w.manifest);
     const rowsOf = (n: ResourceName) => resources.find((r) => r.name === n)!.rows;
     const counts: HeadcountSection['counts'] = {
       persons: rowsOf('persons'),
@@ -249,22 +279,21 @@ export async function writePackage(content: PackageContent, head: HeadInput, opt
       signature: signBytes(opts.key.privateKey, manifestBytes).toString('base64'),
     };
 
-    const zip = new yazl.ZipFile();
-    // yazl reports read errors on the ZipFile, not its stream: hand them to the pipeline.
-    zip.on('error', (e: Error) => (zip.outputStream as Readable).destroy(e));
-    const mtime = new Date(head.createdAt);
-    zip.addBuffer(manifestBytes, MANIFEST_FILE, { mtime, compress: true });
-    zip.addBuffer(Buffer.from(JSON.stringify(signature, null, 2) + '\n', 'utf8'), SIGNATURE_FILE, { mtime, compress: true });
-    for (const r of resources) zip.addFile(join(stage, r.path), r.path, { mtime, compressionLevel: CSV_DEFLATE_LEVEL });
-    zip.end();
+    const entries = [
+      deflatedBuffer(MANIFEST_FILE, manifestBytes, JSON_DEFLATE_LEVEL),
+      deflatedBuffer(SIGNATURE_FILE, Buffer.from(JSON.stringify(signature, null, 2) + '\n', 'utf8'), JSON_DEFLATE_LEVEL),
+      ...written.map((w) => w.entry),
+    ];
+    const zip = zipStream(entries, new Date(head.createdAt));
 
-    const total = resources.reduce((s, r) => s + r.bytes, 0);
-    let written = 0;
+    // Everything is deflated already: what is left is copying it into the file (and encrypting it)
+    const total = zipBytes(entries);
+    let copied = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
-        written += chunk.length;
+        copied += chunk.length;
         try {
-          opts.onProgress?.('正在压缩', Math.min(written, total), total);
+          opts.onProgress?.('正在压缩', Math.min(copied, total), total);
         } catch (e) {
           cb(e instanceof Error ? e : new Error(String(e)));
           return;
@@ -293,7 +322,7 @@ export async function writePackage(content: PackageContent, head: HeadInput, opt
       );
     }
     const out = createWriteStream(partial, { flags: 'wx' });
-    await pipeline([zip.outputStream, ...stages, out]);
+    await pipeline([zip, ...stages, out]);
     fsyncPath(partial);
     renameSync(partial, opts.outPath);
     fsyncPath(outDir);
