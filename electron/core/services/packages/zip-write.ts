@@ -5,8 +5,8 @@
  * result took seconds more after it, one entry at a time (yazl feeds zlib through a stream whose 16 KiB
  * output chunks each wait for this thread to hand back: no overlap with the records at all). Here each
  * CSV resource is cut into chunks that zlib deflates on the thread pool as they fill, each chunk on its
- * own and ended with a sync flush (pigz's way: the pieces joined, with an empty final block, are one valid
- * deflate stream). The records and their compression then run on the two cores at once, and the zip is
+ * own and ended with a sync flush, the last one with the final block (pigz's way: the pieces joined are
+ * one valid deflate stream). The records and their compression then run on the two cores at once, and the zip is
  * put together at the end from the deflated pieces, with every size and CRC known: plain local headers,
  * no data descriptors. No zip library takes data deflated already (yazl's pull request for it, #55, was
  * closed unmerged), so this much of the container is written here. The package format's limits
