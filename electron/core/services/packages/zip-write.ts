@@ -158,22 +158,27 @@ export function zipStream(entries: readonly DeflatedEntry[], mtime: Date): Reada
   for (const e of entries)
     if (e.size > MAX_32 || e.compressedSize > MAX_32) throw new ApiError('conflict', `上报包中的「${e.name}」过大（超过 4 GB），超出上报包格式的上限，无法写出`);
   if (zipBytes(entries) > MAX_32) throw new ApiError('conflict', '上报包过大（超过 4 GB），超出上报包格式的上限，无法写出');
+  // The fields a local header and a central record share, in the same order (from "version needed to extract"
+  // to the extra field's length, none here)
+  const describe = (b: Buffer, at: number, e: DeflatedEntry, nameLength: number) => {
+    b.writeUInt16LE(VERSION, at);
+    b.writeUInt16LE(UTF8_NAMES, at + 2);
+    b.writeUInt16LE(DEFLATE, at + 4);
+    b.writeUInt16LE(time, at + 6);
+    b.writeUInt16LE(date, at + 8);
+    b.writeUInt32LE(e.crc32, at + 10);
+    b.writeUInt32LE(e.compressedSize, at + 14);
+    b.writeUInt32LE(e.size, at + 18);
+    b.writeUInt16LE(nameLength, at + 22);
+    b.writeUInt16LE(0, at + 24);
+  };
   async function* bytes(): AsyncGenerator<Buffer> {
     const offsets: number[] = [];
     let at = 0;
     for (const [i, e] of entries.entries()) {
       const h = Buffer.alloc(30);
       h.writeUInt32LE(0x04034b50, 0);
-      h.writeUInt16LE(VERSION, 4);
-      h.writeUInt16LE(UTF8_NAMES, 6);
-      h.writeUInt16LE(DEFLATE, 8);
-      h.writeUInt16LE(time, 10);
-      h.writeUInt16LE(date, 12);
-      h.writeUInt32LE(e.crc32, 14);
-      h.writeUInt32LE(e.compressedSize, 18);
-      h.writeUInt32LE(e.size, 22);
-      h.writeUInt16LE(names[i]!.length, 26);
-      h.writeUInt16LE(0, 28);
+      describe(h, 4, e, names[i]!.length);
       offsets.push(at);
       yield Buffer.concat([h, names[i]!]);
       at += 30 + names[i]!.length;
@@ -194,16 +199,8 @@ export function zipStream(entries: readonly DeflatedEntry[], mtime: Date): Reada
       const c = Buffer.alloc(46);
       c.writeUInt32LE(0x02014b50, 0);
       c.writeUInt16LE((3 << 8) | VERSION, 4); // made by: unix, so the mode below is read as one
-      c.writeUInt16LE(VERSION, 6);
-      c.writeUInt16LE(UTF8_NAMES, 8);
-      c.writeUInt16LE(DEFLATE, 10);
-      c.writeUInt16LE(time, 12);
-      c.writeUInt16LE(date, 14);
-      c.writeUInt32LE(e.crc32, 16);
-      c.writeUInt32LE(e.compressedSize, 20);
-      c.writeUInt32LE(e.size, 24);
-      c.writeUInt16LE(names[i]!.length, 28);
-      // extra, comment, disk, internal attributes: 0
+      describe(c, 6, e, names[i]!.length);
+      // comment, disk, internal attributes: 0
       c.writeUInt32LE((FILE_MODE << 16) >>> 0, 38);
       c.writeUInt32LE(offsets[i]!, 42);
       central.push(c, names[i]!);
