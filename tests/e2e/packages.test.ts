@@ -3,7 +3,8 @@
  * county packages (made by the real exporter in the test's setup) after confirming their keys, sees
  * the completeness board and a person reported by two counties, and decides; a package damaged in copying is
  * refused in the preview with what to do, beside a good one that merges; a county's export is refused while an
- * error remains, then downloads a package that verifies.
+ * error remains, then downloads a package that verifies; a county's package encrypted with a passphrase is
+ * merged by the city once the passphrase is typed, and not before.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
@@ -169,5 +170,33 @@ describe('exporting from a county', () => {
     const [v] = await verifyPackages(null, [{ name: 'downloaded.hcpkg', data: readFileSync(saved) }]);
     expect(v).toMatchObject({ ok: true, package: { areaCode: YAOHAI, sequence: 1, persons: 30 } });
     await expect.poll(() => pkgs.exportPanel.getByTestId('export-sequence').innerText()).toBe('2');
+  });
+
+  it('encrypts with a passphrase, and the city merges it only once the passphrase is typed', async () => {
+    const county = await start({ areaCode: LUYANG, level: 'county', refDate: '2026-12-31', officeName: '庐阳区民政局', operator: '县级操作员' });
+    await apiCall(county, 'census.demo', { persons: 40, units: 2, seed: 9 });
+    const { page, pkgs } = await open(county);
+    await pkgs.exportPanel.getByTestId('export-encrypt').check();
+    await pkgs.exportPanel.getByTestId('export-pass').fill('庐阳2026口令');
+    await pkgs.exportPanel.getByTestId('export-pass2').fill('庐阳2026口令');
+    const [download] = await Promise.all([page.waitForEvent('download'), pkgs.exportPanel.getByTestId('export-run').click()]);
+    const saved = path.join(county.dataDir, 'encrypted.hcpkg');
+    await download.saveAs(saved);
+    await expect.poll(() => pkgs.exportPanel.getByTestId('export-done').innerText()).toContain('已加密（请另行告知口令）');
+    expect(readFileSync(saved).subarray(0, 8).toString('latin1')).toBe('HCPKGENC');
+
+    const city = await start({ areaCode: HEFEI, level: 'city', refDate: '2026-12-31', officeName: '合肥市民政局', operator: '汇总员' });
+    const { pkgs: cityPkgs } = await open(city);
+    await cityPkgs.chooseFiles([saved]);
+    // Nothing of it can be read without the passphrase, not even its area
+    await expect.poll(() => cityPkgs.root.getByTestId('pkg-preview').innerText()).toContain('这是加密的上报包，请输入口令');
+    await expect.poll(() => cityPkgs.mergeButton.innerText()).toContain('合并 0 个上报包');
+    await cityPkgs.root.getByTestId('pkg-pass').fill('庐阳2026口令');
+    await cityPkgs.root.getByRole('button', { name: '重新检查' }).click();
+    await expect.poll(() => cityPkgs.previewRow(LUYANG).innerText()).toContain('电话核对密钥指纹');
+    await cityPkgs.trust(LUYANG);
+    await cityPkgs.mergeButton.click();
+    await expect.poll(() => cityPkgs.resultRow(LUYANG).getAttribute('data-status')).toBe('merged');
+    expect(await apiCall(city, 'census.summary', {})).toMatchObject({ persons: 40 });
   });
 });
