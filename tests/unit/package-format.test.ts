@@ -5,7 +5,7 @@
  * envelope with its parameters in the file.
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +222,33 @@ describe('writing', () => {
     }
     await expect(writePackage(contentOf(failing), headOf(11), { outPath: broken, key })).rejects.toThrow('磁盘读取错误');
     expect(readdirSync(county.dir).filter((f) => f.includes('broken'))).toEqual([]);
+  });
+
+  it('leaves no temp folder behind, written or failed (a million persons leave ~100 MB of deflated chunks there)', async () => {
+    const key = county.core.ctx.store.keys.own()!;
+    const temp = path.join(county.dir, 'temp');
+    mkdirSync(temp);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      const content = (fail: boolean) => ({
+        units: () => county.core.ctx.store.units.packageRows(),
+        persons: function* () {
+          for (const r of county.core.ctx.store.persons.packageRows()) {
+            if (fail) throw new Error('读取中断');
+            yield r;
+          }
+        },
+        firstPackage: () => '', explanations: () => [], audit: () => [], decisions: () => [], total: 60,
+      });
+      await writePackage(content(false), headOf(12), { outPath: path.join(county.dir, 'tidy.hcpkg'), key });
+      expect(existsSync(path.join(county.dir, 'tidy.hcpkg'))).toBe(true);
+      await expect(writePackage(content(true), headOf(13), { outPath: path.join(county.dir, 'tidy-failed.hcpkg'), key })).rejects.toThrow('读取中断');
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
   });
 
   it('leaves no file under the real name when writing fails half-way (a pulled USB stick)', async () => {

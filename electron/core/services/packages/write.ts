@@ -331,6 +331,12 @@ export async function writePackage(content: PackageContent, head: HeadInput, opt
     rmSync(partial, { force: true });
     throw e;
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    // The temp folder, retried: Windows may hold a just-closed file for a moment. One left behind (in the
+    // system's temp folder) must not turn an export already in place into an error.
+    try {
+      rmSync(stage, { recursive: true, force: true, maxRetries: 5 });
+    } catch {
+      // left for the system's temp cleanup
+    }
   }
 }

@@ -13,6 +13,7 @@
  * (shared/package, LIMITS: 1 GiB in all) keep every size and offset in 32 bits: no zip64.
  */
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { ApiError } from '../../../../shared/api/errors';
@@ -185,9 +186,15 @@ export function zipStream(entries: readonly DeflatedEntry[], mtime: Date): Reada
       if (Buffer.isBuffer(e.data)) yield e.data;
       else {
         let n = 0;
-        for await (const b of createReadStream(e.data.path, { highWaterMark: 1 << 20 })) {
-          n += (b as Buffer).length;
-          yield b as Buffer;
+        const file = createReadStream(e.data.path, { highWaterMark: 1 << 20 });
+        try {
+          for await (const b of file) {
+            n += (b as Buffer).length;
+            yield b as Buffer;
+          }
+        } finally {
+          // Closed before the next entry (and before the caller deletes the temp folder: Windows keeps an open file)
+          if (!file.closed) await once(file, 'close');
         }
         // The file is ours and was just written: anything else means it changed under us
         if (n !== e.compressedSize) throw new Error(`${e.name}: ${n} deflated bytes read back, ${e.compressedSize} written`);
