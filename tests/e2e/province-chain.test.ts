@@ -5,11 +5,12 @@
  * the import panel. 楚雄市 and 双柏县 register one organisation under the same credit code; the city
  * sees no error, exports, and counts it once in 表3. The city sends a 双柏县 person back (审核退回), the
  * county answers and resubmits, and the city re-merges. Tables and the Excel export are checked cell
- * by cell, with 未报 for every county that sent nothing. Three 昆明市 counties then report straight to the
+ * by cell, with 未报 for every county that sent nothing; the province sends its own partial return upward, and
+ * the package verifies with both cities' persons. Three 昆明市 counties then report straight to the
  * province, and its board folds them into the city's row. County records come from the demo generator:
  * entering them is not what is tested here.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
@@ -25,6 +26,7 @@ import { Shell } from './pages/shell';
 import { apiCall, openLoggedPage, startApp, type RunningApp } from './support/app';
 import { removeDir } from '../fixtures/core';
 import { countyCensus, exportTo } from '../fixtures/packages';
+import { verifyPackages } from '../../electron/core/services/packages';
 import { useBrowserSuite } from './support/suite';
 
 const CHUXIONG_ZHOU = '532300';
@@ -269,6 +271,12 @@ describe('云南省 ← 楚雄州, 红河州 ← counties', () => {
     await shot(prov.page, 'province-tables');
     await prov.pkgs.open();
     await shot(prov.page, 'province-board');
+
+    // The province's own return upward through 向上级上报, a partial one: both cities' persons under its key
+    const provFile = await prov.pkgs.exportTo(path.join(out, 'yunnan.hcpkg'), { confirmIncomplete: true });
+    const [sent] = await verifyPackages(null, [{ name: 'yunnan.hcpkg', data: readFileSync(provFile) }]);
+    expect(sent).toMatchObject({ ok: true, package: { areaCode: '530000', level: 'province', sequence: 1, persons: 75 } });
+    expect(await prov.pkgs.exportPanel.getByTestId('export-done').innerText()).toContain('人员 75 人');
 
     // The persons grid, a part at a time: each 市州 with its 区县 beneath it, and what each holds.
     const shell = new Shell(prov.page);
