@@ -94,7 +94,6 @@ class CsvFile {
   private readonly spare: Buffer[] = [];
   private buf: Buffer = Buffer.allocUnsafeSlow(CSV_BUFFER_BYTES);
   private at = 0;
-  bytes = 0;
   rows = 0;
 
   constructor(dir: string, readonly resource: ResourceName) {
@@ -137,17 +136,16 @@ class CsvFile {
 
   private out(b: Buffer): void {
     this.hash.update(b);
-    this.bytes += b.length;
     this.entry.add(b);
   }
 
-  async close(): Promise<{ hash: string; bytes: number; rows: number; entry: DeflatedEntry }> {
+  /** Its hash and rows, and its deflated entry (whose `size` is the CSV's bytes) */
+  async close(): Promise<{ hash: string; rows: number; entry: DeflatedEntry }> {
     const last = this.buf.subarray(0, this.at);
     this.hash.update(last);
-    this.bytes += last.length;
     this.at = 0;
     const entry = await this.entry.finish(last);
-    return { hash: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes, rows: this.rows, entry };
+    return { hash: `sha256:${this.hash.digest('hex')}`, rows: this.rows, entry };
   }
 
   /** Lets go of the file without finishing it (the package is not being written after all) */
@@ -222,7 +220,7 @@ async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageCo
   for (const d of content.decisions()) files.duplicate_decisions.row([d.idNumber, d.areas, d.chosenArea, d.reason, d.operator, d.at, d.decidedBy]);
   const out: WrittenResource[] = [];
   for (const r of RESOURCES) {
-    const { hash, bytes, rows, entry } = await files[r.name].close();
+    const { hash, rows, entry } = await files[r.name].close();
     out.push({
       entry,
       manifest: {
@@ -234,7 +232,7 @@ async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageCo
         mediatype: 'text/csv',
         encoding: 'utf-8',
         hash,
-        bytes,
+        bytes: entry.size,
         rows,
         dialect: { ...CSV_DIALECT },
         schema: tableSchemaOf(r.name),
@@ -293,7 +291,7 @@ export async function writePackage(content: PackageContent, head: HeadInput, opt
       transform(chunk: Buffer, _enc, cb) {
         copied += chunk.length;
         try {
-          opts.onProgress?.('正在压缩', Math.min(copied, total), total);
+          opts.onProgress?.('正在压缩', copied, total);
         } catch (e) {
           cb(e instanceof Error ? e : new Error(String(e)));
           return;
