@@ -74,11 +74,19 @@ describe('bulk merge', () => {
 
     const bulk = track(await upperCensus(ANHUI, 'province'));
     const labels: string[] = [];
-    bulk.core.ctx.events.on('progress', (p: { label: string }) => labels.push(p.label));
+    // What the file holds when the event loop next turns after the rebuild is announced: the bridge can
+    // only send the announcement then, so the rebuild must not have run yet.
+    let indexesAtAnnouncement: string[] | null = null;
+    bulk.core.ctx.events.on('progress', (p: { label: string }) => {
+      labels.push(p.label);
+      if (p.label === '正在重建索引') setImmediate(() => (indexesAtAnnouncement = indexes(dbFile(bulk))));
+    });
     const r = await mergePackages(bulk.core.ctx, pkgs, { trustNewKeys: true, bulkMinPersons: 1 });
     expect(r.results.map((x) => [x.status, x.added])).toEqual(single.map((x) => [x.status, x.added]));
     expect(r.results.map((x) => x.status)).toEqual(['merged', 'merged', 'merged']);
     expect(labels).toContain('正在重建索引');
+    expect(indexesAtAnnouncement).not.toBeNull();
+    expect(indexesAtAnnouncement!.length).toBeLessThan(before.length);
     // The case across two counties is found once the ID-number index is back
     expect(r.results[1]!.duplicatesHeld).toBe(1);
     // Counted after the last package: both counties' packages carry the person, jinghu's does not

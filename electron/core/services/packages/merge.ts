@@ -411,6 +411,10 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
     (open as OpenTransaction | null)?.rollback();
     if (bulk) {
       ctx.events.emit('progress', { taskId, label: '正在重建索引', done: files.length, total: files.length, phase: 'write' });
+      // The rebuild holds this thread for seconds at a province's scale (~4 s for a million persons), and
+      // the bridge sends an event only once the thread is free: without a turn first, the bar stood at the
+      // last file's name at 99 % and never said what it was waiting for.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       (bulk as Bulk).end();
     }
   }
