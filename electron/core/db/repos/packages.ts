@@ -151,6 +151,12 @@ export interface PackagesRepo {
   /** Rebuilds what `dropScatteredIndexes` dropped (nothing when nothing is pending); returns the names */
   restoreIndexes(): string[];
   /**
+   * The same, one index a statement, each its own commit, `before(i, n)` awaited before each: the sorts
+   * take seconds at a province's scale, and the caller reports each one and lets other requests in
+   * between. Not inside a transaction. The record of what is pending is cleared after the last one.
+   */
+  restoreIndexesInTurns(before: (i: number, n: number) => Promise<void>): Promise<string[]>;
+  /**
    * Builds one dropped index again now, inside whatever transaction is open, leaving it listed as
    * pending (`restoreIndexes` skips what exists). False when it was not dropped.
    */
@@ -325,16 +331,36 @@ export function packagesRepo(db: Db): PackagesRepo {
   // The sort behind each CREATE INDEX keeps up to cache_size bytes in memory before it spills to a
   // temporary file, on top of the page cache itself: with a merge's 64 MB cache that was the peak of a
   // million-person merge's memory. The cache is emptied and kept small while rebuilding.
-  const restore = (): string[] => {
-    if (!pending()) return [];
+  const smallCache = (): (() => void) => {
     const cache = sqlite.pragma('cache_size', { simple: true }) as number;
     sqlite.pragma('shrink_memory');
     sqlite.pragma(`cache_size = -${REBUILD_CACHE_KB}`);
+    return () => void sqlite.pragma(`cache_size = ${cache}`);
+  };
+  const restore = (): string[] => {
+    if (!pending()) return [];
+    const back = smallCache();
     try {
       return rebuild.immediate();
     } finally {
-      sqlite.pragma(`cache_size = ${cache}`);
+      back();
     }
+  };
+  const restoreInTurns = async (before: (i: number, n: number) => Promise<void>): Promise<string[]> => {
+    const p = pending();
+    if (!p) return [];
+    const back = smallCache();
+    try {
+      for (const [i, ix] of p.indexes.entries()) {
+        await before(i, p.indexes.length);
+        // Its own statement and commit: what a crash leaves is still listed, and the next open builds it
+        sqlite.exec(ifNotExists(ix.sql));
+      }
+    } finally {
+      back();
+    }
+    // Clears the record, building first whatever another merge dropped meanwhile
+    return restore();
   };
   // A bulk merge that never finished (the process died): its indexes are rebuilt now, unless the
   // process that dropped them is still running (another window merging; it rebuilds them itself).
@@ -353,6 +379,7 @@ export function packagesRepo(db: Db): PackagesRepo {
       }).immediate();
     },
     restoreIndexes: restore,
+    restoreIndexesInTurns: restoreInTurns,
     restoreIndex(name) {
       const ix = pending()?.indexes.find((x) => x.name === name);
       if (!ix) return false;

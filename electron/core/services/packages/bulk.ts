@@ -126,8 +126,11 @@ export const BULK_CACHE_KIB = 16 * 1024;
 /** A bulk merge under way: its person ids while their index is dropped, and how to end it */
 export interface Bulk {
   readonly ids: BulkIds;
-  /** Builds the dropped indexes again (safe to call more than once) */
-  end(): void;
+  /**
+   * Builds the dropped indexes again, one at a time, awaiting `before(i, n)` before each (safe to call
+   * more than once: a later call waits for the first). Not inside a transaction.
+   */
+  end(before?: (i: number, n: number) => Promise<void>): Promise<void>;
 }
 
 /** Drops the scattered indexes (the person id index with them) for about `incoming` more persons */
@@ -136,17 +139,21 @@ export function beginBulk(ctx: ServiceContext, incoming: number): Bulk {
   ctx.store.markWrite();
   const ids = new BulkIds(ctx, dropped.includes(PERSONS_ID_INDEX), incoming);
   const cache = ctx.store.packages.setCache(BULK_CACHE_KIB);
-  let done = false;
+  let ended: Promise<void> | null = null;
   return {
     ids,
-    end() {
-      if (done) return;
-      done = true;
-      // The ids' memory goes before the sorts behind the rebuild take theirs
-      ids.close();
-      cache();
-      ctx.store.packages.restoreIndexes();
-      ctx.store.markWrite();
+    end(before = () => Promise.resolve()) {
+      ended ??= (async () => {
+        // The ids' memory goes before the sorts behind the rebuild take theirs
+        ids.close();
+        cache();
+        try {
+          await ctx.store.packages.restoreIndexesInTurns(before);
+        } finally {
+          ctx.store.markWrite();
+        }
+      })();
+      return ended;
     },
   };
 }
