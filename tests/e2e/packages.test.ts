@@ -205,6 +205,21 @@ describe('exporting from a county', () => {
 });
 
 describe('a census-size merge', () => {
+  // Two counties' returns past BULK_MIN_PERSONS together, arriving at an empty city: the merge drops the
+  // scattered indexes and builds them again at the end, as a province's million does. The packages of
+  // the tests above are too small to take that path.
+  const per = Math.ceil(BULK_MIN_PERSONS * 0.6);
+  let big: string[];
+
+  beforeAll(async () => {
+    const yaohai = await countyCensus(YAOHAI, per, 5);
+    const luyang = await countyCensus(LUYANG, per, 6);
+    dirs.push(yaohai.dir, luyang.dir);
+    big = [(await exportTo(yaohai, '瑶海区-全口径.hcpkg')).file, (await exportTo(luyang, '庐阳区-全口径.hcpkg')).file];
+    yaohai.close();
+    luyang.close();
+  });
+
   /** The persons and units tables' indexes in the census file of `app` (read beside the running server) */
   function indexesOf(app: RunningApp): string[] {
     const db = new Database(path.join(app.dataDir, 'census.sqlite'), { readonly: true, fileMustExist: true });
@@ -215,19 +230,10 @@ describe('a census-size merge', () => {
     }
   }
 
-  it('takes the bulk path through the UI, names the index rebuild on the bar, and leaves every index in place', async () => {
-    // Two counties' returns past BULK_MIN_PERSONS together, arriving at an empty city: the merge drops the
-    // scattered indexes and builds them again at the end, as a province's million does. The packages of
-    // the tests above are too small to take that path.
-    const per = Math.ceil(BULK_MIN_PERSONS * 0.6);
-    const yaohai = await countyCensus(YAOHAI, per, 5);
-    const luyang = await countyCensus(LUYANG, per, 6);
-    dirs.push(yaohai.dir, luyang.dir);
-    const big = [(await exportTo(yaohai, '瑶海区-全口径.hcpkg')).file, (await exportTo(luyang, '庐阳区-全口径.hcpkg')).file];
-    yaohai.close();
-    luyang.close();
+  const hefei = () => start({ areaCode: HEFEI, level: 'city', refDate: '2026-12-31', officeName: '合肥市民政局', operator: '汇总员' });
 
-    const city = await start({ areaCode: HEFEI, level: 'city', refDate: '2026-12-31', officeName: '合肥市民政局', operator: '汇总员' });
+  it('takes the bulk path through the UI, names the index rebuild on the bar, and leaves every index in place', async () => {
+    const city = await hefei();
     const fresh = indexesOf(city);
     const { pkgs } = await open(city);
     const progress = await pkgs.recordProgress();
@@ -238,5 +244,26 @@ describe('a census-size merge', () => {
     expect(await apiCall(city, 'census.summary', {})).toMatchObject({ persons: 2 * per });
     expect(indexesOf(city)).toEqual(fresh);
     await expect.poll(() => pkgs.boardRow(YAOHAI).getAttribute('data-status')).not.toBe('missing');
+  });
+
+  it('shows a statistician who left the page during the merge its outcome, and a board read after it', async () => {
+    const city = await hefei();
+    const { page, pkgs } = await open(city);
+    await pkgs.chooseFiles(big);
+    for (const a of [YAOHAI, LUYANG]) await pkgs.trust(a);
+    await pkgs.mergeButton.click();
+    // Away to the persons grid at once, and back: the core goes on merging whatever the page does
+    await page.getByTestId('nav-persons').click();
+    await page.getByTestId('nav-packages').click();
+    await pkgs.root.waitFor();
+    for (const a of [YAOHAI, LUYANG]) await pkgs.resultRow(a).and(page.locator('[data-status="merged"]')).waitFor();
+    expect(await pkgs.root.getByTestId('pkg-results').innerText()).toContain(`新增 ${per.toLocaleString('zh-CN')} 人`);
+    // The board shows what the merge wrote in the end, not what it had written when the page came back
+    await expect.poll(() => pkgs.root.getByTestId('board-persons').innerText()).toBe((2 * per).toLocaleString('zh-CN'));
+    for (const a of [YAOHAI, LUYANG]) expect(await pkgs.boardRow(a).getAttribute('data-status')).not.toBe('missing');
+    // Picking new files lets the outcome go
+    await pkgs.chooseFiles([files.shushan]);
+    await pkgs.previewRow(SHUSHAN).waitFor();
+    expect(await pkgs.root.getByTestId('pkg-results').count()).toBe(0);
   });
 });

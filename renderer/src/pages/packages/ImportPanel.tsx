@@ -12,21 +12,25 @@ import { countText } from '../../lib/format';
 import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from '../io/ProgressBar';
 import { FilePicker } from '../../components/FilePicker';
+import { currentMerge, forgetMerge, startMerge, useMergeRun } from './merge-run';
 
 type Upload = { name: string; uploadId: string; passphrase?: string };
 
 const statusText: Record<MergeResult['status'], string> = { ready: '可以合并', merged: '已合并', unchanged: '无变化', refused: '已拒绝' };
 
-export function ImportPanel({ onMerged }: { onMerged: () => void }) {
+export function ImportPanel({ census }: { census: string }) {
   const [files, setFiles] = useState<Upload[]>([]);
   const [pass, setPass] = useState('');
   const [preview, setPreview] = useState<MergeResult[] | null>(null);
   const [trusted, setTrusted] = useState<Record<string, boolean>>({});
-  const [results, setResults] = useState<MergeResult[] | null>(null);
-  const [busy, setBusy] = useState<'reading' | 'merging' | null>(null);
+  // Reading and checking the picked files; the merge itself is kept in merge-run.ts, beyond this page's life
+  const [reading, setReading] = useState(false);
   const [taskId, setTaskId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const run = useMergeRun(census);
+  const merging = run !== null && !run.ended;
+  const busy = reading || merging;
 
   useTaskProgress(taskId, setProgress);
 
@@ -40,8 +44,8 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
       return;
     }
     setError(null);
-    setResults(null);
-    await reading(async () => {
+    forgetMerge();
+    await check(async () => {
       // A province picks a hundred packages (hundreds of MB): the files are counted in as they arrive
       let sent = 0;
       const uploads = await Promise.all(
@@ -58,23 +62,23 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
   }
 
   /** Reads (`get`) and checks the packages, showing each one's progress; the preview replaces the last */
-  async function reading(get: () => Promise<Upload[]>) {
+  async function check(get: () => Promise<Upload[]>) {
     const id = newTaskId('preview');
     setProgress(null);
     setTaskId(id);
-    setBusy('reading');
+    setReading(true);
     try {
       const uploads = await get();
       setPreview((await call('packages.preview', { files: withPass(uploads), taskId: id })).results);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
-      setBusy(null);
+      setReading(false);
       setTaskId(null);
     }
   }
 
-  const recheck = () => reading(async () => files);
+  const recheck = () => check(async () => files);
 
   const trustKey = (r: MergeResult) => `${r.area}|${r.fingerprintHex}`;
   const needsTrust = (r: MergeResult) => r.reason === 'untrusted_key' || r.reason === 'key_changed';
@@ -82,24 +86,15 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
 
   async function merge() {
     if (!preview) return;
-    const id = newTaskId('merge');
-    setProgress(null);
-    setTaskId(id);
-    setBusy('merging');
     setError(null);
-    try {
-      const chosen = files.filter((_, i) => mergeable.includes(preview[i]!));
-      const trustKeys = mergeable.filter(needsTrust).map((r) => ({ areaCode: r.area!, fingerprint: r.fingerprintHex! }));
-      const r = await call('packages.merge', { files: withPass(chosen), trustKeys, taskId: id });
-      setResults(r.results);
+    const chosen = withPass(files.filter((_, i) => mergeable.includes(preview[i]!)));
+    const trustKeys = mergeable.filter(needsTrust).map((r) => ({ areaCode: r.area!, fingerprint: r.fingerprintHex! }));
+    const id = newTaskId('merge');
+    await startMerge(id, census, async () => (await call('packages.merge', { files: chosen, trustKeys, taskId: id })).results);
+    // Gone on success (the page may have been left meanwhile: React then ignores these); kept to try again after a failure
+    if (currentMerge()?.error === null) {
       setPreview(null);
       setFiles([]);
-      onMerged();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-      setTaskId(null);
     }
   }
 
@@ -107,16 +102,16 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
     <section data-testid="pkg-import">
       <h2>导入上报包</h2>
       <p className="hint">可一次选择多个 .hcpkg 文件。合并前先预览；每个上报包要么全部合并，要么不作任何改动。同一地区的新序号上报包会替换该地区原有的全部记录。</p>
-      <ErrorBanner message={error} onClose={() => setError(null)} />
+      <ErrorBanner message={error ?? run?.error ?? null} onClose={() => (error ? setError(null) : forgetMerge())} />
       <div className="io-row">
-        <FilePicker label="选择上报包（.hcpkg）…" primary multiple accept=".hcpkg" disabled={busy !== null} onFiles={(files) => void pick(files)} testId="pkg-files" />
-        <FilePicker label="选择整个文件夹…" title="文件夹里的全部 .hcpkg 上报包" directory disabled={busy !== null} onFiles={(files) => void pick(files)} testId="pkg-folder" />
+        <FilePicker label="选择上报包（.hcpkg）…" primary multiple accept=".hcpkg" disabled={busy} onFiles={(files) => void pick(files)} testId="pkg-files" />
+        <FilePicker label="选择整个文件夹…" title="文件夹里的全部 .hcpkg 上报包" directory disabled={busy} onFiles={(files) => void pick(files)} testId="pkg-folder" />
         <label>
           口令（加密的上报包）{' '}
           <input type="password" value={pass} onChange={(e) => setPass(e.target.value)} data-testid="pkg-pass" />
         </label>
         {files.length > 0 && (
-          <button type="button" onClick={() => void recheck()} disabled={busy !== null}>
+          <button type="button" onClick={() => void recheck()} disabled={busy}>
             重新检查
           </button>
         )}
@@ -125,17 +120,18 @@ export function ImportPanel({ onMerged }: { onMerged: () => void }) {
         <div data-testid="pkg-preview">
           <ResultTable rows={preview} trusted={trusted} onTrust={(r, v) => setTrusted((t) => ({ ...t, [trustKey(r)]: v }))} needsTrust={needsTrust} />
           <div className="io-row">
-            <button type="button" className="primary" disabled={mergeable.length === 0 || busy !== null} onClick={() => void merge()} data-testid="pkg-merge">
+            <button type="button" className="primary" disabled={mergeable.length === 0 || busy} onClick={() => void merge()} data-testid="pkg-merge">
               合并 {mergeable.length} 个上报包
             </button>
           </div>
         </div>
       )}
       {taskId && <ProgressBar progress={progress} />}
-      {results && (
+      {merging && <ProgressBar progress={run.progress ?? { taskId: run.taskId, label: '正在合并…', done: 0, total: 0, phase: 'write' }} />}
+      {run?.results && (
         <div data-testid="pkg-results">
           <h3>合并结果</h3>
-          <ResultTable rows={results} />
+          <ResultTable rows={run.results} />
         </div>
       )}
     </section>

@@ -2,7 +2,7 @@
  * 上报与汇总: a county exports its return package; a city or province also gets the merge
  * workspace — the completeness board, importing packages, the duplicates view and the key register.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CensusSettings, MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -12,6 +12,7 @@ import { SentFeedback } from '../feedback/SentFeedback';
 import { ExportPanel } from './ExportPanel';
 import { ImportPanel } from './ImportPanel';
 import { KeysPanel } from './KeysPanel';
+import { censusKey, useMergeRun } from './merge-run';
 import './packages.css';
 
 type Tab = 'board' | 'duplicates' | 'feedback' | 'export' | 'keys';
@@ -37,6 +38,17 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
       .then(setBoard)
       .catch((e: unknown) => setError(errorMessage(e)));
   }, [merging, version]);
+  // The board is read again when a merge ends, though this page may have opened while it ran (the board then
+  // shows the packages written so far); one that had ended before the page opened was read with it.
+  const census = censusKey(settings);
+  const run = useMergeRun(census);
+  const endedTask = run?.ended ? run.taskId : null;
+  const seenEnd = useRef(endedTask);
+  useEffect(() => {
+    if (!endedTask || endedTask === seenEnd.current) return;
+    seenEnd.current = endedTask;
+    refresh();
+  }, [endedTask, refresh]);
 
   return (
     <div className="page pkg-page" data-testid="packages-page">
@@ -57,7 +69,7 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
       {merging && tab === 'board' && (
         <>
           {board && <BoardPanel board={board} onDuplicates={() => setTab('duplicates')} />}
-          <ImportPanel onMerged={refresh} />
+          <ImportPanel census={census} />
         </>
       )}
       {merging && tab === 'duplicates' && <DuplicatesPanel onDecided={refresh} />}
