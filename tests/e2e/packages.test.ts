@@ -175,6 +175,25 @@ describe('exporting from a county', () => {
     await expect.poll(() => pkgs.exportPanel.getByTestId('export-sequence').innerText()).toBe('2');
   });
 
+  it('saves the file of an export the clerk left the page during, and shows its outcome on return', async () => {
+    const app = await start({ areaCode: LUYANG, level: 'county', refDate: '2026-12-31', officeName: '庐阳区民政局', operator: '县级操作员' });
+    await apiCall(app, 'census.demo', { persons: 12_000, units: 400, seed: 7 });
+    const { page, pkgs } = await open(app);
+    const run = pkgs.exportPanel.getByTestId('export-run');
+    await expect.poll(() => run.isDisabled()).toBe(false);
+    const download = page.waitForEvent('download');
+    await run.click();
+    // Away at once, and back: the core goes on exporting whatever the page does
+    await page.getByTestId('nav-persons').click();
+    await pkgs.open();
+    const saved = path.join(app.dataDir, 'left.hcpkg');
+    await (await download).saveAs(saved);
+    await expect.poll(() => pkgs.exportPanel.getByTestId('export-done').innerText()).toContain('第 1 次上报，人员 12,000 人');
+    await expect.poll(() => pkgs.exportPanel.getByTestId('export-sequence').innerText()).toBe('2');
+    const [v] = await verifyPackages(null, [{ name: 'left.hcpkg', data: readFileSync(saved) }]);
+    expect(v).toMatchObject({ ok: true, package: { areaCode: LUYANG, sequence: 1, persons: 12_000 } });
+  });
+
   it('encrypts with a passphrase, and the city merges it only once the passphrase is typed', async () => {
     const county = await start({ areaCode: LUYANG, level: 'county', refDate: '2026-12-31', officeName: '庐阳区民政局', operator: '县级操作员' });
     await apiCall(county, 'census.demo', { persons: 40, units: 2, seed: 9 });

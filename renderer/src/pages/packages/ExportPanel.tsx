@@ -1,28 +1,29 @@
 /** 导出上报包: refused while errors remain (with a link to the issues page), unexplained warnings confirmed first. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { fieldLabel } from '../../../../shared/census/dictionary';
 import { countText } from '../../lib/format';
-import { newTaskId, saveKept, type Progress } from '../../lib/files';
-import { useTaskProgress } from '../../lib/hooks';
+import { newTaskId, saveKept } from '../../lib/files';
+import { currentKept, forgetKept, startKept, useKept } from '../../lib/kept-task';
 import { ProgressBar } from '../io/ProgressBar';
 
 type Check = MethodOutput<'packages.exportCheck'>;
 type Done = MethodOutput<'packages.export'>;
 
-export function ExportPanel({ onExported }: { onExported?: () => void }) {
+export function ExportPanel({ census, onExported }: { census: string; onExported?: () => void }) {
   const [check, setCheck] = useState<Check | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [incompleteOk, setIncompleteOk] = useState(false);
   const [encrypt, setEncrypt] = useState(false);
   const [pass, setPass] = useState('');
   const [pass2, setPass2] = useState('');
-  const [taskId, setTaskId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<Done | null>(null);
+  // The export itself is kept in kept-task.ts: a province's runs for seconds, and the page may be left meanwhile
+  const kept = useKept<Done>('export', census);
+  const running = kept !== null && !kept.ended;
+  const done = kept?.result ?? null;
 
   const load = useCallback(() => {
     call('packages.exportCheck', {})
@@ -30,34 +31,34 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
       .catch((e: unknown) => setError(errorMessage(e)));
   }, []);
   useEffect(load, [load]);
-
-  useTaskProgress(taskId, setProgress);
+  // An export that ends while this page shows (or was left and opened again) changes the next sequence
+  const endedTask = kept?.ended ? kept.taskId : null;
+  const seenEnd = useRef(endedTask);
+  useEffect(() => {
+    if (!endedTask || endedTask === seenEnd.current) return;
+    seenEnd.current = endedTask;
+    load();
+    if (currentKept('export')?.error === null) onExported?.();
+  }, [endedTask, load, onExported]);
 
   const passProblem = encrypt ? (pass.length < 8 ? '口令至少8个字符' : pass !== pass2 ? '两次输入的口令不一致' : null) : null;
   const needsConfirm = (check?.unexplainedWarnings ?? 0) > 0;
   const incomplete = (check?.missing.length ?? 0) > 0;
-  const canRun = check?.canExport && (!needsConfirm || confirmed) && (!incomplete || incompleteOk) && !passProblem && !taskId;
+  const canRun = check?.canExport && (!needsConfirm || confirmed) && (!incomplete || incompleteOk) && !passProblem && !running;
 
   async function run() {
     const id = newTaskId('export');
-    setTaskId(id);
-    setProgress(null);
     setError(null);
-    setDone(null);
-    try {
-      const r = await call('packages.export', {
-        taskId: id, confirmUnexplained: confirmed, allowIncomplete: incompleteOk, ...(encrypt ? { passphrase: pass } : {}),
-      });
+    const input = { taskId: id, confirmUnexplained: confirmed, allowIncomplete: incompleteOk, ...(encrypt ? { passphrase: pass } : {}) };
+    // The file is saved when the export ends, whether this page still shows or not
+    await startKept('export', id, census, async () => {
+      const r = await call('packages.export', input);
       await saveKept(r);
-      setDone(r);
+      return r;
+    });
+    if (currentKept('export')?.error === null) {
       setConfirmed(false);
       setIncompleteOk(false);
-      onExported?.();
-      load();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setTaskId(null);
     }
   }
 
@@ -68,7 +69,7 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
       <p className="hint">
         上报包是一个 .hcpkg 文件，含全部人员、单位、核实说明和修改记录，并以本单位密钥签名。每导出一次序号加一，上级以序号最大的为准。
       </p>
-      <ErrorBanner message={error} onClose={() => setError(null)} />
+      <ErrorBanner message={error ?? kept?.error ?? null} onClose={() => (error ? setError(null) : forgetKept('export'))} />
       <div className="pkg-totals">
         <span>人员 <b>{countText(check.persons)}</b></span>
         <span>单位 <b>{countText(check.units)}</b></span>
@@ -145,7 +146,7 @@ export function ExportPanel({ onExported }: { onExported?: () => void }) {
           导出上报包（第 {check.nextSequence} 次）
         </button>
       </div>
-      {taskId && <ProgressBar progress={progress} />}
+      {running && <ProgressBar progress={kept.progress ?? { taskId: kept.taskId, label: '正在准备…', done: 0, total: 0, phase: 'write' }} />}
       {done && (
         <div className="banner banner-ok" data-testid="export-done">
           已导出「{done.fileName}」：第 {done.sequence} 次上报，人员 {countText(done.persons)} 人，单位 {countText(done.units)} 个{done.encrypted ? '，已加密（请另行告知口令）' : ''}。签名密钥指纹：{done.fingerprint}

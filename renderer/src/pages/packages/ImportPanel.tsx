@@ -12,7 +12,7 @@ import { countText } from '../../lib/format';
 import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from '../io/ProgressBar';
 import { FilePicker } from '../../components/FilePicker';
-import { currentMerge, forgetMerge, startMerge, useMergeRun } from './merge-run';
+import { currentKept, forgetKept, startKept, useKept } from '../../lib/kept-task';
 
 type Upload = { name: string; uploadId: string; passphrase?: string };
 
@@ -23,12 +23,12 @@ export function ImportPanel({ census }: { census: string }) {
   const [pass, setPass] = useState('');
   const [preview, setPreview] = useState<MergeResult[] | null>(null);
   const [trusted, setTrusted] = useState<Record<string, boolean>>({});
-  // Reading and checking the picked files; the merge itself is kept in merge-run.ts, beyond this page's life
+  // Reading and checking the picked files; the merge itself is kept in kept-task.ts, beyond this page's life
   const [reading, setReading] = useState(false);
   const [taskId, setTaskId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const run = useMergeRun(census);
+  const run = useKept<MergeResult[]>('merge', census);
   const merging = run !== null && !run.ended;
   const busy = reading || merging;
 
@@ -44,7 +44,7 @@ export function ImportPanel({ census }: { census: string }) {
       return;
     }
     setError(null);
-    forgetMerge();
+    forgetKept('merge');
     await check(async () => {
       // A province picks a hundred packages (hundreds of MB): the files are counted in as they arrive
       let sent = 0;
@@ -90,9 +90,9 @@ export function ImportPanel({ census }: { census: string }) {
     const chosen = withPass(files.filter((_, i) => mergeable.includes(preview[i]!)));
     const trustKeys = mergeable.filter(needsTrust).map((r) => ({ areaCode: r.area!, fingerprint: r.fingerprintHex! }));
     const id = newTaskId('merge');
-    await startMerge(id, census, async () => (await call('packages.merge', { files: chosen, trustKeys, taskId: id })).results);
+    await startKept('merge', id, census, async () => (await call('packages.merge', { files: chosen, trustKeys, taskId: id })).results);
     // Gone on success (the page may have been left meanwhile: React then ignores these); kept to try again after a failure
-    if (currentMerge()?.error === null) {
+    if (currentKept('merge')?.error === null) {
       setPreview(null);
       setFiles([]);
     }
@@ -102,7 +102,7 @@ export function ImportPanel({ census }: { census: string }) {
     <section data-testid="pkg-import">
       <h2>导入上报包</h2>
       <p className="hint">可一次选择多个 .hcpkg 文件。合并前先预览；每个上报包要么全部合并，要么不作任何改动。同一地区的新序号上报包会替换该地区原有的全部记录。</p>
-      <ErrorBanner message={error ?? run?.error ?? null} onClose={() => (error ? setError(null) : forgetMerge())} />
+      <ErrorBanner message={error ?? run?.error ?? null} onClose={() => (error ? setError(null) : forgetKept('merge'))} />
       <div className="io-row">
         <FilePicker label="选择上报包（.hcpkg）…" primary multiple accept=".hcpkg" disabled={busy} onFiles={(files) => void pick(files)} testId="pkg-files" />
         <FilePicker label="选择整个文件夹…" title="文件夹里的全部 .hcpkg 上报包" directory disabled={busy} onFiles={(files) => void pick(files)} testId="pkg-folder" />
@@ -128,10 +128,10 @@ export function ImportPanel({ census }: { census: string }) {
       )}
       {taskId && <ProgressBar progress={progress} />}
       {merging && <ProgressBar progress={run.progress ?? { taskId: run.taskId, label: '正在合并…', done: 0, total: 0, phase: 'write' }} />}
-      {run?.results && (
+      {run?.result && (
         <div data-testid="pkg-results">
           <h3>合并结果</h3>
-          <ResultTable rows={run.results} />
+          <ResultTable rows={run.result} />
         </div>
       )}
     </section>

@@ -12,7 +12,7 @@ import { SentFeedback } from '../feedback/SentFeedback';
 import { ExportPanel } from './ExportPanel';
 import { ImportPanel } from './ImportPanel';
 import { KeysPanel } from './KeysPanel';
-import { censusKey, useMergeRun } from './merge-run';
+import { censusKey, useKept } from '../../lib/kept-task';
 import './packages.css';
 
 type Tab = 'board' | 'duplicates' | 'feedback' | 'export' | 'keys';
@@ -41,7 +41,7 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
   // The board is read again when a merge ends, though this page may have opened while it ran (the board then
   // shows the packages written so far); one that had ended before the page opened was read with it.
   const census = censusKey(settings);
-  const run = useMergeRun(census);
+  const run = useKept('merge', census);
   const endedTask = run?.ended ? run.taskId : null;
   const seenEnd = useRef(endedTask);
   useEffect(() => {
@@ -74,7 +74,7 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
       )}
       {merging && tab === 'duplicates' && <DuplicatesPanel onDecided={refresh} />}
       {merging && tab === 'feedback' && <SentFeedback board={board} onChanged={refresh} />}
-      {tab === 'export' && <ExportPanel onExported={refresh} />}
+      {tab === 'export' && <ExportPanel census={census} onExported={refresh} />}
       {(tab === 'keys' || !merging) && <KeysPanel refresh={version} showTrusted={merging} />}
     </div>
   );

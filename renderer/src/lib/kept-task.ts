@@ -1,0 +1,82 @@
+/**
+ * Long tasks held outside the page that started them. A province's merge or its own export runs for
+ * tens of seconds, and the core finishes it whatever the page does; a statistician who looks at another
+ * page meanwhile must come back to its bar and then its outcome (and a board or check read after it),
+ * not to an empty panel offering to start it again. One task per slot.
+ */
+import { useSyncExternalStore } from 'react';
+import type { CensusSettings } from '../../../shared/api/contract';
+import { errorMessage, onEvent } from '../api/client';
+import type { Progress } from './files';
+
+export type Slot = 'merge' | 'export';
+
+export interface KeptTask<T> {
+  taskId: string;
+  /** Which census it works on (`censusKey`): another file opened meanwhile does not show it */
+  census: string;
+  progress: Progress | null;
+  /** Set once the task has ended, with `result` or `error` */
+  ended: boolean;
+  result: T | null;
+  error: string | null;
+}
+
+const tasks = new Map<Slot, KeptTask<unknown>>();
+const listeners = new Set<() => void>();
+
+function set(slot: Slot, next: KeptTask<unknown> | null): void {
+  if (next) tasks.set(slot, next);
+  else tasks.delete(slot);
+  for (const l of listeners) l();
+}
+
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+/** What tells one census from another here */
+export function censusKey(s: CensusSettings): string {
+  return `${s.level}|${s.areaCode}|${s.refDate}`;
+}
+
+/** Runs `work` as task `taskId` in `slot`, its progress and outcome kept here whether a page shows them or not */
+export function startKept<T>(slot: Slot, taskId: string, census: string, work: () => Promise<T>): Promise<void> {
+  set(slot, { taskId, census, progress: null, ended: false, result: null, error: null });
+  const mine = () => {
+    const t = tasks.get(slot);
+    return t?.taskId === taskId ? t : null;
+  };
+  const off = onEvent('progress', (p) => {
+    const t = mine();
+    if (p.taskId === taskId && t && !t.ended) set(slot, { ...t, progress: p });
+  });
+  const end = (patch: Pick<KeptTask<T>, 'result' | 'error'>) => {
+    off();
+    const t = mine();
+    if (t) set(slot, { ...t, ...patch, ended: true });
+  };
+  return work().then(
+    (result) => end({ result, error: null }),
+    (e: unknown) => end({ result: null, error: errorMessage(e) }),
+  );
+}
+
+/** The same outside React */
+export function currentKept<T>(slot: Slot): KeptTask<T> | null {
+  return (tasks.get(slot) as KeptTask<T> | undefined) ?? null;
+}
+
+/** The task in `slot` on `census`, under way or ended, until `forgetKept` */
+export function useKept<T>(slot: Slot, census: string): KeptTask<T> | null {
+  return useSyncExternalStore(subscribe, () => {
+    const t = tasks.get(slot);
+    return t?.census === census ? (t as KeptTask<T>) : null;
+  });
+}
+
+/** Lets go of an ended task's outcome (new files picked, the message closed); one under way is kept */
+export function forgetKept(slot: Slot): void {
+  if (tasks.get(slot)?.ended) set(slot, null);
+}
