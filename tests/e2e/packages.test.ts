@@ -177,7 +177,8 @@ describe('exporting from a county', () => {
 
   it('saves the file of an export the clerk left the page during, and shows its outcome on return', async () => {
     const app = await start({ areaCode: LUYANG, level: 'county', refDate: '2026-12-31', officeName: '庐阳区民政局', operator: '县级操作员' });
-    await apiCall(app, 'census.demo', { persons: 12_000, units: 400, seed: 7 });
+    // Enough persons that the export (a few seconds) is still running when the page comes back
+    await apiCall(app, 'census.demo', { persons: 40_000, units: 1_300, seed: 7 });
     const { page, pkgs } = await open(app);
     const run = pkgs.exportPanel.getByTestId('export-run');
     await expect.poll(() => run.isDisabled()).toBe(false);
@@ -186,12 +187,18 @@ describe('exporting from a county', () => {
     // Away at once, and back: the core goes on exporting whatever the page does
     await page.getByTestId('nav-persons').click();
     await pkgs.open();
+    // Back while it runs, the panel offers no second export; read at once, so the export cannot end between the looks
+    const back = await pkgs.exportPanel.evaluate((el) => {
+      const button = el.querySelector<HTMLButtonElement>('[data-testid="export-run"]')!;
+      return { ended: el.querySelector('[data-testid="export-done"]') !== null, text: button.textContent, disabled: button.disabled };
+    });
+    if (!back.ended) expect(back).toEqual({ ended: false, text: '正在导出上报包…', disabled: true });
     const saved = path.join(app.dataDir, 'left.hcpkg');
     await (await download).saveAs(saved);
-    await expect.poll(() => pkgs.exportPanel.getByTestId('export-done').innerText()).toContain('第 1 次上报，人员 12,000 人');
+    await expect.poll(() => pkgs.exportPanel.getByTestId('export-done').innerText()).toContain('第 1 次上报，人员 40,000 人');
     await expect.poll(() => pkgs.exportPanel.getByTestId('export-sequence').innerText()).toBe('2');
     const [v] = await verifyPackages(null, [{ name: 'left.hcpkg', data: readFileSync(saved) }]);
-    expect(v).toMatchObject({ ok: true, package: { areaCode: LUYANG, sequence: 1, persons: 12_000 } });
+    expect(v).toMatchObject({ ok: true, package: { areaCode: LUYANG, sequence: 1, persons: 40_000 } });
   });
 
   it('encrypts with a passphrase, and the city merges it only once the passphrase is typed', async () => {

@@ -76,7 +76,8 @@ export function ExportPanel({ census, onExported }: { census: string; onExported
         <span className={check.errors ? 'count-error' : ''}>错误 <b>{countText(check.errors)}</b></span>
         <span className={check.unexplainedWarnings ? 'count-warning' : ''}>未说明的警告 <b>{countText(check.unexplainedWarnings)}</b> / {countText(check.warnings)}</span>
         {check.sources > 0 && <span>下级上报包 <b>{check.sources}</b></span>}
-        <span>本次为第 <b data-testid="export-sequence">{check.nextSequence}</b> 次上报</span>
+        {/* While an export runs, a check read after it began already counts it: no number until it ends */}
+        {!running && <span>本次为第 <b data-testid="export-sequence">{check.nextSequence}</b> 次上报</span>}
       </div>
       {!check.canExport && (
         <div className="banner banner-error" role="alert" data-testid="export-refused">
@@ -143,7 +144,7 @@ export function ExportPanel({ census, onExported }: { census: string; onExported
       )}
       <div className="io-row">
         <button type="button" className="primary" disabled={!canRun} onClick={() => void run()} data-testid="export-run">
-          导出上报包（第 {check.nextSequence} 次）
+          {running ? '正在导出上报包…' : `导出上报包（第 ${check.nextSequence} 次）`}
         </button>
       </div>
       {running && <ProgressBar progress={kept.progress ?? { taskId: kept.taskId, label: '正在准备…', done: 0, total: 0, phase: 'write' }} />}
