@@ -4,7 +4,7 @@
  * page meanwhile must come back to its bar and then its outcome (and a board or check read after it),
  * not to an empty panel offering to start it again. One task per slot.
  */
-import { useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { CensusSettings } from '../../../shared/api/contract';
 import { errorMessage, onEvent } from '../api/client';
 import type { Progress } from './files';
@@ -74,6 +74,24 @@ export function useKept<T>(slot: Slot, census: string): KeptTask<T> | null {
     const t = tasks.get(slot);
     return t?.census === census ? (t as KeptTask<T>) : null;
   });
+}
+
+/**
+ * Calls `onEnd(task)` when the task in `slot` on `census` ends while the caller is mounted, or ended while it
+ * was away and opened again since: what the caller shows must be read again. Not for one that had ended before
+ * the caller mounted (what it read on mounting came after it).
+ */
+export function useKeptEnd<T>(slot: Slot, census: string, onEnd: (task: KeptTask<T>) => void): void {
+  const task = useKept<T>(slot, census);
+  const ended = task?.ended ? task : null;
+  const seen = useRef(ended?.taskId ?? null);
+  const latest = useRef(onEnd);
+  latest.current = onEnd;
+  useEffect(() => {
+    if (!ended || ended.taskId === seen.current) return;
+    seen.current = ended.taskId;
+    latest.current(ended);
+  }, [ended]);
 }
 
 /** Lets go of an ended task's outcome (new files picked, the message closed); one under way is kept */

@@ -1,12 +1,12 @@
 /** 导出上报包: refused while errors remain (with a link to the issues page), unexplained warnings confirmed first. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { fieldLabel } from '../../../../shared/census/dictionary';
 import { countText } from '../../lib/format';
 import { newTaskId, saveKept } from '../../lib/files';
-import { currentKept, forgetKept, startKept, useKept } from '../../lib/kept-task';
+import { currentKept, forgetKept, startKept, useKept, useKeptEnd } from '../../lib/kept-task';
 import { ProgressBar } from '../io/ProgressBar';
 
 type Check = MethodOutput<'packages.exportCheck'>;
@@ -31,15 +31,11 @@ export function ExportPanel({ census, onExported }: { census: string; onExported
       .catch((e: unknown) => setError(errorMessage(e)));
   }, []);
   useEffect(load, [load]);
-  // An export that ends while this page shows (or was left and opened again) changes the next sequence
-  const endedTask = kept?.ended ? kept.taskId : null;
-  const seenEnd = useRef(endedTask);
-  useEffect(() => {
-    if (!endedTask || endedTask === seenEnd.current) return;
-    seenEnd.current = endedTask;
+  // An export that ends changes the next sequence
+  useKeptEnd<Done>('export', census, (t) => {
     load();
-    if (currentKept('export')?.error === null) onExported?.();
-  }, [endedTask, load, onExported]);
+    if (t.error === null) onExported?.();
+  });
 
   const passProblem = encrypt ? (pass.length < 8 ? '口令至少8个字符' : pass !== pass2 ? '两次输入的口令不一致' : null) : null;
   const needsConfirm = (check?.unexplainedWarnings ?? 0) > 0;

@@ -2,7 +2,7 @@
  * 上报与汇总: a county exports its return package; a city or province also gets the merge
  * workspace — the completeness board, importing packages, the duplicates view and the key register.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CensusSettings, MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -12,7 +12,7 @@ import { SentFeedback } from '../feedback/SentFeedback';
 import { ExportPanel } from './ExportPanel';
 import { ImportPanel } from './ImportPanel';
 import { KeysPanel } from './KeysPanel';
-import { censusKey, useKept } from '../../lib/kept-task';
+import { censusKey, useKeptEnd } from '../../lib/kept-task';
 import './packages.css';
 
 type Tab = 'board' | 'duplicates' | 'feedback' | 'export' | 'keys';
@@ -39,16 +39,9 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
       .catch((e: unknown) => setError(errorMessage(e)));
   }, [merging, version]);
   // The board is read again when a merge ends, though this page may have opened while it ran (the board then
-  // shows the packages written so far); one that had ended before the page opened was read with it.
+  // shows the packages written so far)
   const census = censusKey(settings);
-  const run = useKept('merge', census);
-  const endedTask = run?.ended ? run.taskId : null;
-  const seenEnd = useRef(endedTask);
-  useEffect(() => {
-    if (!endedTask || endedTask === seenEnd.current) return;
-    seenEnd.current = endedTask;
-    refresh();
-  }, [endedTask, refresh]);
+  useKeptEnd('merge', census, refresh);
 
   return (
     <div className="page pkg-page" data-testid="packages-page">
