@@ -71,6 +71,14 @@ describe('backups screen', () => {
     expect(first).toMatchObject({ persons: '1', units: '1', state: expect.stringContaining('完好'), canRestore: true });
     expect(first!.time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
     expect(first!.size).toMatch(/^\d+ KB$/);
+    // The clerk sees what backups may take and what they take now: the automatic one at open and this one.
+    const sizes = await page.getByTestId('backup-size').allInnerTexts();
+    const total = (await apiCall(app, 'backups.list', {})).totalBytes;
+    expect(sizes.reduce((n, s) => n + Number(s.replace(' KB', '')), 0)).toBeCloseTo(total / 1024, -1);
+    await expect.poll(() => file.policy.innerText()).toContain('合计不超过 4.00 GB（超出时先删较旧的，最新的一个总会保留）；现有备份共 ');
+    const [, shown, unit] = /现有备份共 ([\d.]+) (KB|MB)/.exec(await file.policy.innerText())!;
+    expect(Number(shown) * (unit === 'MB' ? 1024 * 1024 : 1024)).toBeCloseTo(total, -5);
+    expect(await file.paused.count()).toBe(0);
 
     await apiCall(app, 'persons.create', { data: validPerson({ name: '后来录入的人', idNumber: null }) });
     expect(await homePersons(page)).toBe('2');

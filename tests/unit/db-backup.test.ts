@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backupDatabase, createStore, integrityCheck, listBackups, maybeBackup, openExistingStore, pruneBackups } from '../../electron/core/db';
+import {
+  BACKUP_RESERVE_BYTES, backupBytesOf, backupDatabase, backupSpaceProblem, backupsBytes, createStore, integrityCheck, listBackups, maybeBackup, openExistingStore, pruneBackups,
+} from '../../electron/core/db';
 import { sampleRow } from '../fixtures/db-records';
 
 const root = mkdtempSync(join(tmpdir(), 'hc-db-backup-'));
@@ -84,6 +86,77 @@ describe('retention', () => {
     // keepLast 1: only day coverage keeps more.
     expect(pruneBackups(dir, { now: at(3), keepDays: 7, keepLast: 1 }).sort()).toEqual(['census-20260620-080000.sqlite', 'census-20260701-080000.sqlite']);
     expect(names(dir)).toEqual(['census-20260701-090000.sqlite']);
+  });
+});
+
+describe('retention within a size budget', () => {
+  /** Backups of `bytes` each: retention reads their names and sizes only */
+  const sizedBackups = (dir: string, bytes: number, ...files: string[]) => files.forEach((f) => writeFileSync(join(dir, f), Buffer.alloc(bytes)));
+
+  it('keeps the newest, then each day\'s newest (the latest day first), then the last 10, while they fit the budget', () => {
+    const dir = freshDir();
+    const all: string[] = [];
+    for (let day = 1; day <= 20; day++) for (const h of ['08', '12', '18']) all.push(`census-202607${String(day).padStart(2, '0')}-${h}0000.sqlite`);
+    sizedBackups(dir, 1000, ...all);
+    // Room for five: time alone would keep 13 (see above); the budget keeps today's and the four days before it.
+    const removed = pruneBackups(dir, { now: at(20, 19), maxBytes: 5500 });
+    expect(names(dir)).toEqual([16, 17, 18, 19, 20].map((d) => `census-202607${d}-180000.sqlite`));
+    expect(removed).toHaveLength(all.length - 5);
+    expect(backupsBytes(dir)).toBe(5000);
+    // With room for nine, the days' four more and then the newest of the last 10 not yet kept.
+    const again = freshDir();
+    sizedBackups(again, 1000, ...all);
+    pruneBackups(again, { now: at(20, 19), maxBytes: 9000 });
+    expect(names(again)).toEqual([
+      ...[14, 15, 16, 17, 18, 19].map((d) => `census-202607${d}-180000.sqlite`),
+      'census-20260720-080000.sqlite', 'census-20260720-120000.sqlite', 'census-20260720-180000.sqlite',
+    ]);
+  });
+
+  it('keeps the newest backup even when it alone is over the budget', () => {
+    const dir = freshDir();
+    sizedBackups(dir, 2000, 'census-20260705-080000.sqlite', 'census-20260705-090000.sqlite');
+    expect(pruneBackups(dir, { now: at(5), maxBytes: 1000 })).toEqual(['census-20260705-080000.sqlite']);
+    expect(names(dir)).toEqual(['census-20260705-090000.sqlite']);
+  });
+});
+
+describe('disk space', () => {
+  it('refuses a backup that would leave the disk less than the reserve, in words a clerk can act on, writing nothing', async () => {
+    const dir = freshDir();
+    const store = createStore(join(dir, 'census.sqlite'));
+    store.persons.insertMany(Array.from({ length: 500 }, (_, i) => sampleRow('person', i)));
+    const bytes = backupBytesOf(store);
+    const backups = join(dir, 'backups');
+    mkdirSync(backups);
+    const short = () => bytes + BACKUP_RESERVE_BYTES - 1;
+    await expect(backupDatabase(store, backups, { now: at(5), freeBytes: short })).rejects.toThrow(/^磁盘剩余空间不足：备份约需 \d+ MB，备份文件夹所在的磁盘只剩 1\.0 GB（还须为数据库本身留出 1\.0 GB）。本次没有备份。请清理这块磁盘/);
+    await expect(maybeBackup(store, backups, { now: at(5), freeBytes: short })).rejects.toMatchObject({ code: 'disk_full' });
+    expect(readdirSync(backups)).toEqual([]);
+    expect(backupSpaceProblem(backups, bytes, short)).toMatch(/^磁盘剩余空间不足/);
+    // One byte more and it is taken; the copy is the size the check assumed.
+    const r = await backupDatabase(store, backups, { now: at(5), freeBytes: () => bytes + BACKUP_RESERVE_BYTES });
+    expect(statSync(r.file).size).toBe(bytes);
+    expect(backupSpaceProblem(backups, bytes, () => bytes + BACKUP_RESERVE_BYTES)).toBeNull();
+    store.close();
+  });
+
+  it('first lets go of the backups retention would remove anyway, and backs up if that makes room', async () => {
+    const dir = freshDir();
+    const store = createStore(join(dir, 'census.sqlite'));
+    const bytes = backupBytesOf(store);
+    const backups = join(dir, 'backups');
+    mkdirSync(backups);
+    // Fifteen old backups, one a day in June: retention by time keeps the newest 10.
+    const old = Array.from({ length: 15 }, (_, i) => `census-202606${String(i + 1).padStart(2, '0')}-080000.sqlite`);
+    old.forEach((f) => writeFileSync(join(backups, f), Buffer.alloc(100_000)));
+    // A disk that has room only once the five oldest are gone
+    const capacity = 10 * 100_000 + bytes + BACKUP_RESERVE_BYTES;
+    const free = (d: string) => capacity - backupsBytes(d);
+    const r = await backupDatabase(store, backups, { now: at(5), freeBytes: free });
+    expect(r.file).toBe(join(backups, 'census-20260705-120000.sqlite'));
+    expect(names(backups)).toEqual([...old.slice(6), 'census-20260705-120000.sqlite'].sort());
+    store.close();
   });
 });
 

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import { createCore, type AppCore } from '../../electron/core/app';
 import type { LockIdentity } from '../../electron/core/workspace/lock';
+import { describeBackups } from '../../electron/core/services/backups';
 import { damageDatabase, damageDataPages } from '../fixtures/damage';
 import { DONGCHENG, removeDir, tempDir } from '../fixtures/core';
 import { validPerson, validUnit } from '../fixtures/records';
@@ -65,6 +66,13 @@ describe('backups', () => {
     expect(list.backups[0]!.name).toBe(b.name);
     expect(list.newestGood).toBe(b.name);
     expect(list.dir).toBe(path.join(core.workspace.status().dataDir, 'backups'));
+    // What they take against what retention lets them take; this disk has room for the next one.
+    expect(list.totalBytes).toBe(list.backups.reduce((n, x) => n + x.size, 0));
+    expect(list.totalBytes).toBeGreaterThanOrEqual(b.size);
+    expect(list.budgetBytes).toBe(4 * 1024 ** 3);
+    expect(list.paused).toBeNull();
+    // A census no disk here could hold a backup of pauses the backups, and says why.
+    expect(describeBackups(list.dir, 'census', 1e15).paused).toMatch(/^磁盘剩余空间不足：备份约需 931322\.6 GB，备份文件夹所在的磁盘只剩 [\d.]+ [GM]B（还须为数据库本身留出 1\.0 GB）。$/);
   });
 
   it('restores a backup and keeps the current file as a backup first', async () => {

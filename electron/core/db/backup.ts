@@ -3,14 +3,15 @@
  * working meanwhile. Files are named census-YYYYMMDD-HHMMSS.sqlite (local time, which is what the
  * clerk sees); the name, not the file's mtime, is the backup's time, so retention is reproducible.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, statfsSync, existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteOf, Db, type Sqlite } from './handle';
 import { assertHeadcountDatabase } from './open';
 import type { Store } from './store';
 import { fsyncPath } from '../fs/durable';
+import { ApiError } from '../../../shared/api/errors';
 
 export interface RetentionOptions {
   stem?: string;
@@ -18,12 +19,29 @@ export interface RetentionOptions {
   keepDays?: number;
   /** Keep this many newest backups regardless of day */
   keepLast?: number;
+  /** What the kept backups may take together (bytes); the newest is kept whatever its size */
+  maxBytes?: number;
   now?: Date;
 }
+
+/**
+ * The kept backups' default budget. Retention by time alone keeps up to 17 copies: 850 MB for a county's 50 MB file,
+ * but ~9 GB for a province's million persons (a 510 MB file) and ~25 GB for the country's three million, on a
+ * laptop's disk. Four GB keeps every copy a county's retention names, about eight of a province's and two of the
+ * country's.
+ */
+export const BACKUP_BUDGET_BYTES = 4 * 1024 ** 3;
+/**
+ * Free space a backup must leave on its disk: the census itself needs room to grow, and a province's merge writes
+ * hundreds of megabytes of WAL before its checkpoint. A backup that would eat into it is not taken.
+ */
+export const BACKUP_RESERVE_BYTES = 1024 ** 3;
 
 export interface BackupOptions extends RetentionOptions {
   /** File-name stem of the backups: the database's own name, so several census files can share one folder */
   stem?: string;
+  /** Free bytes on the disk holding `dir` (the disk's own figure unless given) */
+  freeBytes?: (dir: string) => number;
 }
 
 export interface BackupResult {
@@ -68,10 +86,14 @@ export function listBackups(dir: string, stem = DEFAULT_STEM): BackupFile[] {
   return out.sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq);
 }
 
-/** Deletes the backups retention does not keep; returns their names. */
-export function pruneBackups(dir: string, { keepDays = 7, keepLast = 10, now = new Date(), stem = DEFAULT_STEM }: RetentionOptions = {}): string[] {
+/**
+ * Deletes the backups retention does not keep; returns their names. Retention by time names what is worth keeping,
+ * in order of worth: the newest, each of the last `keepDays` days' newest (the latest day first), then the rest of
+ * the newest `keepLast`. Those are kept while they fit in `maxBytes` together; the newest always is.
+ */
+export function pruneBackups(dir: string, { keepDays = 7, keepLast = 10, maxBytes = BACKUP_BUDGET_BYTES, now = new Date(), stem = DEFAULT_STEM }: RetentionOptions = {}): string[] {
   const all = listBackups(dir, stem);
-  const keep = new Set(all.slice(0, keepLast).map((b) => b.name));
+  const wanted = all.slice(0, Math.min(1, keepLast));
   const days = new Set<string>();
   for (let i = 0; i < keepDays; i++) days.add(dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - i)));
   const seenDays = new Set<string>();
@@ -79,12 +101,71 @@ export function pruneBackups(dir: string, { keepDays = 7, keepLast = 10, now = n
     const day = dayKey(b.at);
     if (days.has(day) && !seenDays.has(day)) {
       seenDays.add(day);
-      keep.add(b.name);
+      wanted.push(b);
     }
+  }
+  wanted.push(...all.slice(0, keepLast));
+  const keep = new Set<string>();
+  let bytes = 0;
+  for (const b of wanted) {
+    if (keep.has(b.name)) continue;
+    const size = sizeOf(join(dir, b.name));
+    if (keep.size > 0 && bytes + size > maxBytes) continue;
+    keep.add(b.name);
+    bytes += size;
   }
   const removed = all.filter((b) => !keep.has(b.name)).map((b) => b.name);
   for (const name of removed) rmSync(join(dir, name), { force: true });
   return removed;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Bytes the backups of `stem` in `dir` take together */
+export function backupsBytes(dir: string, stem = DEFAULT_STEM): number {
+  return listBackups(dir, stem).reduce((n, b) => n + sizeOf(join(dir, b.name)), 0);
+}
+
+/** Free bytes on the disk that holds `dir` (for an unprivileged user) */
+export function diskFreeBytes(dir: string): number {
+  const st = statfsSync(dir);
+  return st.bavail * st.bsize;
+}
+
+const gb = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.ceil(bytes / 1024 ** 2)} MB`);
+
+/**
+ * Why a backup of `bytes` cannot be taken into `dir` now (too little free space), or null. The census's
+ * size is what a backup writes; the reserve is left for the census to grow.
+ */
+export function backupSpaceProblem(dir: string, bytes: number, freeBytes: (dir: string) => number = diskFreeBytes): string | null {
+  let free: number;
+  try {
+    // The folder is made by the first backup: until then its disk is its parent's.
+    let at = dir;
+    while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+    free = freeBytes(at);
+  } catch {
+    return null; // a disk that cannot say: the copy itself will tell
+  }
+  if (free - bytes >= BACKUP_RESERVE_BYTES) return null;
+  return `磁盘剩余空间不足：备份约需 ${gb(bytes)}，备份文件夹所在的磁盘只剩 ${gb(free)}（还须为数据库本身留出 ${gb(BACKUP_RESERVE_BYTES)}）。`;
+}
+
+/** Bytes a backup of the open store will take */
+export function backupBytesOf(store: Store): number {
+  return databaseBytes(sqliteOf(store.db));
+}
+
+/** Bytes a backup of the open database will take: its pages, the WAL's included */
+function databaseBytes(sqlite: Sqlite): number {
+  return Number(sqlite.pragma('page_count', { simple: true })) * Number(sqlite.pragma('page_size', { simple: true }));
 }
 
 /** Half-written backups of a crashed run; an hour old is long past any backup still in progress. */
@@ -121,14 +202,25 @@ export async function backupDatabase(source: Store | Db | string, backupsDir: st
   } else {
     sqlite = sqliteOf(source instanceof Db ? source : source.db);
   }
+  const stem = options.stem ?? DEFAULT_STEM;
+  try {
+    const bytes = databaseBytes(sqlite);
+    // Backups retention would remove after this one anyway may go first to make room for it.
+    if (backupSpaceProblem(backupsDir, bytes, options.freeBytes)) pruneBackups(backupsDir, { ...options, now, stem });
+    const problem = backupSpaceProblem(backupsDir, bytes, options.freeBytes);
+    if (problem) throw new ApiError('disk_full', `${problem}本次没有备份。请清理这块磁盘，或把数据库文件移到空间更大的磁盘后再备份。`);
+  } catch (e) {
+    if (ownConnection) sqlite.close();
+    throw e;
+  }
   // The final name is chosen only when the copy is done (no await between choosing and renaming), so two
   // backups started in the same second (the timer's and the user's) never take the same name.
-  const partial = join(backupsDir, `.${options.stem ?? DEFAULT_STEM}-${process.pid}-${randomUUID().slice(0, 8)}.partial`);
+  const partial = join(backupsDir, `.${stem}-${process.pid}-${randomUUID().slice(0, 8)}.partial`);
   let file: string;
   try {
     await sqlite.backup(partial);
     fsyncPath(partial);
-    file = join(backupsDir, freeName(backupsDir, now, options.stem ?? DEFAULT_STEM));
+    file = join(backupsDir, freeName(backupsDir, now, stem));
     renameSync(partial, file);
     fsyncPath(backupsDir);
   } catch (e) {
@@ -137,7 +229,7 @@ export async function backupDatabase(source: Store | Db | string, backupsDir: st
   } finally {
     if (ownConnection) sqlite.close();
   }
-  const removed = pruneBackups(backupsDir, { ...options, now, stem: options.stem ?? DEFAULT_STEM });
+  const removed = pruneBackups(backupsDir, { ...options, now, stem });
   return { file, removed };
 }
 

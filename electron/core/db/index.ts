@@ -34,5 +34,8 @@ export { feedbackRepo, type FeedbackRepo, type FeedbackRow, type Coverage } from
 export { plainLoad, type PlainLoad } from './repos/plain-load';
 export { importRepo, type ImportRepo, type ImportBatchRow, type ImportRecordRow, type RowidRange, type AttachedStage } from './repos/imports';
 export { createStageFile, removeStageFile, removeStaleStageFiles, stageFilePath, type StageFile } from './stage-file';
-export { backupDatabase, backupStem, maybeBackup, pruneBackups, listBackups, type BackupOptions, type BackupResult, type BackupFile } from './backup';
+export {
+  BACKUP_BUDGET_BYTES, BACKUP_RESERVE_BYTES, backupBytesOf, backupDatabase, backupSpaceProblem, backupStem, backupsBytes, maybeBackup, pruneBackups, listBackups,
+  type BackupOptions, type BackupResult, type BackupFile,
+} from './backup';
 export { commitRestore, inspectBackupFile, keepDamagedCopy, stageRestore, type BackupInspection } from './restore';

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupEntry } from '../../../shared/api/methods/workspace';
-import { inspectBackupFile, listBackups, type BackupInspection } from '../db';
+import { BACKUP_BUDGET_BYTES, backupSpaceProblem, inspectBackupFile, listBackups, type BackupInspection } from '../db';
 
 const inspected = new Map<string, { key: string; info: BackupInspection }>();
 
@@ -25,8 +25,20 @@ export function describeBackup(dir: string, name: string, at: Date): BackupEntry
   return { name, at: at.toISOString(), size, ok: info.ok, problem: info.problem, persons: info.persons, units: info.units, areaName: info.areaName };
 }
 
-/** Newest first, with the newest sound one named (what the damaged-file screen offers). */
-export function describeBackups(dir: string, stem: string): { dir: string; backups: BackupEntry[]; newestGood: string | null } {
+export interface BackupsView {
+  dir: string;
+  backups: BackupEntry[];
+  newestGood: string | null;
+  totalBytes: number;
+  budgetBytes: number;
+  paused: string | null;
+}
+
+/**
+ * Newest first, with the newest sound one named (what the damaged-file screen offers). `censusBytes`: the open
+ * census's size, to say whether the disk has room for its next backup (null: no census open).
+ */
+export function describeBackups(dir: string, stem: string, censusBytes: number | null = null): BackupsView {
   const backups = listBackups(dir, stem).flatMap((b) => {
     try {
       return [describeBackup(dir, b.name, b.at)];
@@ -34,5 +46,12 @@ export function describeBackups(dir: string, stem: string): { dir: string; backu
       return []; // removed by retention while we were reading
     }
   });
-  return { dir, backups, newestGood: backups.find((b) => b.ok)?.name ?? null };
+  return {
+    dir,
+    backups,
+    newestGood: backups.find((b) => b.ok)?.name ?? null,
+    totalBytes: backups.reduce((n, b) => n + b.size, 0),
+    budgetBytes: BACKUP_BUDGET_BYTES,
+    paused: censusBytes === null ? null : backupSpaceProblem(dir, censusBytes),
+  };
 }

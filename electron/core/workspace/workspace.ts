@@ -10,10 +10,10 @@ import { z } from 'zod';
 import type { BackupEntry, WorkspaceStatus } from '../../../shared/api/methods/workspace';
 import { ApiError } from '../../../shared/api/errors';
 import {
-  backupDatabase, backupStem, commitRestore, createStore, keepDamagedCopy, listBackups, maybeBackup, openExistingStore, stageRestore,
+  backupBytesOf, backupDatabase, backupStem, commitRestore, createStore, keepDamagedCopy, listBackups, maybeBackup, openExistingStore, stageRestore,
   type Store,
 } from '../db';
-import { describeBackup, describeBackups } from '../services/backups';
+import { describeBackup, describeBackups, type BackupsView } from '../services/backups';
 import { acquireLock, currentIdentity, lockedMessage, type HeldLock, type LockHolder, type LockIdentity } from './lock';
 
 export const DB_FILE = 'census.sqlite';
@@ -65,7 +65,7 @@ export interface Workspace {
   pickFile(mode: 'open' | 'create'): Promise<string | null>;
   /** The open file turned out damaged while in use (SQLITE_CORRUPT) */
   markDamaged(detail: string): void;
-  listBackups(): { dir: string; backups: BackupEntry[]; newestGood: string | null };
+  listBackups(): BackupsView;
   createBackup(): Promise<BackupEntry>;
   restore(name: string): Promise<{ restored: string; keptAs: string | null; status: WorkspaceStatus }>;
   close(): void;
@@ -269,7 +269,7 @@ export function createWorkspace(opts: WorkspaceOptions): Workspace {
       problem = { state: 'damaged', message: `数据库文件已损坏，无法继续使用：${dbPath}（${detail}）。请从备份恢复。` };
       emit();
     },
-    listBackups: () => describeBackups(backupsDirOf(dbPath), backupStem(dbPath)),
+    listBackups: () => describeBackups(backupsDirOf(dbPath), backupStem(dbPath), session ? backupBytesOf(session.store) : null),
     async createBackup() {
       if (!session) throw new ApiError('db_unavailable', '当前没有打开的数据库，无法备份');
       const dir = backupsDirOf(dbPath);

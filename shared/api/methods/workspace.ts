@@ -58,7 +58,19 @@ export const workspaceMethods = {
   'workspace.forceOpen': method(z.object({}), workspaceStatusSchema),
   /** A native file dialog where the host has one; `path` null when cancelled or unsupported */
   'workspace.pickFile': method(z.object({ mode: z.enum(['open', 'create']).default('open') }), z.object({ path: z.string().nullable() })),
-  'backups.list': method(z.object({}), z.object({ dir: z.string(), backups: z.array(backupEntrySchema), newestGood: z.string().nullable() })),
+  'backups.list': method(
+    z.object({}),
+    z.object({
+      dir: z.string(),
+      backups: z.array(backupEntrySchema),
+      newestGood: z.string().nullable(),
+      /** What the backups take together, and what retention lets them take (the newest is kept beyond it) */
+      totalBytes: z.number().int(),
+      budgetBytes: z.number().int(),
+      /** Why no backup can be taken now (too little disk space), or null */
+      paused: z.string().nullable(),
+    }),
+  ),
   'backups.create': method(z.object({}), backupEntrySchema),
   /** Replaces the census file with a backup; the current file is kept as a backup first */
   'backups.restore': method(

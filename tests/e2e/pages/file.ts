@@ -40,6 +40,15 @@ export class FilePage {
     return this.page.getByTestId('file-notice');
   }
 
+  /** The retention line: what the backups may take and what they take */
+  get policy(): Locator {
+    return this.page.getByTestId('backups-policy');
+  }
+
+  get paused(): Locator {
+    return this.page.getByTestId('backups-paused');
+  }
+
   get dbPath(): Locator {
     return this.page.getByTestId('file-db-path');
   }
