@@ -1,7 +1,7 @@
 /** Opening the database a CLI command names, with the checks that keep foreign files untouched. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from '../core/fs/scratch';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import { openCoreForFile, type FileCore } from '../core/app';
@@ -26,7 +26,7 @@ export async function withCore<T>(dbPath: string, fn: (core: FileCore) => T | Pr
  * afterwards, so the command still goes through the contract.
  */
 export async function withScratchCore<T>(fn: (core: FileCore) => T | Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'headcount-cli-'));
+  const dir = scratchDir('cli');
   try {
     const core = openCoreForFile(join(dir, 'scratch.sqlite'), { create: true });
     try {

@@ -17,7 +17,7 @@ import { createEventBus, type EventBus } from './events';
 import { createHandlers } from './handlers/index';
 import { fixedFileWorkspaceHandlers, workspaceHandlers } from './handlers/workspace';
 import { createContext, type ServiceContext } from './services/context';
-import { removeStaleDownloads } from './services/downloads';
+import { removeStaleScratch } from './fs/scratch';
 import { createWorkspace, type Session, type Workspace, type WorkspaceHost } from './workspace/workspace';
 import type { LockIdentity } from './workspace/lock';
 
@@ -112,8 +112,8 @@ export interface AppCoreOptions extends Omit<CoreOptions, 'backupsDir'> {
  * created on first use), locked against other computers, with rolling backups beside it.
  */
 export async function createCore(opts: AppCoreOptions): Promise<AppCore> {
-  // Exported files a crashed run kept for its window hold personal data: gone before anything else
-  removeStaleDownloads();
+  // What an ended run left in its scratch folders holds personal data: gone before anything else
+  removeStaleScratch();
   const events = createEventBus();
   const divisions = loadDivisions(opts.resourcesDir);
   const now = opts.now ?? (() => new Date());

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { buildDownload, downloadsDir, KEPT_DOWNLOADS, removeStaleDownloads } from '../../electron/core/services/downloads';
+import { buildDownload, downloadsDir, KEPT_DOWNLOADS} from '../../electron/core/services/downloads';
 import { DONGCHENG, keptBytes, openTestCore, removeDir } from '../fixtures/core';
 
 describe('kept downloads', () => {
@@ -62,23 +62,6 @@ describe('kept downloads', () => {
     } finally {
       t.close();
       removeDir(t.dir);
-    }
-  });
-});
-
-describe('folders a crashed run left', () => {
-  it('are swept when a core starts; a live process’s folder and other files stay', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'sweep-'));
-    try {
-      // A pid that cannot be running (above Linux's pid_max), one that is (ours), and an unrelated folder
-      for (const n of ['headcount-downloads-4194399-abc', `headcount-downloads-${process.pid}-def`, 'other-folder']) {
-        mkdirSync(path.join(tmp, n, 'x'), { recursive: true });
-        writeFileSync(path.join(tmp, n, 'x', '人员.csv'), '证件号码\n');
-      }
-      removeStaleDownloads(tmp);
-      expect(readdirSync(tmp).sort()).toEqual([`headcount-downloads-${process.pid}-def`, 'other-folder']);
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
     }
   });
 });

@@ -5,22 +5,19 @@
  *
  * They hold personal data, so they live no longer than needed: in a private folder (mkdtemp, owner
  * only) named after this process, deleted once fetched, when newer ones push them out, and with the
- * core; a folder a crashed process left behind is swept at the next start (`removeStaleDownloads`).
+ * core; a folder a crashed process left behind is swept at the next start (fs/scratch.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import type { FileRef } from '../../../shared/api/methods/io';
-import { leftByEndedProcesses } from '../fs/process';
+import { scratchDir } from '../fs/scratch';
 import type { ServiceContext } from './context';
 import { defineSlot } from './state';
 
 /** Files kept at once, unfetched: a clerk exporting one table after another never needs more */
 export const KEPT_DOWNLOADS = 4;
-
-const PREFIX = 'headcount-downloads-';
 
 interface Kept {
   name: string;
@@ -49,7 +46,7 @@ export async function buildDownload<T>(
   nameOf?: (result: T) => string,
 ): Promise<{ ref: FileRef; result: T }> {
   const d = ctx.state.get(DOWNLOADS);
-  d.dir ??= mkdtempSync(path.join(tmpdir(), `${PREFIX}${process.pid}-`));
+  d.dir ??= scratchDir('downloads');
   const downloadId = randomUUID();
   // A folder per file: the file keeps the name the user will see, and two exports of one name never meet
   const file = path.join(d.dir, downloadId, fileName);
@@ -87,16 +84,5 @@ export function takeDownload(ctx: ServiceContext, downloadId: string): { name: s
     return { name: kept.name, data: readFileSync(kept.file) };
   } finally {
     forget(kept);
-  }
-}
-
-/** Deletes download folders that processes no longer running left behind (a crash mid-export) */
-export function removeStaleDownloads(dir = tmpdir()): void {
-  for (const n of leftByEndedProcesses(dir, PREFIX)) {
-    try {
-      rmSync(path.join(dir, n), { recursive: true, force: true });
-    } catch {
-      // another user's folder, or in use: not ours to insist on
-    }
   }
 }

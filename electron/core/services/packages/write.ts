@@ -6,12 +6,12 @@
  * optionally wrapped in the passphrase envelope, written under a temporary name, synced, and renamed
  * into place.
  */
-import { createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { scratchDir } from '../../fs/scratch';
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordRow } from '../../../../shared/census/schema';
 import {
@@ -244,7 +244,7 @@ async function writeAll(files: Record<ResourceName, CsvFile>, content: PackageCo
 
 /** Builds, signs and writes one package; `outPath` appears only when the file is complete. */
 export async function writePackage(content: PackageContent, head: HeadInput, opts: WriteOptions): Promise<WriteResult> {
-  const stage = mkdtempSync(join(tmpdir(), 'headcount-pkg-'));
+  const stage = scratchDir('pkg');
   const outDir = dirname(opts.outPath);
   const partial = join(outDir, `.${basename(opts.outPath)}.${randomBytes(4).toString('hex')}.part`);
   try {

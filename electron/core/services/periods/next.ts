@@ -11,9 +11,9 @@
  * 统计期培训学时 belongs to a period and starts empty. Upper levels carry no records: their sub-areas'
  * packages bring this period's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from '../../fs/scratch';
 import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
 import { ApiError } from '../../../../shared/api/errors';
 import { CHANGE_PENDING, isLeaver } from '../../../../shared/census/change';
@@ -28,7 +28,7 @@ import type { AreaFigureKey } from '../../../../shared/reports/indicators';
 
 export function setupFromPrevious(ctx: ServiceContext, input: ParsedInput<'census.setupFrom'>): MethodOutput<'census.setupFrom'> {
   if (ctx.store.settings.get()) throw new ApiError('conflict', '本数据库已建立统计调查，不能再沿用上期名单；请新建一个数据库文件');
-  const dir = mkdtempSync(join(tmpdir(), 'hc-previous-'));
+  const dir = scratchDir('previous');
   let prev: Store | null = null;
   try {
     const copy = join(dir, 'previous.sqlite');
