@@ -182,12 +182,14 @@ interface WrittenResource {
  * (exportPackage reads a snapshot).
  */
 async function writeResources(dir: string, content: PackageContent, onProgress?: WriteOptions['onProgress']): Promise<WrittenResource[]> {
-  const files = Object.fromEntries(RESOURCES.map((r) => [r.name, new CsvFile(dir, r.name)])) as Record<ResourceName, CsvFile>;
+  const made: CsvFile[] = [];
   try {
-    return await writeAll(files, content, onProgress);
+    // One by one, so a file that cannot be opened (no space, too many open files) closes those opened before it
+    for (const r of RESOURCES) made.push(new CsvFile(dir, r.name));
+    return await writeAll(Object.fromEntries(made.map((f) => [f.resource, f])) as Record<ResourceName, CsvFile>, content, onProgress);
   } catch (e) {
     // Closed before the caller deletes the folder (Windows keeps an open file)
-    for (const f of Object.values(files)) f.abandon();
+    for (const f of made) f.abandon();
     throw e;
   }
 }
