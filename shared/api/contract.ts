@@ -155,7 +155,15 @@ export const progressPhaseSchema = z.enum(['read', 'check', 'write', 'done']);
 export type ProgressPhase = z.infer<typeof progressPhaseSchema>;
 
 export const eventSchemas = {
-  progress: z.object({ taskId: z.string(), label: z.string(), done: z.number(), total: z.number(), phase: progressPhaseSchema.optional() }),
+  progress: z.object({
+    taskId: z.string(),
+    label: z.string(),
+    done: z.number(),
+    total: z.number(),
+    phase: progressPhaseSchema.optional(),
+    /** false: one step whose share cannot be told (a single transaction); shown moving, with no percentage */
+    measured: z.boolean().optional(),
+  }),
 } as const;
 export type EventName = keyof typeof eventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

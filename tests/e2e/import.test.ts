@@ -173,6 +173,36 @@ describe('import through the UI', () => {
     expect((await apiCall(app, 'persons.list', { search: '批量2499' })).rows[0]!.source).toEqual({ file: '和平里街道.xlsx', sheet: '人员', row: 2_502 });
   });
 
+  it('keeps the bar moving through a large import: the checking counts its rows, the one-transaction write moves with no stuck 0 %', async () => {
+    const rows: (string | number)[][] = [['姓名', '证件号码', '学历']];
+    for (let i = 0; i < 30_000; i++) rows.push([`大批${i}`, makeIdNumber(`19${50 + (i % 45)}0${1 + (i % 9)}1${i % 9}`, 300 + Math.floor(i / 405)), '本科']);
+    const file = writeCsv(path.join(filesDir, '东直门街道.csv'), rows, 'utf-8');
+    const before = (await apiCall(app, 'persons.list', {})).total;
+    const { page, io } = await openIo();
+    // Every state the bar shows, as the clerk would see it
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { barStates: string[] }).barStates = seen;
+      const look = () => {
+        const bar = document.querySelector('[data-testid="import-panel"] [data-testid="io-progress"]');
+        if (!bar) return;
+        const progress = bar.querySelector('progress')!;
+        const state = `${bar.querySelector('.io-progress-label')!.textContent} | ${progress.hasAttribute('value') ? bar.querySelector('.io-progress-pct')!.textContent : 'moving'}`;
+        if (seen.at(-1) !== state) seen.push(state);
+      };
+      new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await io.chooseFiles([file]);
+    await io.preview.waitFor();
+    await io.commit();
+    expect(await io.result.innerText()).toContain('新增 30,000 条');
+    expect((await apiCall(app, 'persons.list', {})).total).toBe(before + 30_000);
+    const states = await page.evaluate(() => (window as unknown as { barStates: string[] }).barStates);
+    expect(states.some((s) => /^正在核查数据（[\d,]+ \/ 30,000 条） \| \d+%$/.test(s))).toBe(true);
+    const writing = states.filter((s) => s.startsWith('正在写入数据库'));
+    expect(writing).toEqual(['正在写入数据库（30,000 条，全部完成或全部不做） | moving']);
+  });
+
   it('puts a new unit name under any registered unit found by typing, with a short list in each row whatever the county has registered', async () => {
     // A county with many registered units: listing all of them in every new name's select froze the page.
     const registered = Array.from({ length: 60 }, (_, i) => `东城区第${i + 1}社区居委会`);

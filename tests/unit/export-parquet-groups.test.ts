@@ -48,7 +48,7 @@ beforeAll(async () => {
   for (const [i, birthDate] of DATES) await t.call('persons.update', { id: ids[i]!, patch: { birthDate } });
   stored = [...repo.scan()];
   file = path.join(t.dir, 'groups.parquet');
-  const task = { id: null, progress: (label: string, done: number) => void progress.push({ label, done }), throwIfCancelled() {}, async breathe() {} };
+  const task = { id: null, progress: (label: string, done: number) => void progress.push({ label, done }), step() {}, throwIfCancelled() {}, async breathe() {} };
   ({ rows, untyped } = await writeParquet(t.core.ctx, 'person', file, task, layout));
   duck = await (await DuckDBInstance.create(':memory:')).connect();
 });

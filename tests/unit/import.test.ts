@@ -280,13 +280,19 @@ describe('progress and cancel', () => {
     expect(await t.call('io.cancel', { taskId: 'imp-1' })).toEqual({ cancelled: false });
   });
 
-  it('reports the write phase of a commit', async () => {
+  it('reports the checking of a preview, and the write of a commit as one step with no share to tell', async () => {
     const file = bigCsv(2_000);
-    const p = await t.call('io.import.preview', { files: [upload(file)] });
+    const checks: string[] = [];
+    const offCheck = t.core.events.on('progress', (e) => void (e.taskId === 'p-1' && e.label.startsWith('正在核查') && checks.push(`${e.label} ${e.done}/${e.total} ${e.phase}`)));
+    const p = await t.call('io.import.preview', { files: [upload(file)], taskId: 'p-1' });
+    offCheck();
+    // Its start at once (the matching's last figure no longer stands meanwhile), then at most ten a second
+    expect(checks[0]).toBe('正在核查数据（0 / 2,000 条） 0/2000 check');
+    for (const c of checks.slice(1)) expect(c).toMatch(/^正在核查数据（1,024 \/ 2,000 条） 1024\/2000 check$/);
     const labels: string[] = [];
-    t.core.events.on('progress', (e) => void (e.taskId === 'c-1' && labels.push(`${e.label} ${e.done}/${e.total}`)));
+    t.core.events.on('progress', (e) => void (e.taskId === 'c-1' && labels.push(`${e.label} ${e.done}/${e.total}${e.measured === false ? ' unmeasured' : ''}`)));
     await t.call('io.import.commit', { importId: p.importId, taskId: 'c-1' });
-    expect(labels).toContain('正在写入数据库 0/2000');
+    expect(labels).toContain('正在写入数据库（2,000 条，全部完成或全部不做） 0/0 unmeasured');
     expect(labels.at(-1)).toBe('已写入数据库 2000/2000');
     expect((await t.call('persons.list', {})).total).toBe(2000);
     expect(await t.fail('io.import.commit', { importId: p.importId })).toMatchObject({ code: 'not_found' });

@@ -21,22 +21,24 @@ import type { StagedFile } from './parse';
 import { planStillHolds } from './recheck';
 import { discardPlan, fileCounts, planImport, planIssues, type Plan, type PlannedRow } from './plan';
 import type { Task } from './tasks';
+import { countText } from '../../../../shared/reports/format';
 import { linkNamedPersons } from './link-units';
 import { storedValueMappings, VALUE_MAPPINGS_KEY, withDecisions } from './value-mappings';
 
 export interface PlannedImport {
   plan: Plan;
   issues: Map<PlannedRow, Issue[]>;
-  /** Other processes' commits as seen before planning began (see writeStaged) */
-  othersCommits: number;
-  /** The store version when planned (this process's and other processes' writes) */
+  /**
+   * The store's version when planning began (this process's writes and other processes'): an edit made in one of
+   * the planning's turns is after it, so the commit plans again
+   */
   version: string;
   persons: number;
   units: number;
 }
 
-export function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>, seen: number): PlannedImport {
-  return { plan, issues, othersCommits: seen, version: ctx.store.version(), persons: ctx.store.persons.count(), units: ctx.store.units.count() };
+export function planned(ctx: ServiceContext, plan: Plan, issues: Map<PlannedRow, Issue[]>, seen: string): PlannedImport {
+  return { plan, issues, version: seen, persons: ctx.store.persons.count(), units: ctx.store.units.count() };
 }
 
 function stillCurrent(ctx: ServiceContext, p: PlannedImport | null): PlannedImport | null {
@@ -52,9 +54,10 @@ const BUSY_WAIT_MS = 120_000;
 
 /**
  * One writer at a time, with the plan checked inside the write: the transaction (BEGIN IMMEDIATE)
- * holds the file's write lock, and if another process committed after this plan was made (SQLite's
- * data_version moved) and the plan no longer holds (recheck.ts), the write is abandoned and planned
- * again, so two imports of one workbook at once store everyone once. While another process holds the
+ * holds the file's write lock, and if the file changed after this plan was begun (another process's
+ * commit, or an edit in this one during the planning's turns) and the plan no longer holds (recheck.ts),
+ * the write is abandoned and planned again, so two imports of one workbook at once, or a person typed
+ * in while the import checks, are stored once. While another process holds the
  * lock the import waits and retries, and says so, up to BUSY_WAIT_MS; then it stops with a plain message.
  */
 export async function writeStaged(
@@ -70,14 +73,16 @@ export async function writeStaged(
   let reuse = stillCurrent(ctx, previewed);
   for (let attempt = 0; ; attempt++) {
     // Re-planned against the database as it is now, unless nothing was written since the preview.
-    const seen = reuse?.othersCommits ?? ctx.store.othersVersion();
+    // Before planning: an edit in one of the planning's turns (this process's or another's) makes the write check the plan.
+    const seen = reuse?.version ?? ctx.store.version();
     const plan = reuse?.plan ?? (await planImport(ctx, files, task, release, decisions));
     try {
       // Computed against the database before the write: the plan's own counts turn it into the after state.
-      const issues = reuse?.issues ?? planIssues(ctx, plan);
+      const issues = reuse?.issues ?? (await planIssues(ctx, plan, task));
       task.throwIfCancelled();
       const writes = plan.rows.filter((p) => p.action === 'add' || p.action === 'update').length;
-      task.progress('正在写入数据库', 0, writes, 'write');
+      // One transaction: nothing can be reported from inside it, so the bar moves without a share.
+      task.step(`正在写入数据库（${countText(writes)} 条，全部完成或全部不做）`, 'write');
       // The stage's worker may still be writing the last rows; null when it failed (the rows are then bound here).
       const stagePath = plan.stage ? await plan.stage.finish() : null;
       // Let the progress event reach the UI before the synchronous write starts.
@@ -93,7 +98,7 @@ export async function writeStaged(
       if (!stale && Date.now() - started > BUSY_WAIT_MS) throw new ApiError('busy', BUSY_MESSAGE);
       reuse = null;
       if (restage) files = await restage();
-      task.progress(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', 0, 1, stale ? 'check' : 'write');
+      task.step(stale ? '另一程序刚写入了数据，正在按最新数据重新核对' : '另一程序正在写入，等待中…', stale ? 'check' : 'write');
       await new Promise<void>((resolve) => setTimeout(resolve, stale ? 0 : Math.min(2000, 200 * (attempt + 1))));
       task.throwIfCancelled();
     } finally {
@@ -115,7 +120,7 @@ const BULK_ADDS = 20_000;
  * a stale plan is not the stage's fault and goes to the caller as it is.
  */
 function writeWithStage(
-  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
+  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: string, decisions: ImportDecisions,
   stagePath: string | null,
 ): Written {
   const stats = ctx.state.get(STAGE_STATS);
@@ -154,7 +159,7 @@ interface Written {
 
 /** The write itself, one transaction. */
 function writePlan(
-  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, decisions: ImportDecisions,
+  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: string, decisions: ImportDecisions,
   /** The plan's stage file, complete (Plan.stage), or null: its rows are then inserted one by one */
   stagePath: string | null,
 ): Written {
@@ -206,13 +211,13 @@ interface StageInput {
 
 /** Returns the persons of earlier imports it linked to units the import added */
 function writeRows(
-  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: number, now: string, importId: string,
+  ctx: ServiceContext, settings: ReturnType<typeof requireSettings>, files: StagedFile[], plan: Plan, seen: string, now: string, importId: string,
   mappings: ReturnType<typeof remember>, values: ReturnType<typeof withDecisions> | null, stage: StageInput | null,
 ): string[] {
   const rowOf = (p: PlannedRow): RecordRow => ({
     id: p.recordId, areaCode: settings.areaCode, data: p.data, source: sourceOf(p), createdBy: settings.operator, createdAt: now, updatedAt: now,
   });
-  if (ctx.store.othersVersion() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
+  if (ctx.store.version() !== seen && !planStillHolds(ctx, plan)) throw new StalePlan();
   const added: AddedRows[] = [];
   for (const table of ['unit', 'person'] as const) {
     const mine = plan.rows.filter((p) => p.table === table);

@@ -7,7 +7,7 @@
  * next row when cancelled. The write itself is one synchronous better-sqlite3 transaction: while it
  * runs nothing else can touch the database (the event loop is busy), so no other request can land
  * inside the import's transaction or be rolled back with it. It is fast (see docs/import.md), so
- * the progress bar shows "正在写入数据库" before it and the final count after it.
+ * the progress bar shows "正在写入数据库" moving without a share during it, and the final count after it.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -87,11 +87,11 @@ export async function previewImport(ctx: ServiceContext, input: ParsedInput<'io.
   const decisions = input.decisions ?? (input.files ? {} : previous!.decisions);
   return runTask(ctx, input.taskId, async (task) => {
     const files = await stageFiles(ctx, inputs, choices, task, decisions);
-    const seen = ctx.store.othersVersion();
+    const seen = ctx.store.version();
     const plan = await planImport(ctx, files, task, false, decisions);
     let issues;
     try {
-      issues = planIssues(ctx, plan);
+      issues = await planIssues(ctx, plan, task);
     } catch (e) {
       discardPlan(plan);
       throw e;

@@ -12,6 +12,8 @@ import { defineSlot } from '../state';
 export interface Task {
   readonly id: string | null;
   progress(label: string, done: number, total: number, phase: ProgressPhase): void;
+  /** Announces one step that cannot report its share as it goes (a single synchronous transaction) */
+  step(label: string, phase: ProgressPhase): void;
   throwIfCancelled(): void;
   /** Yields to the event loop (so progress events flush and cancel requests arrive) every few ms */
   breathe(): Promise<void>;
@@ -50,6 +52,11 @@ export async function runTask<T>(ctx: ServiceContext, id: string | undefined, fn
       if (done !== 0 && done < total && now - lastEmit < PROGRESS_EVERY_MS) return;
       lastEmit = now;
       ctx.events.emit('progress', { taskId: id, label, done, total, phase });
+    },
+    step(label, phase) {
+      if (!id) return;
+      lastEmit = Date.now();
+      ctx.events.emit('progress', { taskId: id, label, done: 0, total: 0, phase, measured: false });
     },
     throwIfCancelled() {
       if (state.cancelled) throw new ApiError('cancelled', CANCELLED_MESSAGE);

@@ -143,7 +143,7 @@ export function ExportPanel({ census, onExported }: { census: string; onExported
           {running ? '正在导出上报包…' : `导出上报包（第 ${check.nextSequence} 次）`}
         </button>
       </div>
-      {running && <ProgressBar progress={kept.progress ?? { taskId: kept.taskId, label: '正在准备…', done: 0, total: 0, phase: 'write' }} />}
+      {running && <ProgressBar progress={kept.progress ?? { taskId: kept.taskId, label: '正在准备…', done: 0, total: 0, phase: 'write', measured: false }} />}
       {done && (
         <div className="banner banner-ok" data-testid="export-done">
           已导出「{done.fileName}」：第 {done.sequence} 次上报，人员 {countText(done.persons)} 人，单位 {countText(done.units)} 个{done.encrypted ? '，已加密（请另行告知口令）' : ''}。签名密钥指纹：{done.fingerprint}

@@ -127,7 +127,7 @@ export function ImportPanel({ census }: { census: string }) {
         </div>
       )}
       {taskId && <ProgressBar progress={progress} />}
-      {merging && <ProgressBar progress={run.progress ?? { taskId: run.taskId, label: '正在合并…', done: 0, total: 0, phase: 'write' }} />}
+      {merging && <ProgressBar progress={run.progress ?? { taskId: run.taskId, label: '正在合并…', done: 0, total: 0, phase: 'write', measured: false }} />}
       {run?.result && (
         <div data-testid="pkg-results">
           <h3>合并结果</h3>
