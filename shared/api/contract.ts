@@ -149,9 +149,9 @@ export function isFaceMethodName(name: unknown): name is FaceMethodName {
 /** Events the core pushes to the UI (progress of long operations). */
 /**
  * What a long operation is doing, for code to act on (the label is for people and may change):
- * read the input, check it against the database, write, done.
+ * read the input, check it against the database, write, rebuild the indexes a bulk write dropped, done.
  */
-export const progressPhaseSchema = z.enum(['read', 'check', 'write', 'done']);
+export const progressPhaseSchema = z.enum(['read', 'check', 'write', 'index', 'done']);
 export type ProgressPhase = z.infer<typeof progressPhaseSchema>;
 
 export const eventSchemas = {

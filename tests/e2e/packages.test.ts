@@ -18,6 +18,7 @@ import { BULK_MIN_PERSONS } from '../../electron/core/services/packages/bulk';
 import { copyPersonInto, countyCensus, exportTo, HEFEI, LUYANG, rawZip, SHUSHAN, unpack, YAOHAI } from '../fixtures/packages';
 import { PackagesPage } from './pages/packages';
 import { apiCall, openLoggedPage, removeDir, startApp, tempDataDir, type RunningApp } from './support/app';
+import { routeCalls } from './support/calls';
 import { useBrowserSuite } from './support/suite';
 
 const suite = useBrowserSuite();
@@ -120,6 +121,36 @@ describe('the merge workspace of a city', () => {
 });
 
 describe('a package damaged in copying', () => {
+  it('reads the board again while a merge runs, so the statistician sees the packages written so far', async () => {
+    const app = await start({ areaCode: HEFEI, level: 'city', refDate: '2026-12-31', officeName: '合肥市民政局', operator: '汇总员' });
+    const page = await openLoggedPage(suite.browser, cleanups, app);
+    const calls = await routeCalls(page);
+    await page.goto(app.url);
+    const pkgs = new PackagesPage(page);
+    await pkgs.open();
+    await pkgs.chooseFiles([files.yaohai, files.luyang, files.shushan]);
+    for (const a of [YAOHAI, LUYANG, SHUSHAN]) await pkgs.trust(a);
+    // The merge's answer is held from the page: for the page the merge is still running, as a province's is for
+    // tens of seconds, while the core goes on writing its packages.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    calls.after = async (call) => {
+      if (call.method === 'packages.merge') await held;
+    };
+    await pkgs.mergeButton.click();
+    try {
+      await expect.poll(() => pkgs.root.getByTestId('board-reported').innerText()).not.toMatch(/已报 0\//);
+      expect(await pkgs.root.getByTestId('board-reported').innerText()).toMatch(/已报 [1-3]\/\d+/);
+      expect(await pkgs.root.getByTestId('io-progress').count()).toBe(1);
+      expect(await pkgs.root.getByTestId('pkg-results').count()).toBe(0);
+      expect(calls.sent.filter((c) => c.method === 'packages.board').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      release();
+    }
+    await expect.poll(() => pkgs.resultRow(LUYANG).getAttribute('data-status')).toBe('merged');
+    await expect.poll(() => pkgs.boardRow(YAOHAI).getAttribute('data-status')).toBe('received');
+  });
+
   it('is refused in the preview with what is wrong and what to do, while the good one beside it can be merged', async () => {
     const app = await start({ areaCode: HEFEI, level: 'city', refDate: '2026-12-31', officeName: '合肥市民政局', operator: '汇总员' });
     // 瑶海区's package with its persons.csv cut off part-way, as an interrupted copy leaves it; the signature still holds

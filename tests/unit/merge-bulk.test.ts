@@ -74,11 +74,13 @@ describe('bulk merge', () => {
 
     const bulk = track(await upperCensus(ANHUI, 'province'));
     const labels: string[] = [];
+    const rebuildPhases: (string | undefined)[] = [];
     // How many indexes the file holds when the event loop next turns after each step of the rebuild is
     // announced: the bridge can only send the announcement then, so that step must not have run yet.
     const atAnnouncement: number[] = [];
-    bulk.core.ctx.events.on('progress', (p: { label: string }) => {
+    bulk.core.ctx.events.on('progress', (p: { label: string; phase?: string }) => {
       labels.push(p.label);
+      if (p.label.startsWith('正在重建索引')) rebuildPhases.push(p.phase);
       if (p.label.startsWith('正在重建索引')) setImmediate(() => atAnnouncement.push(indexes(dbFile(bulk)).length));
     });
     const r = await mergePackages(bulk.core.ctx, pkgs, { trustNewKeys: true, bulkMinPersons: 1 });
@@ -89,6 +91,8 @@ describe('bulk merge', () => {
     expect(steps.length).toBeGreaterThanOrEqual(5);
     expect(steps).toEqual(steps.map((_, i) => `正在重建索引（${i + 1} / ${steps.length}）`));
     expect(atAnnouncement).toEqual(steps.map((_, i) => before.length - steps.length + i));
+    // A phase of its own: the page reads the board as files are written, not between two sorts
+    expect(rebuildPhases).toEqual(steps.map(() => 'index'));
     // The case across two counties is found once the ID-number index is back
     expect(r.results[1]!.duplicatesHeld).toBe(1);
     // Counted after the last package: both counties' packages carry the person, jinghu's does not

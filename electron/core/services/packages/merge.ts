@@ -414,7 +414,7 @@ export async function mergePackages(ctx: ServiceContext, files: readonly Package
     // free, so without the turns the bar stood at the last file's name at 99 % throughout, and every other
     // request waited for all the sorts.
     await (bulk as Bulk | null)?.end(async (i, n) => {
-      ctx.events.emit('progress', { taskId, label: `正在重建索引（${i + 1} / ${n}）`, done: i, total: n, phase: 'write' });
+      ctx.events.emit('progress', { taskId, label: `正在重建索引（${i + 1} / ${n}）`, done: i, total: n, phase: 'index' });
       await new Promise<void>((resolve) => setImmediate(resolve));
     });
   }

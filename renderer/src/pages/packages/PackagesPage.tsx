@@ -2,7 +2,7 @@
  * 上报与汇总: a county exports its return package; a city or province also gets the merge
  * workspace — the completeness board, importing packages, the duplicates view and the key register.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CensusSettings, MethodOutput } from '../../../../shared/api/contract';
 import { call, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -12,10 +12,12 @@ import { SentFeedback } from '../feedback/SentFeedback';
 import { ExportPanel } from './ExportPanel';
 import { ImportPanel } from './ImportPanel';
 import { KeysPanel } from './KeysPanel';
-import { censusKey, useKeptEnd } from '../../lib/kept-task';
+import { censusKey, useKept, useKeptEnd } from '../../lib/kept-task';
 import './packages.css';
 
 type Tab = 'board' | 'duplicates' | 'feedback' | 'export' | 'keys';
+/** How often the board is read while a merge runs: a read at a province's million takes the core ~0.1 s between two packages */
+const BOARD_EVERY_MS = 2_000;
 const tabs: { id: Tab; label: string }[] = [
   { id: 'board', label: '报送情况与导入' },
   { id: 'duplicates', label: '重复人员' },
@@ -42,6 +44,16 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
   // shows the packages written so far)
   const census = censusKey(settings);
   useKeptEnd('merge', census, refresh);
+  // And as it goes: a province's merge runs for tens of seconds, and a board that stays at 已报 0 until the end
+  // looks as if nothing were arriving. At most every few seconds, as the merge moves on to another file.
+  const kept = useKept<unknown>('merge', census);
+  const filesDone = kept && !kept.ended && kept.progress?.phase === 'write' ? kept.progress.done : null;
+  const lastRead = useRef(0);
+  useEffect(() => {
+    if (!merging || !filesDone || Date.now() - lastRead.current < BOARD_EVERY_MS) return;
+    lastRead.current = Date.now();
+    refresh();
+  }, [merging, filesDone, refresh]);
 
   return (
     <div className="page pkg-page" data-testid="packages-page">
