@@ -143,10 +143,17 @@ describe('a package damaged in copying', () => {
       expect(await pkgs.root.getByTestId('board-reported').innerText()).toMatch(/已报 [1-3]\/\d+/);
       expect(await pkgs.root.getByTestId('io-progress').count()).toBe(1);
       expect(await pkgs.root.getByTestId('pkg-results').count()).toBe(0);
-      expect(calls.sent.filter((c) => c.method === 'packages.board').length).toBeGreaterThanOrEqual(2);
+      // Read in its quick form (no scan for persons two areas reported), which the board says
+      const reads = calls.sent.filter((c) => c.method === 'packages.board');
+      expect(reads.length).toBeGreaterThanOrEqual(2);
+      expect(reads.at(-1)!.payload).toEqual({ quick: true });
+      expect(await pkgs.root.getByTestId('board-summary').innerText()).toContain('（合并中：计入人数合并完成后计算）');
     } finally {
       release();
     }
+    // Once the merge has ended the whole board is read: the person both counties reported is counted once
+    await expect.poll(() => pkgs.root.getByTestId('board-summary').innerText()).toContain('（计入 200）');
+    expect(calls.sent.filter((c) => c.method === 'packages.board').at(-1)!.payload).toEqual({ quick: false });
     await expect.poll(() => pkgs.resultRow(LUYANG).getAttribute('data-status')).toBe('merged');
     await expect.poll(() => pkgs.boardRow(YAOHAI).getAttribute('data-status')).toBe('received');
   });

@@ -193,6 +193,11 @@ describe('county → city → province', () => {
     const s = await city.call('census.summary', {});
     expect(s.pendingDuplicates).toBe(1);
     expect(s.countedPersons).toBe(s.persons - 1);
+    // The board as a merge goes leaves out only what the duplicate cases decide, and says so by null
+    const full = await city.call('packages.board', {});
+    expect(full).toMatchObject({ countedPersons: s.persons - 1, pendingDuplicates: 1 });
+    const quick = await city.call('packages.board', { quick: true });
+    expect(quick).toEqual({ ...full, countedPersons: null, pendingDuplicates: null });
     // Not a duplicate_id error: that rule is for one area.
     expect(s.issues.error).toBe(0);
 

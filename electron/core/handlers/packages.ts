@@ -31,7 +31,7 @@ export function packagesHandlers(ctx: ServiceContext): Pick<Handlers, keyof type
       return out;
     }),
     'packages.trust': mutator(ctx, (q) => trustSigner(ctx, fileOf(q.file))),
-    'packages.board': () => completenessBoard(ctx),
+    'packages.board': (input) => completenessBoard(ctx, input),
     'packages.history': () => packageHistory(ctx),
     'packages.duplicates': (q) => listDuplicates(ctx, q),
     'packages.decideDuplicate': mutator(ctx, (q) => decideDuplicate(ctx, q)),

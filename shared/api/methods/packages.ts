@@ -278,7 +278,11 @@ export const packageMethods = {
   ),
   /** 报送情况: the expected sub-areas and what has arrived */
   'packages.board': method(
-    z.object({}),
+    /**
+     * quick: the board as a merge goes, without the persons reported by two areas — finding them reads every ID
+     * number, which takes seconds while a province's bulk merge has dropped their index (counted and pending null)
+     */
+    z.object({ quick: z.boolean().default(false) }),
     z.object({
       areaCode: z.string(),
       areaName: z.string(),
@@ -287,9 +291,9 @@ export const packageMethods = {
       rows: z.array(boardRowSchema),
       totals: z.object({ expected: int, received: int, zero: int, partial: int, missing: int }),
       persons: int,
-      countedPersons: int,
+      countedPersons: int.nullable(),
       units: int,
-      pendingDuplicates: int,
+      pendingDuplicates: int.nullable(),
     }),
   ),
   'packages.history': method(

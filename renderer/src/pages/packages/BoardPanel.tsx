@@ -46,17 +46,20 @@ export function BoardPanel({ board, onDuplicates }: { board: Board; onDuplicates
   return (
     <section data-testid="pkg-board">
       <h2>报送情况</h2>
-      <div className="pkg-totals">
+      <div className="pkg-totals" data-testid="board-summary">
         <span>应报 <b>{t.expected}</b></span>
         <span data-testid="board-reported">已报 <b>{t.expected - t.missing}/{t.expected}</b></span>
         <span>完整 <b data-testid="board-received">{t.received}</b></span>
         <span>零报告 <b>{t.zero}</b></span>
         {t.partial > 0 && <span>部分报送 <b>{t.partial}</b></span>}
         <span className={t.missing ? 'count-warning' : ''}>未报 <b data-testid="board-missing">{t.missing}</b></span>
-        <span>人员 <b data-testid="board-persons">{countText(board.persons)}</b>（计入 {countText(board.countedPersons)}）</span>
+        <span>
+          人员 <b data-testid="board-persons">{countText(board.persons)}</b>
+          {board.countedPersons === null ? '（合并中：计入人数合并完成后计算）' : `（计入 ${countText(board.countedPersons)}）`}
+        </span>
         <span>单位 <b>{countText(board.units)}</b></span>
       </div>
-      {board.pendingDuplicates > 0 && (
+      {board.pendingDuplicates !== null && board.pendingDuplicates > 0 && (
         <div className="banner banner-warn" data-testid="board-pending">
           有 {board.pendingDuplicates} 名人员同时由两个地区报送，待决定。汇总时每人只计一次。{' '}
           <button type="button" className="link" onClick={onDuplicates}>

@@ -33,10 +33,15 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  /** The next read is a merge's quick look (see packages.board) */
+  const quick = useRef(false);
+  const refresh = useCallback(() => {
+    quick.current = false;
+    setVersion((v) => v + 1);
+  }, []);
   useEffect(() => {
     if (!merging) return;
-    call('packages.board', {})
+    call('packages.board', { quick: quick.current })
       .then(setBoard)
       .catch((e: unknown) => setError(errorMessage(e)));
   }, [merging, version]);
@@ -52,8 +57,9 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
   useEffect(() => {
     if (!merging || !filesDone || Date.now() - lastRead.current < BOARD_EVERY_MS) return;
     lastRead.current = Date.now();
-    refresh();
-  }, [merging, filesDone, refresh]);
+    quick.current = true;
+    setVersion((v) => v + 1);
+  }, [merging, filesDone]);
 
   return (
     <div className="page pkg-page" data-testid="packages-page">
@@ -66,7 +72,7 @@ export function PackagesPage({ settings }: { settings: CensusSettings }) {
           {tabs.map((t) => (
             <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)} data-testid={`pkg-tab-${t.id}`}>
               {t.label}
-              {t.id === 'duplicates' && board && board.pendingDuplicates > 0 && <span className="badge error">{board.pendingDuplicates}</span>}
+              {t.id === 'duplicates' && board && (board.pendingDuplicates ?? 0) > 0 && <span className="badge error">{board.pendingDuplicates}</span>}
             </button>
           ))}
         </div>
