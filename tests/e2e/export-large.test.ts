@@ -49,4 +49,29 @@ describe('a large export through the UI', () => {
     expect(wb.worksheets.map((w) => [w.name, w.rowCount])).toEqual([['人员', PERSONS + 1], ['单位', 2001]]);
     expect(downloads).toBe(1);
   });
+
+  it('keeps an export the statistician left the page during: its bar on return, then the file and its outcome', async () => {
+    const page = await openLoggedPage(suite.browser, suite.cleanups, app);
+    await page.goto(app.url);
+    const io = new ImportExportPage(page);
+    await io.open();
+    const panel = io.root.getByTestId('export-panel');
+    await panel.getByTestId('export-format').selectOption({ label: 'CSV' });
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await panel.getByTestId('export-download').click();
+    await expect.poll(() => panel.getByTestId('io-progress').count()).toBe(1);
+    // Away to the persons grid at once, and back while the core is still writing
+    await page.getByTestId('nav-persons').click();
+    await page.getByTestId('nav-io').click();
+    await panel.waitFor();
+    const back = await panel.innerText();
+    expect(back.includes('正在导出') || back.includes('正在保存文件') || back.includes('已导出 60,000 条记录')).toBe(true);
+    // While it runs the panel offers no second export
+    if (!back.includes('已导出')) expect(await panel.getByTestId('export-download').isDisabled()).toBe(true);
+    const d = await download;
+    expect(d.suggestedFilename()).toMatch(/\.csv$/);
+    await expect.poll(() => panel.getByTestId('export-note').innerText()).toBe(`已导出 60,000 条记录：${d.suggestedFilename()}`);
+    expect(await panel.getByTestId('io-progress').count()).toBe(0);
+    expect(await panel.getByTestId('export-download').isEnabled()).toBe(true);
+  });
 });

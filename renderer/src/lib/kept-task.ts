@@ -2,14 +2,15 @@
  * Long tasks held outside the page that started them. A province's merge or its own export runs for
  * tens of seconds, and the core finishes it whatever the page does; a statistician who looks at another
  * page meanwhile must come back to its bar and then its outcome (and a board or check read after it),
- * not to an empty panel offering to start it again. One task per slot.
+ * not to an empty panel offering to start it again. The same holds for a data export (a province's Parquet runs
+ * for half a minute). One task per slot.
  */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { CensusSettings } from '../../../shared/api/contract';
 import { errorMessage, onEvent } from '../api/client';
 import type { Progress } from './files';
 
-export type Slot = 'merge' | 'export';
+export type Slot = 'merge' | 'export' | 'data-export';
 
 export interface KeptTask<T> {
   taskId: string;
@@ -41,23 +42,29 @@ export function censusKey(s: CensusSettings): string {
   return `${s.level}|${s.areaCode}|${s.refDate}`;
 }
 
-/** Runs `work` as task `taskId` in `slot`, its progress and outcome kept here whether a page shows them or not */
-export function startKept<T>(slot: Slot, taskId: string, census: string, work: () => Promise<T>): Promise<void> {
+/**
+ * Runs `work` as task `taskId` in `slot`, its progress and outcome kept here whether a page shows them or not. `work`
+ * may report a step of its own the core does not (saving the file it fetched).
+ */
+export function startKept<T>(slot: Slot, taskId: string, census: string, work: (report: (p: Progress) => void) => Promise<T>): Promise<void> {
   set(slot, { taskId, census, progress: null, ended: false, result: null, error: null });
   const mine = () => {
     const t = tasks.get(slot);
     return t?.taskId === taskId ? t : null;
   };
-  const off = onEvent('progress', (p) => {
+  const report = (p: Progress) => {
     const t = mine();
-    if (p.taskId === taskId && t && !t.ended) set(slot, { ...t, progress: p });
+    if (t && !t.ended) set(slot, { ...t, progress: p });
+  };
+  const off = onEvent('progress', (p) => {
+    if (p.taskId === taskId) report(p);
   });
   const end = (patch: Pick<KeptTask<T>, 'result' | 'error'>) => {
     off();
     const t = mine();
     if (t) set(slot, { ...t, ...patch, ended: true });
   };
-  return work().then(
+  return work(report).then(
     (result) => end({ result, error: null }),
     (e: unknown) => end({ result: null, error: errorMessage(e) }),
   );

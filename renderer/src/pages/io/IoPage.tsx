@@ -1,10 +1,10 @@
 /** 导入导出: township returns in, templates and error reports out, microdata export. */
 import { useEffect, useState } from 'react';
-import type { CensusSettings, DivisionDto } from '../../../../shared/api/contract';
+import type { CensusSettings, DivisionDto, MethodOutput } from '../../../../shared/api/contract';
 import { call, ClientError, errorMessage } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { newTaskId, saveDownload, saveKept, type Progress } from '../../lib/files';
-import { useTaskProgress } from '../../lib/hooks';
+import { newTaskId, saveDownload, saveKept } from '../../lib/files';
+import { censusKey, forgetKept, startKept, useKept } from '../../lib/kept-task';
 import { ProgressBar } from './ProgressBar';
 import { ImportHistory } from './ImportHistory';
 import { countText } from '../../lib/format';
@@ -23,7 +23,7 @@ export function IoPage({ settings }: { settings: CensusSettings }) {
       <ImportPanel onImported={() => setImported((n) => n + 1)} />
       <ImportHistory version={imported} />
       <TemplatePanel settings={settings} />
-      <ExportPanel />
+      <ExportPanel census={censusKey(settings)} />
     </div>
   );
 }
@@ -96,49 +96,48 @@ function TemplatePanel({ settings }: { settings: CensusSettings }) {
   );
 }
 
-function ExportPanel() {
+type Exported = MethodOutput<'io.export'> | { cancelled: true };
+
+function ExportPanel({ census }: { census: string }) {
   const [format, setFormat] = useState<'xlsx' | 'csv' | 'parquet'>('xlsx');
-  const [note, setNote] = useState<string | null>(null);
   const [codes, setCodes] = useState(false);
   const [table, setTable] = useState<'person' | 'unit'>('person');
-  /** The running export's task: its progress is shown, and it can be cancelled */
-  const [taskId, setTaskId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
   const [cancelling, setCancelling] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const busy = taskId !== null;
-
-  useTaskProgress(taskId, setProgress);
+  // Kept outside the page (kept-task.ts): a province's export runs for half a minute, and the page may be left meanwhile
+  const kept = useKept<Exported>('data-export', census);
+  const busy = kept !== null && !kept.ended;
+  const outcome = kept?.ended ? kept.result : null;
+  const note = !outcome
+    ? null
+    : 'cancelled' in outcome
+      ? '已取消导出，没有生成文件。'
+      : outcome.untyped
+        ? `已导出 ${countText(outcome.rows)} 条记录。有 ${countText(outcome.untyped)} 个数值、是否或日期单元格的内容不是有效值，Parquet 的带类型列中已留空；请先在问题清单中修正。`
+        : `已导出 ${countText(outcome.rows)} 条记录：${outcome.fileName}`;
 
   async function run() {
     const id = newTaskId('data-export');
-    setTaskId(id);
-    setProgress(null);
     setCancelling(false);
-    setError(null);
-    setNote(null);
-    try {
-      const r = await call('io.export', { format, codes, table, taskId: id });
-      // A province's file is hundreds of megabytes: fetching it takes seconds of its own.
-      setProgress({ taskId: id, label: `正在保存文件（${(r.size / 1048576).toFixed(1)} MB）`, done: 1, total: 1 });
-      await saveKept(r);
-      setNote(r.untyped
-        ? `已导出 ${countText(r.rows)} 条记录。有 ${countText(r.untyped)} 个数值、是否或日期单元格的内容不是有效值，Parquet 的带类型列中已留空；请先在问题清单中修正。`
-        : `已导出 ${countText(r.rows)} 条记录：${r.fileName}`);
-    } catch (e) {
-      if (e instanceof ClientError && e.code === 'cancelled') setNote('已取消导出，没有生成文件。');
-      else setError(errorMessage(e));
-    } finally {
-      setTaskId(null);
-      setProgress(null);
-      setCancelling(false);
-    }
+    // The file is saved when the export ends, whether this page still shows or not
+    await startKept<Exported>('data-export', id, census, async (report) => {
+      try {
+        const r = await call('io.export', { format, codes, table, taskId: id });
+        // A province's file is hundreds of megabytes: fetching it takes seconds of its own.
+        report({ taskId: id, label: `正在保存文件（${(r.size / 1048576).toFixed(1)} MB）`, done: 1, total: 1 });
+        await saveKept(r);
+        return r;
+      } catch (e) {
+        if (e instanceof ClientError && e.code === 'cancelled') return { cancelled: true };
+        throw e;
+      }
+    });
+    setCancelling(false);
   }
 
   function cancel() {
-    if (!taskId) return;
+    if (!busy) return;
     setCancelling(true);
-    call('io.cancel', { taskId }).catch(() => undefined);
+    call('io.cancel', { taskId: kept.taskId }).catch(() => undefined);
   }
 
   return (
@@ -146,7 +145,7 @@ function ExportPanel() {
       <h2>导出微观数据</h2>
       <p className="hint">Excel 文件含人员、单位两张表；CSV 一次导出一张表，采用 UTF-8（带 BOM），Excel 可直接打开。以 = + - @ 开头的文字前加英文单引号，打开时不会被当作公式执行。</p>
       <p className="hint">Parquet 供统计分析软件（DuckDB、pandas、Spark）使用：一次导出一张表，数值、日期、是否为带类型的列，代码列旁附名称列（如 education 与 education_label）。</p>
-      <ErrorBanner message={error} onClose={() => setError(null)} />
+      <ErrorBanner message={kept?.error ?? null} onClose={() => forgetKept('data-export')} />
       <div className="io-row">
         <label>
           格式{' '}
@@ -178,7 +177,7 @@ function ExportPanel() {
           {busy ? '正在导出…' : '导出'}
         </button>
       </div>
-      {busy && <ProgressBar progress={progress} onCancel={progress?.phase === 'write' ? cancel : undefined} cancelling={cancelling} />}
+      {busy && <ProgressBar progress={kept.progress} onCancel={kept.progress?.phase === 'write' ? cancel : undefined} cancelling={cancelling} />}
       {note && <p className="hint" data-testid="export-note">{note}</p>}
     </section>
   );
