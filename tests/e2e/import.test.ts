@@ -203,6 +203,37 @@ describe('import through the UI', () => {
     expect(writing).toEqual(['正在写入数据库（30,000 条，全部完成或全部不做） | moving']);
   });
 
+  it('keeps the import for a clerk who looks at another page: still reading on return, then the preview, then the write\'s result', async () => {
+    const rows: (string | number)[][] = [['姓名', '证件号码', '学历']];
+    for (let i = 0; i < 30_000; i++) rows.push([`再批${i}`, makeIdNumber(`19${50 + (i % 45)}0${1 + (i % 9)}1${i % 9}`, 600 + Math.floor(i / 405)), '大专']);
+    const file = writeCsv(path.join(filesDir, '建国门街道.csv'), rows, 'utf-8');
+    const before = (await apiCall(app, 'persons.list', {})).total;
+    const { page, io } = await openIo();
+    const away = async () => {
+      await page.getByTestId('nav-units').click();
+      await page.getByTestId('nav-io').click();
+      await io.importPanel.waitFor();
+    };
+    await io.chooseFiles([file]);
+    await io.progress.waitFor();
+    // Away while the rows are read: back to the bar (or the preview, if the reading ended meanwhile), not an empty panel
+    await away();
+    expect((await io.progress.count()) + (await io.preview.count())).toBe(1);
+    await io.preview.waitFor({ timeout: 60_000 });
+    const totals = await io.totals();
+    expect(totals).toContain('30,000');
+    // Away before confirming: the preview is still there to confirm
+    await away();
+    await io.preview.waitFor();
+    expect(await io.totals()).toBe(totals);
+    // Away as soon as the write starts: back to its bar or its result, and the result once it ends
+    await io.importPanel.getByTestId('import-commit').click();
+    await away();
+    await io.result.waitFor({ timeout: 60_000 });
+    expect(await io.result.innerText()).toContain('新增 30,000 条');
+    expect((await apiCall(app, 'persons.list', {})).total).toBe(before + 30_000);
+  });
+
   it('puts a new unit name under any registered unit found by typing, with a short list in each row whatever the county has registered', async () => {
     // A county with many registered units: listing all of them in every new name's select froze the page.
     const registered = Array.from({ length: 60 }, (_, i) => `东城区第${i + 1}社区居委会`);

@@ -1,13 +1,15 @@
 /**
  * Import of township returns: pick files → preview (nothing written) with each sheet's table and
  * column mapping to confirm or correct → import in one transaction, with progress and cancel.
+ * What the panel shows is kept beyond the page (kept-state.ts): a clerk who looks at the units list
+ * while 100,000 rows are read, or before confirming their preview, comes back to them.
  */
 import { useState } from 'react';
 import type { ImportDecisions, ImportPreview, ImportResult, SheetChoice } from '../../../../shared/api/methods/io';
-import { call, ClientError, errorMessage, upload } from '../../api/client';
+import { call, ClientError, errorMessage, onEvent, upload } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { newTaskId, type Progress } from '../../lib/files';
-import { useTaskProgress } from '../../lib/hooks';
+import { useKeptState, type Setter } from '../../lib/kept-state';
 import { PreviewDecisions } from './PreviewDecisions';
 import { ProgressBar } from './ProgressBar';
 import { useErrorReport } from './useErrorReport';
@@ -23,20 +25,25 @@ type State =
   | { step: 'done'; result: ImportResult };
 
 
-export function ImportPanel({ onImported }: { onImported?: () => void }) {
-  const [state, setState] = useState<State>({ step: 'idle' });
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+/** Hands `show` the progress of task `taskId` until the returned function is called, whether the panel shows or not */
+function follow(taskId: string, show: Setter<Progress | null>): () => void {
+  return onEvent('progress', (p) => {
+    if (p.taskId === taskId) show(p);
+  });
+}
+
+export function ImportPanel({ census, onImported }: { census: string; onImported?: () => void }) {
+  const [state, setState] = useKeptState<State>(`import:${census}:state`, { step: 'idle' });
+  const [progress, setProgress] = useKeptState<Progress | null>(`import:${census}:progress`, null);
+  const [cancelling, setCancelling] = useKeptState(`import:${census}:cancelling`, false);
+  const [error, setError] = useKeptState<string | null>(`import:${census}:error`, null);
   const [notice, setNotice] = useState<string | null>(null);
   const reports = useErrorReport();
   // Edits to sheets and columns not yet applied to the preview
-  const [choices, setChoices] = useState<Record<string, SheetChoice>>({});
+  const [choices, setChoices] = useKeptState<Record<string, SheetChoice>>(`import:${census}:choices`, {});
   // The clerk's answers to the preview (units, value mappings, fills, conflicts), sent with the next preview
-  const [decisions, setDecisions] = useState<ImportDecisions | null>(null);
+  const [decisions, setDecisions] = useKeptState<ImportDecisions | null>(`import:${census}:decisions`, null);
   const taskId = state.step === 'reading' || state.step === 'committing' ? state.taskId : null;
-
-  useTaskProgress(taskId, setProgress);
 
   async function runPreview(input: { files?: { name: string; uploadId: string }[]; importId?: string; sheets?: SheetChoice[]; decisions?: ImportDecisions }) {
     const id = newTaskId('preview');
@@ -45,6 +52,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     setProgress(null);
     setCancelling(false);
     setState({ step: 'reading', taskId: id });
+    const off = follow(id, setProgress);
     try {
       const preview = await call('io.import.preview', { ...input, taskId: id });
       setChoices({});
@@ -53,6 +61,8 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     } catch (e) {
       setError(e instanceof ClientError && e.code === 'cancelled' ? '已取消读取，数据库没有任何改动。' : errorMessage(e));
       setState(previous ? { step: 'preview', preview: previous } : { step: 'idle' });
+    } finally {
+      off();
     }
   }
 
@@ -72,6 +82,7 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     setProgress(null);
     setCancelling(false);
     setState({ step: 'committing', taskId: id, preview });
+    const off = follow(id, setProgress);
     try {
       const result = await call('io.import.commit', { importId: preview.importId, taskId: id });
       setState({ step: 'done', result });
@@ -79,6 +90,8 @@ export function ImportPanel({ onImported }: { onImported?: () => void }) {
     } catch (e) {
       setError(e instanceof ClientError && e.code === 'cancelled' ? '已取消导入，数据库没有任何改动。' : errorMessage(e));
       setState({ step: 'preview', preview });
+    } finally {
+      off();
     }
   }
 

@@ -20,7 +20,7 @@ export function IoPage({ settings }: { settings: CensusSettings }) {
       <div className="page-head">
         <h1>导入导出</h1>
       </div>
-      <ImportPanel onImported={() => setImported((n) => n + 1)} />
+      <ImportPanel census={censusKey(settings)} onImported={() => setImported((n) => n + 1)} />
       <ImportHistory version={imported} />
       <TemplatePanel settings={settings} />
       <ExportPanel census={censusKey(settings)} />
