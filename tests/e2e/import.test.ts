@@ -45,6 +45,16 @@ function stageFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.includes('.import-stage-'));
 }
 
+/**
+ * A township's CSV of 30,000 persons with distinct valid ID numbers: the birthday from i mod 360 (40 years × 9 days,
+ * coprime), the sequence from `seqBase` up, so two files with bases 300 apart never share a number.
+ */
+function townshipCsv(name: string, namePrefix: string, seqBase: number, education: string): string {
+  const rows: (string | number)[][] = [['姓名', '证件号码', '学历']];
+  for (let i = 0; i < 30_000; i++) rows.push([`${namePrefix}${i}`, makeIdNumber(`19${50 + (i % 40)}0${1 + (i % 9)}1${i % 9}`, seqBase + Math.floor(i / 360)), education]);
+  return writeCsv(path.join(filesDir, name), rows, 'utf-8');
+}
+
 async function workbook(data: Buffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
@@ -174,9 +184,7 @@ describe('import through the UI', () => {
   });
 
   it('keeps the bar moving through a large import: the checking counts its rows, the one-transaction write moves with no stuck 0 %', async () => {
-    const rows: (string | number)[][] = [['姓名', '证件号码', '学历']];
-    for (let i = 0; i < 30_000; i++) rows.push([`大批${i}`, makeIdNumber(`19${50 + (i % 45)}0${1 + (i % 9)}1${i % 9}`, 300 + Math.floor(i / 405)), '本科']);
-    const file = writeCsv(path.join(filesDir, '东直门街道.csv'), rows, 'utf-8');
+    const file = townshipCsv('东直门街道.csv', '大批', 300, '本科');
     const before = (await apiCall(app, 'persons.list', {})).total;
     const { page, io } = await openIo();
     // Every state the bar shows, as the clerk would see it
@@ -204,9 +212,7 @@ describe('import through the UI', () => {
   });
 
   it('keeps the import for a clerk who looks at another page: still reading on return, then the preview, then the write\'s result', async () => {
-    const rows: (string | number)[][] = [['姓名', '证件号码', '学历']];
-    for (let i = 0; i < 30_000; i++) rows.push([`再批${i}`, makeIdNumber(`19${50 + (i % 45)}0${1 + (i % 9)}1${i % 9}`, 600 + Math.floor(i / 405)), '大专']);
-    const file = writeCsv(path.join(filesDir, '建国门街道.csv'), rows, 'utf-8');
+    const file = townshipCsv('建国门街道.csv', '再批', 600, '大专');
     const before = (await apiCall(app, 'persons.list', {})).total;
     const { page, io } = await openIo();
     const away = async () => {
