@@ -384,10 +384,8 @@ function diff(p: PlannedRow, ctx: CellContext): readonly FieldChange[] {
 /**
  * Each planned row's issues once the plan is written: single-record rules plus the cross-record
  * counts (duplicate IDs and credit codes, missing units, units' reported headcounts) as they will be.
- */
-/**
- * Each planned row's issues as they will be once written. It reads nothing from the database after its start, so
- * the turns it gives the event loop (progress, cancel) cannot change its answer.
+ * It reads nothing from the database after its start, so the turns it gives the event loop (progress,
+ * cancel) cannot change its answer.
  */
 export async function planIssues(ctx: ServiceContext, plan: Plan, task: Task): Promise<Map<PlannedRow, Issue[]>> {
   const settings = requireSettings(ctx);
