@@ -64,12 +64,12 @@ export function FilePage({ onChanged }: Props) {
           onChanged();
         }}
       />
-      <h2>备份</h2>
+      <h2 className="backups-head">备份</h2>
       <p className="meta" data-testid="backups-policy">
         程序自动保留最近 10 个备份和最近 7 天每天的一个备份，合计不超过 {fileSize(list.budgetBytes)}（超出时先删较旧的，最新的一个总会保留）；现有备份共 {fileSize(list.totalBytes)}。恢复前，当前数据库会先另存为一个新备份，恢复之后仍可以退回。
       </p>
       {list.paused && (
-        <div className="banner banner-error" role="alert" data-testid="backups-paused">
+        <div className="banner banner-error backups-paused" role="alert" data-testid="backups-paused">
           <span>{list.paused}自动备份已暂停：请清理这块磁盘，或把数据库文件移到空间更大的磁盘；腾出空间后会自动恢复。</span>
         </div>
       )}
