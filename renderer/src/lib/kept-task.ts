@@ -44,9 +44,10 @@ export function censusKey(s: CensusSettings): string {
 
 /**
  * Runs `work` as task `taskId` in `slot`, its progress and outcome kept here whether a page shows them or not. `work`
- * may report a step of its own the core does not (saving the file it fetched).
+ * may report a step of its own the core does not (saving the file it fetched). Resolves to the task as it ended (null
+ * if another took its slot meanwhile).
  */
-export function startKept<T>(slot: Slot, taskId: string, census: string, work: (report: (p: Progress) => void) => Promise<T>): Promise<void> {
+export function startKept<T>(slot: Slot, taskId: string, census: string, work: (report: (p: Progress) => void) => Promise<T>): Promise<KeptTask<T> | null> {
   set(slot, { taskId, census, progress: null, ended: false, result: null, error: null });
   const mine = () => {
     const t = tasks.get(slot);
@@ -59,20 +60,18 @@ export function startKept<T>(slot: Slot, taskId: string, census: string, work: (
   const off = onEvent('progress', (p) => {
     if (p.taskId === taskId) report(p);
   });
-  const end = (patch: Pick<KeptTask<T>, 'result' | 'error'>) => {
+  const end = (patch: Pick<KeptTask<T>, 'result' | 'error'>): KeptTask<T> | null => {
     off();
     const t = mine();
-    if (t) set(slot, { ...t, ...patch, ended: true });
+    if (!t) return null;
+    const ended = { ...(t as KeptTask<T>), ...patch, ended: true };
+    set(slot, ended);
+    return ended;
   };
   return work(report).then(
     (result) => end({ result, error: null }),
     (e: unknown) => end({ result: null, error: errorMessage(e) }),
   );
-}
-
-/** The same outside React */
-export function currentKept<T>(slot: Slot): KeptTask<T> | null {
-  return (tasks.get(slot) as KeptTask<T> | undefined) ?? null;
 }
 
 /** The task in `slot` on `census`, under way or ended, until `forgetKept` */

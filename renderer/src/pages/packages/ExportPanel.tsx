@@ -6,7 +6,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { fieldLabel } from '../../../../shared/census/dictionary';
 import { countText } from '../../lib/format';
 import { newTaskId, saveKept } from '../../lib/files';
-import { currentKept, forgetKept, startKept, useKept, useKeptEnd } from '../../lib/kept-task';
+import { forgetKept, startKept, useKept, useKeptEnd } from '../../lib/kept-task';
 import { ProgressBar } from '../io/ProgressBar';
 
 type Check = MethodOutput<'packages.exportCheck'>;
@@ -47,12 +47,12 @@ export function ExportPanel({ census, onExported }: { census: string; onExported
     setError(null);
     const input = { taskId: id, confirmUnexplained: confirmed, allowIncomplete: incompleteOk, ...(encrypt ? { passphrase: pass } : {}) };
     // The file is saved when the export ends, whether this page still shows or not
-    await startKept('export', id, census, async () => {
+    const ended = await startKept('export', id, census, async () => {
       const r = await call('packages.export', input);
       await saveKept(r);
       return r;
     });
-    if (currentKept('export')?.error === null) {
+    if (ended?.error === null) {
       setConfirmed(false);
       setIncompleteOk(false);
     }

@@ -12,7 +12,7 @@ import { countText } from '../../lib/format';
 import { useTaskProgress } from '../../lib/hooks';
 import { ProgressBar } from '../io/ProgressBar';
 import { FilePicker } from '../../components/FilePicker';
-import { currentKept, forgetKept, startKept, useKept } from '../../lib/kept-task';
+import { forgetKept, startKept, useKept } from '../../lib/kept-task';
 
 type Upload = { name: string; uploadId: string; passphrase?: string };
 
@@ -90,9 +90,9 @@ export function ImportPanel({ census }: { census: string }) {
     const chosen = withPass(files.filter((_, i) => mergeable.includes(preview[i]!)));
     const trustKeys = mergeable.filter(needsTrust).map((r) => ({ areaCode: r.area!, fingerprint: r.fingerprintHex! }));
     const id = newTaskId('merge');
-    await startKept('merge', id, census, async () => (await call('packages.merge', { files: chosen, trustKeys, taskId: id })).results);
+    const ended = await startKept('merge', id, census, async () => (await call('packages.merge', { files: chosen, trustKeys, taskId: id })).results);
     // Gone on success (the page may have been left meanwhile: React then ignores these); kept to try again after a failure
-    if (currentKept('merge')?.error === null) {
+    if (ended?.error === null) {
       setPreview(null);
       setFiles([]);
     }
