@@ -20,14 +20,20 @@ beforeAll(async () => {
   await apiCall(app, 'census.demo', { persons: PERSONS, units: 2000, seed: 11 });
 });
 
+/** 导入导出's export panel on a fresh page, with `format` chosen */
+async function exportPanel(format: string) {
+  const page = await openLoggedPage(suite.browser, suite.cleanups, app);
+  await page.goto(app.url);
+  const io = new ImportExportPage(page);
+  await io.open();
+  const panel = io.root.getByTestId('export-panel');
+  await panel.getByTestId('export-format').selectOption({ label: format });
+  return { page, io, panel };
+}
+
 describe('a large export through the UI', () => {
   it('shows the records written, cancels without a file, then downloads the whole workbook', async () => {
-    const page = await openLoggedPage(suite.browser, suite.cleanups, app);
-    await page.goto(app.url);
-    const io = new ImportExportPage(page);
-    await io.open();
-    const panel = io.root.getByTestId('export-panel');
-    await panel.getByTestId('export-format').selectOption({ label: 'Excel（.xlsx）' });
+    const { page, io, panel } = await exportPanel('Excel（.xlsx）');
     let downloads = 0;
     page.on('download', () => downloads++);
 
@@ -51,12 +57,7 @@ describe('a large export through the UI', () => {
   });
 
   it('keeps an export the statistician left the page during: its bar on return, then the file and its outcome', async () => {
-    const page = await openLoggedPage(suite.browser, suite.cleanups, app);
-    await page.goto(app.url);
-    const io = new ImportExportPage(page);
-    await io.open();
-    const panel = io.root.getByTestId('export-panel');
-    await panel.getByTestId('export-format').selectOption({ label: 'CSV' });
+    const { page, panel } = await exportPanel('CSV');
     const download = page.waitForEvent('download', { timeout: 60_000 });
     await panel.getByTestId('export-download').click();
     await expect.poll(() => panel.getByTestId('io-progress').count()).toBe(1);
