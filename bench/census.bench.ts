@@ -2,12 +2,14 @@
  * End-to-end foundation figures: `init` + `demo --persons 100000 --units 3000` + `check` through the
  * CLI's own entry point on a real SQLite file, beside the raw cost of the same insert in the same run
  * (better-sqlite3 prepared INSERTs of the same rows in one transaction, no validation or audit).
+ * Then the next census started from that file (`init --from`, 新建下一期) and its grid's 上期 → 本期 (periods.changes).
  * Last line: `census demo_s=N check_s=N raw_insert_s=N rss_mb=N`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../electron/cli/main';
+import { openCoreForFile } from '../electron/core/app';
 import { generateDemo } from '../shared/demo';
 import { createStore } from '../electron/core/db';
 import { loadDivisions } from '../electron/core/divisions';
@@ -36,6 +38,14 @@ try {
   await timed('init', () => main(['init', '--db', db, '--area', '110101', '--level', 'county', '--ref-date', '2026-12-31'], quiet));
   const demoS = await timed(`demo ${PERSONS} persons`, () => main(['demo', '--db', db, '--persons', String(PERSONS), '--units', String(UNITS), '--seed', '1'], quiet));
   const checkS = await timed('check (all rules)', () => main(['check', '--db', db, '--json'], quiet));
+  const next = path.join(dir, 'next.sqlite');
+  await timed(`next census (${PERSONS} carried)`, () => main(['init', '--db', next, '--from', db, '--ref-date', '2027-12-31'], quiet));
+  const core = openCoreForFile(next);
+  await timed('上期 → 本期 (periods.changes)', async () => {
+    const r = await core.dispatch('periods.changes', { table: 'person' });
+    return r.ok ? 0 : 1;
+  });
+  core.close();
 
   // Raw baseline: the same generated rows straight into a fresh store, one transaction.
   const divisions = loadDivisions();

@@ -69,6 +69,11 @@ export const recordPatchSchema = {
   person: recordDataSchema.person.partial(),
   unit: recordDataSchema.unit.partial(),
 } as const;
+/**
+ * Last census's values of carried records by id (上期 → 本期), of either table. Strict: the person's schema
+ * tried first would otherwise take a unit's values and drop every unit field it does not know.
+ */
+export const previousValuesSchema = z.record(z.string(), recordPatchSchema.person.strict().or(recordPatchSchema.unit.strict()));
 export const cleanRecordDataSchema = { person: build('person', cleanOf), unit: build('unit', cleanOf) } as const;
 
 /** A record with every field empty: the starting point of a new person or unit. */

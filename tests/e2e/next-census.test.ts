@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardPage } from './pages/dashboard';
 import { NextCensusPage } from './pages/next-census';
 import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir } from './support/app';
+import { routeCalls } from './support/calls';
 import { freshApp, newPage, openPersons } from './support/grid-session';
 
 let browser: Browser;
@@ -42,11 +43,26 @@ describe('the next census from the last one', () => {
     const lastPath = (await apiCall(app, 'app.info', {})).dbPath;
 
     const { page } = await newPage(browser, cleanups);
+    const calls = await routeCalls(page);
     await page.goto(app.url);
     const next = new NextCensusPage(page);
     await next.open();
     await shot(page, 'next-census-form.png');
-    const note = await next.create('2027-12-31');
+    // The carry's answer is held from the page, as a 100k-person county's takes seconds: the bar must say what
+    // runs, moving without a share (one transaction), until the answer comes.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    calls.before = async (call) => {
+      if (call.method === 'census.setupFrom') await held;
+    };
+    const creating = next.create('2027-12-31');
+    const bar = next.root.getByTestId('io-progress');
+    await bar.waitFor();
+    expect(await bar.getAttribute('data-measured')).toBe('false');
+    expect(await bar.innerText()).toContain('正在沿用上期名单');
+    release();
+    const note = await creating;
+    await bar.waitFor({ state: 'detached' });
     expect(note).toContain('人员 12 人');
     expect((await apiCall(app, 'census.get', {}))?.refDate).toBe('2027-12-31');
     expect((await apiCall(app, 'app.info', {})).dbPath).not.toBe(lastPath);

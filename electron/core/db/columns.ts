@@ -166,13 +166,14 @@ export function completeRecord(table: TableName, data: RecordData): RecordData {
  * dataFromSql reads it: every dictionary key in order, lists as arrays (blank → []), yes/no as true and
  * false, numbers as numbers, the clerk's unreadable text as strings. For writing a whole record's JSON by
  * SQL (an undo's delete entries) without reading the rows into JavaScript; tests/unit/columns.test.ts
- * holds it to JSON.stringify byte for byte.
+ * holds it to JSON.stringify byte for byte. `omit`: keys left out; `alias`: the table's name in the query.
  */
-export function recordJsonSql(table: TableName): string {
-  const pairs = fieldsOf[table].map((f) => {
+export function recordJsonSql(table: TableName, omit: ReadonlySet<string> = new Set(), alias = ''): string {
+  if (alias && !/^[a-z][a-z0-9_]*$/.test(alias)) throw new Error(`alias ${JSON.stringify(alias)} cannot be named in SQL`);
+  const pairs = fieldsOf[table].filter((f) => !omit.has(f.key)).map((f) => {
     if (!/^[a-z][a-z0-9_]*$/.test(f.column)) throw new Error(`column ${JSON.stringify(f.column)} cannot be named in SQL`);
     plainKey(f.key);
-    const c = f.column;
+    const c = alias ? `${alias}.${f.column}` : f.column;
     let value: string;
     switch (f.type) {
       case 'codes':

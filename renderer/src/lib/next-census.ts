@@ -1,4 +1,5 @@
 /** Defaults for 新建下一期: a reference date a year after the last, a file beside the last one. */
+import type { Progress } from './files';
 
 /** The same day a year later (29 Feb → 28 Feb) */
 export function nextRefDate(last: string): string {
@@ -15,3 +16,9 @@ export function nextDbPath(dbPath: string, refDate: string): string {
   const dir = cut >= 0 ? dbPath.slice(0, cut + 1) : '';
   return `${dir}census-${refDate.slice(0, 4)}.sqlite`;
 }
+
+/**
+ * The bar while a census is set up from the last one: one transaction, so it moves without a share.
+ * At 100k persons it takes ~3 s (bench/README.md, session 33); a county of a few thousand, well under one.
+ */
+export const CARRYING: Progress = { taskId: 'census.setupFrom', label: '正在沿用上期名单：复制单位、人员和上期数值（全部完成或全部不做）', done: 0, total: 0, measured: false };

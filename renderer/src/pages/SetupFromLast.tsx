@@ -2,6 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import type { CensusSettings } from '../../../shared/api/contract';
 import { call, errorMessage } from '../api/client';
+import { CARRYING } from '../lib/next-census';
+import { ProgressBar } from './io/ProgressBar';
 
 export function SetupFromLast({ onDone }: { onDone: (s: CensusSettings) => void }) {
   const [path, setPath] = useState('');
@@ -45,6 +47,7 @@ export function SetupFromLast({ onDone }: { onDone: (s: CensusSettings) => void 
           {busy ? '正在沿用…' : '沿用上期名单'}
         </button>
       </form>
+      {busy && <ProgressBar progress={CARRYING} />}
       {error && (
         <p className="field-error" role="alert" data-testid="setup-last-error">
           {error}

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { issueSchema } from '../../census/issues';
-import { recordDataSchema, type FieldValue } from '../../census/schema';
+import { previousValuesSchema, type FieldValue } from '../../census/schema';
 import { countsSchema, levelSchema, method, tableSchema } from '../common';
 
 /** One stored cell: the FieldValue union of shared/census/schema.ts */
@@ -47,7 +47,7 @@ export const applyResultSchema = z.object({
    * Last census's values of the returned rows that were carried from it (上期 → 本期): in the same reply,
    * so the grid shows the change with the row and needs no second request per edit. Empty otherwise.
    */
-  previous: z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())).default({}),
+  previous: previousValuesSchema.default({}),
 });
 export type ApplyResult = z.infer<typeof applyResultSchema>;
 

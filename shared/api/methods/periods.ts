@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { censusSettingsSchema, isoDate, method, tableSchema } from '../common';
-import { recordDataSchema } from '../../census/schema';
+import { previousValuesSchema } from '../../census/schema';
 import { TARGETS } from '../../reports/indicators';
 
 const targetKey = z.enum(TARGETS.map((t) => t.key) as [string, ...string[]]);
@@ -46,12 +46,12 @@ export const periodMethods = {
   /** Last census's values of carried records (absent: not carried) */
   'periods.previous': method(
     z.object({ table: tableSchema, ids: z.array(z.string()).max(10_000) }),
-    z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())),
+    previousValuesSchema,
   ),
   /** Per carried record, last period's value of each field that differs now (上期 → 本期 in the grid) */
   'periods.changes': method(
     z.object({ table: tableSchema }),
-    z.record(z.string(), recordDataSchema.person.partial().or(recordDataSchema.unit.partial())),
+    previousValuesSchema,
   ),
   'periods.trend': method(z.object({}), trendSchema),
   /** The year a target of the census area is due (null clears it) */

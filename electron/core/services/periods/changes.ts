@@ -31,9 +31,8 @@ export function changedSinceLast(ctx: ServiceContext, table: TableName): Record<
     }
     batch = [];
   };
-  // Collected first: the repository's cursor must be closed before other statements run on it.
-  const all = [...ctx.store.periods.iteratePrevious(table)];
-  for (const p of all) {
+  // Only the records whose stored values differ as text; the comparison below decides which fields count.
+  for (const p of ctx.store.periods.previousDiffering(table, PER_PERIOD)) {
     batch.push(p);
     if (batch.length === 5000) flush();
   }

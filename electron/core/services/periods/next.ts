@@ -16,9 +16,8 @@ import { join } from 'node:path';
 import { scratchDir } from '../../fs/scratch';
 import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
 import { ApiError } from '../../../../shared/api/errors';
-import { CHANGE_PENDING, isLeaver } from '../../../../shared/census/change';
-import { isValidCode } from '../../../../shared/census/codes';
-import type { RecordRow } from '../../../../shared/census/schema';
+import { CHANGE_PENDING, LEAVE_CODES } from '../../../../shared/census/change';
+import { codesOf } from '../../../../shared/census/codes';
 import { openExistingStore, snapshotDatabase, type Store } from '../../db';
 import { setupCensus } from '../census';
 import { createContext, isoNow, PREVIOUS_CENSUS_KEY, type ServiceContext } from '../context';
@@ -34,14 +33,14 @@ export function setupFromPrevious(ctx: ServiceContext, input: ParsedInput<'censu
     const copy = join(dir, 'previous.sqlite');
     snapshotDatabase(input.previousPath, copy);
     prev = openExistingStore(copy);
-    return carry(ctx, prev, input);
+    return carry(ctx, prev, copy, input);
   } finally {
     prev?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function carry(ctx: ServiceContext, prev: Store, input: ParsedInput<'census.setupFrom'>): MethodOutput<'census.setupFrom'> {
+function carry(ctx: ServiceContext, prev: Store, copy: string, input: ParsedInput<'census.setupFrom'>): MethodOutput<'census.setupFrom'> {
   const last = prev.settings.get();
   if (!last) throw new ApiError('bad_input', `上期数据库尚未建立统计调查，无法沿用：${input.previousPath}`);
   if (input.refDate <= last.refDate)
@@ -50,56 +49,53 @@ function carry(ctx: ServiceContext, prev: Store, input: ParsedInput<'census.setu
   const headline = headlineOf(prevCtx);
   const excluded = countingRule(prevCtx).excludedPersonIds;
   const now = isoNow(ctx);
-  const result = ctx.store.tx(() => {
-    const settings = setupCensus(ctx, {
-      areaCode: last.areaCode, level: last.level, refDate: input.refDate,
-      officeName: input.officeName ?? last.officeName, operator: input.operator ?? last.operator, planningStart: last.planningStart,
-    });
-    const operator = settings.operator;
-    const own = prev.keys.own();
-    if (own) ctx.store.keys.saveOwn(own);
-    for (const { replacedAt, ...k } of prev.keys.list()) if (replacedAt === null) ctx.store.keys.trust(k);
-    const population = prev.population.all();
-    ctx.store.population.setMany([...population].map(([code, n]) => ({ code, population: n })), operator, now);
-    const deadlines = prev.targets.deadlines();
-    for (const [code, targets] of prev.targets.all()) ctx.store.targets.set(code, targets, operator, now, deadlines.get(code) ?? {});
-    ctx.store.figures.setMany(
-      [...prev.figures.all()].flatMap(([code, f]) => Object.entries(f).map(([figure, value]) => ({ code, figure: figure as AreaFigureKey, value }))),
-      operator, now,
-    );
-    for (const p of prev.periods.list()) ctx.store.periods.upsert(p);
-    const areaCode = ctx.divisions.resolve(last.areaCode) ?? last.areaCode;
-    ctx.store.periods.upsert({
-      refDate: last.refDate, areaCode, areaName: last.areaName, persons: headline.persons, holders: headline.holders,
-      population: population.get(areaCode) ?? null, source: input.previousPath,
-    });
+  // Records move by SQL from the copy, attached (outside the transaction, as SQLite requires): 100k
+  // persons read into JavaScript and written back took ~5 s (bench/README.md, session 33).
+  const attached = last.level === 'county' ? ctx.store.periods.attachPrevious(copy) : null;
+  try {
+    return ctx.store.tx(() => {
+      const settings = setupCensus(ctx, {
+        areaCode: last.areaCode, level: last.level, refDate: input.refDate,
+        officeName: input.officeName ?? last.officeName, operator: input.operator ?? last.operator, planningStart: last.planningStart,
+      });
+      const operator = settings.operator;
+      const own = prev.keys.own();
+      if (own) ctx.store.keys.saveOwn(own);
+      for (const { replacedAt, ...k } of prev.keys.list()) if (replacedAt === null) ctx.store.keys.trust(k);
+      const population = prev.population.all();
+      ctx.store.population.setMany([...population].map(([code, n]) => ({ code, population: n })), operator, now);
+      const deadlines = prev.targets.deadlines();
+      for (const [code, targets] of prev.targets.all()) ctx.store.targets.set(code, targets, operator, now, deadlines.get(code) ?? {});
+      ctx.store.figures.setMany(
+        [...prev.figures.all()].flatMap(([code, f]) => Object.entries(f).map(([figure, value]) => ({ code, figure: figure as AreaFigureKey, value }))),
+        operator, now,
+      );
+      for (const p of prev.periods.list()) ctx.store.periods.upsert(p);
+      const areaCode = ctx.divisions.resolve(last.areaCode) ?? last.areaCode;
+      ctx.store.periods.upsert({
+        refDate: last.refDate, areaCode, areaName: last.areaName, persons: headline.persons, holders: headline.holders,
+        population: population.get(areaCode) ?? null, source: input.previousPath,
+      });
 
-    let units = 0;
-    let persons = 0;
-    if (last.level === 'county') {
-      const fresh = (r: RecordRow): RecordRow => ({ ...r, source: null, createdBy: operator, createdAt: now, updatedAt: now });
-      const unitRows = [...prev.units.iterate()];
-      units = ctx.store.units.insertMany(unitRows.map(fresh));
-      ctx.store.periods.savePrevious('unit', unitRows);
-      const carried: RecordRow[] = [];
-      for (const r of prev.persons.iterate()) {
-        if (isLeaver(r.data.change) || excluded.has(r.id)) continue;
-        carried.push(r);
+      let units = 0;
+      let persons = 0;
+      if (attached) {
+        units = attached.carry('unit', { skipIds: [] }, operator, now);
+        // Each person 待确认, last level kept as 上期 (a code the list does not know as 0), 培训学时 a new period's.
+        persons = attached.carry('person', {
+          skipIds: [...excluded],
+          skipWhen: { key: 'change', codes: LEAVE_CODES },
+          set: { change: CHANGE_PENDING, trainingHours: null },
+          copy: { key: 'prevQualLevel', from: 'qualLevel', codes: codesOf('qualLevel'), otherwise: '0' },
+        }, operator, now);
       }
-      persons = ctx.store.persons.insertMany(carried.map((r) => {
-        const q = r.data.qualLevel;
-        return fresh({
-          ...r,
-          data: { ...r.data, change: CHANGE_PENDING, prevQualLevel: typeof q === 'string' && isValidCode('qualLevel', q) ? q : '0', trainingHours: null },
-        });
-      }));
-      ctx.store.periods.savePrevious('person', carried);
-    }
-    ctx.store.meta.set(PREVIOUS_CENSUS_KEY, {
-      path: input.previousPath, refDate: last.refDate, persons: headline.persons, holders: headline.holders,
-      carriedPersons: persons, carriedUnits: units, at: now,
+      ctx.store.meta.set(PREVIOUS_CENSUS_KEY, {
+        path: input.previousPath, refDate: last.refDate, persons: headline.persons, holders: headline.holders,
+        carriedPersons: persons, carriedUnits: units, at: now,
+      });
+      return { ...settings, carriedPersons: persons, carriedUnits: units, previousRefDate: last.refDate };
     });
-    return { ...settings, carriedPersons: persons, carriedUnits: units, previousRefDate: last.refDate };
-  });
-  return result;
+  } finally {
+    attached?.detach();
+  }
 }

@@ -5,7 +5,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { WorkspaceStatus } from '../../../../shared/api/methods/workspace';
 import { call, errorMessage } from '../../api/client';
-import { nextDbPath, nextRefDate } from '../../lib/next-census';
+import { CARRYING, nextDbPath, nextRefDate } from '../../lib/next-census';
+import { ProgressBar } from '../io/ProgressBar';
 
 interface Props {
   status: WorkspaceStatus;
@@ -79,6 +80,7 @@ export function NextCensus({ status, onOpened }: Props) {
           {busy ? '正在新建…' : '新建下一期'}
         </button>
       </form>
+      {busy && <ProgressBar progress={CARRYING} />}
       {error && (
         <p className="field-error" role="alert" data-testid="next-error">
           {error}
