@@ -7,6 +7,7 @@
 import type { GridApi } from 'ag-grid-community';
 import type { ApplyResult, CellChange } from '../../../shared/api/methods/grid';
 import type { FieldDef, TableName } from '../../../shared/census/dictionary';
+import { unpackIssues } from '../../../shared/census/issues';
 import type { FieldValue } from '../../../shared/census/schema';
 import { boundsOf, formatTsv, parseTsv, planClear, planFillDown, planPaste, type CellLookups, type CellPos, type EditPlan, type GridRange } from '../../../shared/grid';
 import { escapeFormula } from '../../../shared/io/escape';
@@ -231,7 +232,7 @@ export class GridController {
 
   async reloadIssues(): Promise<void> {
     const r = await call('grid.issues', { table: this.table, ...this.scope() });
-    const update = this.rows.setIssues(r.issues);
+    const update = this.rows.setIssues(unpackIssues(r.issues));
     const first = !this.status.issuesKnown;
     this.set({ counts: r.counts, issuesVersion: this.status.issuesVersion + 1, issuesKnown: true });
     if (update.length) this.sel.port?.rowsChanged({ add: [], update, remove: [] });

@@ -3,7 +3,7 @@
  * (edit, paste, fill, delete, undo = one transaction each), history restore and remembered layouts.
  */
 import { z } from 'zod';
-import { issueSchema } from '../../census/issues';
+import { issueSchema, packedIssuesSchema } from '../../census/issues';
 import { previousValuesSchema, type FieldValue } from '../../census/schema';
 import { countsSchema, levelSchema, method, tableSchema } from '../common';
 
@@ -94,7 +94,7 @@ export const gridMethods = {
   /** Every current issue of one table, for the grid's cell marks and status column */
   'grid.issues': method(
     z.object({ table: tableSchema, areas: areaScopeSchema }),
-    z.object({ issues: z.array(issueSchema), counts: countsSchema }),
+    z.object({ issues: packedIssuesSchema, counts: countsSchema }),
   ),
   /** The areas the table's records come from, with their counts: what an upper level's grid can show */
   'grid.areas': method(z.object({ table: tableSchema }), gridAreasSchema),

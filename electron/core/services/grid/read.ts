@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { MethodOutput, ParsedInput } from '../../../../shared/api/contract';
 import { layoutSchema, type GridLayout } from '../../../../shared/api/methods/grid';
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
+import { packIssues } from '../../../../shared/census/issues';
 import { toAreaCode } from '../../../../shared/divisions';
 import { requireSettings, type ServiceContext } from '../context';
 import { townshipsOf } from '../io/places';
@@ -18,7 +19,7 @@ export function gridRows(ctx: ServiceContext, q: ParsedInput<'grid.rows'>): Meth
 export function gridIssues(ctx: ServiceContext, q: ParsedInput<'grid.issues'>): MethodOutput<'grid.issues'> {
   const all = censusIssues(ctx);
   const issues = all.issues.filter(inScope(all, q.table, q.areas));
-  return { issues, counts: q.areas ? all.countsIn(q.table, q.areas) : { ...all.tableCounts[q.table] } };
+  return { issues: packIssues(q.table, issues), counts: q.areas ? all.countsIn(q.table, q.areas) : { ...all.tableCounts[q.table] } };
 }
 
 /**
