@@ -83,6 +83,14 @@ describe('the next census from the last one', () => {
     await grid.click(2, 'phone');
     await grid.saved(() => grid.paste('13912345678'));
     await expect.poll(() => grid.text(2, 'phone')).toBe(`${before || '（空）'} → 13912345678`);
+    // Put back: the reply says it differs in nothing now, and the arrow goes.
+    expect(before).toMatch(/^1\d{10}$/);
+    await grid.click(2, 'phone');
+    await grid.saved(() => grid.paste(before));
+    await expect.poll(() => grid.text(2, 'phone')).toBe(before);
+    await grid.click(2, 'phone');
+    await grid.saved(() => grid.paste('13912345678'));
+    await expect.poll(() => grid.text(2, 'phone')).toBe(`${before} → 13912345678`);
     await shot(page, 'next-census-grid.png');
 
     const board = new DashboardPage(page);

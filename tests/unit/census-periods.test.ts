@@ -204,10 +204,13 @@ describe('three census periods with change tables at every level', () => {
     const prev = await y28.call('periods.previous', { table: 'person', ids: [gainedId, lostId] });
     expect(prev[gainedId]!.qualLevel).toBe('1');
     expect(prev[lostId]!.qualLevel).toBe('0');
-    // A grid edit's reply carries the edited record's last values (the grid shows 上期 → 本期 from it).
+    // A grid edit's reply carries the edited record's last values of what differs now (the grid shows 上期 → 本期 from it).
     const edit = await y28.call('grid.apply', { table: 'person', create: [], changes: [{ id: gainedId, field: 'phone', text: '13900000001' }], remove: [] });
-    expect(Object.keys(edit.previous)).toEqual([gainedId]);
-    expect(edit.previous[gainedId]).toEqual(prev[gainedId]);
+    expect(edit.previous).toEqual({ [gainedId]: { phone: prev[gainedId]!.phone ?? null } });
+    // Confirmed 留任 (a period's own field): its 上期 → 本期 cannot have moved, nothing is sent.
+    const stay = await y28.call('grid.apply', { table: 'person', create: [], changes: [{ id: lostId, field: 'change', value: '10' }], remove: [] });
+    expect(stay.rows.map((r) => r.id)).toEqual([lostId]);
+    expect(stay.previous).toEqual({});
     for (const p of persons.slice(1)) await y28.call('persons.update', { id: p.id, patch: { change: '10' } });
     await y28.call('persons.update', { id: persons[0]!.id, patch: { change: '32' } });
     const y = totalOf(await t6(y28));

@@ -127,6 +127,15 @@ describe('carrying last census into the next one', () => {
     expect(got).toEqual(changesByHand(previous, [...store.persons.iterate()]));
     expect(Object.keys(got).sort()).toEqual([ids[0]!, ids[1]!, ids[5]!, ids[6]!].sort());
     expect(got[ids[0]!]).toEqual({ name: previous.get(ids[0]!)!.name });
+    // Units too, through an edit as the grid sends it: its reply names what now differs.
+    const unit = [...store.units.iterate()][0]!;
+    expect(await next.call('periods.changes', { table: 'unit' })).toEqual({});
+    const edit = await next.call('grid.apply', { table: 'unit', create: [], changes: [{ id: unit.id, field: 'name', text: '改名后的单位' }], remove: [] });
+    expect(edit.previous).toEqual({ [unit.id]: { name: unit.data.name } });
+    expect(await next.call('periods.changes', { table: 'unit' })).toEqual({ [unit.id]: { name: unit.data.name } });
+    // And back: it differs in nothing, and the reply says so.
+    const back = await next.call('grid.apply', { table: 'unit', create: [], changes: [{ id: unit.id, field: 'name', text: String(unit.data.name) }], remove: [] });
+    expect(back.previous).toEqual({ [unit.id]: {} });
   });
 
   it('leaves out the persons named, and carries a field by a rule, when attached by hand', async () => {

@@ -362,8 +362,10 @@ export function recordsChanged(ctx: ServiceContext, touched: Touched, known?: Re
       }
       if (after?.key) bump(touchedKeys[table], after.key, 1);
       if (table === 'unit' && !before !== !row) existence.add(id);
-      if (before) c.count(table, before, -1);
-      if (after) c.count(table, after, 1);
+      // Counted out and in again only when a key moved: 100k records each taken out and put back cost ~0.4 s of map churn.
+      const same = before && after && before.key === after.key && before.unitId === after.unitId && before.area === after.area;
+      if (before && !same) c.count(table, before, -1);
+      if (after && !same) c.count(table, after, 1);
       if (!row) c.put(table, id, null);
       // A new unit gets a placeholder so unitExists() sees it while the persons of the same write are validated.
       else if (!before && table === 'unit') c.records.unit.set(id, stateOf(table, row, NO_ISSUES));

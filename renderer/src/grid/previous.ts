@@ -1,15 +1,12 @@
 /**
  * 上期 → 本期: last census's values of carried records, for the cells that differ now. Loaded once
- * with the grid (only the differing fields cross the wire) and replaced for a record by each edit's reply.
+ * with the grid and replaced for the written records by each edit's reply (only the differing fields
+ * cross the wire either way).
  */
 import type { TableName } from '../../../shared/census/dictionary';
+import { PER_PERIOD_FIELDS, sameValue } from '../../../shared/census/last-values';
 import type { FieldValue, RecordData } from '../../../shared/census/schema';
 import { call } from '../api/client';
-
-const encode = (v: FieldValue | undefined) => (v == null || v === '' || (Array.isArray(v) && v.length === 0) ? null : JSON.stringify(v));
-
-/** Fields that belong to a period: a different value there is no change to point out */
-const PER_PERIOD = new Set(['trainingHours', 'change', 'prevQualLevel']);
 
 export class PreviousValues {
   private readonly byId = new Map<string, RecordData>();
@@ -25,11 +22,15 @@ export class PreviousValues {
     this.any = this.byId.size > 0;
   }
 
-  /** Records just edited, as the core's reply gives them: their whole last values, so a field changed now shows too */
+  /**
+   * An edit's reply: each record in `previous` now differs from last census in the fields given, or in
+   * nothing (`{}`); the records it leaves out differ as they did. True when it named any.
+   */
   take(previous: Readonly<Record<string, Partial<RecordData>>>): boolean {
     let found = false;
     for (const [id, data] of Object.entries(previous)) {
-      this.byId.set(id, data as RecordData);
+      if (Object.keys(data).length) this.byId.set(id, data as RecordData);
+      else this.byId.delete(id);
       found = true;
     }
     if (found) this.any = true;
@@ -38,10 +39,10 @@ export class PreviousValues {
 
   /** Last period's value when it differs from `current`, else undefined */
   valueOf(id: string, key: string, current: FieldValue | undefined): FieldValue | undefined {
-    if (PER_PERIOD.has(key)) return undefined;
+    if (PER_PERIOD_FIELDS.has(key)) return undefined;
     const prev = this.byId.get(id);
     if (!prev || !(key in prev)) return undefined;
     const v = prev[key];
-    return encode(v) === encode(current) ? undefined : (v ?? null);
+    return sameValue(v, current) ? undefined : (v ?? null);
   }
 }

@@ -44,8 +44,10 @@ export const applyResultSchema = z.object({
   /** Invisible control characters removed from typed or pasted text (the clerk is told) */
   cleaned: z.number().int().default(0),
   /**
-   * Last census's values of the returned rows that were carried from it (上期 → 本期): in the same reply,
-   * so the grid shows the change with the row and needs no second request per edit. Empty otherwise.
+   * 上期 → 本期 of the carried rows this write changed beyond a period's own fields (as periods.changes
+   * gives it): last census's values of the fields that now differ, or `{}` where none does. Rows it leaves
+   * out differ as they did. In the same reply, so the grid shows the change with the row and needs no
+   * second request per edit; only differences, so confirming 100k carried persons 留任 sends nothing here.
    */
   previous: previousValuesSchema.default({}),
 });

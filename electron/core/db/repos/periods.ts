@@ -47,12 +47,14 @@ export interface PeriodRow {
 export interface PeriodsRepo {
   /** Last census's values of these records; records that were not carried are absent */
   previousOf(table: TableName, ids: readonly string[]): Map<string, RecordData>;
+  /** Which of these records were carried from last census */
+  carriedOf(table: TableName, ids: readonly string[]): Set<string>;
   /**
    * The carried records whose last values may differ from their values now, `ignored` fields left
    * out: every one that does, and possibly some that do not (a blank kept as '' one time and null
-   * the other), so the caller compares what it gets. In no particular order.
+   * the other), so the caller compares what it gets. In no particular order; with `ids`, only those.
    */
-  previousDiffering(table: TableName, ignored: ReadonlySet<string>): { id: string; data: RecordData }[];
+  previousDiffering(table: TableName, ignored: ReadonlySet<string>, ids?: readonly string[]): { id: string; data: RecordData }[];
   /**
    * Attaches last census's file (a private copy: it is read, never written) for the caller's next
    * transaction; SQLite attaches only outside one, so this comes before it and `detach` after it.
@@ -67,6 +69,7 @@ export function periodsRepo(db: Db): PeriodsRepo {
   const sqlite = sqliteOf(db);
   // Prepared on first use: opening a store must not depend on every capability's tables.
   const st = lazy(() => ({
+    carried: sqlite.prepare('SELECT record_id FROM previous_records WHERE table_name = ? AND record_id IN (SELECT value FROM json_each(?))').pluck(),
     selectPrev: sqlite.prepare(
       'SELECT record_id AS id, data FROM previous_records WHERE table_name = ? AND record_id IN (SELECT value FROM json_each(?))',
     ),
@@ -87,15 +90,22 @@ export function periodsRepo(db: Db): PeriodsRepo {
       for (const r of st().selectPrev.all(table, JSON.stringify(ids)) as { id: string; data: string }[]) out.set(r.id, JSON.parse(r.data) as RecordData);
       return out;
     },
-    previousDiffering(table, ignored) {
+    carriedOf: (table, ids) => new Set(ids.length ? (st().carried.all(table, JSON.stringify(ids)) as string[]) : []),
+    previousDiffering(table, ignored, ids) {
       // Both sides as JSON text of the same keys in the same order: the stored JSON is JSON.stringify of
       // the record as read then, recordJsonSql gives the same text for the record now. Equal text is
       // equal values, so only the others cross into JavaScript (at 100k carried persons the whole
       // comparison there took 2.6 s, this ~0.9 s).
-      const paths = [...ignored].map((k) => `, '$.${codecFor(table, k).key}'`).join('');
+      // Keys of either table may be named: one the table lacks removes nothing.
+      const paths = [...ignored].map((k) => {
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(k)) throw new Error(`field key ${JSON.stringify(k)} is not a plain identifier`);
+        return `, '$.${k}'`;
+      }).join('');
       const sql = `SELECT pr.record_id AS id, pr.data FROM previous_records pr JOIN main.${tableOf[table]} cur ON cur.id = pr.record_id
-        WHERE pr.table_name = ? AND json_remove(pr.data${paths}) IS NOT ${recordJsonSql(table, ignored, 'cur')}`;
-      return (sqlite.prepare(sql).all(table) as { id: string; data: string }[]).map((r) => ({ id: r.id, data: JSON.parse(r.data) as RecordData }));
+        WHERE pr.table_name = ?${ids ? ' AND pr.record_id IN (SELECT value FROM json_each(?))' : ''}
+          AND json_remove(pr.data${paths}) IS NOT ${recordJsonSql(table, ignored, 'cur')}`;
+      const params: unknown[] = ids ? [table, JSON.stringify(ids)] : [table];
+      return (sqlite.prepare(sql).all(...params) as { id: string; data: string }[]).map((r) => ({ id: r.id, data: JSON.parse(r.data) as RecordData }));
     },
     attachPrevious(path) {
       if (sqlite.inTransaction) throw new Error('attachPrevious must come before the transaction');

@@ -3,39 +3,23 @@
  * Fields that belong to a period (统计期培训学时, 变动情况, the carried 上期 level) are left out.
  */
 import type { TableName } from '../../../../shared/census/dictionary';
-import { fieldsOf } from '../../../../shared/census/dictionary';
-import type { FieldValue, RecordData } from '../../../../shared/census/schema';
+import { changedFromLast, PER_PERIOD_FIELDS } from '../../../../shared/census/last-values';
+import type { RecordData } from '../../../../shared/census/schema';
 import type { ServiceContext } from '../context';
 
-const PER_PERIOD = new Set(['trainingHours', 'change', 'prevQualLevel']);
-
-const encode = (v: FieldValue | undefined) => (v == null || v === '' || (Array.isArray(v) && v.length === 0) ? null : JSON.stringify(v));
-
-export function changedSinceLast(ctx: ServiceContext, table: TableName): Record<string, RecordData> {
-  const keys = fieldsOf[table].map((f) => f.key).filter((k) => !PER_PERIOD.has(k));
+/** For these carried records, or all of them: each one whose values differ now, with last period's values of those fields */
+export function changedSinceLast(ctx: ServiceContext, table: TableName, ids?: readonly string[]): Record<string, RecordData> {
   const out: Record<string, RecordData> = {};
-  let batch: { id: string; data: RecordData }[] = [];
-  const flush = () => {
+  // Only the records whose stored values differ as text; the comparison here decides which fields count.
+  const differing = ctx.store.periods.previousDiffering(table, PER_PERIOD_FIELDS, ids);
+  for (let i = 0; i < differing.length; i += 5000) {
+    const batch = differing.slice(i, i + 5000);
     const now = new Map(ctx.store.records[table].getMany(batch.map((b) => b.id)).map((r) => [r.id, r.data]));
     for (const b of batch) {
       const cur = now.get(b.id);
-      if (!cur) continue;
-      const diff: RecordData = {};
-      let any = false;
-      for (const k of keys) {
-        if (encode(b.data[k]) === encode(cur[k])) continue;
-        diff[k] = b.data[k] ?? null;
-        any = true;
-      }
-      if (any) out[b.id] = diff;
+      const diff = cur && changedFromLast(table, b.data, cur);
+      if (diff) out[b.id] = diff;
     }
-    batch = [];
-  };
-  // Only the records whose stored values differ as text; the comparison below decides which fields count.
-  for (const p of ctx.store.periods.previousDiffering(table, PER_PERIOD)) {
-    batch.push(p);
-    if (batch.length === 5000) flush();
   }
-  if (batch.length) flush();
   return out;
 }
