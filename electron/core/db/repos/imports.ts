@@ -5,7 +5,7 @@
  */
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, Source } from '../../../../shared/census/schema';
-import { codecsOf, dataToSql, recordJsonSql } from '../columns';
+import { codecFor, codecsOf, dataToSql, recordJsonSql, type ColumnCodec } from '../columns';
 import type Database from 'better-sqlite3';
 import { sqliteOf, type Db } from '../handle';
 import { recordColumns } from './packages';
@@ -19,8 +19,11 @@ export interface ImportRepo {
   unitNames(): Map<string, string>;
   /** Unit id → how many persons name it */
   personCountsByUnit(): Map<string, number>;
-  /** Replaces every data column of a record and records where the new values came from */
-  updateImported(table: TableName, id: string, data: RecordData, source: Source, updatedAt: string): void;
+  /**
+   * Stores a record's new values and where they came from (null: nowhere, as a record typed in): the
+   * `fields` given (the columns an import changed), or every data column without them.
+   */
+  updateImported(table: TableName, id: string, data: RecordData, source: Source | null, updatedAt: string, fields?: readonly string[]): void;
   /** Unit id → its 城乡 code, for deriving a person's */
   unitUrbanRural(): Map<string, string>;
   /** Record id → fields someone edited (grid, form, restore) after the record's last import */
@@ -125,15 +128,20 @@ export function importRepo(db: Db): ImportRepo {
   const unitKeys = sqlite.prepare(`SELECT id, upper(credit_code), name FROM units ORDER BY created_at, rowid`).raw(true);
   const unitNames = sqlite.prepare(`SELECT id, coalesce(name, credit_code, '') FROM units`).raw(true);
   const byUnit = sqlite.prepare(`SELECT unit_id, count(*) FROM persons WHERE unit_id IS NOT NULL GROUP BY unit_id`).raw(true);
-  const updates = new Map<TableName, Database.Statement<unknown[]>>();
-  const updateOf = (table: TableName) => {
-    let st = updates.get(table);
-    if (!st) {
-      const sets = [...codecsOf(table).map((c) => `${c.column} = ?`), 'source_file = ?', 'source_sheet = ?', 'source_row = ?', 'updated_at = ?'];
-      st = sqlite.prepare<unknown[]>(`UPDATE ${tableOf[table]} SET ${sets.join(', ')} WHERE id = ?`);
-      updates.set(table, st);
+  // One statement per table and set of columns: a return that only marks 变动情况 binds 5 values a row, not 50.
+  const updates = new Map<string, { st: Database.Statement<unknown[]>; codecs: readonly ColumnCodec[]; all: boolean }>();
+  const updateOf = (table: TableName, fields?: readonly string[]) => {
+    // A messy import could change any mix of columns: past this many statements, rows write every column.
+    const key = fields && updates.size < 200 ? `${table}:${fields.join(',')}` : table;
+    let u = updates.get(key);
+    if (!u) {
+      const all = key === table;
+      const codecs = all ? codecsOf(table) : fields!.map((f) => codecFor(table, f));
+      const sets = [...codecs.map((c) => `${c.column} = ?`), 'source_file = ?', 'source_sheet = ?', 'source_row = ?', 'updated_at = ?'];
+      u = { st: sqlite.prepare<unknown[]>(`UPDATE ${tableOf[table]} SET ${sets.join(', ')} WHERE id = ?`), codecs, all };
+      updates.set(key, u);
     }
-    return st;
+    return u;
   };
   const urbanRural = sqlite.prepare(`SELECT id, urban_rural FROM units WHERE urban_rural IS NOT NULL AND urban_rural <> ''`).raw(true);
   const edited = (table: TableName) => sqlite.prepare(
@@ -307,9 +315,11 @@ export function importRepo(db: Db): ImportRepo {
     personCountsByUnit() {
       return new Map(byUnit.all() as [string, number][]);
     },
-    updateImported(table, id, data, source, updatedAt) {
+    updateImported(table, id, data, source, updatedAt, fields) {
       if (table === 'unit') db.unitWrites++;
-      updateOf(table).run(...dataToSql(table, data), source.file, source.sheet ?? null, source.row, updatedAt, id);
+      const u = updateOf(table, fields);
+      const values = u.all ? dataToSql(table, data) : u.codecs.map((c) => c.toSql(data[c.key]));
+      u.st.run(...values, source?.file ?? null, source?.sheet ?? null, source?.row ?? null, updatedAt, id);
     },
   };
 }

@@ -88,7 +88,8 @@ export function undoImport(ctx: ServiceContext, importId: string): { removed: nu
         if (!current || !r.before) continue;
         const before = JSON.parse(r.before) as RecordData;
         const source = r.beforeSource ? (JSON.parse(r.beforeSource) as Source) : null;
-        repo.updateImported(table, r.recordId, before, source ?? { file: '', row: 0 }, now);
+        // A record that had no source (typed in, carried) gets none back.
+        repo.updateImported(table, r.recordId, before, source, now);
         for (const f of fieldsOf[table]) {
           const a = enc(current.data[f.key]);
           const b = enc(before[f.key]);

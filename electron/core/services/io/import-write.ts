@@ -231,7 +231,8 @@ function writeRows(
       for (const p of mine) if (p.action === 'add' && !(fromStage && p.inStage)) yield rowOf(p);
     })());
     if (inserted) added.push({ table, rows: { first, last: ctx.store.imports.lastRowid(table) }, sources: sourcesOf(mine) });
-    for (const p of mine) if (p.action === 'update') ctx.store.imports.updateImported(table, p.recordId, p.data, sourceOf(p), now);
+    // Only the changed columns: a field the plan calls unchanged holds the same value (blanks being one).
+    for (const p of mine) if (p.action === 'update') ctx.store.imports.updateImported(table, p.recordId, p.data, sourceOf(p), now, p.changes.map((c) => c.field));
     rebuild?.();
   }
   // The added records' source entries are written by SQL from the rows just inserted (see
@@ -273,8 +274,12 @@ function saveHistory(ctx: ServiceContext, importId: string, plan: Plan, files: S
   ctx.store.imports.saveBatch(
     { id: importId, at, operator, files: JSON.stringify(summary), auditTo: ctx.store.imports.lastAuditId(), undoneAt: null, undoneBy: null },
     (function* () {
-      for (const p of plan.rows) {
-        if (p.action === 'update' && p.before) {
+      // In key order (table, record id): the list is keyed by record id, which may be random, and its rows
+      // carry whole records; 100k updates written in plan order took ~1.5 s more.
+      const updated = plan.rows.filter((p) => p.action === 'update' && p.before);
+      updated.sort((a, b) => (a.table === b.table ? (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0) : a.table < b.table ? -1 : 1));
+      for (const p of updated) {
+        if (p.before) {
           yield {
             importId, table: p.table, recordId: p.recordId, kind: 'update' as const,
             before: JSON.stringify(p.before.data), beforeSource: p.before.source ? JSON.stringify(p.before.source) : null,
