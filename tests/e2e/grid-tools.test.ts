@@ -63,6 +63,40 @@ describe('fixing many rows at once', () => {
     expect(await urbanRural(app, ids)).toEqual(['2', '2', '2', ...Array(9).fill(null)]);
   });
 
+  it('批量设置 of thousands of rows says what it saves, with a moving bar, until the core answers', async () => {
+    const dataDir = tempDataDir();
+    cleanups.push(() => removeDir(dataDir));
+    const app = await freshApp(dataDir, cleanups);
+    await censusWithUnit(app);
+    const create = Array.from({ length: 2500 }, (_, i) => ({ id: randomUUID(), values: { name: `居民${i}` } }));
+    await apiCall(app, 'grid.apply', { table: 'person', create, changes: [], remove: [] });
+    const { page } = await newPage(suite.browser, cleanups);
+    // The write's answer is held, as 100k rows take the core seconds.
+    const calls = await routeCalls(page);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    calls.before = async ({ method }) => {
+      if (method === 'grid.apply') await held;
+    };
+    const grid = await openPersons(page, app);
+    await page.getByTestId('grid-bulk').click();
+    await page.getByTestId('grid-bulk-column').selectOption({ label: '城乡' });
+    await page.getByTestId('grid-bulk-value').selectOption({ label: '城镇' });
+    await page.getByTestId('grid-bulk-shown').check();
+    const before = await grid.saves();
+    await page.getByTestId('grid-bulk-apply').click();
+    const bar = page.getByTestId('grid-save-progress');
+    await bar.waitFor();
+    expect(await page.getByTestId('grid-save').innerText()).toBe('正在保存：将筛选后的 2,500 行的「城乡」设为同一值（2,500 处，全部完成或全部不做）');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/grid-bulk-saving.png` });
+    release();
+    await expect.poll(() => grid.saves()).toBe(before + 1);
+    await bar.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('grid-save').innerText()).toBe('已保存（将筛选后的 2,500 行的「城乡」设为同一值）');
+    const stored = await apiCall(app, 'persons.list', { limit: 5000 });
+    expect(stored.rows.filter((r) => r.data.urbanRural === '1')).toHaveLength(2500);
+  });
+
   it('Ctrl+Shift+arrow selects to the edge of the data, and 批量设置 applies to the selected rows', async () => {
     const { app, page, grid, ids } = await start(Array.from({ length: 6 }, (_, i) => ({ name: `人员${i}`, ...(i === 4 ? {} : { phone: `1380000000${i}` }) })));
     await grid.click(0, 'phone');

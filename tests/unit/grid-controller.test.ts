@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordData } from '../../shared/census/schema';
 import { setTransport } from '../../renderer/src/api/client';
 import { GridController } from '../../renderer/src/grid/controller';
+import { LARGE_ACTION_CELLS } from '../../renderer/src/grid/saves';
 import { DELTA, gridKeyAction } from '../../renderer/src/grid/keys';
 import { ROW_NUMBER_COL, STATUS_COL, type GridRow } from '../../renderer/src/grid/model';
 import type { GridPort, RowDiff } from '../../renderer/src/grid/port';
@@ -173,6 +174,24 @@ describe('save queue', () => {
     expect(ctrl.status.undoLabel).toBe('恢复历史值');
     await ctrl.undoLast();
     expect((await stored(id!)).name).toBe('丙');
+  });
+
+  it('a large action is named before it is sent, a single edit is sent within the call', async () => {
+    const ids = await withPersons(Array.from({ length: LARGE_ACTION_CELLS }, (_, i) => ({ name: `人员${i}` })));
+    const sent: string[] = [];
+    setTransport({ invoke: (m, p) => (sent.push(m), t.core.dispatch(m, p)), on: () => () => {} });
+    const big = ctrl.setForRows(ids, 'urbanRural', { value: '1' }, '筛选后的');
+    // Said at once, sent only after the browser could paint it.
+    expect(sent).toEqual([]);
+    expect(ctrl.status.save).toEqual({ kind: 'saving', large: { label: `将筛选后的 ${LARGE_ACTION_CELLS.toLocaleString('zh-CN')} 行的「城乡」设为同一值`, cells: LARGE_ACTION_CELLS } });
+    await big;
+    expect(sent).toEqual(['grid.apply']);
+    expect(ctrl.status.save).toEqual({ kind: 'saved', label: `将筛选后的 ${LARGE_ACTION_CELLS.toLocaleString('zh-CN')} 行的「城乡」设为同一值` });
+    expect((await stored(ids.at(-1)!)).urbanRural).toBe('1');
+    const one = ctrl.setCell(ids[0]!, 'name', { text: '乙' });
+    expect(sent).toEqual(['grid.apply', 'grid.apply']);
+    expect(ctrl.status.save).toEqual({ kind: 'saving' });
+    await one;
   });
 
   it('a refused action leaves the rows and the undo stack as they were and says why', async () => {

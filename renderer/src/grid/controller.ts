@@ -375,7 +375,7 @@ export class GridController {
     const f = this.rows.field(key);
     if (!f || ids.length === 0) return Promise.resolve();
     const changes: CellChange[] = ids.map((id) => ('value' in change ? { id, field: key, value: change.value } : { id, field: key, text: change.text }));
-    return this.saves.apply(`将${scope} ${ids.length} 行的「${f.label}」设为同一值`, { create: [], changes, remove: [] });
+    return this.saves.apply(`将${scope} ${ids.length.toLocaleString('zh-CN')} 行的「${f.label}」设为同一值`, { create: [], changes, remove: [] });
   }
 
   /** A new empty row; null (and the reason as the notice) where rows cannot be added */

@@ -24,7 +24,19 @@ export interface SaveAction {
   after?: () => void;
 }
 
-export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; label: string } | { kind: 'error'; message: string };
+/** `large`: an action of many cells (批量设置 of 100k rows takes seconds), named while it is saved */
+export type SaveState = { kind: 'idle' } | { kind: 'saving'; large?: { label: string; cells: number } } | { kind: 'saved'; label: string } | { kind: 'error'; message: string };
+
+/** From this many cells an action is announced, and painted, before it is prepared and sent */
+export const LARGE_ACTION_CELLS = 2000;
+
+/** Resolves after the browser has painted (a frame, then a task); at once where there are no frames */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame !== 'function') return resolve();
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
+}
 
 export interface SaveHooks {
   /** The reply is in: merge it into the rows and the grid */
@@ -56,6 +68,9 @@ export class SaveQueue {
   send(action: SaveAction): Promise<void> {
     const idle = this.pending === 0;
     this.pending++;
+    const c0 = action.call;
+    const cells = c0.kind === 'apply' ? c0.request.changes.length + c0.request.create.length + c0.request.remove.length : 1;
+    const saving: SaveState = cells >= LARGE_ACTION_CELLS ? { kind: 'saving', large: { label: action.label, cells } } : { kind: 'saving' };
     const run = async () => {
       const c = action.call;
       const ids = c.kind === 'apply' ? [...c.request.changes.map((x) => x.id), ...c.request.remove] : [c.recordId];
@@ -82,9 +97,12 @@ export class SaveQueue {
     };
     // When nothing is queued the request leaves now, within the keystroke, so the core works while the
     // browser is still moving the focus and painting; otherwise it waits for the actions before it.
-    const job = idle ? run() : this.queue.then(run);
+    // A large action is said first and painted: taking its snapshot and sending it takes the page seconds.
+    const large = saving.kind === 'saving' && saving.large !== undefined;
+    if (large) this.hooks.changed({ save: saving, notice: action.notice ?? null });
+    const job = large ? this.queue.then(afterPaint).then(run) : idle ? run() : this.queue.then(run);
     this.queue = job;
-    this.hooks.changed({ save: { kind: 'saving' }, notice: action.notice ?? null });
+    if (!large) this.hooks.changed({ save: saving, notice: action.notice ?? null });
     return job;
   }
 

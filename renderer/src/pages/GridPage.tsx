@@ -24,8 +24,10 @@ type Side = 'issues' | 'history' | null;
 
 function StatusBar({ ctrl }: { ctrl: GridController }) {
   const s = useGridStatus(ctrl);
-  const save =
-    s.save.kind === 'saving' ? '正在保存…' : s.save.kind === 'saved' ? `已保存（${s.save.label}）` : s.save.kind === 'error' ? `保存失败：${s.save.message}` : '';
+  const large = s.save.kind === 'saving' ? s.save.large : undefined;
+  const save = large
+    ? `正在保存：${large.label}（${large.cells.toLocaleString('zh-CN')} 处，全部完成或全部不做）`
+    : s.save.kind === 'saving' ? '正在保存…' : s.save.kind === 'saved' ? `已保存（${s.save.label}）` : s.save.kind === 'error' ? `保存失败：${s.save.message}` : '';
   return (
     <footer className="hc-statusbar" data-testid="grid-statusbar">
       <span data-testid="grid-rows">
@@ -43,6 +45,7 @@ function StatusBar({ ctrl }: { ctrl: GridController }) {
       <span data-testid="grid-save" data-state={s.save.kind} data-saves={s.saves} className={s.save.kind === 'error' ? 'hc-err-text' : undefined}>
         {save}
       </span>
+      {large && <progress className="hc-save-progress" aria-label="正在保存" data-testid="grid-save-progress" />}
       {s.notice && <span className="hc-notice" data-testid="grid-notice">{s.notice}</span>}
       <span className="hc-keys">Ctrl+C/V 复制粘贴 · Ctrl+D 向下填充 · Delete 清除 · Ctrl+Z/Y 撤销重做 · Insert 新增行 · Ctrl+- 删除行</span>
     </footer>
