@@ -287,7 +287,13 @@ describe('returns in a census started from the last one', () => {
     const early = await fresh.fail('census.setupFrom', { previousPath: dbOf(last), refDate: '2026-06-30' });
     expect(early.message).toContain('应晚于上期');
     const missing = await fresh.fail('census.setupFrom', { previousPath: dbOf(last) + '.nope', refDate: '2027-12-31' });
-    expect(missing.message).toContain('找不到数据库文件');
+    expect(missing.message).toBe(`找不到上期数据库文件：${dbOf(last)}.nope。请检查路径，或 U 盘是否已插好。`);
+    // A copy cut short on its way (a USB stick pulled out): said of last census's file, nothing set up.
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const cut = `${fresh.dir}/上期-半截.sqlite`;
+    writeFileSync(cut, readFileSync(dbOf(last)).subarray(0, 8192));
+    const broken = await fresh.fail('census.setupFrom', { previousPath: cut, refDate: '2027-12-31' });
+    expect(broken.message).toBe(`上期数据库文件已损坏，无法读取：${cut}。请换用它的备份，或请保存它的人重新拷贝一份完好的。`);
     expect(await fresh.call('census.get', {})).toBeNull();
   });
 });

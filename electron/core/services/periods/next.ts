@@ -31,13 +31,27 @@ export function setupFromPrevious(ctx: ServiceContext, input: ParsedInput<'censu
   let prev: Store | null = null;
   try {
     const copy = join(dir, 'previous.sqlite');
-    snapshotDatabase(input.previousPath, copy);
-    prev = openExistingStore(copy);
+    try {
+      snapshotDatabase(input.previousPath, copy);
+      prev = openExistingStore(copy);
+    } catch (e) {
+      throw lastFileError(e, input.previousPath);
+    }
     return carry(ctx, prev, copy, input);
   } finally {
     prev?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The open-file errors, said of last census's file: the clerk's own census is not the one to restore */
+function lastFileError(e: unknown, path: string): unknown {
+  if (!(e instanceof ApiError)) return e;
+  const reason = (e.details as { reason?: string } | undefined)?.reason;
+  if (e.code === 'not_found') return new ApiError('not_found', `找不到上期数据库文件：${path}。请检查路径，或 U 盘是否已插好。`, e.details);
+  if (reason === 'corrupt')
+    return new ApiError('invalid_file', `上期数据库文件已损坏，无法读取：${path}。请换用它的备份，或请保存它的人重新拷贝一份完好的。`, e.details);
+  return e;
 }
 
 function carry(ctx: ServiceContext, prev: Store, copy: string, input: ParsedInput<'census.setupFrom'>): MethodOutput<'census.setupFrom'> {
