@@ -38,14 +38,6 @@ try {
   await timed('init', () => main(['init', '--db', db, '--area', '110101', '--level', 'county', '--ref-date', '2026-12-31'], quiet));
   const demoS = await timed(`demo ${PERSONS} persons`, () => main(['demo', '--db', db, '--persons', String(PERSONS), '--units', String(UNITS), '--seed', '1'], quiet));
   const checkS = await timed('check (all rules)', () => main(['check', '--db', db, '--json'], quiet));
-  const next = path.join(dir, 'next.sqlite');
-  await timed(`next census (${PERSONS} carried)`, () => main(['init', '--db', next, '--from', db, '--ref-date', '2027-12-31'], quiet));
-  const core = openCoreForFile(next);
-  await timed('上期 → 本期 (periods.changes)', async () => {
-    const r = await core.dispatch('periods.changes', { table: 'person' });
-    return r.ok ? 0 : 1;
-  });
-  core.close();
 
   // Raw baseline: the same generated rows straight into a fresh store, one transaction.
   const divisions = loadDivisions();
@@ -64,8 +56,18 @@ try {
   raw.close();
   console.log(`${'generate only'.padEnd(28)} ${genS.toFixed(2)} s`);
   console.log(`${'raw insert (same rows)'.padEnd(28)} ${rawS.toFixed(2)} s`);
+  // The last line's peak RSS is that of the steps above, as before the next census was added here.
+  const rssMb = Math.round(peakRss() / 1048576);
+  const next = path.join(dir, 'next.sqlite');
+  await timed(`next census (${PERSONS} carried)`, () => main(['init', '--db', next, '--from', db, '--ref-date', '2027-12-31'], quiet));
+  const core = openCoreForFile(next);
+  await timed('上期 → 本期 (periods.changes)', async () => {
+    const r = await core.dispatch('periods.changes', { table: 'person' });
+    return r.ok ? 0 : 1;
+  });
+  core.close();
   clearInterval(sampler);
-  console.log(`census demo_s=${demoS.toFixed(2)} check_s=${checkS.toFixed(2)} raw_insert_s=${rawS.toFixed(2)} rss_mb=${Math.round(peakRss() / 1048576)}`);
+  console.log(`census demo_s=${demoS.toFixed(2)} check_s=${checkS.toFixed(2)} raw_insert_s=${rawS.toFixed(2)} rss_mb=${rssMb}`);
 } finally {
   clearInterval(sampler);
   rmSync(dir, { recursive: true, force: true });
