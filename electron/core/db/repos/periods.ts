@@ -5,6 +5,7 @@
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData } from '../../../../shared/census/schema';
 import { codecFor, recordJsonSql } from '../columns';
+import type Database from 'better-sqlite3';
 import { sqliteOf, type Db } from '../handle';
 import { recordColumns } from './packages';
 import { lazy } from './targets';
@@ -83,6 +84,7 @@ export function periodsRepo(db: Db): PeriodsRepo {
          holders = excluded.holders, population = excluded.population, source = excluded.source`,
     ),
   }));
+  const differing = new Map<string, Database.Statement>();
   return {
     previousOf(table, ids) {
       const out = new Map<string, RecordData>();
@@ -103,8 +105,11 @@ export function periodsRepo(db: Db): PeriodsRepo {
       const sql = `SELECT pr.record_id AS id, pr.data FROM previous_records pr JOIN main.${tableOf[table]} cur ON cur.id = pr.record_id
         WHERE pr.table_name = ?${ids ? ' AND pr.record_id IN (SELECT value FROM json_each(?))' : ''}
           AND json_remove(pr.data${paths}) IS NOT ${recordJsonSql(table, ignored, 'cur')}`;
+      // Kept: an edit of a carried record asks again with its id.
+      let stmt = differing.get(sql);
+      if (!stmt) differing.set(sql, (stmt = sqlite.prepare(sql)));
       const params: unknown[] = ids ? [table, JSON.stringify(ids)] : [table];
-      return (sqlite.prepare(sql).all(...params) as { id: string; data: string }[]).map((r) => ({ id: r.id, data: JSON.parse(r.data) as RecordData }));
+      return (stmt.all(...params) as { id: string; data: string }[]).map((r) => ({ id: r.id, data: JSON.parse(r.data) as RecordData }));
     },
     attachPrevious(path) {
       if (sqlite.inTransaction) throw new Error('attachPrevious must come before the transaction');

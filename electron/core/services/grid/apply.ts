@@ -199,11 +199,12 @@ export function applyChanges(ctx: ServiceContext, input: ParsedInput<'grid.apply
 
 /** 上期 → 本期 of these records now: what differs, or nothing (`{}`) where nothing does */
 function lastValuesMoved(ctx: ServiceContext, table: TableName, ids: readonly string[]): ApplyResult['previous'] {
-  if (!ids.length) return {};
-  const differing = changedSinceLast(ctx, table, ids);
-  // Only carried records can differ: the others are left out, not told they differ in nothing.
-  const carried = ctx.store.periods.carriedOf(table, ids);
-  return Object.fromEntries(ids.filter((id) => carried.has(id)).map((id) => [id, differing[id] ?? {}]));
+  // Only carried records can differ: the others are left out, not told they differ in nothing. In a
+  // first census nothing was carried, and an edit pays one lookup.
+  const carried = ids.length ? [...ctx.store.periods.carriedOf(table, ids)] : [];
+  if (!carried.length) return {};
+  const differing = changedSinceLast(ctx, table, carried);
+  return Object.fromEntries(carried.map((id) => [id, differing[id] ?? {}]));
 }
 
 /** Puts back the old or new value of one audit entry as a new change with action 'restore' */
