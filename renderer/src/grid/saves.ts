@@ -70,8 +70,11 @@ export class SaveQueue {
     this.pending++;
     const c0 = action.call;
     const cells = c0.kind === 'apply' ? c0.request.changes.length + c0.request.create.length + c0.request.remove.length : 1;
-    const saving: SaveState = cells >= LARGE_ACTION_CELLS ? { kind: 'saving', large: { label: action.label, cells } } : { kind: 'saving' };
+    const large = cells >= LARGE_ACTION_CELLS;
+    const saving: SaveState = large ? { kind: 'saving', large: { label: action.label, cells } } : { kind: 'saving' };
     const run = async () => {
+      // Said again as it starts: an action before it that ended meanwhile showed plain 正在保存….
+      if (large) this.hooks.changed({ save: saving });
       const c = action.call;
       const ids = c.kind === 'apply' ? [...c.request.changes.map((x) => x.id), ...c.request.remove] : [c.recordId];
       // Read when the action runs, not when it was queued: earlier actions may have changed these rows.
@@ -98,7 +101,6 @@ export class SaveQueue {
     // When nothing is queued the request leaves now, within the keystroke, so the core works while the
     // browser is still moving the focus and painting; otherwise it waits for the actions before it.
     // A large action is said first and painted: taking its snapshot and sending it takes the page seconds.
-    const large = saving.kind === 'saving' && saving.large !== undefined;
     if (large) this.hooks.changed({ save: saving, notice: action.notice ?? null });
     const job = large ? this.queue.then(afterPaint).then(run) : idle ? run() : this.queue.then(run);
     this.queue = job;
