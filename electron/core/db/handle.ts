@@ -141,3 +141,19 @@ export function versionOf(db: Db): string {
 export function totalChanges(db: Db): number {
   return sqliteOf(db).prepare('SELECT total_changes()').pluck().get() as number;
 }
+
+/**
+ * Attaches another database file as `schema` for the caller's next transaction (SQLite attaches only
+ * outside one) and returns what detaches it, once however often it is called.
+ */
+export function attachFile(sqlite: Sqlite, path: string, schema: string): () => void {
+  if (!/^[a-z_]+$/.test(schema)) throw new Error(`schema ${JSON.stringify(schema)} cannot be named in SQL`);
+  if (sqlite.inTransaction) throw new Error(`attaching ${schema} must come before the transaction`);
+  sqlite.prepare(`ATTACH DATABASE ? AS ${schema}`).run(path);
+  let attached = true;
+  return () => {
+    if (!attached) return;
+    attached = false;
+    sqlite.exec(`DETACH DATABASE ${schema}`);
+  };
+}

@@ -7,7 +7,7 @@ import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, Source } from '../../../../shared/census/schema';
 import { codecFor, codecsOf, dataToSql, recordJsonSql, type ColumnCodec } from '../columns';
 import type Database from 'better-sqlite3';
-import { sqliteOf, type Db } from '../handle';
+import { attachFile, sqliteOf, type Db } from '../handle';
 import { recordColumns } from './packages';
 
 export interface ImportRepo {
@@ -252,9 +252,7 @@ export function importRepo(db: Db): ImportRepo {
       return auditRemovedStmts[table].run(operator, at, note, importId).changes;
     },
     attachStage(path) {
-      if (sqlite.inTransaction) throw new Error('attachStage must come before the transaction');
-      sqlite.prepare(`ATTACH DATABASE ? AS import_stage`).run(path);
-      let attached = true;
+      const detach = attachFile(sqlite, path, 'import_stage');
       return {
         insertInto(table, createdBy, at) {
           if (!sqlite.inTransaction) throw new Error('insertInto needs the caller\'s transaction');
@@ -267,11 +265,7 @@ export function importRepo(db: Db): ImportRepo {
           if (table === 'unit' && n > 0) db.unitWrites++;
           return n;
         },
-        detach() {
-          if (!attached) return;
-          attached = false;
-          sqlite.exec('DETACH DATABASE import_stage');
-        },
+        detach,
       };
     },
     suspendScatteredIndexes(table) {

@@ -6,7 +6,7 @@ import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData } from '../../../../shared/census/schema';
 import { codecFor, recordJsonSql } from '../columns';
 import type Database from 'better-sqlite3';
-import { sqliteOf, type Db } from '../handle';
+import { attachFile, sqliteOf, type Db } from '../handle';
 import { recordColumns } from './packages';
 import { lazy } from './targets';
 
@@ -112,9 +112,7 @@ export function periodsRepo(db: Db): PeriodsRepo {
       return (stmt.all(...params) as { id: string; data: string }[]).map((r) => ({ id: r.id, data: JSON.parse(r.data) as RecordData }));
     },
     attachPrevious(path) {
-      if (sqlite.inTransaction) throw new Error('attachPrevious must come before the transaction');
-      sqlite.prepare('ATTACH DATABASE ? AS last_census').run(path);
-      let attached = true;
+      const detach = attachFile(sqlite, path, 'last_census');
       return {
         carry(table, rule, createdBy, at) {
           if (!sqlite.inTransaction) throw new Error('carry needs the caller\'s transaction');
@@ -158,11 +156,7 @@ export function periodsRepo(db: Db): PeriodsRepo {
           if (table === 'unit' && n > 0) db.unitWrites++;
           return n;
         },
-        detach() {
-          if (!attached) return;
-          attached = false;
-          sqlite.exec('DETACH DATABASE last_census');
-        },
+        detach,
       };
     },
     list: () => st().list.all() as PeriodRow[],
