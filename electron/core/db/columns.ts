@@ -84,6 +84,9 @@ const codecByKey: Record<TableName, ReadonlyMap<string, ColumnCodec>> = {
   unit: new Map(codecs.unit.map((c) => [c.key, c])),
 };
 
+/** Each record table's name in SQL */
+export const tableOf: Readonly<Record<TableName, string>> = { person: 'persons', unit: 'units' };
+
 export function codecsOf(table: TableName): readonly ColumnCodec[] {
   return codecs[table];
 }

@@ -5,7 +5,7 @@
  */
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, Source } from '../../../../shared/census/schema';
-import { codecFor, codecsOf, dataToSql, recordJsonSql, type ColumnCodec } from '../columns';
+import { codecFor, codecsOf, dataToSql, recordJsonSql, tableOf, type ColumnCodec } from '../columns';
 import type Database from 'better-sqlite3';
 import { attachFile, sqliteOf, type Db } from '../handle';
 import { recordColumns } from './packages';
@@ -112,7 +112,6 @@ export interface ImportRecordRow {
   beforeSource: string | null;
 }
 
-const tableOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
 
 function push(map: Map<string, string[]>, key: string, id: string): void {
   const list = map.get(key);

@@ -5,7 +5,7 @@
  * through `removePackageData` and `insert*` inside one transaction the caller opens.
  */
 import type { TableName } from '../../../../shared/census/dictionary';
-import { codecsOf, type SqlValue } from '../columns';
+import { codecsOf, tableOf, type SqlValue } from '../columns';
 
 export type { SqlValue };
 import { sqliteOf, type Db, type Sqlite } from '../handle';
@@ -85,7 +85,6 @@ export function recordColumns(table: TableName): string[] {
   return ['id', 'area_code', ...codecsOf(table).map((c) => c.column), 'source_file', 'source_sheet', 'source_row', 'created_by', 'created_at', 'updated_at'];
 }
 
-const tableOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
 
 export interface PackagesRepo {
   get(id: string): PackageRow | null;

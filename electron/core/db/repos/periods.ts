@@ -4,13 +4,12 @@
  */
 import type { TableName } from '../../../../shared/census/dictionary';
 import type { RecordData } from '../../../../shared/census/schema';
-import { codecFor, recordJsonSql } from '../columns';
+import { codecFor, recordJsonSql, tableOf } from '../columns';
 import type Database from 'better-sqlite3';
 import { attachFile, sqliteOf, type Db } from '../handle';
 import { recordColumns } from './packages';
 import { lazy } from './targets';
 
-const tableOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
 
 /** Which of last census's records a new census carries, and what it changes in them */
 export interface CarryRule {

@@ -6,7 +6,7 @@
 import { fieldsOf, type TableName } from '../../../../shared/census/dictionary';
 import type { RecordData, RecordRow } from '../../../../shared/census/schema';
 import type { RecordFilter } from '../../../../shared/reports/filter';
-import { cellTextsInto, codecFor, codecsOf, dataFromSql, dataToSqlInto, type SqlValue } from '../columns';
+import { cellTextsInto, codecFor, codecsOf, dataFromSql, dataToSqlInto, tableOf, type SqlValue } from '../columns';
 import { sqliteOf, type Db } from '../handle';
 import type Database from 'better-sqlite3';
 import { filterSql } from './records-filter';
@@ -126,7 +126,6 @@ export interface UnitRepo extends RecordRepo {
   options(search?: string, limit?: number): UnitOption[];
 }
 
-const tableOf: Record<TableName, string> = { person: 'persons', unit: 'units' };
 /** The column an ID-like search matches by prefix */
 const codeColumnOf: Record<TableName, string> = { person: 'id_number', unit: 'credit_code' };
 
