@@ -4,11 +4,13 @@
  * 变动情况, a changed value shows 上期 → 本期, and the dashboard shows 表6 and the trend.
  * Screenshots go to HEADCOUNT_SHOTS_DIR when set.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardPage } from './pages/dashboard';
+import { ImportExportPage } from './pages/import-export';
 import { NextCensusPage } from './pages/next-census';
 import { apiCall, ensureBuilt, launchBrowser, removeDir, tempDataDir } from './support/app';
 import { routeCalls } from './support/calls';
@@ -111,5 +113,46 @@ describe('the next census from the last one', () => {
     expect(await board.headline('persons').innerText()).toBe('11');
     await trend.scrollIntoViewIfNeeded();
     await shot(page, 'next-census-dashboard.png');
+  }, 120_000);
+
+  it('takes the reply of a 街道 in its own words through 导入导出, marking everyone at once, and undoes it', async () => {
+    const dataDir = tempDataDir();
+    cleanups.push(() => removeDir(dataDir));
+    const app = await freshApp(dataDir, cleanups);
+    await apiCall(app, 'census.setup', { areaCode: '110101', level: 'county', refDate: '2026-12-31', officeName: '东城区民政局', operator: '李明' });
+    await apiCall(app, 'census.demo', { persons: 30, units: 4, seed: 8 });
+    const { page } = await newPage(browser, cleanups);
+    await page.goto(app.url);
+    const next = new NextCensusPage(page);
+    await next.open();
+    expect(await next.create('2027-12-31')).toContain('人员 30 人');
+    const carried = (await apiCall(app, 'persons.list', { limit: 100 })).rows;
+    expect(carried.every((p) => p.data.change === '00' && p.source === null)).toBe(true);
+
+    // The 街道's sheet: its own column names, a serial number, spaces in the ID numbers, GBK as Excel saves it.
+    const lines = [['序号', '身份证号', '姓名', '人员变动'], ...carried.map((p, i) => [String(i + 1), ` ${String(p.data.idNumber)} `, String(p.data.name), i === 0 ? '退休' : '留任'])];
+    const file = `${dataDir}/东华门街道-变动回执.csv`;
+    writeFileSync(file, iconv.encode(lines.map((l) => l.join(',')).join('\r\n') + '\r\n', 'gbk'));
+    const io = new ImportExportPage(page);
+    await io.open();
+    await io.chooseFiles([file]);
+    await io.preview.waitFor();
+    expect(await io.totals()).toContain('30');
+    await io.commit();
+    expect(await io.result.innerText()).toContain('30');
+    const marked = (await apiCall(app, 'persons.list', { limit: 100 })).rows;
+    const byId = new Map(marked.map((p) => [p.id, p]));
+    for (const [i, p] of carried.entries()) {
+      // Only 变动情况 moved: every other value as carried.
+      expect(byId.get(p.id)!.data).toEqual({ ...p.data, change: i === 0 ? '33' : '10' });
+    }
+    expect((await apiCall(app, 'issues.list', { rule: 'change_pending', offset: 0, limit: 1 })).total).toBe(0);
+    await shot(page, 'next-census-reply.png');
+
+    await io.undoNewest();
+    await expect.poll(async () => (await apiCall(app, 'persons.list', { limit: 100 })).rows.filter((p) => p.data.change === '00').length).toBe(30);
+    // Back as carried: no source, as before the reply.
+    const back = new Map((await apiCall(app, 'persons.list', { limit: 100 })).rows.map((p) => [p.id, p]));
+    for (const p of carried) expect(back.get(p.id)).toMatchObject({ data: p.data, source: null });
   }, 120_000);
 });
